@@ -1,0 +1,87 @@
+"""Who may do what: the one place for role checks (docs/decisions/0003-access-model.md).
+
+Roles come from active memberships of active organisations. Access helpers named
+``get_<thing>_for_user`` return the object or raise Http404 (missing and forbidden
+look the same to an outsider).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.http import Http404
+
+from apps.accounts.models import Membership, Organisation, Role
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's active memberships, loaded once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_pw_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+            .select_related("organisation", "organisation__region")
+            .order_by("organisation__name", "role")
+        )
+        user._pw_memberships = cached
+    return cached
+
+
+def roles_of(user: Any, region_id: int | None = None) -> set[str]:
+    return {
+        m.role for m in memberships_of(user) if region_id is None or m.organisation.region_id == region_id
+    }
+
+
+def organisation_ids_of(user: Any, role: str | None = None) -> set[int]:
+    return {m.organisation_id for m in memberships_of(user) if role is None or m.role == role}
+
+
+def region_ids_of(user: Any) -> set[int]:
+    return {m.organisation.region_id for m in memberships_of(user)}
+
+
+def is_platform_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or Role.ADMINISTRATOR in roles_of(user)
+
+
+# --- predicates (django-rules) -----------------------------------------------------------
+
+@rules.predicate
+def is_coordinator(user: Any, region: Any = None) -> bool:
+    region_id = getattr(region, "pk", None)
+    return Role.COORDINATOR in roles_of(user, region_id)
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return is_platform_admin(user)
+
+
+@rules.predicate
+def is_member_of_region(user: Any, region: Any) -> bool:
+    return region is not None and region.pk in region_ids_of(user)
+
+
+@rules.predicate
+def is_member_of_organisation(user: Any, organisation: Any) -> bool:
+    return organisation is not None and organisation.pk in organisation_ids_of(user)
+
+
+rules.add_perm("regions.view_region", is_administrator | is_member_of_region)
+rules.add_perm("accounts.view_organisation", is_administrator | is_member_of_organisation | is_coordinator)
+rules.add_perm("accounts.manage_memberships", is_administrator | is_coordinator)
+
+
+# --- access helpers ----------------------------------------------------------------------
+
+def get_organisation_for_user(user: Any, pk: int) -> Organisation:
+    organisation = Organisation.objects.select_related("region", "municipality").filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    if not user.has_perm("accounts.view_organisation", organisation):
+        raise Http404
+    return organisation

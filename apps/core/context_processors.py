@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation shows only what the user's roles allow (computed lazily)."""
+    from apps.accounts.permissions import is_platform_admin, memberships_of
+
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    memberships = memberships_of(user)
+    regions = {m.organisation.region.code: m.organisation.region for m in memberships}
+    return {
+        "nav_memberships": memberships,
+        "nav_regions": list(regions.values()),
+        "nav_is_admin": is_platform_admin(user),
+    }

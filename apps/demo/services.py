@@ -1,0 +1,193 @@
+"""Synthetic demo data for a loaded region: organisations, users and clients.
+
+Deterministic for a given seed. Works for any region file: organisations come from the
+region's municipalities and intervention types, clients from its challenges (the first
+clients mirror each persona's obstacles exactly), bulk-written so 100,000 clients take
+about a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from apps.accounts.models import Membership, Organisation, Role, User
+from apps.audit.services import audit_log
+from apps.clients.models import Client, ClientObstacle, Gender
+from apps.regions.models import Challenge, Deelgemeente, InterventionType, Municipality, Obstacle, Region
+
+DEMO_PASSWORD = "padwijzer-demo"  # noqa: S105 - printed for the demo only
+
+FIRST_NAMES_LOCAL = {
+    "F": ["Marlies", "Sofie", "An", "Lotte", "Els", "Fien", "Ine", "Nathalie", "Kelly", "Jana", "Lien", "Eline"],
+    "M": ["Thierry", "Roy", "Kevin", "Bart", "Pieter", "Jens", "Stijn", "Wout", "Dries", "Tom", "Glenn", "Sander"],
+}
+FIRST_NAMES_MIGRANT = {
+    "F": ["Mariam", "Fatima", "Aisha", "Selam", "Hiwet", "Zahra", "Olena", "Amina", "Nour", "Lina"],
+    "M": ["Saled", "Ahmad", "Yonas", "Omar", "Mohammed", "Tesfay", "Bilal", "Hamid", "Ali", "Dawit"],
+}
+LAST_NAMES_LOCAL = ["Vandenberghe", "Desmet", "Vermeersch", "Lambrecht", "Vanhecke", "Pauwels", "Devos", "Declercq",
+                    "Maes", "Goethals", "Willaert", "Dewulf", "Vandamme", "Verhaeghe", "Cools", "Deprez"]
+LAST_NAMES_MIGRANT = ["Ahmadi", "Haidari", "Tesfaye", "Gebremedhin", "El Amrani", "Benali", "Rahimi", "Yusuf",
+                      "Kovalenko", "Mohammadi", "Haile", "Said"]
+OTHER_LANGUAGES = ["prs", "ps", "ti", "ar", "uk", "so", "fr", "ru", "tr", "en"]  # ISO 639 codes
+
+PARTNER_NAMES = ["De Brug", "Kompas", "Zeewind", "Vuurtoren", "Polderpad", "Duinhuis", "Golfslag", "Haven",
+                 "Stroming", "Horizon", "Ankerpunt", "Getij"]
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    organisation: str
+
+
+@dataclass
+class DemoReport:
+    organisations: int = 0
+    users: int = 0
+    clients: int = 0
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -> Any:
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+@transaction.atomic
+def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False, actor: Any = None) -> DemoReport:
+    rng = random.Random(seed)
+    report = DemoReport()
+    municipalities = list(Municipality.objects.filter(region=region).order_by("position"))
+    deelgemeenten: dict[int, list[Deelgemeente]] = {}
+    for d in Deelgemeente.objects.filter(municipality__region=region).order_by("position"):
+        deelgemeenten.setdefault(d.municipality_id, []).append(d)
+    interventions = list(InterventionType.objects.filter(region=region).order_by("position"))
+
+    # organisations: VDAB, one local government per municipality, partners by intervention type groups
+    def org(code: str, name: str, kind: str, municipality: Municipality | None) -> Organisation:
+        obj, created = Organisation.objects.get_or_create(
+            region=region, code=code, defaults={"name": name, "kind": kind, "municipality": municipality}
+        )
+        report.organisations += int(created)
+        return obj
+
+    main = municipalities[0]
+    vdab = org("vdab", f"VDAB {main.name}", Organisation.Kind.VDAB, main)
+    local = [org(f"lb-{m.code}", f"Lokaal bestuur {m.name}", Organisation.Kind.LOCAL_GOVERNMENT, m)
+             for m in municipalities]
+    partners = []
+    group = 3
+    for i in range(0, len(interventions), group):
+        chunk = interventions[i: i + group]
+        name = PARTNER_NAMES[(i // group) % len(PARTNER_NAMES)]
+        partners.append(org(f"partner-{i // group + 1}", f"{name} vzw ({chunk[0].label_nl})",
+                            Organisation.Kind.PARTNER, municipalities[(i // group) % len(municipalities)]))
+
+    # users: one demo login per role, plus colleagues
+    password = make_password(DEMO_PASSWORD)
+    suffix = "" if region.code == "oostende" else f"-{region.code}"
+
+    def user(username: str, first: str, last: str, memberships: list[tuple[Organisation, str]]) -> None:
+        username = f"{username}{suffix}"
+        obj, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.padwijzer.invalid",
+                      "password": password},
+        )
+        report.users += int(created)
+        for organisation, role in memberships:
+            Membership.objects.get_or_create(user=obj, organisation=organisation, role=role)
+        report.logins.append(DemoLogin(username, ", ".join(str(Role(r).label) for _o, r in memberships),
+                                       ", ".join(o.name for o, _r in memberships)))
+
+    user("coordinator", "Wouter", "Coördinator", [(local[0], Role.COORDINATOR)])
+    user("counsellor", "Sofie", "Trajectbegeleider", [(local[0], Role.COUNSELLOR)])
+    user("counsellor-vdab", "Bart", "Trajectbegeleider", [(vdab, Role.COUNSELLOR)])
+    user("peer", "Yonas", "Trajectgezel", [(local[0], Role.PEER_COMPANION)])
+    user("partner", "Els", "Partnerwerker", [(partners[0], Role.PARTNER_WORKER)])
+    user("partner-other", "Dries", "Partnerwerker", [(partners[-1], Role.PARTNER_WORKER)])
+    user("jury", "Ine", "Jurylid", [(vdab, Role.JURY_MEMBER)])
+    user("admin", "Glenn", "Beheerder", [(vdab, Role.ADMINISTRATOR)])
+
+    registering = [vdab, *local]
+    existing = Client.objects.filter(organisation__region=region)
+    if replace:
+        ClientObstacle.objects.filter(client__organisation__region=region).delete()
+        existing.delete()
+    elif existing.exists():
+        report.logins.sort(key=lambda login: login.username)
+        return report
+
+    challenges = list(Challenge.objects.filter(region=region).prefetch_related("obstacle_lines__obstacles"))
+    challenge_obstacles = [
+        sorted({o.pk for line in c.obstacle_lines.all() for o in line.obstacles.all()}) for c in challenges
+    ]
+    # more prevalent challenges (lower rank) are more common
+    weights = [1.0 / c.rank for c in challenges]
+    all_obstacles = list(Obstacle.objects.filter(region=region).values_list("pk", "code"))
+    limited_language = {pk for pk, code in all_obstacles if "dutch" in code or "language" in code}
+    populations = [float(m.population or 1000) for m in municipalities]
+    today = dt.date(2026, 1, 1)
+
+    batch: list[Client] = []
+    obstacle_sets: list[list[int]] = []
+
+    def flush() -> None:
+        created = Client.objects.bulk_create(batch)
+        ClientObstacle.objects.bulk_create(
+            [ClientObstacle(client_id=c.pk, obstacle_id=o) for c, obs in zip(created, obstacle_sets, strict=True)
+             for o in obs],
+            batch_size=5000,
+        )
+        report.clients += len(created)
+        batch.clear()
+        obstacle_sets.clear()
+
+    for n in range(clients):
+        if n < len(challenges):  # the first clients mirror each persona exactly
+            index = n
+            obstacles = list(challenge_obstacles[index])
+        else:
+            index = rng.choices(range(len(challenges)), weights=weights, k=1)[0]
+            obstacles = [o for o in challenge_obstacles[index] if rng.random() < 0.8]
+            for _extra in range(rng.randint(0, 2)):
+                obstacles.append(rng.choice(all_obstacles)[0])
+            obstacles = sorted(set(obstacles))
+        migrant = bool(limited_language.intersection(obstacles))
+        gender = rng.choices(["F", "M", "X"], weights=[48, 50, 2], k=1)[0]
+        name_gender = gender if gender != "X" else rng.choice(["F", "M"])
+        first = rng.choice((FIRST_NAMES_MIGRANT if migrant else FIRST_NAMES_LOCAL)[name_gender])
+        last = rng.choice(LAST_NAMES_MIGRANT if migrant else LAST_NAMES_LOCAL)
+        municipality = _pick_weighted(rng, municipalities, populations)
+        sections = deelgemeenten.get(municipality.pk, [])
+        age = rng.randint(18, 64)
+        batch.append(
+            Client(
+                organisation=rng.choice(registering),
+                first_name=first,
+                last_name=last,
+                birth_date=today - dt.timedelta(days=age * 365 + rng.randint(0, 364)),
+                gender=Gender(gender),
+                municipality=municipality,
+                deelgemeente=rng.choice(sections) if sections else None,
+                languages=[rng.choice(OTHER_LANGUAGES)] if migrant else ["nl"],
+                dutch_level=rng.choice(["A0", "A1", "A2"]) if migrant else rng.choice(["B2", "C1", "C2"]),
+                interpreter_needed=migrant and rng.random() < 0.6,
+            )
+        )
+        obstacle_sets.append(obstacles)
+        if len(batch) >= 5000:
+            flush()
+    if batch:
+        flush()
+    audit_log(actor=actor, action="demo.seeded", obj=region,
+              changes={"clients": report.clients, "seed": seed, "organisations": report.organisations})
+    report.logins.sort(key=lambda login: login.username)
+    return report
