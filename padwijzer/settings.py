@@ -8,6 +8,7 @@ Bad values fail loudly at start-up.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +44,7 @@ def envint(name: str, default: str) -> int:
 
 
 DEBUG = envbool("DEBUG", "false")
-TESTING = envbool("PADWIJZER_TESTING", "false")
+TESTING = envbool("PADWIJZER_TESTING", "false") or "pytest" in sys.modules
 
 SECRET_KEY = env("SECRET_KEY") or ""
 if not SECRET_KEY:
@@ -56,6 +57,8 @@ ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()
 ]
+if TESTING:
+    ALLOWED_HOSTS += ["testserver"]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -164,6 +167,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "padwijzer@localhost")

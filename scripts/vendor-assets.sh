@@ -77,7 +77,7 @@ check() {
 
 # --------------------------------------------------------------------------- fetch
 TMP_DIR=""
-cleanup() { [[ -n "$TMP_DIR" ]] && rm -rf "$TMP_DIR"; }
+cleanup() { if [[ -n "$TMP_DIR" ]]; then rm -rf "$TMP_DIR"; fi; }
 
 PKG_LINES=()
 

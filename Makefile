@@ -1,0 +1,49 @@
+# Padwijzer: `make run` serves the demo, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_CLIENTS ?= 1000
+
+.PHONY: install run test lint system-deps browser-deps messages bench clean
+
+system-deps:
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv; }
+
+$(STAMP): pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "uv>=0.9,<1"
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var/static
+	DEBUG=true $(BIN)/padwijzer migrate --noinput -v0
+	DEBUG=true $(BIN)/padwijzer load_region regions/oostende.json
+	DEBUG=true $(BIN)/padwijzer seed_demo --clients $(DEMO_CLIENTS) --seed 1
+	@echo "Padwijzer: http://127.0.0.1:8000/ (log in with a demo login above)"
+	DEBUG=true $(BIN)/padwijzer runserver 127.0.0.1:8000
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+
+messages: install
+	$(BIN)/padwijzer makemessages -l nl --no-obsolete --ignore=".venv/*" --ignore="bench/*" --ignore="var/*"
+	$(BIN)/padwijzer compilemessages --ignore=".venv/*"
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var
