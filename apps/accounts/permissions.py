@@ -57,6 +57,11 @@ def is_coordinator(user: Any, region: Any = None) -> bool:
 
 
 @rules.predicate
+def is_coordinator_of_its_region(user: Any, organisation: Any) -> bool:
+    return organisation is not None and Role.COORDINATOR in roles_of(user, organisation.region_id)
+
+
+@rules.predicate
 def is_administrator(user: Any) -> bool:
     return is_platform_admin(user)
 
@@ -72,7 +77,9 @@ def is_member_of_organisation(user: Any, organisation: Any) -> bool:
 
 
 rules.add_perm("regions.view_region", is_administrator | is_member_of_region)
-rules.add_perm("accounts.view_organisation", is_administrator | is_member_of_organisation | is_coordinator)
+rules.add_perm(
+    "accounts.view_organisation", is_administrator | is_member_of_organisation | is_coordinator_of_its_region
+)
 rules.add_perm("accounts.manage_memberships", is_administrator | is_coordinator)
 
 

@@ -73,7 +73,8 @@ def validate_region(document: Any) -> list[RegionError]:
             )
         ]
     errors = list(_schema_errors(document))
-    errors.extend(_meaning_errors(document))
+    flagged = {e.location for e in errors}
+    errors.extend(e for e in _meaning_errors(document) if e.location not in flagged)
     # one message per location and text, in file order
     unique = list(dict.fromkeys(errors))
     return unique
@@ -112,7 +113,23 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if kind == "additionalProperties":
         return _("unknown field(s): %(detail)s") % {"detail": error.message.split("(")[-1].rstrip(")")}
     if kind == "pattern":
-        return _("%(value)r does not have the expected form") % {"value": error.instance}
+        field = next((str(p) for p in reversed(error.absolute_path) if isinstance(p, str)), "")
+        hints = {
+            "nis_code": _("a NIS code has 5 digits, e.g. 35013"),
+            "postal_code": _("a postal code has 4 digits, e.g. 8400"),
+            "postal_codes": _("a postal code has 4 digits, e.g. 8400"),
+            "candidacy_deadline": _("expected a date and time such as 2023-06-02T23:59:00+02:00"),
+            "email": _("expected an e-mail address"),
+        }
+        if field in hints:
+            hint = hints[field]
+        elif str(error.validator_value).startswith("^[0-9]{4}-"):
+            hint = _("expected a date such as 2023-06-02")
+        elif "[a-z0-9]" in str(error.validator_value):
+            hint = _("a code uses lowercase letters, digits and hyphens")
+        else:
+            hint = _("it does not have the expected form")
+        return _("%(value)r is not valid: %(hint)s") % {"value": error.instance, "hint": hint}
     if kind == "type":
         return _("%(value)r should be of type %(type)s") % {"value": error.instance, "type": error.validator_value}
     if kind in {"enum", "const"}:
@@ -157,11 +174,11 @@ def _codes(document: dict[str, Any], key: str) -> set[str]:
 
 
 def _duplicates(document: dict[str, Any], key: str, field: str = "code") -> Iterator[RegionError]:
-    counts = Counter(item.get(field) for _i, item in _items(document, key) if isinstance(item.get(field), str))
-    seen: set[str] = set()
+    counts = Counter(item.get(field) for _i, item in _items(document, key) if isinstance(item.get(field), str | int))
+    seen: set[Any] = set()
     for i, item in _items(document, key):
         value = item.get(field)
-        if isinstance(value, str) and counts[value] > 1:
+        if isinstance(value, str | int) and counts[value] > 1:
             if value in seen:
                 yield RegionError(
                     _location(document, [key, i, field]),
@@ -173,13 +190,14 @@ def _duplicates(document: dict[str, Any], key: str, field: str = "code") -> Iter
 def _unknown(
     document: dict[str, Any], path: list[Any], values: Any, known: set[str], what: str
 ) -> Iterator[RegionError]:
-    if isinstance(values, str):
+    single = isinstance(values, str)
+    if single:
         values = [values]
     if not isinstance(values, list):
         return
     for j, value in enumerate(values):
         if isinstance(value, str) and value not in known:
-            loc = path + [j] if len(values) > 1 or path[-1] not in {"life_domain", "challenge"} else path
+            loc = path if single else path + [j]
             yield RegionError(
                 _location(document, loc),
                 _("unknown %(what)s '%(code)s'") % {"what": what, "code": value},

@@ -1,0 +1,76 @@
+"""Each role gets its own home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.clients.models import Client as Hulpvrager
+
+
+def home(client: Client, user: Any) -> str:
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def add_clients(personas: Any, n: int) -> None:
+    gistel = personas.region.municipalities.get(code="gistel")
+    Hulpvrager.objects.bulk_create(
+        Hulpvrager(organisation=personas.lb, first_name="A", last_name=str(i), birth_date=dt.date(1990, 1, 1),
+                   gender="X", municipality=gistel, dutch_level="B1")
+        for i in range(n)
+    )
+
+
+def test_the_coordinator_sees_the_partnership(client: Client, personas: Any) -> None:
+    add_clients(personas, 3)
+    html = home(client, personas.wouter)
+    assert 'id="partnership"' in html
+    for org in ("Lokaal bestuur Oostende", "VDAB Oostende", "De Brug vzw", "Kompas vzw"):
+        assert org in html
+    assert "Lokaal bestuur Veurne" not in html
+    assert 'id="call"' in html and 'id="challenges"' in html
+
+
+def test_a_counsellor_sees_the_clients_of_their_organisation_and_the_challenges(client: Client, personas: Any) -> None:
+    add_clients(personas, 3)
+    html = home(client, personas.sofie)
+    assert 'id="caseload"' in html and "Lokaal bestuur Oostende: 3" in html
+    assert 'id="challenges"' in html and "Saled" in html
+    assert 'id="partnership"' not in html and 'id="audit"' not in html
+
+
+def test_a_partner_worker_sees_their_own_organisation_only(client: Client, personas: Any) -> None:
+    add_clients(personas, 2)
+    html = home(client, personas.els)
+    assert "De Brug vzw: 0" in html
+    assert "Lokaal bestuur Oostende: 2" not in html
+    assert 'id="partnership"' not in html
+
+
+def test_a_jury_member_sees_the_call(client: Client, personas: Any) -> None:
+    html = home(client, personas.ine)
+    assert 'id="call"' in html
+    assert 'id="caseload"' not in html and 'id="partnership"' not in html
+
+
+def test_an_administrator_sees_the_audit_trail(client: Client, personas: Any) -> None:
+    html = home(client, personas.glenn)
+    assert 'id="audit"' in html and "regions.region.loaded" in html
+
+
+def test_the_home_page_has_a_fixed_number_of_queries(client: Client, personas: Any) -> None:
+    client.force_login(personas.wouter)
+    add_clients(personas, 2)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    add_clients(personas, 50)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/")
+    assert len(few) == len(many) <= 12

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+
+from apps.accounts.models import Membership, Organisation, Role, User
+from apps.clients.models import Client
+from apps.demo.services import DEMO_PASSWORD, demo_seed
+from apps.regions.models import Region
+
+
+def snapshot(region: Region) -> list[tuple[Any, ...]]:
+    return [
+        (c.first_name, c.last_name, c.birth_date, c.gender, c.municipality.code, c.dutch_level,
+         tuple(sorted(o.code for o in c.obstacles.all())))
+        for c in Client.objects.filter(organisation__region=region).select_related("municipality")
+        .prefetch_related("obstacles").order_by("pk")
+    ]
+
+
+def test_it_is_deterministic_for_a_seed(oostende: Region) -> None:
+    demo_seed(region=oostende, clients=200, seed=42)
+    first = snapshot(oostende)
+    demo_seed(region=oostende, clients=200, seed=42, replace=True)
+    assert snapshot(oostende) == first
+    demo_seed(region=oostende, clients=200, seed=43, replace=True)
+    assert snapshot(oostende) != first
+
+
+def test_the_first_clients_mirror_each_persona(oostende: Region) -> None:
+    demo_seed(region=oostende, clients=50, seed=1)
+    clients = list(Client.objects.filter(organisation__region=oostende).prefetch_related("obstacles").order_by("pk"))
+    for client, challenge in zip(clients, oostende.challenges.order_by("rank"), strict=False):
+        expected = {o.code for line in challenge.obstacle_lines.all() for o in line.obstacles.all()}
+        assert {o.code for o in client.obstacles.all()} == expected, challenge.persona_name
+
+
+def test_it_creates_organisations_and_a_login_per_role(oostende: Region) -> None:
+    report = demo_seed(region=oostende, clients=10, seed=1)
+    assert Organisation.objects.filter(region=oostende, kind=Organisation.Kind.LOCAL_GOVERNMENT).count() == 7
+    assert Organisation.objects.filter(region=oostende, kind=Organisation.Kind.VDAB).count() == 1
+    assert Organisation.objects.filter(region=oostende, kind=Organisation.Kind.PARTNER).exists()
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert {login.username for login in report.logins} >= {"coordinator", "counsellor", "peer", "partner", "jury"}
+    assert User.objects.get(username="coordinator").check_password(DEMO_PASSWORD)
+
+
+def test_it_works_for_another_region_without_code_changes(westhoek: Region) -> None:
+    report = demo_seed(region=westhoek, clients=30, seed=1)
+    assert report.clients == 30
+    assert User.objects.filter(username="coordinator-westhoek-test").exists()
+
+
+def test_the_command_prints_the_demo_logins(oostende: Region, capsys: Any) -> None:
+    call_command("seed_demo", "--clients", "5", "--seed", "3")
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and "coordinator" in out and "counsellor" in out
+    call_command("seed_demo", "--clients", "5", "--seed", "3")  # again: nothing duplicated
+    assert Client.objects.count() == 5

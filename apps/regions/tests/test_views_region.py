@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+def test_the_region_page_shows_challenges_personas_obstacles_support_groups_and_municipalities(
+    client: Client, personas: Any
+) -> None:
+    client.force_login(personas.sofie)
+    response = client.get("/werkingsgebied/oostende/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for persona in ("Saled", "Marlies", "Thierry", "Roy", "John", "Mariam"):
+        assert persona in html
+    for challenge in personas.region.challenges.prefetch_related("obstacle_lines", "support_lines"):
+        for line in challenge.obstacle_lines.all():
+            assert line.label_nl in html
+        for line in challenge.support_lines.all():
+            assert line.label_nl in html
+    for group in personas.region.target_groups.all():
+        assert group.label_nl in html
+    for name in ("Oostende", "Middelkerke", "Bredene", "De Haan", "Oudenburg", "Gistel", "Ichtegem", "Eernegem"):
+        assert name in html
+    assert "wouter@wehelpengraag.be" in html
+
+
+def test_the_region_page_speaks_english_when_asked(client: Client, personas: Any) -> None:
+    client.force_login(personas.sofie)
+    client.cookies["django_language"] = "en"
+    html = client.get("/werkingsgebied/oostende/").content.decode()
+    line = personas.region.challenges.get(rank=2).obstacle_lines.first()
+    assert line.label_en in html
+    assert '<html lang="en">' in html
+
+
+def test_a_second_region_shows_on_its_own_page(client: Client, personas: Any) -> None:
+    client.force_login(personas.nadia)
+    html = client.get("/werkingsgebied/westhoek-test/").content.decode()
+    assert "Nadia" in html and "Koen" in html and "Veurne" in html
+    assert "Saled" not in html
+
+
+def test_a_member_of_another_region_gets_404(client: Client, personas: Any) -> None:
+    client.force_login(personas.nadia)
+    assert client.get("/werkingsgebied/oostende/").status_code == 404
+    client.force_login(personas.olaf)
+    assert client.get("/werkingsgebied/westhoek-test/").status_code == 404
+
+
+def test_the_region_list_sends_a_single_region_member_straight_to_it(client: Client, personas: Any) -> None:
+    client.force_login(personas.sofie)
+    response = client.get("/werkingsgebied/")
+    assert response.status_code == 302 and response["Location"] == "/werkingsgebied/oostende/"
+    client.force_login(personas.glenn)
+    html = client.get("/werkingsgebied/").content.decode()
+    assert "/werkingsgebied/oostende/" in html and "/werkingsgebied/westhoek-test/" in html
+
+
+def test_the_region_page_has_a_fixed_number_of_queries(client: Client, personas: Any) -> None:
+    client.force_login(personas.sofie)
+    client.get("/werkingsgebied/oostende/")
+    with CaptureQueriesContext(connection) as oostende_queries:
+        client.get("/werkingsgebied/oostende/")
+    client.force_login(personas.nadia)
+    with CaptureQueriesContext(connection) as westhoek_queries:
+        client.get("/werkingsgebied/westhoek-test/")
+    assert len(oostende_queries) == len(westhoek_queries) <= 20
