@@ -36,7 +36,7 @@ test: install browser-deps
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy .
+	PADWIJZER_TESTING=1 $(BIN)/mypy .
 
 messages: install
 	$(BIN)/padwijzer makemessages -l nl --no-obsolete --ignore=".venv/*" --ignore="bench/*" --ignore="var/*"

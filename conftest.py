@@ -46,8 +46,9 @@ def westhoek(db: Any) -> Any:
 def make_user(username: str, first_name: str, memberships: list[tuple[Any, str]]) -> Any:
     from apps.accounts.models import Membership, User
 
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=first_name,
-                                    email=f"{username}@example.org")
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=first_name, email=f"{username}@example.org"
+    )
     for organisation, role in memberships:
         Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
@@ -58,19 +59,32 @@ def personas(oostende: Any, westhoek: Any, django_db_setup: Any) -> SimpleNamesp
     from apps.accounts.models import Organisation, Role
 
     oostende_city = oostende.municipalities.get(code="oostende")
-    lb = Organisation.objects.create(region=oostende, code="lb-oostende", name="Lokaal bestuur Oostende",
-                                     kind=Organisation.Kind.LOCAL_GOVERNMENT, municipality=oostende_city)
-    vdab = Organisation.objects.create(region=oostende, code="vdab", name="VDAB Oostende",
-                                       kind=Organisation.Kind.VDAB, municipality=oostende_city)
-    brug = Organisation.objects.create(region=oostende, code="de-brug", name="De Brug vzw",
-                                       kind=Organisation.Kind.PARTNER)
-    kompas = Organisation.objects.create(region=oostende, code="kompas", name="Kompas vzw",
-                                         kind=Organisation.Kind.PARTNER)
-    westhoek_org = Organisation.objects.create(region=westhoek, code="lb-veurne", name="Lokaal bestuur Veurne",
-                                               kind=Organisation.Kind.LOCAL_GOVERNMENT)
+    lb = Organisation.objects.create(
+        region=oostende,
+        code="lb-oostende",
+        name="Lokaal bestuur Oostende",
+        kind=Organisation.Kind.LOCAL_GOVERNMENT,
+        municipality=oostende_city,
+    )
+    vdab = Organisation.objects.create(
+        region=oostende, code="vdab", name="VDAB Oostende", kind=Organisation.Kind.VDAB, municipality=oostende_city
+    )
+    brug = Organisation.objects.create(
+        region=oostende, code="de-brug", name="De Brug vzw", kind=Organisation.Kind.PARTNER
+    )
+    kompas = Organisation.objects.create(
+        region=oostende, code="kompas", name="Kompas vzw", kind=Organisation.Kind.PARTNER
+    )
+    westhoek_org = Organisation.objects.create(
+        region=westhoek, code="lb-veurne", name="Lokaal bestuur Veurne", kind=Organisation.Kind.LOCAL_GOVERNMENT
+    )
     return SimpleNamespace(
         region=oostende,
-        lb=lb, vdab=vdab, brug=brug, kompas=kompas, westhoek_org=westhoek_org,
+        lb=lb,
+        vdab=vdab,
+        brug=brug,
+        kompas=kompas,
+        westhoek_org=westhoek_org,
         wouter=make_user("wouter", "Wouter", [(lb, Role.COORDINATOR)]),
         sofie=make_user("sofie", "Sofie", [(lb, Role.COUNSELLOR)]),
         yonas=make_user("yonas", "Yonas", [(lb, Role.PEER_COMPANION)]),
@@ -85,5 +99,4 @@ def personas(oostende: Any, westhoek: Any, django_db_setup: Any) -> SimpleNamesp
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is the production hasher (tested in accounts); tests hash fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 *settings.PASSWORD_HASHERS]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]

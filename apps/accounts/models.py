@@ -16,7 +16,7 @@ class User(AbstractUser):
         _("preferred language"), max_length=10, default="nl-be", choices=[("nl-be", "Nederlands"), ("en", "English")]
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
@@ -68,9 +68,7 @@ class Membership(TimeStampedModel):
         ordering = ["organisation__name", "role"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="uniq_membership_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="uniq_membership_role")]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"

@@ -31,9 +31,7 @@ def memberships_of(user: Any) -> list[Membership]:
 
 
 def roles_of(user: Any, region_id: int | None = None) -> set[str]:
-    return {
-        m.role for m in memberships_of(user) if region_id is None or m.organisation.region_id == region_id
-    }
+    return {m.role for m in memberships_of(user) if region_id is None or m.organisation.region_id == region_id}
 
 
 def organisation_ids_of(user: Any, role: str | None = None) -> set[int]:
@@ -49,6 +47,7 @@ def is_platform_admin(user: Any) -> bool:
 
 
 # --- predicates (django-rules) -----------------------------------------------------------
+
 
 @rules.predicate
 def is_coordinator(user: Any, region: Any = None) -> bool:
@@ -84,6 +83,7 @@ rules.add_perm("accounts.manage_memberships", is_administrator | is_coordinator)
 
 
 # --- access helpers ----------------------------------------------------------------------
+
 
 def get_organisation_for_user(user: Any, pk: int) -> Organisation:
     organisation = Organisation.objects.select_related("region", "municipality").filter(pk=pk).first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,9 @@ class DutchLevel(models.TextChoices):
 
 class Client(TimeStampedModel):
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="clients",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="clients",
         help_text=_("The organisation that registered the client."),
     )
     first_name = models.CharField(_("first name"), max_length=100)
@@ -37,13 +41,17 @@ class Client(TimeStampedModel):
         "regions.Municipality", on_delete=models.PROTECT, related_name="clients", verbose_name=_("municipality")
     )
     deelgemeente = models.ForeignKey(
-        "regions.Deelgemeente", null=True, blank=True, on_delete=models.PROTECT, related_name="clients",
+        "regions.Deelgemeente",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clients",
         verbose_name=_("deelgemeente"),
     )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     dutch_level = models.CharField(_("level of Dutch"), max_length=2, choices=DutchLevel.choices)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
-    obstacles = models.ManyToManyField(
+    obstacles: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "regions.Obstacle", through="ClientObstacle", related_name="clients", blank=True
     )
 

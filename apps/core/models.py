@@ -21,12 +21,12 @@ class BilingualLabelMixin(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "nl").startswith("en") else self.label_nl
-
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def label(self) -> str:
+        return pick_language(self.label_nl, self.label_en)
 
 
 def pick_language(nl: str, en: str) -> str:

@@ -23,7 +23,9 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
     if roles & worker_roles:
         counts = dict(
             Client.objects.filter(organisation_id__in=org_ids)
-            .values("organisation_id").annotate(n=Count("id")).values_list("organisation_id", "n")
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
         )
         organisations = {m.organisation_id: m.organisation for m in memberships if m.role in worker_roles}
         panels["caseload"] = [(org, counts.get(pk, 0)) for pk, org in organisations.items()]
@@ -41,7 +43,9 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
         panels["role_counts"] = [
             {"label": Role(row["role"]).label, "n": row["n"]}
             for row in Membership.objects.filter(organisation__region_id__in=coordinated, is_active=True)
-            .values("role").annotate(n=Count("id")).order_by("role")
+            .values("role")
+            .annotate(n=Count("id"))
+            .order_by("role")
         ]
     if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
         panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))

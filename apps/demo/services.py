@@ -31,14 +31,54 @@ FIRST_NAMES_MIGRANT = {
     "F": ["Mariam", "Fatima", "Aisha", "Selam", "Hiwet", "Zahra", "Olena", "Amina", "Nour", "Lina"],
     "M": ["Saled", "Ahmad", "Yonas", "Omar", "Mohammed", "Tesfay", "Bilal", "Hamid", "Ali", "Dawit"],
 }
-LAST_NAMES_LOCAL = ["Vandenberghe", "Desmet", "Vermeersch", "Lambrecht", "Vanhecke", "Pauwels", "Devos", "Declercq",
-                    "Maes", "Goethals", "Willaert", "Dewulf", "Vandamme", "Verhaeghe", "Cools", "Deprez"]
-LAST_NAMES_MIGRANT = ["Ahmadi", "Haidari", "Tesfaye", "Gebremedhin", "El Amrani", "Benali", "Rahimi", "Yusuf",
-                      "Kovalenko", "Mohammadi", "Haile", "Said"]
+LAST_NAMES_LOCAL = [
+    "Vandenberghe",
+    "Desmet",
+    "Vermeersch",
+    "Lambrecht",
+    "Vanhecke",
+    "Pauwels",
+    "Devos",
+    "Declercq",
+    "Maes",
+    "Goethals",
+    "Willaert",
+    "Dewulf",
+    "Vandamme",
+    "Verhaeghe",
+    "Cools",
+    "Deprez",
+]
+LAST_NAMES_MIGRANT = [
+    "Ahmadi",
+    "Haidari",
+    "Tesfaye",
+    "Gebremedhin",
+    "El Amrani",
+    "Benali",
+    "Rahimi",
+    "Yusuf",
+    "Kovalenko",
+    "Mohammadi",
+    "Haile",
+    "Said",
+]
 OTHER_LANGUAGES = ["prs", "ps", "ti", "ar", "uk", "so", "fr", "ru", "tr", "en"]  # ISO 639 codes
 
-PARTNER_NAMES = ["De Brug", "Kompas", "Zeewind", "Vuurtoren", "Polderpad", "Duinhuis", "Golfslag", "Haven",
-                 "Stroming", "Horizon", "Ankerpunt", "Getij"]
+PARTNER_NAMES = [
+    "De Brug",
+    "Kompas",
+    "Zeewind",
+    "Vuurtoren",
+    "Polderpad",
+    "Duinhuis",
+    "Golfslag",
+    "Haven",
+    "Stroming",
+    "Horizon",
+    "Ankerpunt",
+    "Getij",
+]
 
 
 @dataclass
@@ -80,15 +120,22 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
 
     main = municipalities[0]
     vdab = org("vdab", f"VDAB {main.name}", Organisation.Kind.VDAB, main)
-    local = [org(f"lb-{m.code}", f"Lokaal bestuur {m.name}", Organisation.Kind.LOCAL_GOVERNMENT, m)
-             for m in municipalities]
+    local = [
+        org(f"lb-{m.code}", f"Lokaal bestuur {m.name}", Organisation.Kind.LOCAL_GOVERNMENT, m) for m in municipalities
+    ]
     partners = []
     group = 3
     for i in range(0, len(interventions), group):
-        chunk = interventions[i: i + group]
+        chunk = interventions[i : i + group]
         name = PARTNER_NAMES[(i // group) % len(PARTNER_NAMES)]
-        partners.append(org(f"partner-{i // group + 1}", f"{name} vzw ({chunk[0].label_nl})",
-                            Organisation.Kind.PARTNER, municipalities[(i // group) % len(municipalities)]))
+        partners.append(
+            org(
+                f"partner-{i // group + 1}",
+                f"{name} vzw ({chunk[0].label_nl})",
+                Organisation.Kind.PARTNER,
+                municipalities[(i // group) % len(municipalities)],
+            )
+        )
 
     # users: one demo login per role, plus colleagues
     password = make_password(DEMO_PASSWORD)
@@ -98,14 +145,23 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
         username = f"{username}{suffix}"
         obj, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.padwijzer.invalid",
-                      "password": password},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.padwijzer.invalid",
+                "password": password,
+            },
         )
         report.users += int(created)
         for organisation, role in memberships:
             Membership.objects.get_or_create(user=obj, organisation=organisation, role=role)
-        report.logins.append(DemoLogin(username, ", ".join(str(Role(r).label) for _o, r in memberships),
-                                       ", ".join(o.name for o, _r in memberships)))
+        report.logins.append(
+            DemoLogin(
+                username,
+                ", ".join(str(Role(r).label) for _o, r in memberships),
+                ", ".join(o.name for o, _r in memberships),
+            )
+        )
 
     user("coordinator", "Wouter", "Coördinator", [(local[0], Role.COORDINATOR)])
     user("counsellor", "Sofie", "Trajectbegeleider", [(local[0], Role.COUNSELLOR)])
@@ -142,8 +198,11 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     def flush() -> None:
         created = Client.objects.bulk_create(batch)
         ClientObstacle.objects.bulk_create(
-            [ClientObstacle(client_id=c.pk, obstacle_id=o) for c, obs in zip(created, obstacle_sets, strict=True)
-             for o in obs],
+            [
+                ClientObstacle(client_id=c.pk, obstacle_id=o)
+                for c, obs in zip(created, obstacle_sets, strict=True)
+                for o in obs
+            ],
             batch_size=5000,
         )
         report.clients += len(created)
@@ -187,7 +246,11 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             flush()
     if batch:
         flush()
-    audit_log(actor=actor, action="demo.seeded", obj=region,
-              changes={"clients": report.clients, "seed": seed, "organisations": report.organisations})
+    audit_log(
+        actor=actor,
+        action="demo.seeded",
+        obj=region,
+        changes={"clients": report.clients, "seed": seed, "organisations": report.organisations},
+    )
     report.logins.sort(key=lambda login: login.username)
     return report

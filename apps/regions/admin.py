@@ -8,7 +8,7 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name_nl", "format_version", "loaded_at"]
     readonly_fields = [f.name for f in Region._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False  # regions change only by loading a region file
 
 

@@ -182,8 +182,8 @@ class ObstacleLine(BilingualLabelMixin):
     """An obstacle line as the challenge words it (the seed's own text), linked to region obstacles."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="obstacle_lines")
-    label_nl = models.TextField()  # type: ignore[assignment]
-    label_en = models.TextField()  # type: ignore[assignment]
+    label_nl = models.TextField()
+    label_en = models.TextField()
     obstacles = models.ManyToManyField(Obstacle, related_name="challenge_lines")
     position = models.PositiveIntegerField(default=0)
 
@@ -196,8 +196,8 @@ class SupportLine(BilingualLabelMixin):
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="support_lines")
     code = models.SlugField(max_length=60)
-    label_nl = models.TextField()  # type: ignore[assignment]
-    label_en = models.TextField()  # type: ignore[assignment]
+    label_nl = models.TextField()
+    label_en = models.TextField()
     position = models.PositiveIntegerField(default=0)
     intervention_types = models.ManyToManyField(InterventionType, related_name="support_lines", blank=True)
 
@@ -221,8 +221,8 @@ class EnrichmentLine(BilingualLabelMixin, RegionItem):
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="enrichment_lines")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    label_nl = models.TextField()  # type: ignore[assignment]
-    label_en = models.TextField()  # type: ignore[assignment]
+    label_nl = models.TextField()
+    label_en = models.TextField()
     obstacles = models.ManyToManyField(Obstacle, related_name="enrichment_lines", blank=True)
     intervention_types = models.ManyToManyField(InterventionType, related_name="enrichment_lines", blank=True)
     challenge = models.ForeignKey(

@@ -39,7 +39,9 @@ def region_overview(*, region: Region) -> dict[str, Any]:
                 ),
             ),
             Prefetch("support_lines", queryset=SupportLine.objects.prefetch_related("intervention_types")),
-            Prefetch("enrichment_lines", queryset=EnrichmentLine.objects.filter(kind=EnrichmentLine.Kind.CLIENT_PROFILE)),
+            Prefetch(
+                "enrichment_lines", queryset=EnrichmentLine.objects.filter(kind=EnrichmentLine.Kind.CLIENT_PROFILE)
+            ),
         )
         .order_by("rank")
     )

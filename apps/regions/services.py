@@ -59,8 +59,14 @@ class _Loader:
         self.report = report
         self.errors: list[RegionError] = []
 
-    def upsert(self, model: type[models.Model], existing: dict[Any, Any], key: Any, values: dict[str, Any],
-               **create_kwargs: Any) -> Any:
+    def upsert(
+        self,
+        model: type[models.Model],
+        existing: dict[Any, Any],
+        key: Any,
+        values: dict[str, Any],
+        **create_kwargs: Any,
+    ) -> Any:
         name = model._meta.model_name or ""
         obj = existing.get(key)
         if obj is None:
@@ -98,8 +104,9 @@ class _Loader:
                 queryset.delete()
         except (ProtectedError, RestrictedError) as exc:
             blocked = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-            users = Counter(str(o._meta.verbose_name_plural) for o in blocked)
-            examples = ", ".join(f"{o._meta.verbose_name} #{o.pk}" for o in list(blocked)[:5])
+            owners = {(o._meta.label, o.pk): o for o in (_owner(b, queryset.model) for b in blocked)}
+            users = Counter(str(o._meta.verbose_name_plural) for o in owners.values())
+            examples = ", ".join(f"{o._meta.verbose_name} #{o.pk}" for o in list(owners.values())[:5])
             for obj in stale:
                 self.errors.append(
                     RegionError(
@@ -114,6 +121,15 @@ class _Loader:
                 )
             return
         self.report.deleted[name] += len(stale)
+
+
+def _owner(obj: models.Model, removed: type[models.Model]) -> models.Model:
+    """For a link row (such as a client's obstacle), name the record it belongs to (the client)."""
+    fks = [f for f in obj._meta.concrete_fields if f.is_relation and f.many_to_one]
+    others = [f for f in fks if f.related_model is not removed]
+    if len(fks) == 2 and len(others) == 1:
+        return getattr(obj, others[0].name)
+    return obj
 
 
 @transaction.atomic
@@ -133,8 +149,13 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     report = LoadReport(region=Region())
     loader = _Loader(Region(), report)
     existing_region = Region.objects.select_for_update().filter(code=document["code"]).first()
-    region = loader.upsert(Region, {document["code"]: existing_region} if existing_region else {},
-                           document["code"], region_values, code=document["code"])
+    region = loader.upsert(
+        Region,
+        {document["code"]: existing_region} if existing_region else {},
+        document["code"],
+        region_values,
+        code=document["code"],
+    )
     report.region = loader.region = region
 
     def labelled(item: dict[str, Any], position: int) -> dict[str, Any]:
@@ -143,19 +164,23 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     # life domains, intervention types
     domains_by_code = {o.code: o for o in LifeDomain.objects.filter(region=region)}
     domains = {
-        item["code"]: loader.upsert(LifeDomain, domains_by_code, item["code"], labelled(item, i),
-                                    region=region, code=item["code"])
+        item["code"]: loader.upsert(
+            LifeDomain, domains_by_code, item["code"], labelled(item, i), region=region, code=item["code"]
+        )
         for i, item in enumerate(document["life_domains"])
     }
     interventions_by_code = {o.code: o for o in InterventionType.objects.filter(region=region)}
     interventions = {
-        item["code"]: loader.upsert(InterventionType, interventions_by_code, item["code"], labelled(item, i),
-                                    region=region, code=item["code"])
+        item["code"]: loader.upsert(
+            InterventionType, interventions_by_code, item["code"], labelled(item, i), region=region, code=item["code"]
+        )
         for i, item in enumerate(document["intervention_types"])
     }
 
     # obstacles
-    obstacles_by_code = {o.code: o for o in Obstacle.objects.filter(region=region).prefetch_related("intervention_types")}
+    obstacles_by_code = {
+        o.code: o for o in Obstacle.objects.filter(region=region).prefetch_related("intervention_types")
+    }
     obstacles: dict[str, Obstacle] = {}
     for i, item in enumerate(document["obstacles"]):
         values = labelled(item, i) | {
@@ -175,8 +200,9 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
             "description_en": _text(item.get("description"), "en"),
             "rule": item["rule"],
         }
-        groups[item["code"]] = loader.upsert(TargetGroup, groups_by_code, item["code"], values,
-                                             region=region, code=item["code"])
+        groups[item["code"]] = loader.upsert(
+            TargetGroup, groups_by_code, item["code"], values, region=region, code=item["code"]
+        )
 
     # challenges with their obstacle lines and support lines
     challenges_by_code = {o.code: o for o in Challenge.objects.filter(region=region)}
@@ -214,7 +240,9 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         support_by_code = {o.code: o for o in SupportLine.objects.filter(challenge=challenge)}
         for j, line in enumerate(item["support"]):
             values = {"label_nl": line["text"]["nl"], "label_en": line["text"]["en"], "position": j}
-            obj = loader.upsert(SupportLine, support_by_code, line["code"], values, challenge=challenge, code=line["code"])
+            obj = loader.upsert(
+                SupportLine, support_by_code, line["code"], values, challenge=challenge, code=line["code"]
+            )
             loader.set_m2m(obj, "intervention_types", [interventions[c] for c in line["intervention_types"]])
         loader.remove_stale(
             SupportLine.objects.filter(challenge=challenge).exclude(code__in=[s["code"] for s in item["support"]]),
@@ -238,8 +266,8 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     # municipalities and deelgemeenten
     municipalities_by_code = {o.code: o for o in Municipality.objects.filter(region=region)}
     deel_by_key = {
-        (d.municipality.code, d.code): d for d in Deelgemeente.objects.filter(municipality__region=region)
-        .select_related("municipality")
+        (d.municipality.code, d.code): d
+        for d in Deelgemeente.objects.filter(municipality__region=region).select_related("municipality")
     }
     kept_deel: list[int] = []
     for i, item in enumerate(document["municipalities"]):
@@ -252,8 +280,9 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
             "population": item.get("population"),
             "position": i,
         }
-        municipality = loader.upsert(Municipality, municipalities_by_code, item["code"], values,
-                                     region=region, code=item["code"])
+        municipality = loader.upsert(
+            Municipality, municipalities_by_code, item["code"], values, region=region, code=item["code"]
+        )
         for j, deel in enumerate(item["deelgemeenten"]):
             values = {
                 "name": deel["name"],
@@ -262,8 +291,14 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
                 "longitude": deel.get("longitude"),
                 "position": j,
             }
-            obj = loader.upsert(Deelgemeente, deel_by_key, (item["code"], deel["code"]), values,
-                                municipality=municipality, code=deel["code"])
+            obj = loader.upsert(
+                Deelgemeente,
+                deel_by_key,
+                (item["code"], deel["code"]),
+                values,
+                municipality=municipality,
+                code=deel["code"],
+            )
             kept_deel.append(obj.pk)
 
     # the call timeline
@@ -304,8 +339,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         raise RegionLoadError(loader.errors)
 
     Region.objects.filter(pk=region.pk).update(loaded_at=timezone.now())
-    audit_log(actor=actor, action="regions.region.loaded", obj=region,
-              changes={"source": source, **report.as_dict()})
+    audit_log(actor=actor, action="regions.region.loaded", obj=region, changes={"source": source, **report.as_dict()})
     return report
 
 

@@ -25,7 +25,7 @@ SUPPORTED_MAJOR = "1"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 # Facts a target-group rule may test; the intake records them (docs/region-format.md, "Rules").
-KNOWN_FACTS = {
+KNOWN_FACTS: dict[str, set[Any]] = {
     "employment_status": {"employed", "self_employed", "unemployed", "inactive"},
     "in_education": {True, False},
     "foreign_background": {True, False},
@@ -133,7 +133,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if kind == "type":
         return _("%(value)r should be of type %(type)s") % {"value": error.instance, "type": error.validator_value}
     if kind in {"enum", "const"}:
-        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        allowed: list[Any] = list(error.validator_value) if kind == "enum" else [error.validator_value]  # type: ignore[arg-type]
         return _("%(value)r is not allowed; expected one of %(allowed)s") % {
             "value": error.instance,
             "allowed": ", ".join(map(str, allowed)),
@@ -236,9 +236,9 @@ def _rule_errors(document: dict[str, Any], rule: Any, path: list[Any], obstacles
             yield from _unknown(document, here, value, obstacles, _("obstacle"))
         elif key == "obstacles_at_least" and isinstance(value, dict):
             yield from _unknown(document, here + ["of"], value.get("of"), obstacles, _("obstacle"))
-            if isinstance(value.get("of"), list) and isinstance(value.get("count"), int):
-                if value["count"] > len(value["of"]):
-                    yield RegionError(_location(document, here), _("count is larger than the list"))
+            of, count = value.get("of"), value.get("count")
+            if isinstance(of, list) and isinstance(count, int) and count > len(of):
+                yield RegionError(_location(document, here), _("count is larger than the list"))
         elif key == "age" and isinstance(value, dict):
             low, high = value.get("min"), value.get("max")
             if isinstance(low, int) and isinstance(high, int) and low > high:
@@ -265,8 +265,15 @@ def _rule_errors(document: dict[str, Any], rule: Any, path: list[Any], obstacles
 
 
 def _meaning_errors(document: dict[str, Any]) -> Iterator[RegionError]:
-    for key in ("municipalities", "life_domains", "intervention_types", "obstacles", "target_groups",
-                "challenges", "enrichment"):
+    for key in (
+        "municipalities",
+        "life_domains",
+        "intervention_types",
+        "obstacles",
+        "target_groups",
+        "challenges",
+        "enrichment",
+    ):
         yield from _duplicates(document, key)
     yield from _duplicates(document, "municipalities", "nis_code")
     yield from _duplicates(document, "challenges", "rank")
@@ -281,7 +288,8 @@ def _meaning_errors(document: dict[str, Any]) -> Iterator[RegionError]:
     postal_owner: dict[str, str] = {}
     deelgemeente_codes: Counter[str] = Counter()
     for i, mun in _items(document, "municipalities"):
-        postal_codes = mun.get("postal_codes") if isinstance(mun.get("postal_codes"), list) else []
+        raw_codes = mun.get("postal_codes")
+        postal_codes: list[Any] = raw_codes if isinstance(raw_codes, list) else []
         for j, code in enumerate(postal_codes):
             owner = postal_owner.setdefault(code, str(mun.get("code")))
             if owner != mun.get("code"):
@@ -307,37 +315,57 @@ def _meaning_errors(document: dict[str, Any]) -> Iterator[RegionError]:
                 )
 
     for i, obstacle in _items(document, "obstacles"):
-        yield from _unknown(document, ["obstacles", i, "life_domain"], obstacle.get("life_domain"), domains,
-                            _("life domain"))
-        yield from _unknown(document, ["obstacles", i, "intervention_types"], obstacle.get("intervention_types"),
-                            interventions, _("intervention type"))
+        yield from _unknown(
+            document, ["obstacles", i, "life_domain"], obstacle.get("life_domain"), domains, _("life domain")
+        )
+        yield from _unknown(
+            document,
+            ["obstacles", i, "intervention_types"],
+            obstacle.get("intervention_types"),
+            interventions,
+            _("intervention type"),
+        )
 
     for i, group in _items(document, "target_groups"):
         yield from _rule_errors(document, group.get("rule"), ["target_groups", i, "rule"], obstacles)
 
     for i, challenge in _items(document, "challenges"):
         base: list[Any] = ["challenges", i]
-        yield from _unknown(document, base + ["target_groups"], challenge.get("target_groups"), groups,
-                            _("target group"))
+        yield from _unknown(
+            document, base + ["target_groups"], challenge.get("target_groups"), groups, _("target group")
+        )
         for j, line in enumerate(challenge.get("obstacles") or []):
             if isinstance(line, dict):
-                yield from _unknown(document, base + ["obstacles", j, "obstacles"], line.get("obstacles"),
-                                    obstacles, _("obstacle"))
+                yield from _unknown(
+                    document, base + ["obstacles", j, "obstacles"], line.get("obstacles"), obstacles, _("obstacle")
+                )
         support = challenge.get("support") or []
         support_codes = Counter(s.get("code") for s in support if isinstance(s, dict))
         for j, line in enumerate(support):
             if isinstance(line, dict):
-                yield from _unknown(document, base + ["support", j, "intervention_types"],
-                                    line.get("intervention_types"), interventions, _("intervention type"))
+                yield from _unknown(
+                    document,
+                    base + ["support", j, "intervention_types"],
+                    line.get("intervention_types"),
+                    interventions,
+                    _("intervention type"),
+                )
                 if support_codes[line.get("code")] > 1 and isinstance(line.get("code"), str):
-                    yield RegionError(_location(document, base + ["support", j, "code"]),
-                                      _("code '%(value)s' is used more than once") % {"value": line["code"]})
+                    yield RegionError(
+                        _location(document, base + ["support", j, "code"]),
+                        _("code '%(value)s' is used more than once") % {"value": line["code"]},
+                    )
 
     for i, line in _items(document, "enrichment"):
         base = ["enrichment", i]
         yield from _unknown(document, base + ["obstacles"], line.get("obstacles"), obstacles, _("obstacle"))
-        yield from _unknown(document, base + ["intervention_types"], line.get("intervention_types"),
-                            interventions, _("intervention type"))
+        yield from _unknown(
+            document,
+            base + ["intervention_types"],
+            line.get("intervention_types"),
+            interventions,
+            _("intervention type"),
+        )
         if "challenge" in line:
             yield from _unknown(document, base + ["challenge"], line.get("challenge"), challenges, _("challenge"))
 
@@ -357,12 +385,15 @@ def _call_errors(document: dict[str, Any]) -> Iterator[RegionError]:
                 yield RegionError(_location(document, ["call", key]), not_date % {"value": call[key]})
             else:
                 dates[key] = parsed
-    written = call.get("written_round") if isinstance(call.get("written_round"), dict) else {}
+    raw_written = call.get("written_round")
+    written: dict[str, Any] = raw_written if isinstance(raw_written, dict) else {}
     for key in ("start", "end"):
         if key in written:
             parsed = _parse_date(written[key])
             if parsed is None:
-                yield RegionError(_location(document, ["call", "written_round", key]), not_date % {"value": written[key]})
+                yield RegionError(
+                    _location(document, ["call", "written_round", key]), not_date % {"value": written[key]}
+                )
             else:
                 dates[f"written_{key}"] = parsed
     for j, week in enumerate(call.get("pitch_weeks") or []):

@@ -35,12 +35,14 @@ def test_password_reset_by_e_mail(client: Client, personas: Any) -> None:
     response = client.post("/account/password-reset/", {"email": "sofie@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body)
+    link = re.search(r"http://testserver(/account/password-reset/\S+/)", str(mail.outbox[0].body))
     assert link
     response = client.get(link.group(1), follow=True)
     assert response.status_code == 200
-    response = client.post(response.redirect_chain[-1][0],
-                           {"new_password1": "a-new-long-passphrase-7", "new_password2": "a-new-long-passphrase-7"})
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "a-new-long-passphrase-7", "new_password2": "a-new-long-passphrase-7"},
+    )
     assert response.status_code == 302
     assert client.login(username="sofie", password="a-new-long-passphrase-7")
 

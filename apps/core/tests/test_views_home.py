@@ -22,8 +22,15 @@ def home(client: Client, user: Any) -> str:
 def add_clients(personas: Any, n: int) -> None:
     gistel = personas.region.municipalities.get(code="gistel")
     Hulpvrager.objects.bulk_create(
-        Hulpvrager(organisation=personas.lb, first_name="A", last_name=str(i), birth_date=dt.date(1990, 1, 1),
-                   gender="X", municipality=gistel, dutch_level="B1")
+        Hulpvrager(
+            organisation=personas.lb,
+            first_name="A",
+            last_name=str(i),
+            birth_date=dt.date(1990, 1, 1),
+            gender="X",
+            municipality=gistel,
+            dutch_level="B1",
+        )
         for i in range(n)
     )
 

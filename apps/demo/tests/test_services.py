@@ -12,10 +12,19 @@ from apps.regions.models import Region
 
 def snapshot(region: Region) -> list[tuple[Any, ...]]:
     return [
-        (c.first_name, c.last_name, c.birth_date, c.gender, c.municipality.code, c.dutch_level,
-         tuple(sorted(o.code for o in c.obstacles.all())))
-        for c in Client.objects.filter(organisation__region=region).select_related("municipality")
-        .prefetch_related("obstacles").order_by("pk")
+        (
+            c.first_name,
+            c.last_name,
+            c.birth_date,
+            c.gender,
+            c.municipality.code,
+            c.dutch_level,
+            tuple(sorted(o.code for o in c.obstacles.all())),
+        )
+        for c in Client.objects.filter(organisation__region=region)
+        .select_related("municipality")
+        .prefetch_related("obstacles")
+        .order_by("pk")
     ]
 
 

@@ -139,9 +139,7 @@ def seed_challenges() -> list[dict[str, Any]]:
 def seed_enrichment() -> dict[str, Any]:
     text = seed_text()
     section = _between(text, r"●\s*Resultaten verrijking-sessies", r"●\s*Arena-analyse")
-    extra_obstacles = bullets(
-        _between(section, r"Aanvullende obstakels.*?regio-uitdagingen\s*:", r"Daarnaast werd")
-    )
+    extra_obstacles = bullets(_between(section, r"Aanvullende obstakels.*?regio-uitdagingen\s*:", r"Daarnaast werd"))
     profiles_intro = re.search(r"bijkomende klantprofielen.*?\((.*?)\)\s*:", section, flags=re.S)
     assert profiles_intro, "seed: intro of the extra client profiles not found"
     ordinal = re.search(r"\b(\w+)\s+regio-\s*uitdaging", profiles_intro.group(1))
@@ -268,9 +266,7 @@ def test_enrichment_client_profiles_match_seed(oostende: dict[str, Any]) -> None
     seed_lines = [normalise(line) for line in enrichment["profiles"]]
     assert len(seed_lines) == 6
     assert _enrichment_texts(oostende, "client_profile") == seed_lines
-    absorbing = [
-        c["code"] for c in oostende["challenges"] if c["rank"] == enrichment["profiles_challenge_rank"]
-    ]
+    absorbing = [c["code"] for c in oostende["challenges"] if c["rank"] == enrichment["profiles_challenge_rank"]]
     for line in oostende["enrichment"]:
         if line["kind"] == "client_profile":
             assert [line.get("challenge")] == absorbing, f"{line['code']} should point at {absorbing}"
@@ -279,9 +275,7 @@ def test_enrichment_client_profiles_match_seed(oostende: dict[str, Any]) -> None
 def test_arena_line_is_an_outreach_remark(oostende: dict[str, Any]) -> None:
     arena = seed_enrichment()["arena"]
     assert arena
-    remarks = {
-        normalise(line["text"]["nl"]): line for line in oostende["enrichment"] if line["kind"] == "remark"
-    }
+    remarks = {normalise(line["text"]["nl"]): line for line in oostende["enrichment"] if line["kind"] == "remark"}
     for text in arena:
         assert normalise(text) in remarks, f"arena line missing: {text!r}"
         assert "outreach-guidance" in remarks[normalise(text)].get("intervention_types", [])
@@ -321,9 +315,7 @@ def test_municipalities(oostende: dict[str, Any]) -> None:
     postal_owner: dict[str, str] = {}
     for m in oostende["municipalities"]:
         for pc in m["postal_codes"]:
-            assert postal_owner.setdefault(pc, m["name"]) == m["name"], (
-                f"postal code {pc} in two municipalities"
-            )
+            assert postal_owner.setdefault(pc, m["name"]) == m["name"], f"postal code {pc} in two municipalities"
 
 
 def test_target_groups(oostende: dict[str, Any]) -> None:
@@ -364,9 +356,7 @@ def test_references_resolve(path: Path) -> None:
             elif key == "obstacles_at_least":
                 used_obstacles.update(value["of"])
             elif key == "fact":
-                assert value["name"] in ALLOWED_FACTS, (
-                    f"target group {g['code']}: unknown fact {value['name']}"
-                )
+                assert value["name"] in ALLOWED_FACTS, f"target group {g['code']}: unknown fact {value['name']}"
                 allowed = ALLOWED_FACTS[value["name"]]
                 for v in [value["equals"]] if "equals" in value else value.get("in", []):
                     if allowed is None:
@@ -401,16 +391,12 @@ def test_special_categories(oostende: dict[str, Any]) -> None:
 
 
 def test_challenge_obstacles_are_marked_by_source(oostende: dict[str, Any]) -> None:
-    in_challenges = {
-        code for c in oostende["challenges"] for line in c["obstacles"] for code in line["obstacles"]
-    }
+    in_challenges = {code for c in oostende["challenges"] for line in c["obstacles"] for code in line["obstacles"]}
     for o in oostende["obstacles"]:
         if o.get("source", "challenge") == "challenge":
             assert o["code"] in in_challenges, f"{o['code']} is marked 'challenge' but no challenge names it"
         else:
-            assert o["code"] not in in_challenges, (
-                f"{o['code']} is named by a challenge but marked enrichment"
-            )
+            assert o["code"] not in in_challenges, f"{o['code']} is named by a challenge but marked enrichment"
 
 
 # --------------------------------------------------------------------------- call timeline

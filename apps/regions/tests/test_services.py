@@ -20,7 +20,9 @@ OOSTENDE = json.loads((ROOT / "regions" / "oostende.json").read_text(encoding="u
 
 
 def counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in (Region, Municipality, Obstacle, Challenge, ObstacleLine, SupportLine)}
+    return {
+        m.__name__: m.objects.count() for m in (Region, Municipality, Obstacle, Challenge, ObstacleLine, SupportLine)
+    }
 
 
 def test_it_loads_the_whole_region(db: Any) -> None:
@@ -28,7 +30,13 @@ def test_it_loads_the_whole_region(db: Any) -> None:
     region = report.region
     assert region.challenges.count() == 6
     assert [c.persona_name for c in region.challenges.order_by("rank")] == [
-        "Saled", "Marlies", "Thierry", "Roy", "John", "Mariam"]
+        "Saled",
+        "Marlies",
+        "Thierry",
+        "Roy",
+        "John",
+        "Mariam",
+    ]
     assert region.municipalities.count() == 7
     assert region.call.candidacy_deadline == dt.datetime(2023, 6, 2, 21, 59, tzinfo=dt.UTC)
     assert AuditEntry.objects.filter(action="regions.region.loaded", object_id=str(region.pk)).count() == 1
@@ -73,15 +81,22 @@ def test_removing_an_unused_item_deletes_it(db: Any) -> None:
 def test_removing_an_obstacle_still_used_by_clients_is_refused(personas: Any) -> None:
     region = personas.region
     obstacle = Obstacle.objects.get(region=region, code="electronic-monitoring")
-    client = Client.objects.create(organisation=personas.lb, first_name="M", last_name="V",
-                                   birth_date=dt.date(1990, 1, 1), gender="F",
-                                   municipality=region.municipalities.get(code="gistel"), dutch_level="C2")
+    client = Client.objects.create(
+        organisation=personas.lb,
+        first_name="M",
+        last_name="V",
+        birth_date=dt.date(1990, 1, 1),
+        gender="F",
+        municipality=region.municipalities.get(code="gistel"),
+        dutch_level="C2",
+    )
     ClientObstacle.objects.create(client=client, obstacle=obstacle)
     doc = copy.deepcopy(OOSTENDE)
     doc["obstacles"] = [o for o in doc["obstacles"] if o["code"] != "electronic-monitoring"]
     for challenge in doc["challenges"]:
         challenge["obstacles"] = [
-            line for line in challenge["obstacles"] if "electronic-monitoring" not in line["obstacles"]]
+            line for line in challenge["obstacles"] if "electronic-monitoring" not in line["obstacles"]
+        ]
     for rule_holder in doc["target_groups"]:
         rule_holder["rule"] = json.loads(json.dumps(rule_holder["rule"]).replace('"electronic-monitoring", ', ""))
         rule_holder["rule"] = json.loads(json.dumps(rule_holder["rule"]).replace(', "electronic-monitoring"', ""))

@@ -34,7 +34,9 @@ def test_it_lists_every_error_of_a_broken_file_with_its_location() -> None:
     errors = [str(e) for e in validate_region(broken())]
     joined = "\n".join(errors)
     assert "challenges[2] (thierry).obstacles[0].obstacles[0]: unknown obstacle 'does-not-exist'" in joined
-    assert "municipalities[1] (middelkerke).nis_code: '3501' is not valid: a NIS code has 5 digits, e.g. 35013" in errors
+    assert (
+        "municipalities[1] (middelkerke).nis_code: '3501' is not valid: a NIS code has 5 digits, e.g. 35013" in errors
+    )
     dup = OOSTENDE["obstacles"][0]["code"]
     assert any(e.startswith("obstacles[3]") and f"'{dup}' is used more than once" in e for e in errors)
     assert any(e.startswith("call.candidacy_deadline:") for e in errors)
@@ -45,16 +47,28 @@ def test_it_lists_every_error_of_a_broken_file_with_its_location() -> None:
     ("change", "location", "fragment"),
     [
         (lambda d: d["obstacles"][0].update(life_domain="nowhere"), "obstacles[0]", "unknown life domain"),
-        (lambda d: d["challenges"][0]["support"][0].update(intervention_types=["x"]), "challenges[0] (saled).support[0]",
-         "unknown intervention type"),
-        (lambda d: d["target_groups"][0].update(rule={"fact": {"name": "shoe_size", "equals": 42}}),
-         "target_groups[0]", "unknown fact"),
-        (lambda d: d["target_groups"][0].update(rule={"obstacles_any": ["ghost"]}), "target_groups[0]",
-         "unknown obstacle"),
+        (
+            lambda d: d["challenges"][0]["support"][0].update(intervention_types=["x"]),
+            "challenges[0] (saled).support[0]",
+            "unknown intervention type",
+        ),
+        (
+            lambda d: d["target_groups"][0].update(rule={"fact": {"name": "shoe_size", "equals": 42}}),
+            "target_groups[0]",
+            "unknown fact",
+        ),
+        (
+            lambda d: d["target_groups"][0].update(rule={"obstacles_any": ["ghost"]}),
+            "target_groups[0]",
+            "unknown obstacle",
+        ),
         (lambda d: d["call"].update(decision_by="2023-02-30"), "call.decision_by", "not a valid date"),
         (lambda d: d["call"].update(rebuttal_by="2023-01-01"), "call", "comes before"),
-        (lambda d: d["municipalities"][0]["deelgemeenten"][0].update(postal_code="9000"),
-         "municipalities[0] (oostende).deelgemeenten[0]", "not one of the municipality's postal codes"),
+        (
+            lambda d: d["municipalities"][0]["deelgemeenten"][0].update(postal_code="9000"),
+            "municipalities[0] (oostende).deelgemeenten[0]",
+            "not one of the municipality's postal codes",
+        ),
         (lambda d: d["municipalities"][1].update(postal_codes=["8400"]), "municipalities[1]", "already belongs"),
         (lambda d: d.pop("challenges"), "$", "required field 'challenges' is missing"),
         (lambda d: d.update(colour="blue"), "$", "unknown field"),
@@ -100,3 +114,12 @@ def test_check_mode_writes_nothing(db: Any, tmp_path: Path) -> None:
     path.write_text(json.dumps(OOSTENDE), encoding="utf-8")
     call_command("load_region", str(path), "--check")
     assert not Region.objects.exists()
+
+
+def test_errors_speak_dutch_by_default() -> None:
+    from django.utils import translation
+
+    with translation.override("nl-be"):
+        errors = [str(e) for e in validate_region(broken())]
+    assert "challenges[2] (thierry).obstacles[0].obstacles[0]: onbekend(e) drempel 'does-not-exist'" in errors
+    assert "municipalities[1] (middelkerke).nis_code: '3501' is ongeldig: een NIS-code heeft 5 cijfers, bv. 35013" in errors

@@ -30,8 +30,12 @@ class Command(BaseCommand):
         report = demo_seed(region=region, clients=options["clients"], seed=options["seed"], replace=options["replace"])
         self.stdout.write(
             _("%(orgs)s organisations, %(users)s users and %(clients)s clients created in %(s).1f s.")
-            % {"orgs": report.organisations, "users": report.users, "clients": report.clients,
-               "s": time.perf_counter() - started}
+            % {
+                "orgs": report.organisations,
+                "users": report.users,
+                "clients": report.clients,
+                "s": time.perf_counter() - started,
+            }
         )
         self.stdout.write(_("Demo logins (password: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for login in report.logins:

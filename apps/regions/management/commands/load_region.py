@@ -38,13 +38,13 @@ class Command(BaseCommand):
             if counts:
                 detail = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
                 self.stdout.write(f"{kind}: {detail}")
-        self.stdout.write(self.style.SUCCESS(
-            _("Region '%(code)s' loaded from %(path)s.") % {"code": report.region.code, "path": path}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Region '%(code)s' loaded from %(path)s.") % {"code": report.region.code, "path": path}
+            )
+        )
 
     def _fail(self, path: Path, errors: list[Any]) -> None:
         for error in errors:
             self.stderr.write(f"{path}: {error}")
-        raise CommandError(
-            _("%(n)s error(s) in %(path)s; nothing was changed.") % {"n": len(errors), "path": path}
-        )
+        raise CommandError(_("%(n)s error(s) in %(path)s; nothing was changed.") % {"n": len(errors), "path": path})
