@@ -1,0 +1,397 @@
+#!/usr/bin/env python
+"""Padwijzer page benchmark: how much slower than a bare Django view is each page?
+
+    .venv/bin/python bench/run.py [--sizes 1000,100000] [--repeat N] [--pages home,region]
+
+For every size N (number of demo clients) a child process builds or reuses its own SQLite
+database under bench/results/db/, then times a bare view (``HttpResponse("ok")``) and each
+page in PAGES through django.test.Client, interleaved, and counts the SQL queries of each
+page. The parent prints a table per size and writes bench/results/latest.json.
+
+This is a measuring tool: it never asserts timings. It only stops when a page does not
+answer 200, because then there is nothing meaningful to measure. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    username: str  # a demo login created by demo_seed (apps/demo/services.py)
+    label: str  # what --pages selects on; several rows may share a label
+
+
+# The pages measured, one line each. `--pages home,region` selects rows by label.
+PAGES: list[Page] = [
+    Page("/", "coordinator", "home"),
+    Page("/", "counsellor", "home"),
+    Page("/werkingsgebied/oostende/", "counsellor", "region"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+DB_DIR = RESULTS_DIR / "db"
+REGION_FILE = ROOT / "regions" / "oostende.json"
+SEEDER_FILE = ROOT / "apps" / "demo" / "services.py"
+SEED = 1
+BARE_PATH = "/__bench__/bare/"
+BARE_URLCONF = "padwijzer_bench_urls"
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the database cache -------------------------------------------------------------------
+
+
+def data_hash() -> str:
+    """Hash of what shapes the seeded database: project migrations, the region file, the seeder."""
+    digest = hashlib.sha256()
+    files = sorted(ROOT.glob("apps/*/migrations/*.py")) + [REGION_FILE, SEEDER_FILE]
+    for file in files:
+        digest.update(str(file.relative_to(ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def db_path(db_dir: Path, size: int) -> Path:
+    return db_dir / f"bench-{size}-{data_hash()}.sqlite3"
+
+
+def remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def prune_stale(db_dir: Path, size: int, keep: Path) -> None:
+    """Drop cached databases of the same size built from older migrations or region files."""
+    for old in db_dir.glob(f"bench-{size}-*.sqlite3"):
+        if old != keep:
+            log(f"  removing stale cache {old.name}")
+            remove_db(old)
+
+
+def cached_db_is_usable(size: int, region_code: str) -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from apps.accounts.models import User
+    from apps.clients.models import Client
+
+    try:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            log("  cached database misses migrations: rebuilding")
+            return False
+        clients = Client.objects.filter(organisation__region__code=region_code).count()
+        users = set(User.objects.filter(username__in={p.username for p in PAGES}).values_list("username", flat=True))
+    except Exception as exc:  # noqa: BLE001 - any failure means: rebuild
+        log(f"  cached database unreadable ({exc.__class__.__name__}): rebuilding")
+        return False
+    if clients != size:
+        log(f"  cached database has {clients} clients, not {size}: rebuilding")
+        return False
+    missing = {p.username for p in PAGES} - users
+    if missing:
+        log(f"  cached database lacks users {sorted(missing)}: rebuilding")
+        return False
+    return True
+
+
+def build_db(size: int) -> str:
+    from django.core.management import call_command
+
+    from apps.demo.services import demo_seed
+    from apps.regions.services import region_load_text
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    region = region_load_text(text=REGION_FILE.read_text(encoding="utf-8"), source=REGION_FILE.name).region
+    log(f"  migrated and loaded {REGION_FILE.name} in {time.perf_counter() - started:.1f} s; seeding {size:,} clients")
+    seeded = time.perf_counter()
+    demo_seed(region=region, clients=size, seed=SEED)
+    log(f"  seeded in {time.perf_counter() - seeded:.1f} s")
+    return region.code
+
+
+# --- the measuring child ------------------------------------------------------------------
+
+
+def install_bench_urlconf() -> None:
+    """Root urlconf = the bare view + padwijzer.urls, so every request runs the same middleware."""
+    import types
+
+    from django.conf import settings
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import clear_url_caches, include, path
+
+    def bare(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    module = types.ModuleType(BARE_URLCONF)
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path(BARE_PATH.strip("/") + "/", bare, name="bench-bare"),
+        path("", include("padwijzer.urls")),
+    ]
+    sys.modules[BARE_URLCONF] = module
+    settings.ROOT_URLCONF = BARE_URLCONF
+    clear_url_caches()
+
+
+def get(client: Any, path: str) -> tuple[float, Any]:
+    started = time.perf_counter()
+    response = client.get(path)
+    return time.perf_counter() - started, response
+
+
+def check(response: Any, page: str, user: str) -> None:
+    if response.status_code != 200:
+        location = response.get("Location", "")
+        raise SystemExit(f"{page} as {user} answered {response.status_code} {location}: nothing to measure")
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in samples)
+    q = statistics.quantiles(ms, n=4) if len(ms) > 1 else [ms[0]] * 3
+    return {"median_ms": statistics.median(ms), "p25_ms": q[0], "p75_ms": q[2], "min_ms": ms[0], "max_ms": ms[-1]}
+
+
+def worker(args: argparse.Namespace) -> None:
+    size: int = args.size
+    path = db_path(Path(args.db_dir), size)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    region_code = json.loads(REGION_FILE.read_text(encoding="utf-8"))["code"]
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "padwijzer.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["PADWIJZER_TESTING"] = "1"
+    os.environ["DEBUG"] = "false"  # DEBUG would record every query and slow pages down
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.accounts.models import User
+
+    log(f"N = {size:,}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    prune_stale(path.parent, size, path)
+    reused = path.exists() and not args.rebuild and cached_db_is_usable(size, region_code)
+    build_seconds = 0.0
+    if reused:
+        log("  reusing cached database")
+    else:
+        connection.close()
+        remove_db(path)
+        started = time.perf_counter()
+        build_db(size)
+        build_seconds = time.perf_counter() - started
+
+    install_bench_urlconf()
+    pages = [p for p in PAGES if p.label in set(args.pages)]
+    clients: dict[str, Any] = {}
+    for username in sorted({p.username for p in pages}):
+        client = Client()
+        client.force_login(User.objects.get(username=username), backend=LOGIN_BACKEND)
+        clients[username] = client
+
+    _, response = get(next(iter(clients.values())), BARE_PATH)
+    check(response, BARE_PATH, "-")
+    bare_queries = None
+    rows = []
+    all_bare: list[float] = []
+    for page in pages:
+        client = clients[page.username]
+        for _ in range(args.warmup):
+            get(client, BARE_PATH)
+            _, response = get(client, page.path)
+            check(response, page.path, page.username)
+        bare_samples: list[float] = []
+        page_samples: list[float] = []
+        gc.collect()
+        gc.disable()
+        try:
+            for i in range(args.repeat):  # alternate the order too, so neither side always goes first
+                if i % 2 == 0:
+                    bare_samples.append(get(client, BARE_PATH)[0])
+                    page_samples.append(get(client, page.path)[0])
+                else:
+                    page_samples.append(get(client, page.path)[0])
+                    bare_samples.append(get(client, BARE_PATH)[0])
+        finally:
+            gc.enable()
+        # queries are counted outside the timed loop: capturing them costs time
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
+        check(response, page.path, page.username)
+        if bare_queries is None:
+            with CaptureQueriesContext(connection) as bare_captured:
+                client.get(BARE_PATH)
+            bare_queries = len(bare_captured.captured_queries)
+        all_bare += bare_samples
+        page_stats = summary(page_samples)
+        bare_stats = summary(bare_samples)
+        rows.append(
+            {
+                "label": page.label,
+                "path": page.path,
+                "user": page.username,
+                **page_stats,
+                "bare_median_ms": bare_stats["median_ms"],
+                "ratio": page_stats["median_ms"] / bare_stats["median_ms"],
+                "queries": len(captured.captured_queries),
+                "bytes": len(response.content),
+                "sql": [q["sql"] for q in captured.captured_queries],
+            }
+        )
+        log(f"  {page.label:<8} {page.path:<28} {page.username:<12} {page_stats['median_ms']:8.2f} ms")
+
+    result = {
+        "size": size,
+        "db": str(path),
+        "db_reused": reused,
+        "build_seconds": round(build_seconds, 1),
+        "repeat": args.repeat,
+        "warmup": args.warmup,
+        "bare": {"path": BARE_PATH, **summary(all_bare), "queries": bare_queries},
+        "pages": rows,
+    }
+    Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+# --- the orchestrating parent -------------------------------------------------------------
+
+
+def print_table(result: dict[str, Any]) -> None:
+    origin = "reused" if result["db_reused"] else f"built in {result['build_seconds']:.0f} s"
+    print(f"\nN = {result['size']:,} clients (database {origin}; median of {result['repeat']} requests)")
+    header = f"{'page':<36} {'user':<12} {'median ms':>9} {'p25-p75 ms':>13} {'x bare':>7} {'queries':>7} {'kB':>6}"
+    print(header)
+    print("-" * len(header))
+    bare = result["bare"]
+    spread = f"{bare['p25_ms']:.2f}-{bare['p75_ms']:.2f}"
+    print(f"{'bare view ' + bare['path']:<36} {'-':<12} {bare['median_ms']:9.2f} {spread:>13} {1.0:7.2f} "
+          f"{bare['queries']:7d} {'':>6}")
+    for row in result["pages"]:
+        spread = f"{row['p25_ms']:.2f}-{row['p75_ms']:.2f}"
+        print(f"{row['label'] + ' ' + row['path']:<36} {row['user']:<12} {row['median_ms']:9.2f} {spread:>13} "
+              f"{row['ratio']:7.2f} {row['queries']:7d} {row['bytes'] / 1024:6.1f}")
+    sys.stdout.flush()
+
+
+def query_growth(results: list[dict[str, Any]]) -> list[str]:
+    """Pages whose query count differs between sizes: a query per row somewhere (a bug)."""
+    counts: dict[tuple[str, str, str], dict[int, int]] = {}
+    for result in results:
+        for row in result["pages"]:
+            counts.setdefault((row["label"], row["path"], row["user"]), {})[result["size"]] = row["queries"]
+    return [
+        f"{label} {path} as {user}: " + ", ".join(f"N={n:,}: {q} queries" for n, q in sorted(by_size.items()))
+        for (label, path, user), by_size in counts.items()
+        if len(set(by_size.values())) > 1
+    ]
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"sizes must be comma-separated integers, not {text!r}") from exc
+    if not sizes or any(s < 0 for s in sizes):
+        raise argparse.ArgumentTypeError("sizes must be 0 or more")
+    return sizes
+
+
+def parse_pages(text: str) -> list[str]:
+    labels = [s.strip() for s in text.split(",") if s.strip()]
+    known = {p.label for p in PAGES}
+    unknown = [label for label in labels if label not in known]
+    if unknown or not labels:
+        raise argparse.ArgumentTypeError(f"unknown page(s) {unknown}; known: {', '.join(sorted(known))}")
+    return labels
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=[1000, 100000], help="client counts (default 1000,100000)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page and for the bare view")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
+    parser.add_argument("--pages", type=parse_pages, default=sorted({p.label for p in PAGES}),
+                        help="page labels to measure (default all: %(default)s)")
+    parser.add_argument("--db-dir", default=str(DB_DIR), help="where the cached databases live")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the databases even if cached")
+    parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.repeat < 1 or args.warmup < 0:
+        parser.error("--repeat must be 1 or more, --warmup 0 or more")
+    if args.worker:
+        worker(args)
+        return
+
+    # one child process per size: its own DATABASE_URL before django.setup(), a clean heap
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            out = Path(tmp) / f"{size}.json"
+            command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--size", str(size),
+                       "--repeat", str(args.repeat), "--warmup", str(args.warmup), "--pages", ",".join(args.pages),
+                       "--db-dir", args.db_dir, "--out", str(out)] + (["--rebuild"] if args.rebuild else [])
+            completed = subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603 - our own script
+            if completed.returncode != 0:
+                raise SystemExit(f"benchmark for N={size} failed (exit {completed.returncode})")
+            result = json.loads(out.read_text(encoding="utf-8"))
+            print_table(result)
+            results.append(result)
+
+    growth = query_growth(results)
+    for line in growth:
+        print(f"\nWARNING query count changes with N (a query per row?): {line}")
+
+    import django
+
+    report = {
+        "date": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "machine": f"{platform.system()} {platform.machine()} ({os.cpu_count()} CPUs)",
+        "repeat": args.repeat,
+        "warmup": args.warmup,
+        "query_growth": growth,
+        "sizes": results,
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"\nwritten {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+
+
+if __name__ == "__main__":
+    main()
