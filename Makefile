@@ -39,7 +39,7 @@ lint: install
 	PADWIJZER_TESTING=1 $(BIN)/mypy .
 
 messages: install
-	$(BIN)/padwijzer makemessages -l nl --no-obsolete --ignore=".venv/*" --ignore="bench/*" --ignore="var/*"
+	$(BIN)/padwijzer makemessages -l nl --no-obsolete --ignore=".venv/*" --ignore="bench/*" --ignore="var/*" --ignore="tests/*" --ignore="*/tests/*"
 	$(BIN)/padwijzer compilemessages --ignore=".venv/*"
 
 bench: install

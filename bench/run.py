@@ -159,6 +159,20 @@ def install_bench_urlconf() -> None:
     clear_url_caches()
 
 
+class QueryTimer:
+    """An execute_wrapper noting each query's SQL and duration (ms)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, float]] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((sql, (time.perf_counter() - started) * 1000))
+
+
 def get(client: Any, path: str) -> tuple[float, Any]:
     started = time.perf_counter()
     response = client.get(path)
@@ -199,8 +213,7 @@ def worker(args: argparse.Namespace) -> None:
 
     from apps.accounts.models import User
 
-    log(f"N = {size:,}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    prune_stale(path.parent, size, path)
+    log(f"\nN = {size:,}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     reused = path.exists() and not args.rebuild and cached_db_is_usable(size, region_code)
     build_seconds = 0.0
     if reused:
@@ -209,8 +222,14 @@ def worker(args: argparse.Namespace) -> None:
         connection.close()
         remove_db(path)
         started = time.perf_counter()
-        build_db(size)
+        try:
+            build_db(size)
+        except BaseException:
+            connection.close()
+            remove_db(path)  # never leave a half-built database behind
+            raise
         build_seconds = time.perf_counter() - started
+    prune_stale(path.parent, size, path)  # only once this one is good
 
     install_bench_urlconf()
     pages = [p for p in PAGES if p.label in set(args.pages)]
@@ -245,8 +264,9 @@ def worker(args: argparse.Namespace) -> None:
                     bare_samples.append(get(client, BARE_PATH)[0])
         finally:
             gc.enable()
-        # queries are counted outside the timed loop: capturing them costs time
-        with CaptureQueriesContext(connection) as captured:
+        # queries are counted (and timed one by one) outside the timed loop: capturing costs time
+        timer = QueryTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
             response = client.get(page.path)
         check(response, page.path, page.username)
         if bare_queries is None:
@@ -265,8 +285,9 @@ def worker(args: argparse.Namespace) -> None:
                 "bare_median_ms": bare_stats["median_ms"],
                 "ratio": page_stats["median_ms"] / bare_stats["median_ms"],
                 "queries": len(captured.captured_queries),
+                "db_ms": sum(ms for _sql, ms in timer.queries),
                 "bytes": len(response.content),
-                "sql": [q["sql"] for q in captured.captured_queries],
+                "sql": [{"ms": round(ms, 3), "sql": sql} for sql, ms in timer.queries],
             }
         )
         log(f"  {page.label:<8} {page.path:<28} {page.username:<12} {page_stats['median_ms']:8.2f} ms")
@@ -290,17 +311,24 @@ def worker(args: argparse.Namespace) -> None:
 def print_table(result: dict[str, Any]) -> None:
     origin = "reused" if result["db_reused"] else f"built in {result['build_seconds']:.0f} s"
     print(f"\nN = {result['size']:,} clients (database {origin}; median of {result['repeat']} requests)")
-    header = f"{'page':<36} {'user':<12} {'median ms':>9} {'p25-p75 ms':>13} {'x bare':>7} {'queries':>7} {'kB':>6}"
+    header = (
+        f"{'page':<36} {'user':<12} {'median ms':>9} {'p25-p75 ms':>13} {'x bare':>7} {'queries':>7} "
+        f"{'db ms':>6} {'kB':>6}"
+    )
     print(header)
     print("-" * len(header))
     bare = result["bare"]
     spread = f"{bare['p25_ms']:.2f}-{bare['p75_ms']:.2f}"
-    print(f"{'bare view ' + bare['path']:<36} {'-':<12} {bare['median_ms']:9.2f} {spread:>13} {1.0:7.2f} "
-          f"{bare['queries']:7d} {'':>6}")
+    print(
+        f"{'bare view ' + bare['path']:<36} {'-':<12} {bare['median_ms']:9.2f} {spread:>13} {1.0:7.2f} "
+        f"{bare['queries']:7d} {'':>6} {'':>6}"
+    )
     for row in result["pages"]:
         spread = f"{row['p25_ms']:.2f}-{row['p75_ms']:.2f}"
-        print(f"{row['label'] + ' ' + row['path']:<36} {row['user']:<12} {row['median_ms']:9.2f} {spread:>13} "
-              f"{row['ratio']:7.2f} {row['queries']:7d} {row['bytes'] / 1024:6.1f}")
+        print(
+            f"{row['label'] + ' ' + row['path']:<36} {row['user']:<12} {row['median_ms']:9.2f} {spread:>13} "
+            f"{row['ratio']:7.2f} {row['queries']:7d} {row['db_ms']:6.1f} {row['bytes'] / 1024:6.1f}"
+        )
     sys.stdout.flush()
 
 
@@ -341,8 +369,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=parse_sizes, default=[1000, 100000], help="client counts (default 1000,100000)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page and for the bare view")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
-    parser.add_argument("--pages", type=parse_pages, default=sorted({p.label for p in PAGES}),
-                        help="page labels to measure (default all: %(default)s)")
+    parser.add_argument(
+        "--pages",
+        type=parse_pages,
+        default=sorted({p.label for p in PAGES}),
+        help="page labels to measure (default all: %(default)s)",
+    )
     parser.add_argument("--db-dir", default=str(DB_DIR), help="where the cached databases live")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the databases even if cached")
     parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
@@ -361,9 +393,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             out = Path(tmp) / f"{size}.json"
-            command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--size", str(size),
-                       "--repeat", str(args.repeat), "--warmup", str(args.warmup), "--pages", ",".join(args.pages),
-                       "--db-dir", args.db_dir, "--out", str(out)] + (["--rebuild"] if args.rebuild else [])
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--worker",
+                "--size",
+                str(size),
+                "--repeat",
+                str(args.repeat),
+                "--warmup",
+                str(args.warmup),
+                "--pages",
+                ",".join(args.pages),
+                "--db-dir",
+                args.db_dir,
+                "--out",
+                str(out),
+            ] + (["--rebuild"] if args.rebuild else [])
             completed = subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603 - our own script
             if completed.returncode != 0:
                 raise SystemExit(f"benchmark for N={size} failed (exit {completed.returncode})")

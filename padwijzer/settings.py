@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.regions",
     "apps.clients",
+    "apps.consent",
+    "apps.assessment",
     "apps.demo",
 ]
 

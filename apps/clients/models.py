@@ -1,9 +1,10 @@
-"""Clients (hulpvragers). The foundation holds the minimal identity; intake adds screenings."""
+"""Clients (hulpvragers): minimal identity and contact, owned by the registering organisation."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ class Gender(models.TextChoices):
 
 
 class DutchLevel(models.TextChoices):
-    A0 = "A0", "A0"
+    A0 = "A0", _("A0 (no Dutch)")
     A1 = "A1", "A1"
     A2 = "A2", "A2"
     B1 = "B1", "B1"
@@ -33,10 +34,20 @@ class Client(TimeStampedModel):
         related_name="clients",
         help_text=_("The organisation that registered the client."),
     )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    # The national register or BIS number is never stored in clear: an HMAC digest for duplicate
+    # detection and an encrypted copy for display to those allowed (see apps/clients/identifiers.py).
+    national_number_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    national_number_encrypted = models.TextField(blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
     municipality = models.ForeignKey(
         "regions.Municipality", on_delete=models.PROTECT, related_name="clients", verbose_name=_("municipality")
     )
@@ -51,23 +62,40 @@ class Client(TimeStampedModel):
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     dutch_level = models.CharField(_("level of Dutch"), max_length=2, choices=DutchLevel.choices)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
-    obstacles: models.ManyToManyField[Any, Any] = models.ManyToManyField(
-        "regions.Obstacle", through="ClientObstacle", related_name="clients", blank=True
-    )
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
 
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
-        indexes = [models.Index(fields=["organisation", "last_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "last_name"]),
+            models.Index(fields=["birth_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    def age_on(self, day: dt.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
-class ClientObstacle(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE)
-    obstacle = models.ForeignKey("regions.Obstacle", on_delete=models.PROTECT)
+
+class ClientMerge(models.Model):
+    """A coordinator merged ``duplicate`` into ``survivor``; ``moved`` remembers what moved, so it can be undone."""
+
+    survivor = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="merges_absorbed")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    moved = models.JSONField(default=dict)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "obstacle"], name="uniq_client_obstacle")]
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"merge #{self.pk}"

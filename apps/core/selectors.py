@@ -27,19 +27,32 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
             .annotate(n=Count("id"))
             .values_list("organisation_id", "n")
         )
-        organisations = {m.organisation_id: m.organisation for m in memberships if m.role in worker_roles}
-        panels["caseload"] = [(org, counts.get(pk, 0)) for pk, org in organisations.items()]
+        worker_orgs = {m.organisation_id: m.organisation for m in memberships if m.role in worker_roles}
+        panels["caseload"] = [(org, counts.get(pk, 0)) for pk, org in worker_orgs.items()]
     if roles & {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}:
         panels["challenges"] = list(
             Challenge.objects.filter(region_id__in=region_ids).select_related("region").order_by("region_id", "rank")
         )
     if Role.COORDINATOR in roles:
         coordinated = [m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR]
-        panels["organisations"] = list(
-            Organisation.objects.filter(region_id__in=coordinated)
-            .annotate(n_clients=Count("clients", distinct=True), n_members=Count("memberships", distinct=True))
-            .order_by("kind", "name")
+        organisations = list(Organisation.objects.filter(region_id__in=coordinated).order_by("kind", "name"))
+        # two grouped counts rather than one join of clients x members (see bench/README.md)
+        clients = dict(
+            Client.objects.filter(organisation__in=organisations, merged_into__isnull=True)
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
         )
+        members = dict(
+            Membership.objects.filter(organisation__in=organisations, is_active=True)
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
+        )
+        for org in organisations:
+            org.n_clients = clients.get(org.pk, 0)  # type: ignore[attr-defined]
+            org.n_members = members.get(org.pk, 0)  # type: ignore[attr-defined]
+        panels["organisations"] = organisations
         panels["role_counts"] = [
             {"label": Role(row["role"]).label, "n": row["n"]}
             for row in Membership.objects.filter(organisation__region_id__in=coordinated, is_active=True)

@@ -17,9 +17,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from apps.accounts.models import Membership, Organisation, Role, User
+from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
-from apps.clients.models import Client, ClientObstacle, Gender
-from apps.regions.models import Challenge, Deelgemeente, InterventionType, Municipality, Obstacle, Region
+from apps.clients.models import Client, Gender
+from apps.regions.models import Challenge, Deelgemeente, InterventionType, LifeDomain, Municipality, Obstacle, Region
 
 DEMO_PASSWORD = "padwijzer-demo"  # noqa: S105 - printed for the demo only
 
@@ -175,7 +176,9 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     registering = [vdab, *local]
     existing = Client.objects.filter(organisation__region=region)
     if replace:
-        ClientObstacle.objects.filter(client__organisation__region=region).delete()
+        DomainScore.objects.filter(screening__client__organisation__region=region).delete()
+        ScreeningObstacle.objects.filter(screening__client__organisation__region=region).delete()
+        Screening.objects.filter(client__organisation__region=region).delete()
         existing.delete()
     elif existing.exists():
         report.logins.sort(key=lambda login: login.username)
@@ -195,16 +198,44 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     batch: list[Client] = []
     obstacle_sets: list[list[int]] = []
 
+    domains = list(LifeDomain.objects.filter(region=region).values_list("pk", flat=True))
+    domain_of = dict(Obstacle.objects.filter(region=region).values_list("pk", "life_domain_id"))
+    screener = User.objects.get(username=f"counsellor{suffix}")
+    screened_on = dt.date(2026, 1, 15)
+
     def flush() -> None:
         created = Client.objects.bulk_create(batch)
-        ClientObstacle.objects.bulk_create(
+        screenings = Screening.objects.bulk_create(
+            Screening(
+                client_id=c.pk,
+                organisation_id=c.organisation_id,
+                recorded_by=screener,
+                screened_on=screened_on,
+                status=Screening.Status.COMPLETED,
+                ladder_current=rng.randint(1, 3),
+                ladder_attainable=rng.randint(3, 5),
+                employment_status=rng.choice(["unemployed", "unemployed", "inactive"]),
+                unemployed_months=rng.randint(1, 60),
+                in_education=False,
+                isced_level=rng.choice([0, 1, 2, 2, 3]),
+            )
+            for c in created
+        )
+        ScreeningObstacle.objects.bulk_create(
             [
-                ClientObstacle(client_id=c.pk, obstacle_id=o)
-                for c, obs in zip(created, obstacle_sets, strict=True)
+                ScreeningObstacle(screening_id=s.pk, obstacle_id=o)
+                for s, obs in zip(screenings, obstacle_sets, strict=True)
                 for o in obs
             ],
             batch_size=5000,
         )
+        scores = []
+        for s, obs in zip(screenings, obstacle_sets, strict=True):
+            troubled = {domain_of[o] for o in obs}
+            for d in domains:
+                level = rng.randint(1, 3) if d in troubled else rng.randint(3, 5)
+                scores.append(DomainScore(screening_id=s.pk, life_domain_id=d, level=level))
+        DomainScore.objects.bulk_create(scores, batch_size=5000)
         report.clients += len(created)
         batch.clear()
         obstacle_sets.clear()

@@ -95,6 +95,8 @@ class Deelgemeente(models.Model):
 
 class LifeDomain(BilingualLabelMixin, RegionItem):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="life_domains")
+    special_category = models.BooleanField(default=False, help_text="GDPR art. 9/10 data")
+    data_category = models.CharField(max_length=20, default="life_domains", help_text="consent category")
 
     class Meta(RegionItem.Meta):
         verbose_name = _("life domain")
@@ -189,6 +191,11 @@ class ObstacleLine(BilingualLabelMixin):
 
     class Meta:
         ordering = ["position"]
+
+    @property
+    def domain_labels(self) -> list[str]:
+        """The life domains of this line's obstacles, each once (uses the prefetched obstacles)."""
+        return list(dict.fromkeys(o.life_domain.label for o in self.obstacles.all()))
 
 
 class SupportLine(BilingualLabelMixin):

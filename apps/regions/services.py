@@ -165,7 +165,16 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     domains_by_code = {o.code: o for o in LifeDomain.objects.filter(region=region)}
     domains = {
         item["code"]: loader.upsert(
-            LifeDomain, domains_by_code, item["code"], labelled(item, i), region=region, code=item["code"]
+            LifeDomain,
+            domains_by_code,
+            item["code"],
+            labelled(item, i)
+            | {
+                "special_category": item.get("special_category", False),
+                "data_category": item.get("data_category", "life_domains"),
+            },
+            region=region,
+            code=item["code"],
         )
         for i, item in enumerate(document["life_domains"])
     }

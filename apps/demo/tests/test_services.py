@@ -19,11 +19,11 @@ def snapshot(region: Region) -> list[tuple[Any, ...]]:
             c.gender,
             c.municipality.code,
             c.dutch_level,
-            tuple(sorted(o.code for o in c.obstacles.all())),
+            tuple(sorted(o.code for s in c.screenings.all() for o in s.obstacles.all())),
         )
         for c in Client.objects.filter(organisation__region=region)
         .select_related("municipality")
-        .prefetch_related("obstacles")
+        .prefetch_related("screenings__obstacles")
         .order_by("pk")
     ]
 
@@ -39,10 +39,12 @@ def test_it_is_deterministic_for_a_seed(oostende: Region) -> None:
 
 def test_the_first_clients_mirror_each_persona(oostende: Region) -> None:
     demo_seed(region=oostende, clients=50, seed=1)
-    clients = list(Client.objects.filter(organisation__region=oostende).prefetch_related("obstacles").order_by("pk"))
+    clients = list(
+        Client.objects.filter(organisation__region=oostende).prefetch_related("screenings__obstacles").order_by("pk")
+    )
     for client, challenge in zip(clients, oostende.challenges.order_by("rank"), strict=False):
         expected = {o.code for line in challenge.obstacle_lines.all() for o in line.obstacles.all()}
-        assert {o.code for o in client.obstacles.all()} == expected, challenge.persona_name
+        assert {o.code for s in client.screenings.all() for o in s.obstacles.all()} == expected, challenge.persona_name
 
 
 def test_it_creates_organisations_and_a_login_per_role(oostende: Region) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from apps.assessment.models import Screening, ScreeningObstacle
 from apps.audit.models import AuditEntry
-from apps.clients.models import Client, ClientObstacle
+from apps.clients.models import Client
 from apps.regions.models import Challenge, Municipality, Obstacle, ObstacleLine, Region, SupportLine
 from apps.regions.services import RegionLoadError, region_load
 
@@ -90,7 +91,10 @@ def test_removing_an_obstacle_still_used_by_clients_is_refused(personas: Any) ->
         municipality=region.municipalities.get(code="gistel"),
         dutch_level="C2",
     )
-    ClientObstacle.objects.create(client=client, obstacle=obstacle)
+    screening = Screening.objects.create(
+        client=client, organisation=personas.lb, recorded_by=personas.sofie, screened_on=dt.date(2026, 1, 1)
+    )
+    ScreeningObstacle.objects.create(screening=screening, obstacle=obstacle)
     doc = copy.deepcopy(OOSTENDE)
     doc["obstacles"] = [o for o in doc["obstacles"] if o["code"] != "electronic-monitoring"]
     for challenge in doc["challenges"]:
@@ -108,7 +112,7 @@ def test_removing_an_obstacle_still_used_by_clients_is_refused(personas: Any) ->
         region_load(document=doc)
     message = str(info.value)
     assert "'electronic-monitoring' was removed from the file but is still used by" in message
-    assert f"#{client.pk}" in message
+    assert f"screening #{screening.pk}" in message
     assert counts() == before
     assert Obstacle.objects.filter(pk=obstacle.pk).exists()
 

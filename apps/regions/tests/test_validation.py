@@ -122,4 +122,7 @@ def test_errors_speak_dutch_by_default() -> None:
     with translation.override("nl-be"):
         errors = [str(e) for e in validate_region(broken())]
     assert "challenges[2] (thierry).obstacles[0].obstacles[0]: onbekend(e) drempel 'does-not-exist'" in errors
-    assert "municipalities[1] (middelkerke).nis_code: '3501' is ongeldig: een NIS-code heeft 5 cijfers, bv. 35013" in errors
+    assert (
+        "municipalities[1] (middelkerke).nis_code: '3501' is ongeldig: een NIS-code heeft 5 cijfers, bv. 35013"
+        in errors
+    )

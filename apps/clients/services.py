@@ -1,0 +1,183 @@
+"""Writes on clients: registration, update, merge and undo, and the record of every file opened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import audit_log
+from apps.clients import identifiers
+from apps.clients.models import Client, ClientMerge
+
+CLIENT_FIELDS = (
+    "first_name", "last_name", "birth_date", "gender", "phone", "email", "street", "municipality",
+    "deelgemeente", "languages", "dutch_level", "interpreter_needed",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """What a registering user may learn about a match elsewhere: only that it exists, and where."""
+
+    organisation_name: str
+    reason: str
+    client_id: int  # for the coordinator's merge page only; never shown across organisations
+
+
+def _normalise_name(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return " ".join("".join(c for c in decomposed if c.isalnum() or c == " ").split())
+
+
+def name_similarity(a_first: str, a_last: str, b_first: str, b_last: str) -> float:
+    a = _normalise_name(f"{a_first} {a_last}")
+    b = _normalise_name(f"{b_first} {b_last}")
+    swapped = _normalise_name(f"{b_last} {b_first}")
+    return max(SequenceMatcher(None, a, b).ratio(), SequenceMatcher(None, a, swapped).ratio())
+
+
+def possible_duplicates(
+    *,
+    region_id: int,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date | None,
+    national_number: str = "",
+    exclude_pk: int | None = None,
+) -> list[PossibleDuplicate]:
+    """Likely duplicates across the whole partnership: same national number, or similar name and same birth date."""
+    found: dict[int, PossibleDuplicate] = {}
+    base = Client.objects.filter(organisation__region_id=region_id, merged_into__isnull=True).select_related(
+        "organisation"
+    )
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    if national_number:
+        for c in base.filter(national_number_digest=identifiers.digest(national_number)):
+            found[c.pk] = PossibleDuplicate(c.organisation.name, _("same national number"), c.pk)
+    if birth_date is not None:
+        for c in base.filter(birth_date=birth_date).only(
+            "pk", "first_name", "last_name", "organisation__name", "organisation__id"
+        ):
+            if c.pk not in found and name_similarity(first_name, last_name, c.first_name, c.last_name) >= 0.8:
+                found[c.pk] = PossibleDuplicate(c.organisation.name, _("similar name and same birth date"), c.pk)
+    return list(found.values())
+
+
+def _apply_national_number(client: Client, national_number: str) -> None:
+    if national_number:
+        digits = identifiers.validate_national_number(national_number, birth_date=client.birth_date)
+        client.national_number_digest = identifiers.digest(digits)
+        client.national_number_encrypted = identifiers.encrypt(digits)
+    else:
+        client.national_number_digest = ""
+        client.national_number_encrypted = ""
+
+
+def _check_place(client: Client, organisation: Any) -> None:
+    if client.municipality.region_id != organisation.region_id:
+        raise ValidationError({"municipality": _("This municipality is not in the region.")})
+    if client.deelgemeente is not None and client.deelgemeente.municipality_id != client.municipality_id:
+        raise ValidationError({"deelgemeente": _("This deelgemeente is not part of the municipality.")})
+
+
+@transaction.atomic
+def client_register(*, organisation: Any, actor: Any, national_number: str = "", **data: Any) -> Client:
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    client = Client(organisation=organisation, registered_by=actor, **data)
+    _check_place(client, organisation)
+    try:
+        _apply_national_number(client, national_number)
+    except ValidationError as exc:
+        raise ValidationError({"national_number": exc.messages}) from exc
+    client.full_clean()
+    client.save()
+    audit_log(actor=actor, action="clients.client.registered", obj=client, changes={"organisation": organisation.pk})
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, actor: Any, national_number: str | None = None, **data: Any) -> Client:
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    changed = sorted(k for k, v in data.items() if getattr(client, k) != v)
+    for key, value in data.items():
+        setattr(client, key, value)
+    _check_place(client, client.organisation)
+    if national_number is not None:
+        try:
+            _apply_national_number(client, national_number)
+        except ValidationError as exc:
+            raise ValidationError({"national_number": exc.messages}) from exc
+        changed.append("national_number")
+    client.full_clean()
+    client.save()
+    audit_log(actor=actor, action="clients.client.updated", obj=client, changes={"fields": changed})
+    return client
+
+
+@transaction.atomic
+def client_merge(*, survivor: Client, duplicate: Client, actor: Any) -> ClientMerge:
+    if survivor.pk == duplicate.pk:
+        raise ValidationError(_("A client cannot be merged with itself."))
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise ValidationError(_("One of these clients was already merged."))
+    if survivor.organisation.region_id != duplicate.organisation.region_id:
+        raise ValidationError(_("Both clients must belong to the same partnership."))
+    screenings = list(duplicate.screenings.values_list("pk", flat=True))
+    consents = list(duplicate.consents.values_list("pk", flat=True))
+    duplicate.screenings.update(client=survivor)
+    duplicate.consents.update(client=survivor)
+    duplicate.merged_into = survivor
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    merge = ClientMerge.objects.create(
+        survivor=survivor,
+        duplicate=duplicate,
+        merged_by=actor,
+        moved={"screenings": screenings, "consents": consents},
+    )
+    audit_log(
+        actor=actor,
+        action="clients.client.merged",
+        obj=survivor,
+        changes={"duplicate": duplicate.pk, "merge": merge.pk, "moved": merge.moved},
+    )
+    return merge
+
+
+@transaction.atomic
+def client_merge_undo(*, merge: ClientMerge, actor: Any) -> ClientMerge:
+    if merge.undone_at is not None:
+        raise ValidationError(_("This merge was already undone."))
+    from apps.assessment.models import Screening
+    from apps.consent.models import Consent
+
+    Screening.objects.filter(pk__in=merge.moved.get("screenings", [])).update(client=merge.duplicate)
+    Consent.objects.filter(pk__in=merge.moved.get("consents", [])).update(client=merge.duplicate)
+    Client.objects.filter(pk=merge.duplicate_id).update(merged_into=None)
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor
+    merge.save(update_fields=["undone_at", "undone_by"])
+    audit_log(
+        actor=actor,
+        action="clients.client.merge_undone",
+        obj=merge.survivor,
+        changes={"duplicate": merge.duplicate_id, "merge": merge.pk},
+    )
+    return merge
+
+
+def client_file_viewed(*, client: Client, actor: Any, page: str) -> None:
+    """Every opening of a client file leaves a record: who, when, from which page."""
+    audit_log(actor=actor, action="clients.client.viewed", obj=client, changes={"page": page})
