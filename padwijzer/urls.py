@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("account/", include("apps.accounts.urls")),
     path("werkingsgebied/", include("apps.regions.urls")),
+    path("hulpvragers/", include("apps.clients.urls")),
+    path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("beheer/", admin.site.urls),

@@ -9,6 +9,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """The navigation shows only what the user's roles allow (computed lazily)."""
     from apps.accounts.permissions import is_platform_admin, memberships_of
 
+    CASE_ROLES = {"counsellor", "peer_companion", "partner_worker", "coordinator"}
+
     user = request.user
     if not user.is_authenticated:
         return {}
@@ -18,4 +20,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_memberships": memberships,
         "nav_regions": list(regions.values()),
         "nav_is_admin": is_platform_admin(user),
+        "nav_case_worker": any(m.role in CASE_ROLES for m in memberships),
+        "nav_coordinator": any(m.role == "coordinator" for m in memberships),
     }

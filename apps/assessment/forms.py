@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.assessment.models import (
+    ISCED_CHOICES,
+    Answer,
+    EmploymentStatus,
+    HousingSituation,
+    LadderRung,
+    Level,
+)
+
+
+class DomainsForm(forms.Form):
+    """One radio group (1-5) and a short note per life domain of the region."""
+
+    def __init__(self, *args: Any, domains: list[Any], initial_levels: dict[int, tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.domains = domains
+        for domain in domains:
+            level, note = initial_levels.get(domain.pk, (None, ""))
+            self.fields[f"level_{domain.pk}"] = forms.TypedChoiceField(
+                label=domain.label, choices=Level.choices, coerce=int, widget=forms.RadioSelect, initial=level
+            )
+            self.fields[f"note_{domain.pk}"] = forms.CharField(
+                label=_("Note on %(domain)s") % {"domain": domain.label},
+                max_length=300,
+                required=False,
+                initial=note,
+            )
+
+    def rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(d, self[f"level_{d.pk}"], self[f"note_{d.pk}"]) for d in self.domains]
+
+    def levels(self) -> dict[int, tuple[int, str]]:
+        return {d.pk: (self.cleaned_data[f"level_{d.pk}"], self.cleaned_data[f"note_{d.pk}"]) for d in self.domains}
+
+
+class ObstaclesForm(forms.Form):
+    obstacles = forms.MultipleChoiceField(label=_("Obstacles"), required=False, widget=forms.CheckboxSelectMultiple)
+    other = forms.CharField(
+        label=_("Other obstacles (free text)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, obstacles: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.obstacle_list = obstacles
+        self.fields["obstacles"].choices = [(str(o.pk), o.label) for o in obstacles]  # type: ignore[attr-defined]
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        chosen = set(self["obstacles"].value() or [])
+        groups: dict[str, list[Any]] = {}
+        for o in self.obstacle_list:
+            groups.setdefault(o.life_domain.label, []).append((o, str(o.pk) in chosen))
+        return list(groups.items())
+
+
+class LadderForm(forms.Form):
+    current = forms.TypedChoiceField(
+        label=_("Where is the client now?"), choices=LadderRung.choices, coerce=int, widget=forms.RadioSelect
+    )
+    attainable = forms.TypedChoiceField(
+        label=_("What is attainable within a year?"), choices=LadderRung.choices, coerce=int, widget=forms.RadioSelect
+    )
+
+
+def _blank(choices: Any) -> list[tuple[Any, Any]]:
+    return [("", "—"), *list(choices)]
+
+
+class EntryDataForm(forms.Form):
+    employment_status = forms.ChoiceField(label=_("Employment status"), choices=_blank(EmploymentStatus.choices))
+    unemployed_months = forms.IntegerField(
+        label=_("How many months unemployed?"), min_value=0, max_value=720, required=False
+    )
+    in_education = forms.TypedChoiceField(
+        label=_("In education or training?"),
+        choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))],
+        coerce=lambda v: v == "true",
+        empty_value=None,
+        required=False,
+    )
+    isced_level = forms.TypedChoiceField(
+        label=_("Highest education completed"),
+        choices=_blank(ISCED_CHOICES),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    housing_situation = forms.ChoiceField(
+        label=_("Housing situation"), choices=_blank(HousingSituation.choices), required=False
+    )
+    foreign_background = forms.ChoiceField(
+        label=_("Foreign background"), choices=_blank(Answer.choices), required=False
+    )
+    third_country_national = forms.ChoiceField(
+        label=_("Third-country national (not EU)"), choices=_blank(Answer.choices), required=False
+    )
+    disability = forms.ChoiceField(label=_("Disability"), choices=_blank(Answer.choices), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("employment_status") == "unemployed" and data.get("unemployed_months") is None:
+            self.add_error("unemployed_months", _("Give how long the client has been unemployed."))
+        return data

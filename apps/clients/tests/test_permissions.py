@@ -1,0 +1,116 @@
+"""Who opens a client file: the owner organisation, consented partners within the consent, nobody else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.http import Http404
+from django.test import Client as Browser
+
+from apps.audit.models import AuditEntry
+from apps.clients.permissions import get_client_for_user
+from apps.consent.services import consent_record, consent_withdraw
+from conftest import complete_screening, register_client
+
+
+def give_consent(personas: Any, client: Any, organisation: Any, categories: list[str]) -> Any:
+    return consent_record(
+        client=client,
+        organisations=[organisation],
+        categories=categories,
+        purposes=["guidance"],
+        method="written",
+        given_on=dt.date(2026, 2, 1),
+        actor=personas.sofie,
+        actor_organisation=personas.lb,
+    )
+
+
+def test_the_registering_organisation_sees_everything(personas: Any) -> None:
+    client = register_client(personas)
+    for person in (personas.sofie, personas.yonas, personas.wouter):
+        access = get_client_for_user(person, client.pk)
+        assert access.sees("health") and access.sees("justice")
+    assert get_client_for_user(personas.sofie, client.pk).can_edit
+
+
+@pytest.mark.parametrize("who", ["els", "olaf", "nadia", "ine", "glenn"])
+def test_others_get_404_without_consent(personas: Any, who: str) -> None:
+    client = register_client(personas)
+    with pytest.raises(Http404):
+        get_client_for_user(getattr(personas, who), client.pk)
+
+
+def test_a_partner_worker_sees_only_what_consent_covers(personas: Any) -> None:
+    client = register_client(personas)
+    give_consent(personas, client, personas.brug, ["identity", "life_domains"])
+    access = get_client_for_user(personas.els, client.pk)
+    assert access.sees("identity") and access.sees("life_domains")
+    assert not access.sees("health") and not access.sees("justice")
+    assert not access.can_edit
+    with pytest.raises(Http404):  # Kompas is not in the consent
+        get_client_for_user(personas.olaf, client.pk)
+
+
+def test_a_withdrawal_takes_effect_on_the_next_request(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    consent = give_consent(personas, hulpvrager, personas.brug, ["identity"])
+    client.force_login(personas.els)
+    assert client.get(f"/hulpvragers/{hulpvrager.pk}/").status_code == 200
+    consent_withdraw(consent=consent, actor=personas.sofie)
+    assert client.get(f"/hulpvragers/{hulpvrager.pk}/").status_code == 404
+
+
+def test_the_file_page_hides_what_consent_does_not_cover(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    complete_screening(hulpvrager, personas.sofie, obstacles=["electronic-monitoring", "debts", "limited-mobility"])
+    give_consent(personas, hulpvrager, personas.brug, ["identity", "life_domains"])
+    client.force_login(personas.els)
+    html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
+    assert "Beperkte mobiliteit" in html  # mobility: a plain life domain
+    assert "elektronisch toezicht" not in html.lower()  # justice: not in the consent
+    assert "Psychisch welzijn" not in html  # health domain hidden from the radar and the table
+    assert 'id="challenge-ranking"' not in html  # the classification rests on data not covered
+    client.force_login(personas.sofie)
+    html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
+    assert "elektronisch toezicht" in html.lower() and 'id="challenge-ranking"' in html
+
+
+@pytest.mark.parametrize("who", ["olaf", "nadia", "ine", "glenn"])
+def test_outsiders_get_404_on_every_client_page(personas: Any, client: Browser, who: str) -> None:
+    hulpvrager = register_client(personas)
+    screening = complete_screening(hulpvrager, personas.sofie, obstacles=["debts"])
+    consent = give_consent(personas, hulpvrager, personas.brug, ["identity"])
+    client.force_login(getattr(personas, who))
+    base = f"/hulpvragers/{hulpvrager.pk}"
+    for url in (
+        f"{base}/",
+        f"{base}/bewerken/",
+        f"{base}/toestemming/nieuw/",
+        f"{base}/toestemming/formulier/",
+        f"{base}/screening/{screening.pk}/domeinen/",
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (f"{base}/screening/nieuw/", f"{base}/toestemming/{consent.pk}/intrekken/"):
+        assert client.post(url).status_code == 404, url
+
+
+def test_a_consented_partner_cannot_change_the_file(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    give_consent(personas, hulpvrager, personas.brug, ["identity"])
+    client.force_login(personas.els)
+    assert client.get(f"/hulpvragers/{hulpvrager.pk}/bewerken/").status_code == 404
+    assert client.post(f"/hulpvragers/{hulpvrager.pk}/screening/nieuw/").status_code == 404
+
+
+def test_every_opening_of_a_client_file_is_recorded(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    client.force_login(personas.sofie)
+    client.get(f"/hulpvragers/{hulpvrager.pk}/")
+    client.get(f"/hulpvragers/{hulpvrager.pk}/")
+    views = AuditEntry.objects.filter(action="clients.client.viewed", object_id=str(hulpvrager.pk))
+    assert views.count() == 2
+    assert {v.actor for v in views} == {personas.sofie}
+    assert all(v.changes == {"page": "client_file"} for v in views)

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
+
+from apps.assessment.models import Screening
+from apps.audit.models import AuditEntry
+from apps.clients.models import Client, ClientMerge
+from apps.consent.models import Consent
+from conftest import complete_screening, register_client
+
+
+def form_data(personas: Any, **extra: Any) -> dict[str, Any]:
+    gistel = personas.region.municipalities.get(code="gistel")
+    data = {
+        "first_name": "Saled",
+        "last_name": "Haidari",
+        "birth_date": "1994-08-12",
+        "gender": "M",
+        "national_number": "",
+        "phone": "0470 12 34 56",
+        "email": "",
+        "street": "",
+        "municipality": gistel.pk,
+        "deelgemeente": "",
+        "languages": ["prs", "ps"],
+        "dutch_level": "A1",
+        "interpreter_needed": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_counsellor_registers_a_client(personas: Any, client: Browser) -> None:
+    client.force_login(personas.sofie)
+    response = client.post("/hulpvragers/nieuw/", form_data(personas))
+    created = Client.objects.get(first_name="Saled")
+    assert response.status_code == 302 and response["Location"] == f"/hulpvragers/{created.pk}/"
+    assert created.organisation == personas.lb and created.languages == ["prs", "ps"]
+    assert AuditEntry.objects.filter(action="clients.client.registered", object_id=str(created.pk)).exists()
+
+
+def test_bad_input_is_pointed_at_in_dutch_and_nothing_is_saved(personas: Any, client: Browser) -> None:
+    client.force_login(personas.sofie)
+    moere = personas.region.municipalities.get(code="gistel").deelgemeenten.get(code="moere")
+    response = client.post(
+        "/hulpvragers/nieuw/",
+        form_data(
+            personas,
+            national_number="90.03.15-123.99",
+            municipality=personas.region.municipalities.get(code="ichtegem").pk,
+            deelgemeente=moere.pk,
+            birth_date="1990-03-15",
+        ),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "De controlecijfers van dit nummer kloppen niet." in html
+    assert "Deze deelgemeente hoort niet bij de gemeente." in html
+    assert 'aria-invalid="true"' in html
+    assert not Client.objects.exists()
+
+
+def test_a_duplicate_elsewhere_is_signalled_without_showing_its_data(personas: Any, client: Browser) -> None:
+    register_client(
+        personas,
+        organisation=personas.vdab,
+        first_name="Saled",
+        last_name="Haidari",
+        birth_date=dt.date(1994, 8, 12),
+        street="Secret street 1",
+        phone="0499 99 99 99",
+    )
+    client.force_login(personas.sofie)
+    response = client.post("/hulpvragers/nieuw/", form_data(personas, last_name="Haidary"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "er bestaat een mogelijke overeenkomst bij VDAB Oostende" in html
+    assert "Secret street" not in html and "0499" not in html
+    assert Client.objects.count() == 1
+    response = client.post("/hulpvragers/nieuw/", form_data(personas, last_name="Haidary", confirm_new="on"))
+    assert response.status_code == 302 and Client.objects.count() == 2
+
+
+def test_a_duplicate_national_number_is_found_across_organisations(personas: Any, client: Browser) -> None:
+    register_client(
+        personas,
+        organisation=personas.vdab,
+        first_name="Other",
+        last_name="Name",
+        birth_date=dt.date(1990, 3, 15),
+        national_number="90031512377",
+    )
+    client.force_login(personas.sofie)
+    html = client.post(
+        "/hulpvragers/nieuw/", form_data(personas, birth_date="1990-03-15", national_number="90.03.15-123.77")
+    ).content.decode()
+    assert "zelfde rijksregisternummer" in html
+
+
+def test_the_coordinator_merges_and_undoes(personas: Any, client: Browser) -> None:
+    survivor = register_client(personas)
+    duplicate = register_client(personas, organisation=personas.vdab, actor=personas.sofie)
+    screening = complete_screening(duplicate, personas.sofie, obstacles=["debts"])
+    client.force_login(personas.wouter)
+    response = client.post("/hulpvragers/samenvoegen/", {"survivor": survivor.pk, "duplicate": duplicate.pk})
+    assert response.status_code == 302
+    screening.refresh_from_db()
+    assert screening.client == survivor
+    merge = ClientMerge.objects.get()
+    assert client.get(f"/hulpvragers/{duplicate.pk}/").status_code == 404
+    client.post(f"/hulpvragers/samenvoegen/{merge.pk}/ongedaan/")
+    screening.refresh_from_db()
+    assert screening.client == duplicate
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"clients.client.merged", "clients.client.merge_undone"} <= actions
+
+
+def test_only_coordinators_merge(personas: Any, client: Browser) -> None:
+    for who in (personas.sofie, personas.olaf, personas.ine):
+        client.force_login(who)
+        assert client.get("/hulpvragers/samenvoegen/").status_code == 404
+    a, b = register_client(personas), register_client(personas)
+    client.force_login(personas.nadia)  # coordinator of another region
+    response = client.post("/hulpvragers/samenvoegen/", {"survivor": a.pk, "duplicate": b.pk})
+    assert response.status_code == 404 or not ClientMerge.objects.exists()
+
+
+def test_the_screening_wizard_step_by_step(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    client.force_login(personas.sofie)
+    response = client.post(f"/hulpvragers/{hulpvrager.pk}/screening/nieuw/")
+    screening = Screening.objects.get(client=hulpvrager)
+    base = f"/hulpvragers/{hulpvrager.pk}/screening/{screening.pk}"
+    assert response["Location"] == f"{base}/domeinen/"
+    domains = list(personas.region.life_domains.all())
+    response = client.post(f"{base}/domeinen/", {f"level_{d.pk}": "2" for d in domains[:-1]})
+    assert response.status_code == 200 and "Dit veld is vereist." in response.content.decode()
+    levels = {f"level_{d.pk}": "2" for d in domains} | {f"note_{domains[0].pk}": "geen diploma"}
+    assert client.post(f"{base}/domeinen/", levels)["Location"] == f"{base}/drempels/"
+    obstacles = personas.region.obstacles.filter(code__in=["limited-dutch", "no-network"])
+    response = client.post(f"{base}/drempels/", {"obstacles": [o.pk for o in obstacles], "other": "kent niemand"})
+    assert response["Location"] == f"{base}/ladder/"
+    response = client.post(f"{base}/ladder/", {"current": "3", "attainable": "2"})
+    assert "De haalbare trede kan niet lager zijn dan de huidige trede." in response.content.decode()
+    assert client.post(f"{base}/ladder/", {"current": "1", "attainable": "4"})["Location"] == f"{base}/gegevens/"
+    response = client.post(f"{base}/gegevens/", {"employment_status": "unemployed"})
+    assert "Geef aan hoe lang de hulpvrager werkloos is." in response.content.decode()
+    response = client.post(
+        f"{base}/gegevens/",
+        {"employment_status": "inactive", "disability": "prefer_not", "foreign_background": "yes", "isced_level": "1"},
+    )
+    assert response["Location"] == f"{base}/overzicht/"
+    assert client.post(f"{base}/overzicht/")["Location"] == f"/hulpvragers/{hulpvrager.pk}/"
+    screening.refresh_from_db()
+    assert screening.status == "completed" and screening.disability == "prefer_not"
+    assert client.get(f"{base}/domeinen/").status_code == 404  # completed: no longer editable
+    html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
+    assert 'id="radar-data"' in html and "Mariam" in html and 'id="challenge-ranking"' in html
+
+
+def test_a_later_screening_starts_from_the_latest(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    complete_screening(hulpvrager, personas.sofie, obstacles=["debts", "limited-dutch"], level=2)
+    client.force_login(personas.sofie)
+    client.post(f"/hulpvragers/{hulpvrager.pk}/screening/nieuw/")
+    draft = Screening.objects.get(client=hulpvrager, status="draft")
+    assert {o.code for o in draft.obstacles.all()} == {"debts", "limited-dutch"}
+    assert {s.level for s in draft.scores.all()} == {2}
+
+
+def test_consent_is_recorded_with_a_witness_for_verbal_consent(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    client.force_login(personas.sofie)
+    data = {
+        "organisations": [personas.brug.pk],
+        "categories": ["identity", "life_domains"],
+        "purposes": ["guidance"],
+        "method": "verbal_witnessed",
+        "witness": "",
+        "given_on": "2026-02-01",
+    }
+    response = client.post(f"/hulpvragers/{hulpvrager.pk}/toestemming/nieuw/", data)
+    assert "Mondelinge toestemming vraagt de naam van een getuige." in response.content.decode()
+    assert not Consent.objects.exists()
+    response = client.post(f"/hulpvragers/{hulpvrager.pk}/toestemming/nieuw/", data | {"witness": "Yonas"})
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert list(consent.organisations.all()) == [personas.brug] and consent.witness == "Yonas"
+    html = client.get(f"/hulpvragers/{hulpvrager.pk}/toestemming/formulier/").content.decode()
+    assert "Toestemming om gegevens te delen" in html and "De Brug vzw" in html
+
+
+def test_the_client_file_has_a_fixed_number_of_queries(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    complete_screening(hulpvrager, personas.sofie, obstacles=["debts"], on=dt.date(2026, 1, 1))
+    client.force_login(personas.sofie)
+    client.get(f"/hulpvragers/{hulpvrager.pk}/")
+    with CaptureQueriesContext(connection) as short:
+        client.get(f"/hulpvragers/{hulpvrager.pk}/")
+    for month in range(2, 8):
+        complete_screening(hulpvrager, personas.sofie, obstacles=["debts", "limited-dutch"], on=dt.date(2026, month, 1))
+    with CaptureQueriesContext(connection) as long:
+        response = client.get(f"/hulpvragers/{hulpvrager.pk}/")
+    assert response.status_code == 200
+    assert len(long) == len(short) <= 25, [q["sql"] for q in long]
+
+
+def test_the_client_list_shows_own_and_consented_clients(personas: Any, client: Browser) -> None:
+    own = register_client(personas, first_name="Eigen")
+    register_client(personas, organisation=personas.kompas, actor=personas.olaf, first_name="Vreemd")
+    client.force_login(personas.sofie)
+    html = client.get("/hulpvragers/").content.decode()
+    assert f"/hulpvragers/{own.pk}/" in html and "Vreemd" not in html
+    html = client.get("/hulpvragers/?q=eig").content.decode()
+    assert "Eigen" in html

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Organisation
+from apps.consent.models import DataCategory, Method, Purpose
+
+
+class ConsentForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations that may see the data"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Which data"), choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("For what"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
+    )
+    method = forms.ChoiceField(label=_("How was consent given?"), choices=Method.choices, widget=forms.RadioSelect)
+    witness = forms.CharField(label=_("Name of the witness (for verbal consent)"), max_length=200, required=False)
+    given_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            region=region, is_active=True
+        ).order_by("kind", "name")

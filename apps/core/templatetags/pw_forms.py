@@ -1,0 +1,65 @@
+"""Accessible Bootstrap rendering of form fields: labels, fieldsets for choices, errors tied to inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound: Any, hint: str = "") -> dict[str, Any]:
+    widget = bound.field.widget
+    choice_list = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+    checkbox = isinstance(widget, forms.CheckboxInput)
+    describedby = []
+    if bound.help_text or hint:
+        describedby.append(f"{bound.auto_id}-help")
+    if bound.errors:
+        describedby.append(f"{bound.auto_id}-error")
+    attrs: dict[str, Any] = {}
+    if describedby:
+        attrs["aria-describedby"] = " ".join(describedby)
+    if bound.errors:
+        attrs["aria-invalid"] = "true"
+    if not choice_list:
+        css = (
+            "form-check-input" if checkbox else ("form-select" if isinstance(widget, forms.Select) else "form-control")
+        )
+        if bound.errors:
+            css += " is-invalid"
+        attrs["class"] = css
+    return {
+        "bound": bound,
+        "choice_list": choice_list,
+        "checkbox": checkbox,
+        "input_type": "radio" if isinstance(widget, forms.RadioSelect) else "checkbox",
+        "widget_html": None if choice_list else bound.as_widget(attrs=attrs),
+        "hint": hint or bound.help_text,
+        "describedby": " ".join(describedby),
+    }
+
+
+@register.simple_tag
+def choice_input(bound: Any, choice_value: Any, choice_label: str, index: int, input_type: str) -> str:
+    values = bound.value()
+    if not isinstance(values, list | tuple):
+        values = [values]
+    checked = str(choice_value) in {str(v) for v in values if v is not None}
+    input_id = f"{bound.auto_id}_{index}"
+    return format_html(
+        '<input class="form-check-input" type="{}" name="{}" id="{}" value="{}"{}{}>'
+        '<label class="form-check-label" for="{}">{}</label>',
+        input_type,
+        bound.html_name,
+        input_id,
+        choice_value,
+        " checked" if checked else "",
+        mark_safe(' aria-invalid="true"') if bound.errors else "",
+        input_id,
+        choice_label,  # noqa: S308
+    )
