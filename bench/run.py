@@ -22,10 +22,12 @@ import json
 import os
 import platform
 import statistics
+import string
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Page:
-    path: str
+    path: str  # may hold placeholders such as {client}, resolved at run time (see PLACEHOLDERS)
     username: str  # a demo login created by demo_seed (apps/demo/services.py)
     label: str  # what --pages selects on; several rows may share a label
 
@@ -43,6 +45,7 @@ PAGES: list[Page] = [
     Page("/", "coordinator", "home"),
     Page("/", "counsellor", "home"),
     Page("/werkingsgebied/oostende/", "counsellor", "region"),
+    Page("/hulpvragers/{client}/", "counsellor", "client"),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +61,43 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+# --- placeholders in page paths -------------------------------------------------------------
+
+
+def completed_client(user: Any) -> int:
+    """{client}: the lowest pk among the clients of the user's organisations with a completed screening."""
+    from apps.assessment.models import Screening
+    from apps.clients.models import Client
+
+    pk = (
+        Client.objects.filter(
+            organisation__memberships__user=user,
+            merged_into__isnull=True,
+            screenings__status=Screening.Status.COMPLETED,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise LookupError(f"no client with a completed screening in the organisations of {user.username}")
+    return pk
+
+
+# Each placeholder a page path may hold, and how to find its value for the page's user.
+PLACEHOLDERS: dict[str, Callable[[Any], Any]] = {"client": completed_client}
+
+
+def placeholders_in(path: str) -> list[str]:
+    return [name for _text, name, _spec, _conversion in string.Formatter().parse(path) if name is not None]
+
+
+def resolve(page: Page, user: Any) -> str:
+    """The page's path with its placeholders filled in for ``user`` (LookupError if one cannot be)."""
+    names = placeholders_in(page.path)
+    return page.path.format(**{name: PLACEHOLDERS[name](user) for name in names})
 
 
 # --- the database cache -------------------------------------------------------------------
@@ -116,6 +156,12 @@ def cached_db_is_usable(size: int, region_code: str) -> bool:
     if missing:
         log(f"  cached database lacks users {sorted(missing)}: rebuilding")
         return False
+    for page in PAGES:
+        try:
+            resolve(page, User.objects.get(username=page.username))
+        except LookupError as exc:
+            log(f"  cached database cannot fill in {page.path} ({exc}): rebuilding")
+            return False
     return True
 
 
@@ -234,10 +280,18 @@ def worker(args: argparse.Namespace) -> None:
     install_bench_urlconf()
     pages = [p for p in PAGES if p.label in set(args.pages)]
     clients: dict[str, Any] = {}
+    users: dict[str, Any] = {}
     for username in sorted({p.username for p in pages}):
+        users[username] = User.objects.get(username=username)
         client = Client()
-        client.force_login(User.objects.get(username=username), backend=LOGIN_BACKEND)
+        client.force_login(users[username], backend=LOGIN_BACKEND)
         clients[username] = client
+    urls: dict[Page, str] = {}
+    for page in pages:
+        try:
+            urls[page] = resolve(page, users[page.username])
+        except LookupError as exc:
+            raise SystemExit(f"{page.path} as {page.username}: {exc}: nothing to measure") from exc
 
     _, response = get(next(iter(clients.values())), BARE_PATH)
     check(response, BARE_PATH, "-")
@@ -246,10 +300,11 @@ def worker(args: argparse.Namespace) -> None:
     all_bare: list[float] = []
     for page in pages:
         client = clients[page.username]
+        url = urls[page]
         for _ in range(args.warmup):
             get(client, BARE_PATH)
-            _, response = get(client, page.path)
-            check(response, page.path, page.username)
+            _, response = get(client, url)
+            check(response, url, page.username)
         bare_samples: list[float] = []
         page_samples: list[float] = []
         gc.collect()
@@ -258,17 +313,17 @@ def worker(args: argparse.Namespace) -> None:
             for i in range(args.repeat):  # alternate the order too, so neither side always goes first
                 if i % 2 == 0:
                     bare_samples.append(get(client, BARE_PATH)[0])
-                    page_samples.append(get(client, page.path)[0])
+                    page_samples.append(get(client, url)[0])
                 else:
-                    page_samples.append(get(client, page.path)[0])
+                    page_samples.append(get(client, url)[0])
                     bare_samples.append(get(client, BARE_PATH)[0])
         finally:
             gc.enable()
         # queries are counted (and timed one by one) outside the timed loop: capturing costs time
         timer = QueryTimer()
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-            response = client.get(page.path)
-        check(response, page.path, page.username)
+            response = client.get(url)
+        check(response, url, page.username)
         if bare_queries is None:
             with CaptureQueriesContext(connection) as bare_captured:
                 client.get(BARE_PATH)
@@ -279,7 +334,8 @@ def worker(args: argparse.Namespace) -> None:
         rows.append(
             {
                 "label": page.label,
-                "path": page.path,
+                "path": page.path,  # as in PAGES (placeholders kept): the key across sizes
+                "url": url,  # the path requested
                 "user": page.username,
                 **page_stats,
                 "bare_median_ms": bare_stats["median_ms"],
@@ -290,7 +346,7 @@ def worker(args: argparse.Namespace) -> None:
                 "sql": [{"ms": round(ms, 3), "sql": sql} for sql, ms in timer.queries],
             }
         )
-        log(f"  {page.label:<8} {page.path:<28} {page.username:<12} {page_stats['median_ms']:8.2f} ms")
+        log(f"  {page.label:<8} {url:<28} {page.username:<12} {page_stats['median_ms']:8.2f} ms")
 
     result = {
         "size": size,
@@ -384,6 +440,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.repeat < 1 or args.warmup < 0:
         parser.error("--repeat must be 1 or more, --warmup 0 or more")
+    unknown = sorted({name for p in PAGES for name in placeholders_in(p.path)} - PLACEHOLDERS.keys())
+    if unknown:
+        parser.error(f"PAGES uses unknown placeholder(s) {unknown}; known: {', '.join(sorted(PLACEHOLDERS))}")
     if args.worker:
         worker(args)
         return

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "apps.clients",
     "apps.consent",
     "apps.assessment",
+    "apps.partners",
+    "apps.matching",
     "apps.demo",
     "apps.api",
 ]
@@ -191,10 +193,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Padwijzer API",
     "VERSION": "0.1.0",
-    # Swagger UI and Redoc are served from the drf-spectacular-sidecar package: no CDN.
+    # Swagger UI is served from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -8,6 +8,8 @@ urlpatterns = [
     path("account/", include("apps.accounts.urls")),
     path("werkingsgebied/", include("apps.regions.urls")),
     path("hulpvragers/", include("apps.clients.urls")),
+    path("aanbod/", include("apps.partners.urls")),
+    path("matching/", include("apps.matching.urls")),
     path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

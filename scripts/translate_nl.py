@@ -25,7 +25,7 @@ def main(tables: list[str]) -> int:
             if key.startswith("T") and isinstance(value, dict):
                 singular.update(value)
             if key.startswith("PL") and isinstance(value, dict):
-                plural.update(value)
+                plural.update({k: v for k, v in value.items() if isinstance(v, tuple) and len(v) == 2})
     po = polib.pofile(str(PO))
     missing = []
     for entry in po:

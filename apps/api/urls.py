@@ -1,14 +1,13 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.api import views
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # Swagger UI and Redoc come from drf-spectacular-sidecar's static files: no CDN.
+    # Swagger UI comes from drf-spectacular-sidecar's static files: no CDN. (No Redoc: its page loads Google Fonts.)
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("v1/clients/", views.ClientListView.as_view(), name="client-list"),
     path("v1/clients/<int:pk>/", views.ClientDetailView.as_view(), name="client-detail"),
     path("v1/clients/<int:pk>/screenings/", views.ClientScreeningsView.as_view(), name="client-screenings"),

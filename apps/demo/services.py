@@ -20,7 +20,7 @@ from apps.accounts.models import Membership, Organisation, Role, User
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
 from apps.clients.models import Client, Gender
-from apps.regions.models import Challenge, Deelgemeente, InterventionType, LifeDomain, Municipality, Obstacle, Region
+from apps.regions.models import Challenge, Deelgemeente, InterventionType, LifeDomain, Municipality, Obstacle, Region, SupportLine
 
 DEMO_PASSWORD = "padwijzer-demo"  # noqa: S105 - printed for the demo only
 
@@ -94,11 +94,92 @@ class DemoReport:
     organisations: int = 0
     users: int = 0
     clients: int = 0
+    offers: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
 def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -> Any:
     return rng.choices(items, weights=weights, k=1)[0]
+
+
+def _demo_offers(
+    *, region: Region, partners: list[Organisation], municipalities: list[Municipality],
+    interventions: list[InterventionType], rng: random.Random,
+) -> int:
+    """A social map: per intervention type an offer at the main municipality, one in the street
+    (outreach, serving every municipality) and one at another municipality. Each addresses the
+    obstacles that the region maps to its intervention type. Idempotent: skipped when offers exist."""
+    from apps.partners.models import DeliveryMode, Format, Offer
+
+    if Offer.objects.filter(organisation__region=region).exists():
+        return 0
+    by_type: dict[int, list[int]] = {}
+    for obstacle in Obstacle.objects.filter(region=region).prefetch_related("intervention_types"):
+        for t in obstacle.intervention_types.all():
+            by_type.setdefault(t.pk, []).append(obstacle.pk)
+    created = 0
+    main = municipalities[0]
+    for i, itype in enumerate(interventions):
+        obstacles = by_type.get(itype.pk)
+        if not obstacles:
+            continue
+        organisation = partners[min(i // 3, len(partners) - 1)]
+        elsewhere = municipalities[1 + i % (len(municipalities) - 1)] if len(municipalities) > 1 else main
+        variants = [
+            (DeliveryMode.AT_ADDRESS, main, [main, *rng.sample(municipalities[1:], k=min(2, len(municipalities) - 1))]),
+            (DeliveryMode.OUTREACH, None, municipalities),
+            (DeliveryMode.AT_ADDRESS, elsewhere, [elsewhere]),
+        ]
+        for mode, place, served in variants:
+            capacity = rng.randint(5, 40)
+            offer = Offer.objects.create(
+                organisation=organisation,
+                title=f"{itype.label_nl}" + (f" – {place.name}" if place else " – aan huis en op straat"),
+                description=f"{itype.label_nl}: aanbod van {organisation.name}.",
+                delivery_mode=mode,
+                format=rng.choice([Format.INDIVIDUAL, Format.INDIVIDUAL, Format.GROUP]),
+                location_municipality=place,
+                latitude=place.latitude if place else None,
+                longitude=place.longitude if place else None,
+                languages=["nl"] + ([rng.choice(OTHER_LANGUAGES)] if rng.random() < 0.3 else []),
+                interpreter_available=rng.random() < 0.3,
+                capacity=capacity,
+                occupancy=rng.randint(0, capacity + 3),
+                waiting_weeks=rng.randint(0, 12),
+            )
+            offer.intervention_types.set([itype])
+            offer.obstacles.set(obstacles)
+            offer.municipalities.set(served)
+            created += 1
+    # partners that answered the call with an integrated offer for a support line of several kinds
+    seen: set[frozenset[int]] = set()
+    lines = SupportLine.objects.filter(challenge__region=region).prefetch_related("intervention_types")
+    for n, line in enumerate(lines.order_by("challenge__rank", "position")):
+        kinds = frozenset(t.pk for t in line.intervention_types.all())
+        if len(kinds) < 2 or kinds in seen:
+            continue
+        seen.add(kinds)
+        addressed = sorted({o for k in kinds for o in by_type.get(k, [])})
+        if not addressed:
+            continue
+        capacity = rng.randint(10, 40)
+        offer = Offer.objects.create(
+            organisation=partners[n % len(partners)],
+            title=(line.label_nl[:80] + "…") if len(line.label_nl) > 80 else line.label_nl,
+            description=line.label_nl,
+            delivery_mode=DeliveryMode.OUTREACH,
+            format=Format.GROUP,
+            languages=["nl"] + ([rng.choice(OTHER_LANGUAGES)] if rng.random() < 0.5 else []),
+            interpreter_available=rng.random() < 0.5,
+            capacity=capacity,
+            occupancy=rng.randint(0, capacity),
+            waiting_weeks=rng.randint(0, 8),
+        )
+        offer.intervention_types.set(kinds)
+        offer.obstacles.set(addressed)
+        offer.municipalities.set(municipalities)
+        created += 1
+    return created
 
 
 @transaction.atomic
@@ -137,6 +218,9 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
                 municipalities[(i // group) % len(municipalities)],
             )
         )
+
+    report.offers = _demo_offers(region=region, partners=partners, municipalities=municipalities,
+                                  interventions=interventions, rng=random.Random(seed + 1))
 
     # users: one demo login per role, plus colleagues
     password = make_password(DEMO_PASSWORD)
@@ -281,7 +365,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
         actor=actor,
         action="demo.seeded",
         obj=region,
-        changes={"clients": report.clients, "seed": seed, "organisations": report.organisations},
+        changes={"clients": report.clients, "seed": seed, "organisations": report.organisations, "offers": report.offers},
     )
     report.logins.sort(key=lambda login: login.username)
     return report

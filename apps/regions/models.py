@@ -9,6 +9,7 @@ something still in use is refused.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,29 @@ class Deelgemeente(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postal_code} {self.name}"
+
+
+class TransitLink(RegionItem):
+    """A direct public-transport link: its municipalities reach each other without a transfer."""
+
+    class Mode(models.TextChoices):
+        TRAIN = "train", _("Train")
+        TRAM = "tram", _("Tram")
+        BUS = "bus", _("Bus")
+        ON_DEMAND = "on_demand", _("On-demand bus")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="transit_links")
+    name = models.CharField(max_length=200)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    municipalities: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        Municipality, related_name="transit_links"
+    )
+
+    class Meta(RegionItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="uniq_transitlink_code")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class LifeDomain(BilingualLabelMixin, RegionItem):

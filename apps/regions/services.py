@@ -26,6 +26,7 @@ from apps.regions.models import (
     Region,
     SupportLine,
     TargetGroup,
+    TransitLink,
 )
 from apps.regions.validation import RegionError, parse_deadline, parse_region_text
 
@@ -279,6 +280,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         for d in Deelgemeente.objects.filter(municipality__region=region).select_related("municipality")
     }
     kept_deel: list[int] = []
+    municipalities_by_code_new: dict[str, Municipality] = {}
     for i, item in enumerate(document["municipalities"]):
         values = {
             "nis_code": item["nis_code"],
@@ -292,6 +294,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         municipality = loader.upsert(
             Municipality, municipalities_by_code, item["code"], values, region=region, code=item["code"]
         )
+        municipalities_by_code_new[item["code"]] = municipality
         for j, deel in enumerate(item["deelgemeenten"]):
             values = {
                 "name": deel["name"],
@@ -309,6 +312,17 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
                 code=deel["code"],
             )
             kept_deel.append(obj.pk)
+
+    # public-transport links between municipalities (optional)
+    links_by_code = {o.code: o for o in TransitLink.objects.filter(region=region)}
+    link_codes = []
+    for i, item in enumerate(document.get("transit_links", [])):
+        link = loader.upsert(
+            TransitLink, links_by_code, item["code"], {"name": item["name"], "mode": item["mode"], "position": i},
+            region=region, code=item["code"],
+        )
+        loader.set_m2m(link, "municipalities", [municipalities_by_code_new[c] for c in item["municipalities"]])
+        link_codes.append(item["code"])
 
     # the call timeline
     call = document["call"]
@@ -332,6 +346,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     def gone(model: type[models.Model], codes: dict[str, Any], key: str) -> None:
         loader.remove_stale(model._default_manager.filter(region=region).exclude(code__in=list(codes)), key)
 
+    gone(TransitLink, {c: c for c in link_codes}, "transit_links")
     gone(Challenge, challenges, "challenges")
     gone(EnrichmentLine, {i["code"]: i for i in document["enrichment"]}, "enrichment")
     gone(TargetGroup, groups, "target_groups")

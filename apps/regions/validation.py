@@ -369,6 +369,12 @@ def _meaning_errors(document: dict[str, Any]) -> Iterator[RegionError]:
         if "challenge" in line:
             yield from _unknown(document, base + ["challenge"], line.get("challenge"), challenges, _("challenge"))
 
+    municipalities = _codes(document, "municipalities")
+    yield from _duplicates(document, "transit_links")
+    for i, link in _items(document, "transit_links"):
+        yield from _unknown(document, ["transit_links", i, "municipalities"], link.get("municipalities"),
+                            municipalities, _("municipality"))
+
     yield from _call_errors(document)
 
 

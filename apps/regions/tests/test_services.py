@@ -120,6 +120,9 @@ def test_removing_an_obstacle_still_used_by_clients_is_refused(personas: Any) ->
 def test_removing_a_municipality_used_by_an_organisation_is_refused(personas: Any) -> None:
     doc = copy.deepcopy(OOSTENDE)
     doc["municipalities"] = [m for m in doc["municipalities"] if m["code"] != "oostende"]
+    for link in doc["transit_links"]:
+        link["municipalities"] = [c for c in link["municipalities"] if c != "oostende"]
+    doc["transit_links"] = [link for link in doc["transit_links"] if len(link["municipalities"]) >= 2]
     with pytest.raises(RegionLoadError, match="'oostende' was removed from the file but is still used by"):
         region_load(document=doc)
     assert Municipality.objects.filter(code="oostende").exists()

@@ -1,0 +1,293 @@
+"""Serializers of the REST API: representation only.
+
+Who may see a client is decided before a serializer runs (``apps.clients.permissions``); what part
+of the file a serializer shows depends on the ``access`` (a ``ClientAccess``) in its context.
+Writes go through the services; these serializers only check the shape of the input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.accounts.models import Organisation
+from apps.assessment.services import ENTRY_FIELDS
+from apps.clients import identifiers
+from apps.clients.forms import LANGUAGE_CHOICES
+from apps.clients.models import Client, DutchLevel, Gender
+from apps.clients.permissions import ClientAccess
+from apps.consent.models import Consent, DataCategory, Method, Purpose
+from apps.regions.models import Deelgemeente, Municipality
+
+# --- small nested representations ----------------------------------------------------------
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MunicipalityRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DeelgemeenteRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    postal_code = serializers.CharField()
+
+
+# --- clients -------------------------------------------------------------------------------
+
+
+class ClientListSerializer(serializers.ModelSerializer):
+    """One row of the client list: identity only (everyone listed may see it)."""
+
+    organisation = OrganisationRefSerializer(read_only=True)
+    municipality = MunicipalityRefSerializer(read_only=True)
+
+    class Meta:
+        model = Client
+        fields = ["id", "first_name", "last_name", "birth_date", "municipality", "organisation"]
+        read_only_fields = fields
+
+
+class ClientDetailSerializer(serializers.ModelSerializer):
+    """A client's identity and contact, which every ``ClientAccess`` sees; the national number is
+    formatted for the owning organisation and masked for everyone else."""
+
+    organisation = OrganisationRefSerializer(read_only=True)
+    municipality = MunicipalityRefSerializer(read_only=True)
+    deelgemeente = DeelgemeenteRefSerializer(read_only=True, allow_null=True)
+    national_number = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
+    categories = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Client
+        fields = [
+            "id", "first_name", "last_name", "birth_date", "gender", "national_number", "phone", "email",
+            "street", "municipality", "deelgemeente", "languages", "dutch_level", "interpreter_needed",
+            "organisation", "owner", "categories",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def _access(self) -> ClientAccess:
+        access: ClientAccess = self.context["access"]
+        return access
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_national_number(self, client: Client) -> str:
+        if not client.national_number_encrypted:
+            return ""
+        digits = identifiers.decrypt(client.national_number_encrypted)
+        return identifiers.format_number(digits) if self._access().owner else identifiers.mask(digits)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_owner(self, client: Client) -> bool:
+        return self._access().owner
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices)))
+    def get_categories(self, client: Client) -> list[str]:
+        return sorted(self._access().categories)
+
+
+class ClientWriteSerializer(serializers.Serializer):
+    """Input for registering (POST) and changing (PATCH) a client.
+
+    The municipality and deelgemeente are given by their codes in the region file; the national
+    number is write-only (only the digest and an encrypted copy are stored).
+    """
+
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField()
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    national_number = serializers.CharField(max_length=20, required=False, allow_blank=True, write_only=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.none())
+    deelgemeente = serializers.CharField(max_length=60, required=False, allow_blank=True, allow_null=True)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False, default=list
+    )
+    dutch_level = serializers.ChoiceField(choices=DutchLevel.choices)
+    interpreter_needed = serializers.BooleanField(required=False, default=False)
+    confirm_new = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Register even though a possible duplicate exists elsewhere in the partnership.",
+    )
+
+    def __init__(self, *args: Any, region: Any = None, client: Client | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._client = client
+        if region is not None:
+            field = self.fields["municipality"]
+            assert isinstance(field, serializers.SlugRelatedField)
+            field.queryset = Municipality.objects.filter(region=region)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        code = attrs.pop("deelgemeente", None)
+        if code is None and "deelgemeente" not in self.initial_data:
+            return attrs  # a PATCH that leaves the deelgemeente alone
+        if not code:
+            attrs["deelgemeente"] = None
+            return attrs
+        municipality = attrs.get("municipality") or (self._client.municipality if self._client else None)
+        deelgemeente = (
+            Deelgemeente.objects.filter(municipality=municipality, code=code).first() if municipality else None
+        )
+        if deelgemeente is None:
+            raise serializers.ValidationError(
+                {"deelgemeente": [_("This deelgemeente is not part of the municipality.")]}
+            )
+        attrs["deelgemeente"] = deelgemeente
+        return attrs
+
+
+class PossibleDuplicateSerializer(serializers.Serializer):
+    organisation = serializers.CharField(source="organisation_name")
+    reason = serializers.CharField()
+
+
+# --- screenings ----------------------------------------------------------------------------
+
+
+class DomainLevelSerializer(serializers.Serializer):
+    life_domain = serializers.CharField(help_text="Code of the life domain in the region file.")
+    level = serializers.IntegerField(min_value=1, max_value=5)
+    note = serializers.CharField(allow_blank=True)
+
+
+class EntryDataSerializer(serializers.Serializer):
+    """ESF+ data at entry (the 'work_education' category)."""
+
+    employment_status = serializers.CharField(allow_blank=True)
+    unemployed_months = serializers.IntegerField(allow_null=True)
+    in_education = serializers.BooleanField(allow_null=True)
+    isced_level = serializers.IntegerField(allow_null=True)
+    housing_situation = serializers.CharField(allow_blank=True)
+    foreign_background = serializers.CharField(allow_blank=True)
+    third_country_national = serializers.CharField(allow_blank=True)
+    disability = serializers.CharField(allow_blank=True)
+
+
+class ScreeningSerializer(serializers.Serializer):
+    """A completed screening, limited to what the access sees.
+
+    Context: ``access`` (ClientAccess) and ``life_domains`` (the region's LifeDomain rows by id).
+    """
+
+    id = serializers.IntegerField()
+    screened_on = serializers.DateField()
+    organisation = serializers.IntegerField(source="organisation_id", help_text="Id of the recording organisation.")
+    ladder_current = serializers.IntegerField(allow_null=True)
+    ladder_attainable = serializers.IntegerField(allow_null=True)
+    domain_levels = serializers.SerializerMethodField()
+    obstacles = serializers.SerializerMethodField()
+    other_obstacles = serializers.SerializerMethodField()
+    entry_data = serializers.SerializerMethodField()
+
+    def _visible_domain(self, life_domain_id: int) -> Any | None:
+        domain = self.context["life_domains"].get(life_domain_id)
+        if domain is None or not self.context["access"].sees(domain.data_category):
+            return None
+        return domain
+
+    @extend_schema_field(DomainLevelSerializer(many=True))
+    def get_domain_levels(self, screening: Any) -> list[dict[str, Any]]:
+        rows = []
+        for score in screening.scores.all():
+            domain = self._visible_domain(score.life_domain_id)
+            if domain is not None:
+                rows.append({"life_domain": domain.code, "level": score.level, "note": score.note})
+        return rows
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_obstacles(self, screening: Any) -> list[str]:
+        return sorted(o.code for o in screening.obstacles.all() if self._visible_domain(o.life_domain_id))
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, help_text="Free text, which no data category covers: only for the owning organisation."
+        )
+    )
+    def get_other_obstacles(self, screening: Any) -> str | None:
+        return screening.other_obstacles if self.context["access"].owner else None
+
+    @extend_schema_field(EntryDataSerializer(allow_null=True))
+    def get_entry_data(self, screening: Any) -> dict[str, Any] | None:
+        if not self.context["access"].sees(DataCategory.WORK_EDUCATION):
+            return None
+        return {name: getattr(screening, name) for name in ENTRY_FIELDS}
+
+
+# --- classification ------------------------------------------------------------------------
+
+
+class TargetGroupSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    # A field named "label" shadows Field.label for type checkers only; DRF collects it as usual.
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class ChallengeMatchSerializer(serializers.Serializer):
+    code = serializers.CharField(source="challenge.code")
+    persona = serializers.CharField(source="challenge.persona_name")
+    title = serializers.CharField(source="challenge.title")
+    rank = serializers.IntegerField(source="challenge.rank", help_text="Prevalence rank of the challenge (1 = most).")
+    score = serializers.FloatField()
+    explanation = serializers.CharField()
+
+
+class ClassificationSerializer(serializers.Serializer):
+    available = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)
+    screening = serializers.IntegerField(allow_null=True, help_text="The completed screening it is based on.")
+    target_groups = TargetGroupSerializer(many=True)
+    challenges = ChallengeMatchSerializer(many=True, help_text="Nearest first.")
+
+
+# --- consents ------------------------------------------------------------------------------
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    organisations = OrganisationRefSerializer(many=True, read_only=True)
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices))
+    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = ["id", "organisations", "categories", "purposes", "method", "given_on", "withdrawn_on", "active"]
+        read_only_fields = fields
+
+
+class ConsentWriteSerializer(serializers.Serializer):
+    """Input for recording a consent; the organisations must belong to the client's region."""
+
+    organisations = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Organisation.objects.none(),
+        error_messages={"does_not_exist": _("Organisation {pk_value} is not part of this client's partnership.")},
+    )
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices))
+    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    method = serializers.ChoiceField(choices=Method.choices)
+    witness = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    given_on = serializers.DateField()
+
+    def __init__(self, *args: Any, region: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if region is not None:
+            field = self.fields["organisations"]
+            assert isinstance(field, serializers.ManyRelatedField)
+            field.child_relation.queryset = Organisation.objects.filter(region=region, is_active=True)

@@ -1,0 +1,253 @@
+"""The REST API: thin views over the same permissions, selectors and services as the pages.
+
+Access always goes through ``apps.clients.permissions`` (``get_client_for_user``,
+``get_client_for_editing``) or ``apps.clients.selectors.clients_for_user``: a client that the user
+may not see is 404, exactly as on the pages. Every read of a client file is recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from apps.api import serializers as s
+from apps.api.selectors import classification_of, consents_for, screenings_for
+from apps.clients import identifiers
+from apps.clients.models import Client
+from apps.clients.permissions import (
+    ClientAccess,
+    get_client_for_editing,
+    get_client_for_user,
+    organisations_for_registration,
+)
+from apps.clients.selectors import clients_for_user
+from apps.clients.services import client_file_viewed, client_register, client_update, possible_duplicates
+from apps.consent.models import Consent
+from apps.consent.services import consent_record, consent_withdraw
+
+NOT_FOUND = OpenApiResponse(description="No such client, or not visible to you (the two look the same).")
+INVALID = OpenApiResponse(description="Invalid input: the errors by field.")
+TAGS = ["clients"]
+
+
+def raise_service_error(exc: DjangoValidationError) -> NoReturn:
+    """A service's ValidationError as a 400 with the errors by field."""
+    if hasattr(exc, "error_dict"):
+        detail = {
+            (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
+            for key, messages in exc.message_dict.items()
+        }
+        raise serializers.ValidationError(detail) from exc
+    raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages}) from exc
+
+
+def viewed(request: Request, pk: int) -> ClientAccess:
+    """The client file the user may see (or 404), with the record of this read."""
+    access = get_client_for_user(request.user, pk)
+    client_file_viewed(client=access.client, actor=request.user, page="api")
+    return access
+
+
+def detail_response(access: ClientAccess, status_code: int = status.HTTP_200_OK) -> Response:
+    return Response(s.ClientDetailSerializer(access.client, context={"access": access}).data, status=status_code)
+
+
+class ClientPagination(PageNumberPagination):
+    page_size = 25
+
+
+@extend_schema(tags=TAGS)
+class ClientListView(generics.ListAPIView):
+    """Clients of the user's organisations, plus those whose identity a consent shares with them."""
+
+    serializer_class = s.ClientListSerializer
+    pagination_class = ClientPagination
+
+    def get_queryset(self) -> QuerySet[Client]:
+        return clients_for_user(user=self.request.user, query=self.request.query_params.get("q", "")[:100])
+
+    @extend_schema(
+        summary="List the clients you may see",
+        parameters=[OpenApiParameter("q", str, description="Search by first or last name (up to three words).")],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Register a client in your organisation",
+        request=s.ClientWriteSerializer,
+        responses={
+            201: s.ClientDetailSerializer,
+            400: OpenApiResponse(
+                response=inline_serializer(
+                    "ClientRegisterError",
+                    {
+                        "confirm_new": serializers.ListField(child=serializers.CharField(), required=False),
+                        "possible_duplicates": s.PossibleDuplicateSerializer(many=True, required=False),
+                    },
+                ),
+                description="Invalid input (errors by field), or possible duplicates to confirm with confirm_new.",
+            ),
+            404: OpenApiResponse(description="You may not register clients."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        organisations = organisations_for_registration(request.user)
+        if not organisations:
+            raise Http404
+        organisation = organisations[0]
+        serializer = s.ClientWriteSerializer(data=request.data, region=organisation.region)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        national_number = data.pop("national_number", "")
+        confirmed = data.pop("confirm_new", False)
+        digits = identifiers.normalise(national_number)
+        duplicates = possible_duplicates(
+            region_id=organisation.region_id, first_name=data["first_name"], last_name=data["last_name"],
+            birth_date=data["birth_date"], national_number=digits if len(digits) == 11 else "",
+        )  # fmt: skip
+        if duplicates and not confirmed:
+            return Response(
+                {
+                    "confirm_new": [
+                        _(
+                            "This person may already be known in the partnership. Check, then send "
+                            "confirm_new=true to register anyway."
+                        )
+                    ],
+                    "possible_duplicates": s.PossibleDuplicateSerializer(duplicates, many=True).data,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            client = client_register(
+                organisation=organisation, actor=request.user, national_number=national_number, **data
+            )
+        except DjangoValidationError as exc:
+            raise_service_error(exc)
+        return detail_response(get_client_for_user(request.user, client.pk), status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS)
+class ClientDetailView(APIView):
+    @extend_schema(
+        summary="A client's identity and contact",
+        description="Every read is recorded. The national number is masked unless your organisation owns the file.",
+        responses={200: s.ClientDetailSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return detail_response(viewed(request, pk))
+
+    @extend_schema(
+        summary="Change a client (owning organisation only)",
+        description="A blank or missing national_number leaves it as it is.",
+        request=s.ClientWriteSerializer,
+        responses={200: s.ClientDetailSerializer, 400: INVALID, 404: NOT_FOUND},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        access = get_client_for_editing(request.user, pk)
+        client = access.client
+        serializer = s.ClientWriteSerializer(
+            data=request.data, partial=True, region=client.organisation.region, client=client
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("confirm_new", None)
+        national_number = data.pop("national_number", "") or None
+        try:
+            client_update(client=client, actor=request.user, national_number=national_number, **data)
+        except DjangoValidationError as exc:
+            raise_service_error(exc)
+        return detail_response(access)
+
+
+@extend_schema(tags=TAGS)
+class ClientScreeningsView(APIView):
+    @extend_schema(
+        summary="A client's completed screenings",
+        description=(
+            "Oldest first. Empty unless you may see life domains; levels and obstacles of life domains in a data "
+            "category you may not see are left out, and entry_data is null without 'work_education'."
+        ),
+        responses={200: s.ScreeningSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        access = viewed(request, pk)
+        screenings, domains = screenings_for(access=access)
+        context = {"access": access, "life_domains": domains}
+        return Response(s.ScreeningSerializer(screenings, many=True, context=context).data)
+
+
+@extend_schema(tags=TAGS)
+class ClientClassificationView(APIView):
+    @extend_schema(
+        summary="Target groups and nearest regional challenges",
+        description=(
+            "Based on the latest completed screening. Only when you may see life domains, health, addiction and "
+            "justice; otherwise available is false and reason says why."
+        ),
+        responses={200: s.ClassificationSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        access = viewed(request, pk)
+        return Response(s.ClassificationSerializer(classification_of(access=access)).data)
+
+
+@extend_schema(tags=TAGS)
+class ClientConsentsView(APIView):
+    @extend_schema(
+        summary="A client's consents",
+        description="The owning organisation sees withdrawn consents too; others only active ones.",
+        responses={200: s.ConsentSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        access = viewed(request, pk)
+        return Response(s.ConsentSerializer(consents_for(access=access), many=True).data)
+
+    @extend_schema(
+        summary="Record a consent (owning organisation only)",
+        request=s.ConsentWriteSerializer,
+        responses={201: s.ConsentSerializer, 400: INVALID, 404: NOT_FOUND},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        client = get_client_for_editing(request.user, pk).client
+        serializer = s.ConsentWriteSerializer(data=request.data, region=client.organisation.region)
+        serializer.is_valid(raise_exception=True)
+        try:
+            consent = consent_record(
+                client=client, actor=request.user, actor_organisation=client.organisation, **serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise_service_error(exc)
+        return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS)
+class ConsentWithdrawView(APIView):
+    @extend_schema(
+        summary="Withdraw a consent (owning organisation only)",
+        description="Takes effect on the very next request.",
+        request=None,
+        responses={200: s.ConsentSerializer, 400: INVALID, 404: NOT_FOUND},
+    )
+    def post(self, request: Request, pk: int, consent_pk: int) -> Response:
+        client = get_client_for_editing(request.user, pk).client
+        consent = get_object_or_404(Consent, pk=consent_pk, client=client)
+        try:
+            consent_withdraw(consent=consent, actor=request.user)
+        except DjangoValidationError as exc:
+            raise_service_error(exc)
+        return Response(s.ConsentSerializer(consent).data)

@@ -1,0 +1,148 @@
+"""Recommendations: eligibility, the transparent score, reasons, the persona check on the demo social map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from apps.accounts.models import Organisation
+from apps.demo.services import demo_seed
+from apps.matching.recommend import recommend, suggest_package
+from apps.matching.selectors import client_profile, offer_profiles, travel_model
+from apps.partners.services import offer_create
+from apps.regions.models import InterventionType, Municipality, Obstacle
+from conftest import complete_screening, register_client
+
+PERSONAS = ["Saled", "Marlies", "Thierry", "Roy", "John", "Mariam"]
+
+
+def persona_codes(region: Any, persona: str) -> list[str]:
+    challenge = region.challenges.get(persona_name=persona)
+    return sorted({o.code for line in challenge.obstacle_lines.all() for o in line.obstacles.all()})
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_the_support_its_challenge_seeks_in_its_top_5(personas: Any, persona: str) -> None:
+    region = personas.region
+    demo_seed(region=region, clients=0, seed=1)
+    client = register_client(personas, first_name=persona, languages=["nl"], dutch_level="B1")
+    complete_screening(client, personas.sofie, obstacles=persona_codes(region, persona))
+    profile = client_profile(client=client)
+    assert profile is not None and profile.challenge_persona == persona
+    top = recommend(profile, offer_profiles(region_id=region.pk), travel_model(region_id=region.pk), limit=5)
+    sought = {
+        t.pk for line in region.challenges.get(persona_name=persona).support_lines.all()
+        for t in line.intervention_types.all()
+    }
+    assert len(top) == 5
+    for r in top:
+        assert r.offer.intervention_type_ids & sought, (persona, r.offer.title)
+
+
+def _offer(org: Any, region: Any, title: str, mode: str, place: Municipality | None, actor: Any) -> Any:
+    return offer_create(
+        organisation=org, actor=actor, title=title, description="test", delivery_mode=mode,
+        location_municipality=place, capacity=10, languages=["nl"],
+        intervention_types=[InterventionType.objects.get(region=region, code="work-pathway")],
+        obstacles=list(Obstacle.objects.filter(region=region, code__in=["unemployed", "low-education"])),
+        municipalities=list(Municipality.objects.filter(region=region)),
+    )
+
+
+def test_a_client_in_ichtegem_with_limited_mobility_gets_nearby_and_outreach_offers_first(personas: Any) -> None:
+    region = personas.region
+    ichtegem = region.municipalities.get(code="ichtegem")
+    far = _offer(personas.brug, region, "Ver: Middelkerke", "at_address", region.municipalities.get(
+        code="middelkerke"), personas.els)
+    near = _offer(personas.brug, region, "Dichtbij: Ichtegem", "at_address", ichtegem, personas.els)
+    street = _offer(personas.brug, region, "Aan huis", "outreach", None, personas.els)
+    client = register_client(personas, municipality=ichtegem, languages=["nl"], dutch_level="C2")
+    complete_screening(client, personas.sofie, obstacles=["unemployed", "low-education", "limited-mobility"])
+    profile = client_profile(client=client)
+    assert profile is not None and profile.mobility_limited
+    with translation.override("nl-be"):
+        ranked = recommend(profile, offer_profiles(region_id=region.pk), travel_model(region_id=region.pk))
+    order = [r.offer.id for r in ranked]
+    assert order.index(street.pk) < order.index(far.pk)
+    assert order.index(near.pk) < order.index(far.pk)
+    far_rec = ranked[order.index(far.pk)]
+    assert far_rec.covered == ranked[order.index(near.pk)].covered  # the same needs are covered
+    assert any("Zwaarder gewogen" in r or "zwaarder" in r.lower() for r in far_rec.reasons)
+
+
+def test_the_mobility_obstacle_weighs_travel_heavier(personas: Any) -> None:
+    region = personas.region
+    far = _offer(personas.brug, region, "Ver", "at_address", region.municipalities.get(code="middelkerke"),
+                 personas.els)
+    ichtegem = region.municipalities.get(code="ichtegem")
+    mobile = register_client(personas, municipality=ichtegem, first_name="A")
+    complete_screening(mobile, personas.sofie, obstacles=["unemployed"])
+    stuck = register_client(personas, municipality=ichtegem, first_name="B")
+    complete_screening(stuck, personas.sofie, obstacles=["unemployed", "limited-mobility"])
+    offers, travel = offer_profiles(region_id=region.pk), travel_model(region_id=region.pk)
+    p_mobile, p_stuck = client_profile(client=mobile), client_profile(client=stuck)
+    assert p_mobile and p_stuck
+    a = next(r for r in recommend(p_mobile, offers, travel) if r.offer.id == far.pk)
+    b = next(r for r in recommend(p_stuck, offers, travel) if r.offer.id == far.pk)
+    assert a.travel_minutes == b.travel_minutes > 30
+    assert b.score < a.score
+
+
+def test_eligibility_filters_age_gender_municipality_and_target_group(personas: Any) -> None:
+    region = personas.region
+    work = InterventionType.objects.get(region=region, code="work-pathway")
+    unemployed = Obstacle.objects.filter(region=region, code="unemployed")
+    common = {"description": "x", "delivery_mode": "outreach", "capacity": 5, "intervention_types": [work],
+              "obstacles": list(unemployed)}
+    youth = offer_create(organisation=personas.brug, actor=personas.els, title="Jongeren", max_age=25,
+                         municipalities=list(region.municipalities.all()), **common)
+    men = offer_create(organisation=personas.brug, actor=personas.els, title="Mannen", gender_specific="M",
+                       municipalities=list(region.municipalities.all()), **common)
+    elsewhere = offer_create(organisation=personas.brug, actor=personas.els, title="Enkel Gistel",
+                             municipalities=[region.municipalities.get(code="gistel")], **common)
+    neet = offer_create(organisation=personas.brug, actor=personas.els, title="NEET",
+                        municipalities=list(region.municipalities.all()),
+                        target_groups=[region.target_groups.get(code="neet-youth")], **common)
+    client = register_client(personas, birth_date=dt.date(1980, 1, 1), gender="F")  # 46, woman, Oostende
+    complete_screening(client, personas.sofie, obstacles=["unemployed"])
+    profile = client_profile(client=client)
+    assert profile is not None
+    ids = {r.offer.id for r in recommend(profile, offer_profiles(region_id=region.pk),
+                                         travel_model(region_id=region.pk))}
+    assert not ids & {youth.pk, men.pk, elsewhere.pk, neet.pk}
+
+
+def test_the_package_covers_the_obstacles_with_few_offers(personas: Any) -> None:
+    region = personas.region
+    demo_seed(region=region, clients=0, seed=1)
+    client = register_client(personas, languages=["nl"], dutch_level="C1")
+    codes = persona_codes(region, "Thierry")
+    complete_screening(client, personas.sofie, obstacles=codes)
+    profile = client_profile(client=client)
+    assert profile is not None
+    ranked = recommend(profile, offer_profiles(region_id=region.pk), travel_model(region_id=region.pk))
+    package = suggest_package(profile, ranked)
+    covered = {o for r in package for o in r.offer.obstacle_ids} & set(profile.obstacle_weights)
+    assert covered == set(profile.obstacle_weights)
+    assert len(package) < len(codes)
+
+
+def test_recommendations_page_for_the_owner_only(personas: Any, client: Any) -> None:
+    demo_seed(region=personas.region, clients=0, seed=1)
+    hulpvrager = register_client(personas)
+    complete_screening(hulpvrager, personas.sofie, obstacles=persona_codes(personas.region, "Mariam"))
+    client.force_login(personas.sofie)
+    html = client.get(f"/matching/hulpvrager/{hulpvrager.pk}/").content.decode()
+    assert 'id="recommendations"' in html and 'id="package"' in html, html[html.find("<main"):][:1500]
+    for outsider in (personas.olaf, personas.nadia, personas.els):
+        client.force_login(outsider)
+        assert client.get(f"/matching/hulpvrager/{hulpvrager.pk}/").status_code == 404
+
+
+def test_demo_offers_belong_to_partner_organisations(personas: Any) -> None:
+    report = demo_seed(region=personas.region, clients=0, seed=1)
+    assert report.offers >= 3 * 20
+    assert Organisation.objects.filter(offers__isnull=False, kind="partner").exists()
