@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Padwijzer API",
     "VERSION": "0.1.0",
     # Swagger UI is served from the drf-spectacular-sidecar package: no CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

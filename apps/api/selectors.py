@@ -13,14 +13,9 @@ from django.utils.translation import gettext as _
 
 from apps.assessment.models import Screening
 from apps.assessment.selectors import classification_for, completed_screenings, region_classification_data
-from apps.clients.permissions import ClientAccess
+from apps.clients.permissions import CLASSIFICATION_CATEGORIES, ClientAccess
 from apps.consent.models import Consent, DataCategory
 from apps.regions.models import LifeDomain
-
-# The classification is built from all of these; the client file page hides it unless all are visible.
-CLASSIFICATION_CATEGORIES = frozenset(
-    {DataCategory.LIFE_DOMAINS, DataCategory.HEALTH, DataCategory.ADDICTION, DataCategory.JUSTICE}
-)
 
 
 def screenings_for(*, access: ClientAccess) -> tuple[list[Screening], dict[int, LifeDomain]]:

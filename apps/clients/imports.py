@@ -59,26 +59,66 @@ class Column(NamedTuple):
 COLUMNS: tuple[Column, ...] = (
     Column("first_name", "voornaam", "first_name", True, gettext_lazy("First name, at most 100 characters.")),
     Column("last_name", "achternaam", "last_name", True, gettext_lazy("Last name, at most 100 characters.")),
-    Column("birth_date", "geboortedatum", "birth_date", True,
-           gettext_lazy("Birth date as 2003-11-02 or 02/11/2003, or a date cell in Excel.")),
+    Column(
+        "birth_date",
+        "geboortedatum",
+        "birth_date",
+        True,
+        gettext_lazy("Birth date as 2003-11-02 or 02/11/2003, or a date cell in Excel."),
+    ),
     Column("gender", "geslacht", "gender", True, gettext_lazy("V (woman), M (man) or X.")),
-    Column("national_number", "rijksregisternummer", "national_number", False,
-           gettext_lazy("National register or BIS number, 11 digits; it must match the birth date.")),
+    Column(
+        "national_number",
+        "rijksregisternummer",
+        "national_number",
+        False,
+        gettext_lazy("National register or BIS number, 11 digits; it must match the birth date."),
+    ),
     Column("phone", "telefoon", "phone", False, gettext_lazy("Phone number.")),
     Column("email", "email", "e-mail", False, gettext_lazy("E-mail address.")),
     Column("street", "straat", "street", False, gettext_lazy("Street and house number.")),
-    Column("municipality", "gemeente", "municipality", True,
-           gettext_lazy("A municipality of the region, by name or NIS code.")),
-    Column("postal_code", "postcode", "postal_code", False,
-           gettext_lazy("Postal code of the municipality; together with the deelgemeente it picks the deelgemeente.")),
-    Column("deelgemeente", "deelgemeente", "deelgemeente", False,
-           gettext_lazy("Name of the deelgemeente within the municipality.")),
-    Column("languages", "talen", "languages", False,
-           gettext_lazy("Languages spoken: codes separated by commas, from: %(codes)s.")),
-    Column("dutch_level", "niveau_nederlands", "dutch_level", True,
-           gettext_lazy("Level of Dutch: A0, A1, A2, B1, B2, C1 or C2.")),
-    Column("interpreter_needed", "tolk", "interpreter_needed", False,
-           gettext_lazy("Interpreter needed: ja or nee (empty means nee).")),
+    Column(
+        "municipality",
+        "gemeente",
+        "municipality",
+        True,
+        gettext_lazy("A municipality of the region, by name or NIS code."),
+    ),
+    Column(
+        "postal_code",
+        "postcode",
+        "postal_code",
+        False,
+        gettext_lazy("Postal code of the municipality; together with the deelgemeente it picks the deelgemeente."),
+    ),
+    Column(
+        "deelgemeente",
+        "deelgemeente",
+        "deelgemeente",
+        False,
+        gettext_lazy("Name of the deelgemeente within the municipality."),
+    ),
+    Column(
+        "languages",
+        "talen",
+        "languages",
+        False,
+        gettext_lazy("Languages spoken: codes separated by commas, from: %(codes)s."),
+    ),
+    Column(
+        "dutch_level",
+        "niveau_nederlands",
+        "dutch_level",
+        True,
+        gettext_lazy("Level of Dutch: A0, A1, A2, B1, B2, C1 or C2."),
+    ),
+    Column(
+        "interpreter_needed",
+        "tolk",
+        "interpreter_needed",
+        False,
+        gettext_lazy("Interpreter needed: ja or nee (empty means nee)."),
+    ),
 )
 BY_FIELD = {c.field: c for c in COLUMNS}
 # Further spellings people use in their own spreadsheets.
@@ -112,7 +152,10 @@ class RowError(NamedTuple):
 
     def __str__(self) -> str:
         return _("Row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message}
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class UploadRejected(ValidationError):
@@ -160,8 +203,9 @@ def parse_upload(file_name: str, data: bytes) -> list[dict[str, Any]]:
     if extension not in EXTENSIONS:
         raise UploadRejected(_("Only .csv and .xlsx files can be imported."), code="extension")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadRejected(_("The file is larger than %(max)s MB.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)},
-                             code="size")
+        raise UploadRejected(
+            _("The file is larger than %(max)s MB.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="size"
+        )
     if not data.strip():
         raise UploadRejected(_("The file is empty."), code="empty")
     records = _read_xlsx(data) if extension == ".xlsx" else _read_csv(data)
@@ -169,26 +213,30 @@ def parse_upload(file_name: str, data: bytes) -> list[dict[str, Any]]:
 
 
 def _read_csv(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:65536]:
-        raise UploadRejected(_("This file is not a CSV text file."), code="not_csv")
+    not_csv = UploadRejected(_("This file is not a CSV text file."), code="not_csv")
+    if data.startswith(b"PK\x03\x04") or _looks_binary(data[:65536]):
+        raise not_csv
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UploadRejected(
-            _("The file is not encoded in UTF-8. In Excel, save it as \"CSV UTF-8\"."), code="encoding"
+            _('The file is not encoded in UTF-8. In Excel, save it as "CSV UTF-8".'), code="encoding"
         ) from None
-    if "\x00" in text:
-        raise UploadRejected(_("This file is not a CSV text file."), code="not_csv")
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _csv_records(reader)
 
 
+def _looks_binary(sample: bytes) -> bool:
+    """Text files (in any encoding) hold no control characters other than tab and line breaks."""
+    return any(byte < 0x20 and byte not in (0x09, 0x0A, 0x0D) for byte in sample)
+
+
 def _csv_records(reader: Iterable[list[str]]) -> Iterator[tuple[int, list[Any]]]:
     number = 0
     try:
-        for number, record in enumerate(reader, start=1):  # noqa: B007 - number is used after the loop
+        for number, record in enumerate(reader, start=1):
             yield number, record
     except csv.Error:
         raise UploadRejected(
@@ -215,13 +263,13 @@ def _xlsx_records(data: bytes, invalid: UploadRejected) -> Iterator[tuple[int, l
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged or foreign file
+    except Exception:  # openpyxl raises many kinds of errors on a damaged or foreign file
         raise invalid from None
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # read every cell, whatever the file claims its size is
         yield from enumerate((list(values) for values in sheet.iter_rows(values_only=True)), start=1)
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise invalid from None
     finally:
         workbook.close()
@@ -309,7 +357,7 @@ def _shown(value: Any) -> str:
 def parse_date(value: Any) -> dt.date | None:
     """A birth date from a date cell, ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (also with ``-`` or ``.``); else None."""
     if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else None
+        return value.date()
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
@@ -348,8 +396,9 @@ class _Places:
 class _RowCheck:
     """The checks of one row: every cell is looked at, every problem recorded."""
 
-    def __init__(self, number: int, cells: dict[str, Any], columns: dict[str, str], places: _Places,
-                 today: dt.date) -> None:
+    def __init__(
+        self, number: int, cells: dict[str, Any], columns: dict[str, str], places: _Places, today: dt.date
+    ) -> None:
         self.number, self.cells, self.columns, self.places, self.today = number, cells, columns, places, today
         self.errors: list[RowError] = []
         self.clean: dict[str, Any] = {"row": number}
@@ -386,8 +435,9 @@ class _RowCheck:
             text = "0" + text  # a number cell in Excel loses the leading 0 of a Belgian phone number
         max_length = getattr(Client._meta.get_field(field), "max_length", None) or 0
         if len(text) > max_length:
-            self.error(field, _("'%(value)s' is longer than %(max)s characters.")
-                       % {"value": _shown(text), "max": max_length})
+            self.error(
+                field, _("'%(value)s' is longer than %(max)s characters.") % {"value": _shown(text), "max": max_length}
+            )
         elif text and field == "phone" and not PHONE.fullmatch(text):
             self.error(field, _("'%(value)s' is not a valid phone number.") % {"value": _shown(text)})
         elif text and field == "email":
@@ -428,9 +478,11 @@ class _RowCheck:
         try:
             return identifiers.validate_national_number(text, birth_date=birth_date)
         except ValidationError as exc:
-            self.error("national_number", _(
-                "'%(value)s' is not a valid national register or BIS number: %(reason)s"
-            ) % {"value": _shown(raw), "reason": " ".join(exc.messages)})
+            self.error(
+                "national_number",
+                _("'%(value)s' is not a valid national register or BIS number: %(reason)s")
+                % {"value": _shown(raw), "reason": " ".join(exc.messages)},
+            )
         return ""
 
     def municipality(self) -> Any:
@@ -448,18 +500,27 @@ class _RowCheck:
         if municipality is None:
             return None
         if postal_code and postal_code not in self.places.postal_codes[municipality.pk]:
-            self.error("postal_code", _("'%(value)s' is not a postal code of %(municipality)s.")
-                       % {"value": _shown(postal_code), "municipality": municipality.name})
+            self.error(
+                "postal_code",
+                _("'%(value)s' is not a postal code of %(municipality)s.")
+                % {"value": _shown(postal_code), "municipality": municipality.name},
+            )
             postal_code = ""
         if not name:
             return None
         found = self.places.deelgemeenten[municipality.pk].get(_fold(name))
         if found is None:
-            self.error("deelgemeente", _("'%(value)s' is not a deelgemeente of %(municipality)s.")
-                       % {"value": _shown(name), "municipality": municipality.name})
+            self.error(
+                "deelgemeente",
+                _("'%(value)s' is not a deelgemeente of %(municipality)s.")
+                % {"value": _shown(name), "municipality": municipality.name},
+            )
         elif postal_code and found.postal_code != postal_code:
-            self.error("postal_code", _("%(deelgemeente)s has postal code %(expected)s, not %(value)s.")
-                       % {"deelgemeente": found.name, "expected": found.postal_code, "value": postal_code})
+            self.error(
+                "postal_code",
+                _("%(deelgemeente)s has postal code %(expected)s, not %(value)s.")
+                % {"deelgemeente": found.name, "expected": found.postal_code, "value": postal_code},
+            )
         return found
 
     def languages(self) -> list[str]:
@@ -470,29 +531,33 @@ class _RowCheck:
             if code in LANGUAGE_CODES:
                 codes.append(code)
             else:
-                self.error("languages", _("'%(value)s' is not a known language code; use %(codes)s.")
-                           % {"value": _shown(code), "codes": ", ".join(LANGUAGE_CODES)})
+                self.error(
+                    "languages",
+                    _("'%(value)s' is not a known language code; use %(codes)s.")
+                    % {"value": _shown(code), "codes": ", ".join(LANGUAGE_CODES)},
+                )
         return codes
 
     def dutch_level(self) -> str:
         text = self.required("dutch_level")
         if text and text.upper() not in DutchLevel.values:
-            self.error("dutch_level", _("'%(value)s' is not a valid level; use A0, A1, A2, B1, B2, C1 or C2.")
-                       % {"value": _shown(text)})
+            self.error(
+                "dutch_level",
+                _("'%(value)s' is not a valid level; use A0, A1, A2, B1, B2, C1 or C2.") % {"value": _shown(text)},
+            )
         return text.upper()
 
     def interpreter_needed(self) -> bool:
         raw = self.cell("interpreter_needed")
         text = _text(raw).lower()
         if text not in YES | NO:
-            self.error("interpreter_needed", _("'%(value)s' is not a valid answer; use ja or nee.")
-                       % {"value": _shown(raw)})
+            self.error(
+                "interpreter_needed", _("'%(value)s' is not a valid answer; use ja or nee.") % {"value": _shown(raw)}
+            )
         return text in YES
 
 
-def validate_rows(
-    rows: Sequence[dict[str, Any]], region: Any
-) -> tuple[list[dict[str, Any]], list[RowError]]:
+def validate_rows(rows: Sequence[dict[str, Any]], region: Any) -> tuple[list[dict[str, Any]], list[RowError]]:
     """Check every cell of every row; return the cleaned valid rows and every error found.
 
     A cleaned row holds ``row``, ``national_number`` (11 digits or "") and the keyword arguments of
@@ -507,8 +572,11 @@ def validate_rows(
         if field is None:
             errors.append(RowError(1, header, _("Unknown column. Use the column names of the example file.")))
         elif field in columns:
-            errors.append(RowError(1, header, _("This column appears more than once (also as %(other)s).")
-                                   % {"other": columns[field]}))
+            errors.append(
+                RowError(
+                    1, header, _("This column appears more than once (also as %(other)s).") % {"other": columns[field]}
+                )
+            )
         else:
             columns[field] = header
     missing = [c for c in COLUMNS if c.required and c.field not in columns]
@@ -525,8 +593,13 @@ def validate_rows(
         clean, row_errors = _RowCheck(number, row["cells"], columns, places, today).run()
         digits = clean["national_number"]
         if digits and digits in first_row_of_number:
-            row_errors.append(RowError(number, columns["national_number"], _(
-                "The same national number is also on row %(row)s.") % {"row": first_row_of_number[digits]}))
+            row_errors.append(
+                RowError(
+                    number,
+                    columns["national_number"],
+                    _("The same national number is also on row %(row)s.") % {"row": first_row_of_number[digits]},
+                )
+            )
         elif digits:
             first_row_of_number[digits] = number
             numbered.append((clean, number))
@@ -554,8 +627,12 @@ def _already_registered(numbered: list[tuple[dict[str, Any], int]], region: Any,
         .order_by("pk")
     )
     return [
-        RowError(by_digest[digest], header, _("A client with this national number is already registered at "
-                                              "%(organisation)s.") % {"organisation": organisation})
+        RowError(
+            by_digest[digest],
+            header,
+            _("A client with this national number is already registered at %(organisation)s.")
+            % {"organisation": organisation},
+        )
         for digest, organisation in dict(known).items()
     ]
 
@@ -601,8 +678,13 @@ def clients_import(*, organisation: Any, actor: Any, rows: Sequence[dict[str, An
     actor_or_none = actor if getattr(actor, "is_authenticated", False) else None
     AuditEntry.objects.bulk_create(
         [
-            AuditEntry(actor=actor_or_none, action="clients.client.registered", object_type=Client._meta.label_lower,
-                       object_id=str(client.pk), changes={"organisation": organisation.pk})
+            AuditEntry(
+                actor=actor_or_none,
+                action="clients.client.registered",
+                object_type=Client._meta.label_lower,
+                object_id=str(client.pk),
+                changes={"organisation": organisation.pk},
+            )
             for client in clients
         ],
         batch_size=500,
@@ -640,8 +722,12 @@ def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
 def column_help() -> list[dict[str, Any]]:
     """The columns as the upload page explains them."""
     return [
-        {"header": c.header, "alias": c.alias, "required": c.required,
-         "help": str(c.help) % {"codes": ", ".join(LANGUAGE_CODES)} if c.field == "languages" else c.help}
+        {
+            "header": c.header,
+            "alias": c.alias,
+            "required": c.required,
+            "help": str(c.help) % {"codes": ", ".join(LANGUAGE_CODES)} if c.field == "languages" else c.help,
+        }
         for c in COLUMNS
     ]
 

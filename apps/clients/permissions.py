@@ -23,6 +23,18 @@ from apps.consent.services import covered_categories
 
 CASE_ROLES = {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}
 ALL_CATEGORIES = frozenset(DataCategory.values)
+# The classification (target groups, nearest challenges) is built from obstacles of every life domain and
+# from ESF+ entry facts: it is shown only to those who see all of these.
+CLASSIFICATION_CATEGORIES = frozenset(
+    {
+        DataCategory.LIFE_DOMAINS,
+        DataCategory.HEALTH,
+        DataCategory.ADDICTION,
+        DataCategory.JUSTICE,
+        DataCategory.FINANCES,
+        DataCategory.WORK_EDUCATION,
+    }
+)
 
 
 @dataclass
@@ -34,6 +46,10 @@ class ClientAccess:
     @property
     def can_edit(self) -> bool:
         return self.owner
+
+    @property
+    def sees_classification(self) -> bool:
+        return self.categories >= CLASSIFICATION_CATEGORIES
 
     def sees(self, category: str) -> bool:
         return category in self.categories

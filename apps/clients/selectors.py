@@ -23,14 +23,20 @@ def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
     """Clients of the user's organisations, plus those whose identity a consent shares with them."""
     memberships = [m for m in memberships_of(user) if m.role in CASE_ROLES]
     own = {m.organisation_id for m in memberships}
+    coordinated = {m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR}
     consented = [
         client_id
         for client_id, categories, purposes in Consent.objects.filter(
-            withdrawn_on__isnull=True, organisations__in=own
+            withdrawn_on__isnull=True,
+            organisations__in=own,
+            client__organisation__region_id__in={m.organisation.region_id for m in memberships},
         ).values_list("client_id", "categories", "purposes")
         if DataCategory.IDENTITY in categories and Purpose.GUIDANCE in purposes
     ]
-    qs = Client.objects.filter(Q(organisation_id__in=own) | Q(pk__in=consented), merged_into__isnull=True)
+    qs = Client.objects.filter(
+        Q(organisation_id__in=own) | Q(pk__in=consented) | Q(organisation__region_id__in=coordinated),
+        merged_into__isnull=True,
+    )
     for word in query.split()[:3]:
         qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return qs.select_related("organisation", "municipality").order_by("last_name", "first_name")
@@ -53,7 +59,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         return {s.life_domain_id: s.level for s in screening.scores.all() if s.life_domain_id in visible_domain_ids}
 
     classification = None
-    if latest is not None and not (hidden_categories & {"health", "addiction", "justice", "life_domains"}):
+    if latest is not None and access.sees_classification:
         classification = classification_for(client=client, screening=latest, region_data=region_data)
 
     consents = list(Consent.objects.filter(client=client).prefetch_related("organisations"))

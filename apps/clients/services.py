@@ -115,12 +115,15 @@ def client_update(*, client: Client, actor: Any, national_number: str | None = N
     for key, value in data.items():
         setattr(client, key, value)
     _check_place(client, client.organisation)
+    if national_number is None and "birth_date" in changed and client.national_number_encrypted:
+        national_number = identifiers.decrypt(client.national_number_encrypted)  # recheck against the new date
     if national_number is not None:
         try:
             _apply_national_number(client, national_number)
         except ValidationError as exc:
             raise ValidationError({"national_number": exc.messages}) from exc
-        changed.append("national_number")
+        if "national_number" not in changed:
+            changed.append("national_number")
     client.full_clean()
     client.save()
     audit_log(actor=actor, action="clients.client.updated", obj=client, changes={"fields": changed})

@@ -75,10 +75,19 @@ def client_import(request: HttpRequest) -> HttpResponse:
                 except ImportRejected as exc:
                     errors = exc.row_errors
                 else:
-                    messages.success(request, ngettext(
-                        "%(count)s client imported.", "%(count)s clients imported.", count) % {"count": count})
+                    messages.success(
+                        request,
+                        ngettext("%(count)s client imported.", "%(count)s clients imported.", count) % {"count": count},
+                    )
                     return redirect("clients:list")
-    return render(request, "clients/client_import.html", {
-        "form": form, "errors": errors, "organisation": organisation, "columns": column_help(),
-        "municipalities": region.municipalities.order_by("position", "code"),
-    })
+    return render(
+        request,
+        "clients/client_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "organisation": organisation,
+            "columns": column_help(),
+            "municipalities": region.municipalities.order_by("position", "code"),
+        },
+    )

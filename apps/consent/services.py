@@ -32,6 +32,8 @@ def consent_record(
     errors: dict[str, list[str]] = {}
     if not organisations:
         errors["organisations"] = [_("Choose at least one organisation.")]
+    elif any(o.region_id != client.organisation.region_id for o in organisations):
+        errors["organisations"] = [_("Choose only organisations of the client's partnership.")]
     if not categories or not set(categories) <= set(DataCategory.values):
         errors["categories"] = [_("Choose at least one data category.")]
     if not purposes or not set(purposes) <= set(Purpose.values):

@@ -20,7 +20,16 @@ from apps.accounts.models import Membership, Organisation, Role, User
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
 from apps.clients.models import Client, Gender
-from apps.regions.models import Challenge, Deelgemeente, InterventionType, LifeDomain, Municipality, Obstacle, Region, SupportLine
+from apps.regions.models import (
+    Challenge,
+    Deelgemeente,
+    InterventionType,
+    LifeDomain,
+    Municipality,
+    Obstacle,
+    Region,
+    SupportLine,
+)
 
 DEMO_PASSWORD = "padwijzer-demo"  # noqa: S105 - printed for the demo only
 
@@ -103,8 +112,12 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
 
 
 def _demo_offers(
-    *, region: Region, partners: list[Organisation], municipalities: list[Municipality],
-    interventions: list[InterventionType], rng: random.Random,
+    *,
+    region: Region,
+    partners: list[Organisation],
+    municipalities: list[Municipality],
+    interventions: list[InterventionType],
+    rng: random.Random,
 ) -> int:
     """A social map: per intervention type an offer at the main municipality, one in the street
     (outreach, serving every municipality) and one at another municipality. Each addresses the
@@ -219,8 +232,13 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             )
         )
 
-    report.offers = _demo_offers(region=region, partners=partners, municipalities=municipalities,
-                                  interventions=interventions, rng=random.Random(seed + 1))
+    report.offers = _demo_offers(
+        region=region,
+        partners=partners,
+        municipalities=municipalities,
+        interventions=interventions,
+        rng=random.Random(seed + 1),
+    )
 
     # users: one demo login per role, plus colleagues
     password = make_password(DEMO_PASSWORD)
@@ -365,7 +383,12 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
         actor=actor,
         action="demo.seeded",
         obj=region,
-        changes={"clients": report.clients, "seed": seed, "organisations": report.organisations, "offers": report.offers},
+        changes={
+            "clients": report.clients,
+            "seed": seed,
+            "organisations": report.organisations,
+            "offers": report.offers,
+        },
     )
     report.logins.sort(key=lambda login: login.username)
     return report

@@ -128,6 +128,8 @@ class AllocationResult:
 
 @dataclass(frozen=True)
 class _Arrays:
+    """The validated problem as numpy arrays; pairs sorted by (client, offer)."""
+
     client: np.ndarray
     offer: np.ndarray
     score: np.ndarray
@@ -166,9 +168,13 @@ def _validated(problem: AllocationProblem) -> _Arrays:
             raise ValueError("pair_offer holds an index outside 0 .. n_offers - 1")
         if not np.isfinite(score).all() or (score < 0).any():
             raise ValueError("pair_score must be finite and >= 0")
+        # Canonical order: by client, then offer (usually the input order already: no sort then).
         keys = client * max(p.n_offers, 1) + offer
-        if np.unique(keys).size != keys.size:
-            raise ValueError("a (client, offer) pair is listed more than once")
+        if not (keys[1:] > keys[:-1]).all():
+            order = np.argsort(keys, kind="stable")
+            keys, client, offer, score = keys[order], client[order], offer[order], score[order]
+            if (keys[1:] == keys[:-1]).any():
+                raise ValueError("a (client, offer) pair is listed more than once")
     return _Arrays(client=client, offer=offer, score=score, capacity=capacity, waiting=waiting)
 
 
@@ -324,30 +330,30 @@ def solve_optimal(problem: AllocationProblem, time_limit_s: float | None = None)
 
 
 def solve_greedy_fcfs(problem: AllocationProblem) -> AllocationResult:
-    """First come, first served: longest-waiting client first, each takes its best free offer."""
+    """First come, first served: longest-waiting client first (then lowest index); each takes its
+    highest-scoring candidate offer with a free place left (ties: lowest offer index)."""
     import numpy as np
 
     started = time.perf_counter()
     arrays = _validated(problem)
     n = problem.n_clients
-    # Rank clients: longest waiting first, then lowest index (a stable sort keeps index order).
-    order = np.argsort(-arrays.waiting, kind="stable")
-    rank = np.empty(n, np.int64)
-    rank[order] = np.arange(n)
-    # Pairs grouped by client rank, best score first, then lowest offer index.
-    by = np.lexsort((arrays.offer, -arrays.score, rank[arrays.client]))
-    pair_offer = arrays.offer[by].tolist()
-    starts = np.searchsorted(rank[arrays.client][by], np.arange(n + 1)).tolist()
-    free = arrays.capacity.tolist()
-    client_of_rank = order.tolist()
+    order = np.argsort(-arrays.waiting, kind="stable").tolist()
+    # Pairs are sorted by (client, offer): client c's candidates are pairs starts[c] .. starts[c+1]-1.
+    starts = np.searchsorted(arrays.client, np.arange(n + 1)).tolist()
+    free = arrays.capacity.copy()
     assignments: list[Assignment] = []
-    for r in range(n):
-        for k in range(starts[r], starts[r + 1]):
-            o = pair_offer[k]
-            if free[o] > 0:
-                free[o] -= 1
-                assignments.append((client_of_rank[r], o))
-                break
+    for c in order:
+        lo, hi = starts[c], starts[c + 1]
+        if lo == hi:
+            continue
+        offers = arrays.offer[lo:hi]
+        available = free[offers] > 0
+        if not available.any():
+            continue
+        k = int(np.argmax(np.where(available, arrays.score[lo:hi], -1.0)))  # first maximum: lowest offer
+        o = int(offers[k])
+        free[o] -= 1
+        assignments.append((c, o))
     return _result(problem, arrays, "greedy_fcfs", assignments, started, status="HEURISTIC", optimal=False, gap=None)
 
 

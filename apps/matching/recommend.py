@@ -18,7 +18,6 @@ Pure functions over plain profiles (built by apps/matching/selectors.py), so one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -118,7 +117,11 @@ def score_offer(client: ClientProfile, offer: OfferProfile, travel: TravelModel)
     continuity = 1.0 if offer.organisation_id in client.organisation_ids else 0.0
     challenge = 1.0 if offer.intervention_type_ids & client.challenge_intervention_ids else 0.0
     score = (
-        100 * need + 20 * language - travel_weight * travel_norm - 10 * waiting + 10 * continuity
+        100 * need
+        + 20 * language
+        - travel_weight * travel_norm
+        - 10 * waiting
+        + 10 * continuity
         + 25 * client.challenge_closeness * challenge
     )
 
@@ -128,7 +131,8 @@ def score_offer(client: ClientProfile, offer: OfferProfile, travel: TravelModel)
             "Addresses %(n)s of the client's %(total)s obstacles: %(list)s.",
             "Addresses %(n)s of the client's %(total)s obstacles: %(list)s.",
             len(covered),
-        ) % {"n": len(covered), "total": len(client.obstacle_weights), "list": ", ".join(covered)}
+        )
+        % {"n": len(covered), "total": len(client.obstacle_weights), "list": ", ".join(covered)}
     ]
     if offer.delivery_mode == "outreach":
         reasons.append(_("Outreach: the worker comes to the client, no travel needed."))
@@ -142,11 +146,17 @@ def score_offer(client: ClientProfile, offer: OfferProfile, travel: TravelModel)
     if language == 1.0:
         reasons.append(_("Speaks the client's language."))
     elif language == 0.5:
-        reasons.append(_("An interpreter is available.") if offer.interpreter else _("Works in Dutch; the client speaks basic Dutch."))
+        reasons.append(
+            _("An interpreter is available.")
+            if offer.interpreter
+            else _("Works in Dutch; the client speaks basic Dutch.")
+        )
     else:
         reasons.append(_("No shared language and no interpreter."))
     if offer.free_places > 0:
-        reasons.append(ngettext("%(n)s free place.", "%(n)s free places.", offer.free_places) % {"n": offer.free_places})
+        reasons.append(
+            ngettext("%(n)s free place.", "%(n)s free places.", offer.free_places) % {"n": offer.free_places}
+        )
     else:
         reasons.append(_("Full: waiting time about %(w)s weeks.") % {"w": offer.waiting_weeks})
     if continuity:
@@ -178,6 +188,7 @@ def suggest_package(client: ClientProfile, ranked: list[Recommendation]) -> list
     package: list[Recommendation] = []
     candidates = list(ranked)
     while uncovered and candidates:
+
         def gain(r: Recommendation) -> tuple[float, float]:
             return (sum(client.obstacle_weights[o] for o in r.offer.obstacle_ids & uncovered), r.score)
 

@@ -82,16 +82,19 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         longitude=where.longitude if where else client.municipality.longitude,
     )
     nearest = classify(
-        facts=facts, target_groups=[], challenges=[
+        facts=facts,
+        target_groups=[],
+        challenges=[
             (c, [o for line in c.obstacle_lines.all() for o in line.obstacles.all()])
             for c in Challenge.objects.filter(region_id=client.organisation.region_id).prefetch_related(
-                "obstacle_lines__obstacles", "support_lines__intervention_types")
-        ], obstacles_by_code={o.code: o for o in obstacles}, levels=levels,
+                "obstacle_lines__obstacles", "support_lines__intervention_types"
+            )
+        ],
+        obstacles_by_code={o.code: o for o in obstacles},
+        levels=levels,
     ).challenges
     top = nearest[0] if nearest and nearest[0].score > 0 else None
-    consented = Consent.objects.filter(client=client, withdrawn_on__isnull=True).values_list(
-        "organisations", flat=True
-    )
+    consented = Consent.objects.filter(client=client, withdrawn_on__isnull=True).values_list("organisations", flat=True)
     return ClientProfile(
         age=client.age_on(today),
         gender=client.gender,
@@ -108,5 +111,7 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         challenge_closeness=top.score if top else 0.0,
         challenge_intervention_ids=frozenset(
             t.pk for line in top.challenge.support_lines.all() for t in line.intervention_types.all()
-        ) if top else frozenset(),
+        )
+        if top
+        else frozenset(),
     )

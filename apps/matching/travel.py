@@ -76,7 +76,10 @@ class TravelModel:
         return haversine_km(origin.latitude, origin.longitude, lat, lon) * ROAD_FACTOR
 
     def minutes(self, origin: Place, destination_municipality: str, lat: float, lon: float, mode: str = "pt") -> float:
-        for key in ((origin.code, destination_municipality, mode), (origin.municipality, destination_municipality, mode)):
+        for key in (
+            (origin.code, destination_municipality, mode),
+            (origin.municipality, destination_municipality, mode),
+        ):
             if key in self.matrix:
                 return self.matrix[key]
         km = self.road_km(origin, lat, lon)

@@ -22,11 +22,21 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
         region_id = client.organisation.region_id
         ranked = recommend(profile, offer_profiles(region_id=region_id), travel_model(region_id=region_id))
         package = suggest_package(profile, ranked)
-    return render(request, "matching/recommendations.html", {
-        "client": client, "profile": profile, "ranked": ranked[:20], "package": package,
-        "uncovered": (
-            sorted(profile.obstacle_labels[o] for o in set(profile.obstacle_weights)
-                   - {o for r in package for o in r.offer.obstacle_ids})
-            if profile else []
-        ),
-    })
+    return render(
+        request,
+        "matching/recommendations.html",
+        {
+            "client": client,
+            "profile": profile,
+            "ranked": ranked[:20],
+            "package": package,
+            "uncovered": (
+                sorted(
+                    profile.obstacle_labels[o]
+                    for o in set(profile.obstacle_weights) - {o for r in package for o in r.offer.obstacle_ids}
+                )
+                if profile
+                else []
+            ),
+        },
+    )

@@ -50,8 +50,7 @@ class OfferSearchForm(forms.Form):
     intervention_type = forms.ModelChoiceField(
         label=_("Intervention type"), queryset=InterventionType.objects.none(), required=False
     )
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                          required=False)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=[("", "—"), *LANGUAGE_CHOICES], required=False)
 
     def __init__(self, *args: Any, region_ids: set[int], **kwargs: Any) -> None:

@@ -45,7 +45,11 @@ class Offer(TimeStampedModel):
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.INDIVIDUAL)
     address = models.CharField(_("address"), max_length=200, blank=True)
     location_municipality = models.ForeignKey(
-        "regions.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("municipality of the address"),
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
@@ -55,7 +59,9 @@ class Offer(TimeStampedModel):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     target_groups: models.ManyToManyField[Any, Any] = models.ManyToManyField(
-        "regions.TargetGroup", related_name="offers", blank=True,
+        "regions.TargetGroup",
+        related_name="offers",
+        blank=True,
         verbose_name=_("only for these target groups (empty: everyone)"),
     )
     gender_specific = models.CharField(

@@ -15,9 +15,12 @@ def offers_search(*, region_ids: set[int], filters: dict[str, Any]) -> QuerySet[
         qs = qs.filter(intervention_types=filters["intervention_type"])
     if filters.get("municipality"):
         qs = qs.filter(municipalities=filters["municipality"])
-    offers = qs.select_related("organisation", "location_municipality").prefetch_related(
-        "intervention_types", "municipalities"
-    ).order_by("organisation__name", "title").distinct()
+    offers = (
+        qs.select_related("organisation", "location_municipality")
+        .prefetch_related("intervention_types", "municipalities")
+        .order_by("organisation__name", "title")
+        .distinct()
+    )
     if filters.get("language"):  # JSON lists: filtered in Python, portable across SQLite and PostgreSQL
         wanted = filters["language"]
         ids = [o.pk for o in qs.only("pk", "languages") if wanted in o.languages]

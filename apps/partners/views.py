@@ -29,9 +29,16 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferSearchForm(request.GET or None, region_ids=region_ids)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(offers_search(region_ids=region_ids, filters=filters), 30).get_page(request.GET.get("page"))
-    return render(request, "partners/offer_list.html", {
-        "form": form, "page": page, "can_add": bool(offer_organisations_for_user(request.user)),
-        "query": request.GET.urlencode()})
+    return render(
+        request,
+        "partners/offer_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_add": bool(offer_organisations_for_user(request.user)),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -65,8 +72,11 @@ def offer_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The offer is added to the social map."))
             return redirect("partners:detail", pk=offer.pk)
-    return render(request, "partners/offer_form.html", {
-        "form": form, "organisation": organisation, "organisations": organisations})
+    return render(
+        request,
+        "partners/offer_form.html",
+        {"form": form, "organisation": organisation, "organisations": organisations},
+    )
 
 
 @login_required

@@ -318,8 +318,12 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     link_codes = []
     for i, item in enumerate(document.get("transit_links", [])):
         link = loader.upsert(
-            TransitLink, links_by_code, item["code"], {"name": item["name"], "mode": item["mode"], "position": i},
-            region=region, code=item["code"],
+            TransitLink,
+            links_by_code,
+            item["code"],
+            {"name": item["name"], "mode": item["mode"], "position": i},
+            region=region,
+            code=item["code"],
         )
         loader.set_m2m(link, "municipalities", [municipalities_by_code_new[c] for c in item["municipalities"]])
         link_codes.append(item["code"])

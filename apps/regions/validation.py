@@ -372,8 +372,13 @@ def _meaning_errors(document: dict[str, Any]) -> Iterator[RegionError]:
     municipalities = _codes(document, "municipalities")
     yield from _duplicates(document, "transit_links")
     for i, link in _items(document, "transit_links"):
-        yield from _unknown(document, ["transit_links", i, "municipalities"], link.get("municipalities"),
-                            municipalities, _("municipality"))
+        yield from _unknown(
+            document,
+            ["transit_links", i, "municipalities"],
+            link.get("municipalities"),
+            municipalities,
+            _("municipality"),
+        )
 
     yield from _call_errors(document)
 

@@ -29,13 +29,16 @@ def test_the_schema_validates_without_warnings(tmp_path: Path) -> None:
     assert client_write["national_number"]["writeOnly"] is True
 
 
-def test_the_schema_endpoint(client: Any, db: Any) -> None:
+def test_the_schema_endpoint(client: Any, personas: Any) -> None:
+    assert client.get("/api/schema/").status_code == 403  # behind login
+    client.force_login(personas.sofie)
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/clients/" in response.content
 
 
-def test_the_docs_load_their_assets_from_this_site(client: Any, db: Any) -> None:
+def test_the_docs_load_their_assets_from_this_site(client: Any, personas: Any) -> None:
+    client.force_login(personas.sofie)
     for path in ("/api/docs/",):
         response = client.get(path)
         assert response.status_code == 200, path

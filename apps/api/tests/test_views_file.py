@@ -142,7 +142,9 @@ def test_a_partner_sees_only_what_the_consent_allows_until_it_is_withdrawn(perso
 def test_the_full_consent_makes_the_classification_available(personas: SimpleNamespace, api: Any) -> None:
     client = register(personas)
     screen(personas, client, dt.date(2026, 1, 10))
-    give_consent(personas, client, ["identity", "life_domains", "health", "addiction", "justice"])
+    give_consent(
+        personas, client, ["identity", "life_domains", "health", "addiction", "justice", "finances", "work_education"]
+    )
     data = api(personas.els).get(f"/api/v1/clients/{client.pk}/classification/").json()
     assert data["available"] is True and data["challenges"]
 

@@ -98,8 +98,11 @@ def with_three_bad_rows(rows: list[list[Any]]) -> list[list[Any]]:
 THREE_ERRORS = [
     (4, "geboortedatum", "'31/02/1990' is geen geldige datum."),
     (501, "gemeente", "'Brugge' is geen gemeente van dit werkingsgebied."),
-    (1001, "rijksregisternummer", "is geen geldig rijksregister- of BIS-nummer: "
-                                  "De controlecijfers van dit nummer kloppen niet."),
+    (
+        1001,
+        "rijksregisternummer",
+        "is geen geldig rijksregister- of BIS-nummer: De controlecijfers van dit nummer kloppen niet.",
+    ),
 ]
 
 
@@ -129,8 +132,24 @@ def test_an_xlsx_file_keeps_real_dates_and_row_numbers() -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.append(HEADER)
-    sheet.append(["Amina", "Peeters", dt.datetime(2003, 11, 2), "V", 3110204663, 470123456, "", "", "Oostende",
-                  8400, "", "", "A1", True])
+    sheet.append(
+        [
+            "Amina",
+            "Peeters",
+            dt.datetime(2003, 11, 2),
+            "V",
+            3110204663,
+            470123456,
+            "",
+            "",
+            "Oostende",
+            8400,
+            "",
+            "",
+            "A1",
+            True,
+        ]
+    )
     sheet.cell(row=5, column=1, value="Tom")  # rows 3 and 4 empty
     out = io.BytesIO()
     workbook.save(out)
@@ -173,6 +192,18 @@ def test_a_zip_that_is_not_a_workbook_and_a_workbook_named_csv_are_refused() -> 
         parse_upload("clients.csv", xlsx_bytes(good_rows(2)))
 
 
+def test_too_many_rows_or_a_workbook_that_unpacks_too_large_are_refused(monkeypatch: Any) -> None:
+    from apps.clients import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    with pytest.raises(UploadRejected, match="meer dan 3 rijen"):
+        parse_upload("c.csv", csv_bytes(good_rows(4)))
+    assert len(parse_upload("c.csv", csv_bytes(good_rows(3)))) == 3
+    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    with pytest.raises(UploadRejected, match="geen geldige Excel-werkmap"):
+        parse_upload("c.xlsx", xlsx_bytes(good_rows(3)))
+
+
 def test_an_empty_column_without_a_name_is_ignored() -> None:
     parsed = parse_upload("c.csv", b"voornaam;;achternaam;\nJan;;Peeters;\n")
     assert parsed == [{"row": 2, "cells": {"voornaam": "Jan", "achternaam": "Peeters"}}]
@@ -191,8 +222,21 @@ def test_a_thousand_rows_with_three_bad_ones_report_exactly_those_three(oostende
 
 
 def test_every_bad_cell_of_every_row_is_reported(oostende: Any) -> None:
-    header = ["Voornaam", "ACHTERNAAM", "birth_date", "Geslacht", "rijksregisternummer", "telefoon", "E-mail",
-              "gemeente", "postcode", "deelgemeente", "talen", "niveau nederlands", "tolk"]
+    header = [
+        "Voornaam",
+        "ACHTERNAAM",
+        "birth_date",
+        "Geslacht",
+        "rijksregisternummer",
+        "telefoon",
+        "E-mail",
+        "gemeente",
+        "postcode",
+        "deelgemeente",
+        "talen",
+        "niveau nederlands",
+        "tolk",
+    ]
     rows = [
         ["", "Peeters", "2090-01-01", "Q", "12345", "abc", "geen-mail", "Oostende", "8000", "", "nl, xx", "D1",
          "misschien"],
@@ -243,14 +287,45 @@ def test_a_column_given_twice_under_two_names_is_an_error(oostende: Any) -> None
     rows = [[*good_rows(1)[0], "Jan"]]
     _valid, errors = validate_rows(parse_upload("c.csv", csv_bytes(rows, header=header)), oostende)
     assert [(e.row, e.column, e.message) for e in errors] == [
-        (1, "first_name", "Deze kolom komt meer dan eens voor (ook als voornaam).")]
+        (1, "first_name", "Deze kolom komt meer dan eens voor (ook als voornaam).")
+    ]
 
 
 def test_english_headers_and_lenient_values_are_understood(oostende: Any) -> None:
-    header = ["First_Name", "last_name", "Birth_Date", "gender", "national_number", "phone", "e-mail", "street",
-              "municipality", "postal_code", "deelgemeente", "languages", "dutch_level", "interpreter_needed"]
-    rows = [["Amina", "Peeters", "02-11-2003", "f", "03.11.02-046.63", "+32 470 12 34 56", "a@example.org",
-             "Kerkstraat 1", "MIDDELKERKE", "8434", "westende", "AR; fr ar", "b1", "Yes"]]
+    header = [
+        "First_Name",
+        "last_name",
+        "Birth_Date",
+        "gender",
+        "national_number",
+        "phone",
+        "e-mail",
+        "street",
+        "municipality",
+        "postal_code",
+        "deelgemeente",
+        "languages",
+        "dutch_level",
+        "interpreter_needed",
+    ]
+    rows = [
+        [
+            "Amina",
+            "Peeters",
+            "02-11-2003",
+            "f",
+            "03.11.02-046.63",
+            "+32 470 12 34 56",
+            "a@example.org",
+            "Kerkstraat 1",
+            "MIDDELKERKE",
+            "8434",
+            "westende",
+            "AR; fr ar",
+            "b1",
+            "Yes",
+        ]
+    ]
     valid, errors = validate_rows(parse_upload("c.csv", csv_bytes(rows, header=header, delimiter=",")), oostende)
     assert errors == []
     clean = valid[0]
@@ -274,16 +349,36 @@ def test_national_numbers_of_people_born_in_2000_or_later_work(oostende: Any) ->
     valid, errors = validate_rows(parse_upload("c.xlsx", xlsx_bytes(rows)), oostende)
     assert [(e.row, e.column, e.message) for e in errors] == [
         (3, "rijksregisternummer", "Hetzelfde rijksregisternummer staat ook op rij 2."),
-        (4, "rijksregisternummer", "'03110204663' is geen geldig rijksregister- of BIS-nummer: Dit nummer hoort bij "
-                                   "iemand geboren op 02/11/2003, niet op de opgegeven geboortedatum."),
+        (
+            4,
+            "rijksregisternummer",
+            "'03110204663' is geen geldig rijksregister- of BIS-nummer: Dit nummer hoort bij "
+            "iemand geboren op 02/11/2003, niet op de opgegeven geboortedatum.",
+        ),
     ]
     assert valid[0]["national_number"] == "03110204663"
     assert valid[0]["birth_date"] == dt.date(2003, 11, 2)
 
 
 def test_number_cells_from_excel_are_read_as_text_where_needed(oostende: Any) -> None:
-    rows = [["Tom", "Peeters", dt.datetime(2003, 11, 2), "M", 3110204663, 470123456, "", "", 35013, 8400, "stene",
-             "", "A1", 1]]
+    rows = [
+        [
+            "Tom",
+            "Peeters",
+            dt.datetime(2003, 11, 2),
+            "M",
+            3110204663,
+            470123456,
+            "",
+            "",
+            35013,
+            8400,
+            "stene",
+            "",
+            "A1",
+            1,
+        ]
+    ]
     valid, errors = validate_rows(parse_upload("c.xlsx", xlsx_bytes(rows)), oostende)
     assert errors == []
     assert valid[0]["national_number"] == "03110204663" and valid[0]["phone"] == "0470123456"
@@ -292,14 +387,25 @@ def test_number_cells_from_excel_are_read_as_text_where_needed(oostende: Any) ->
 
 def test_a_national_number_already_registered_in_the_partnership_is_an_error(personas: Any) -> None:
     oostende = personas.region
-    client_register(organisation=personas.brug, actor=personas.els, national_number="03.11.02-046.63",
-                    first_name="Amina", last_name="Peeters", birth_date=dt.date(2003, 11, 2), gender="F",
-                    municipality=oostende.municipalities.get(code="oostende"), dutch_level="A1")
+    client_register(
+        organisation=personas.brug,
+        actor=personas.els,
+        national_number="03.11.02-046.63",
+        first_name="Amina",
+        last_name="Peeters",
+        birth_date=dt.date(2003, 11, 2),
+        gender="F",
+        municipality=oostende.municipalities.get(code="oostende"),
+        dutch_level="A1",
+    )
     rows = [["Amina", "Peeters", "2003-11-02", "V", "03110204663", "", "", "", "Oostende", "", "", "", "A1", ""]]
     valid, errors = validate_rows(parse_upload("c.csv", csv_bytes(rows)), oostende)
     assert [(e.row, e.column, e.message) for e in errors] == [
-        (2, "rijksregisternummer",
-         "Er is al een hulpvrager met dit rijksregisternummer geregistreerd bij De Brug vzw."),
+        (
+            2,
+            "rijksregisternummer",
+            "Er is al een hulpvrager met dit rijksregisternummer geregistreerd bij De Brug vzw.",
+        ),
     ]
     assert valid == []
 

@@ -114,3 +114,32 @@ def test_every_opening_of_a_client_file_is_recorded(personas: Any, client: Brows
     assert views.count() == 2
     assert {v.actor for v in views} == {personas.sofie}
     assert all(v.changes == {"page": "client_file"} for v in views)
+
+
+def test_the_classification_needs_consent_to_every_category_it_uses(personas: Any, client: Browser) -> None:
+    hulpvrager = register_client(personas)
+    complete_screening(hulpvrager, personas.sofie, obstacles=["debts", "limited-dutch"])
+    give_consent(personas, hulpvrager, personas.brug, ["identity", "life_domains", "health", "addiction", "justice"])
+    client.force_login(personas.els)
+    html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
+    assert 'id="challenge-ranking"' not in html and "Schulden" not in html  # finances not covered
+    give_consent(personas, hulpvrager, personas.brug, ["finances", "work_education"])
+    html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
+    assert 'id="challenge-ranking"' in html
+
+
+def test_consent_only_for_organisations_of_the_clients_partnership(personas: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    hulpvrager = register_client(personas)
+    with pytest.raises(ValidationError) as info:
+        give_consent(personas, hulpvrager, personas.westhoek_org, ["identity"])
+    assert "organisations" in info.value.message_dict
+
+
+def test_the_coordinator_lists_the_regions_clients(personas: Any, client: Browser) -> None:
+    elsewhere = register_client(personas, organisation=personas.kompas, actor=personas.olaf, first_name="Kompasklant")
+    client.force_login(personas.wouter)
+    assert f"/hulpvragers/{elsewhere.pk}/" in client.get("/hulpvragers/").content.decode()
+    client.force_login(personas.nadia)
+    assert f"/hulpvragers/{elsewhere.pk}/" not in client.get("/hulpvragers/").content.decode()

@@ -218,3 +218,15 @@ def test_the_client_list_shows_own_and_consented_clients(personas: Any, client: 
     assert f"/hulpvragers/{own.pk}/" in html and "Vreemd" not in html
     html = client.get("/hulpvragers/?q=eig").content.decode()
     assert "Eigen" in html
+
+
+def test_a_new_birth_date_is_checked_against_the_stored_national_number(personas: Any) -> None:
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from apps.clients.services import client_update
+
+    hulpvrager = register_client(personas, birth_date=dt.date(1990, 3, 15), national_number="90031512377")
+    with pytest.raises(ValidationError) as info:
+        client_update(client=hulpvrager, actor=personas.sofie, birth_date=dt.date(1991, 3, 15))
+    assert "national_number" in info.value.message_dict

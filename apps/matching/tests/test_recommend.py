@@ -34,7 +34,8 @@ def test_each_persona_gets_the_support_its_challenge_seeks_in_its_top_5(personas
     assert profile is not None and profile.challenge_persona == persona
     top = recommend(profile, offer_profiles(region_id=region.pk), travel_model(region_id=region.pk), limit=5)
     sought = {
-        t.pk for line in region.challenges.get(persona_name=persona).support_lines.all()
+        t.pk
+        for line in region.challenges.get(persona_name=persona).support_lines.all()
         for t in line.intervention_types.all()
     }
     assert len(top) == 5
@@ -44,8 +45,14 @@ def test_each_persona_gets_the_support_its_challenge_seeks_in_its_top_5(personas
 
 def _offer(org: Any, region: Any, title: str, mode: str, place: Municipality | None, actor: Any) -> Any:
     return offer_create(
-        organisation=org, actor=actor, title=title, description="test", delivery_mode=mode,
-        location_municipality=place, capacity=10, languages=["nl"],
+        organisation=org,
+        actor=actor,
+        title=title,
+        description="test",
+        delivery_mode=mode,
+        location_municipality=place,
+        capacity=10,
+        languages=["nl"],
         intervention_types=[InterventionType.objects.get(region=region, code="work-pathway")],
         obstacles=list(Obstacle.objects.filter(region=region, code__in=["unemployed", "low-education"])),
         municipalities=list(Municipality.objects.filter(region=region)),
@@ -55,8 +62,14 @@ def _offer(org: Any, region: Any, title: str, mode: str, place: Municipality | N
 def test_a_client_in_ichtegem_with_limited_mobility_gets_nearby_and_outreach_offers_first(personas: Any) -> None:
     region = personas.region
     ichtegem = region.municipalities.get(code="ichtegem")
-    far = _offer(personas.brug, region, "Ver: Middelkerke", "at_address", region.municipalities.get(
-        code="middelkerke"), personas.els)
+    far = _offer(
+        personas.brug,
+        region,
+        "Ver: Middelkerke",
+        "at_address",
+        region.municipalities.get(code="middelkerke"),
+        personas.els,
+    )
     near = _offer(personas.brug, region, "Dichtbij: Ichtegem", "at_address", ichtegem, personas.els)
     street = _offer(personas.brug, region, "Aan huis", "outreach", None, personas.els)
     client = register_client(personas, municipality=ichtegem, languages=["nl"], dutch_level="C2")
@@ -75,8 +88,9 @@ def test_a_client_in_ichtegem_with_limited_mobility_gets_nearby_and_outreach_off
 
 def test_the_mobility_obstacle_weighs_travel_heavier(personas: Any) -> None:
     region = personas.region
-    far = _offer(personas.brug, region, "Ver", "at_address", region.municipalities.get(code="middelkerke"),
-                 personas.els)
+    far = _offer(
+        personas.brug, region, "Ver", "at_address", region.municipalities.get(code="middelkerke"), personas.els
+    )
     ichtegem = region.municipalities.get(code="ichtegem")
     mobile = register_client(personas, municipality=ichtegem, first_name="A")
     complete_screening(mobile, personas.sofie, obstacles=["unemployed"])
@@ -95,23 +109,51 @@ def test_eligibility_filters_age_gender_municipality_and_target_group(personas: 
     region = personas.region
     work = InterventionType.objects.get(region=region, code="work-pathway")
     unemployed = Obstacle.objects.filter(region=region, code="unemployed")
-    common = {"description": "x", "delivery_mode": "outreach", "capacity": 5, "intervention_types": [work],
-              "obstacles": list(unemployed)}
-    youth = offer_create(organisation=personas.brug, actor=personas.els, title="Jongeren", max_age=25,
-                         municipalities=list(region.municipalities.all()), **common)
-    men = offer_create(organisation=personas.brug, actor=personas.els, title="Mannen", gender_specific="M",
-                       municipalities=list(region.municipalities.all()), **common)
-    elsewhere = offer_create(organisation=personas.brug, actor=personas.els, title="Enkel Gistel",
-                             municipalities=[region.municipalities.get(code="gistel")], **common)
-    neet = offer_create(organisation=personas.brug, actor=personas.els, title="NEET",
-                        municipalities=list(region.municipalities.all()),
-                        target_groups=[region.target_groups.get(code="neet-youth")], **common)
+    common = {
+        "description": "x",
+        "delivery_mode": "outreach",
+        "capacity": 5,
+        "intervention_types": [work],
+        "obstacles": list(unemployed),
+    }
+    youth = offer_create(
+        organisation=personas.brug,
+        actor=personas.els,
+        title="Jongeren",
+        max_age=25,
+        municipalities=list(region.municipalities.all()),
+        **common,
+    )
+    men = offer_create(
+        organisation=personas.brug,
+        actor=personas.els,
+        title="Mannen",
+        gender_specific="M",
+        municipalities=list(region.municipalities.all()),
+        **common,
+    )
+    elsewhere = offer_create(
+        organisation=personas.brug,
+        actor=personas.els,
+        title="Enkel Gistel",
+        municipalities=[region.municipalities.get(code="gistel")],
+        **common,
+    )
+    neet = offer_create(
+        organisation=personas.brug,
+        actor=personas.els,
+        title="NEET",
+        municipalities=list(region.municipalities.all()),
+        target_groups=[region.target_groups.get(code="neet-youth")],
+        **common,
+    )
     client = register_client(personas, birth_date=dt.date(1980, 1, 1), gender="F")  # 46, woman, Oostende
     complete_screening(client, personas.sofie, obstacles=["unemployed"])
     profile = client_profile(client=client)
     assert profile is not None
-    ids = {r.offer.id for r in recommend(profile, offer_profiles(region_id=region.pk),
-                                         travel_model(region_id=region.pk))}
+    ids = {
+        r.offer.id for r in recommend(profile, offer_profiles(region_id=region.pk), travel_model(region_id=region.pk))
+    }
     assert not ids & {youth.pk, men.pk, elsewhere.pk, neet.pk}
 
 
@@ -136,7 +178,7 @@ def test_recommendations_page_for_the_owner_only(personas: Any, client: Any) -> 
     complete_screening(hulpvrager, personas.sofie, obstacles=persona_codes(personas.region, "Mariam"))
     client.force_login(personas.sofie)
     html = client.get(f"/matching/hulpvrager/{hulpvrager.pk}/").content.decode()
-    assert 'id="recommendations"' in html and 'id="package"' in html, html[html.find("<main"):][:1500]
+    assert 'id="recommendations"' in html and 'id="package"' in html, html[html.find("<main") :][:1500]
     for outsider in (personas.olaf, personas.nadia, personas.els):
         client.force_login(outsider)
         assert client.get(f"/matching/hulpvrager/{hulpvrager.pk}/").status_code == 404
