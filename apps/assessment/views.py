@@ -121,9 +121,9 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
                 "third_country_national",
                 "disability",
             )
-            initial = {f: getattr(screening, f) for f in fields}
-            initial["in_education"] = {True: "true", False: "false"}.get(screening.in_education, "")
-            form = EntryDataForm(data, initial=initial)
+            entry: dict[str, Any] = {f: getattr(screening, f) for f in fields}
+            entry["in_education"] = {True: "true", False: "false"}.get(screening.in_education, "")  # type: ignore[arg-type]
+            form = EntryDataForm(data, initial=entry)
             if data is not None and form.is_valid():
                 screening_save_entry_data(screening=screening, actor=request.user, **form.cleaned_data)
                 return _next(pk, screening, step)

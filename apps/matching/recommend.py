@@ -187,13 +187,13 @@ def suggest_package(client: ClientProfile, ranked: list[Recommendation]) -> list
     uncovered = set(client.obstacle_weights)
     package: list[Recommendation] = []
     candidates = list(ranked)
+
+    def gain(r: Recommendation, still_open: set[int]) -> tuple[float, float]:
+        return (sum(client.obstacle_weights[o] for o in r.offer.obstacle_ids & still_open), r.score)
+
     while uncovered and candidates:
-
-        def gain(r: Recommendation) -> tuple[float, float]:
-            return (sum(client.obstacle_weights[o] for o in r.offer.obstacle_ids & uncovered), r.score)
-
-        best = max(candidates, key=gain)
-        if gain(best)[0] == 0:
+        best = max(candidates, key=lambda r: gain(r, uncovered))  # noqa: B023 - evaluated at once
+        if gain(best, uncovered)[0] == 0:
             break
         package.append(best)
         uncovered -= best.offer.obstacle_ids

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -48,7 +50,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partners/offer_detail.html", {"offer": offer, "can_edit": can_edit})
 
 
-def _split(data: dict) -> tuple[dict, dict]:  # type: ignore[type-arg]
+def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     scalars = {k: v for k, v in data.items() if k not in M2M_FIELDS}
     return scalars, {k: data[k] for k in M2M_FIELDS if k in data}
 
