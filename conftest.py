@@ -153,3 +153,13 @@ def complete_screening(
         screening=screening, actor=actor, **({"employment_status": "unemployed", "unemployed_months": 14} | entry)
     )
     return screening_complete(screening=screening, actor=actor)
+
+
+@pytest.fixture(autouse=True)
+def _dutch_by_default() -> Any:
+    """Every test starts in the default language (a request may have switched the thread's language)."""
+    from django.utils import translation
+
+    translation.activate("nl-be")
+    yield
+    translation.deactivate()

@@ -5,9 +5,10 @@
 
 A size is CLIENTSxOFFERS, optionally @K to keep only each client's K best-scoring candidates (a
 shortlist, as a recommendation screen would show). The default sizes are
-1000x200, 10000x2000, 10000x2000@100 and 50000x5000@300 (about 2 minutes, 3 GB of memory on a 2-CPU
+1000x200, 10000x2000, 10000x2000@100 and 50000x5000@300 (1-2 minutes, 2.6 GB of memory on a 2-CPU
 machine). The uncapped 50000x5000 (about 37.6 million candidate pairs) is left out of the default
-because it needs about 6 GB and 50-85 s for the optimum alone: run it with --sizes 50000x5000.
+because it needs about 6 GB and 46 s of CPU (84 s wall on a busy machine) for the optimum alone:
+run it with --sizes 50000x5000.
 
 Builds synthetic waiting lists deterministically (numpy, seeded) and solves each with
 apps.matching.allocation.solve_optimal and solve_greedy_fcfs, both timed in the same run. It is

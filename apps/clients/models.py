@@ -71,10 +71,17 @@ class Client(TimeStampedModel):
         indexes = [
             models.Index(fields=["organisation", "last_name"]),
             models.Index(fields=["birth_date"]),
+            models.Index(fields=["organisation", "merged_into"], name="clients_org_merged_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def language_names(self) -> list[str]:
+        from apps.clients.forms import LANGUAGE_CHOICES
+
+        names = dict(LANGUAGE_CHOICES)
+        return [str(names.get(code, code)) for code in self.languages]
 
     def age_on(self, day: dt.date) -> int:
         born = self.birth_date

@@ -24,7 +24,7 @@ class ConsentForm(forms.Form):
     )
     method = forms.ChoiceField(label=_("How was consent given?"), choices=Method.choices, widget=forms.RadioSelect)
     witness = forms.CharField(label=_("Name of the witness (for verbal consent)"), max_length=200, required=False)
-    given_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())

@@ -8,7 +8,7 @@ The problem
 ``n_clients`` clients wait; ``n_offers`` offers have ``capacity[o] >= 0`` free places. The caller
 gives the ELIGIBLE (client, offer) pairs as three parallel sequences ``pair_client``,
 ``pair_offer``, ``pair_score`` (a finite match score >= 0, e.g. from apps/matching/recommend.py). A
-pair that is not listed is ineligible and is never used. Each pair may be listed once.
+pair that is not listed is ineligible and is never used. A pair listed twice is rejected.
 
 The objective, maximised::
 
@@ -19,9 +19,9 @@ only candidate pairs are used. Leaving a client unassigned is allowed and contri
 ``fairness_weight`` (>= 0, default 1.0) is the number of score points one month (30 days) of
 waiting is worth: with the default, a client who has waited a year gets about 12 extra points on
 every offer, so between two clients who both fit an offer, the one waiting longer wins unless the
-other fits clearly better. The fairness term is the same for every offer of one client; it changes
-WHO is placed when places are short, never WHICH offer a placed client gets compared with another
-offer of equal value. Ties (pairs of equal value, or a pair of value 0 versus staying unassigned)
+other fits clearly better. Because the term is the same on every offer of one client, it never
+makes one offer look better than another to that client: it weighs clients against each other when
+places are short. Ties (pairs of equal value, or a pair of value 0 versus staying unassigned)
 may be broken either way.
 
 Solvers
@@ -264,7 +264,10 @@ def solve_optimal(problem: AllocationProblem, time_limit_s: float | None = None)
     total_capacity = int(arrays.capacity.sum())
     rounding_bound = min(n, total_capacity) / SCALE
 
-    scaled = np.rint(_pair_values(problem, arrays) * SCALE).astype(np.int64)
+    values = _pair_values(problem, arrays) * SCALE
+    if values.size and values.max() > 2.0**53:
+        raise ValueError("pair values are too large for the integer scaling (value * SCALE > 2**53)")
+    scaled = np.rint(values).astype(np.int64)
     useful = (scaled > 0) & (arrays.capacity[arrays.offer] > 0)
     p_client, p_offer, p_value = arrays.client[useful], arrays.offer[useful], scaled[useful]
     n_pairs = int(p_client.size)

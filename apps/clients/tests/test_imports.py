@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from openpyxl import Workbook
 
 from apps.audit.models import AuditEntry
@@ -25,6 +26,14 @@ from apps.clients.imports import (
 )
 from apps.clients.models import Client
 from apps.clients.services import client_register
+
+
+@pytest.fixture(autouse=True)
+def _dutch() -> Any:
+    """The messages are checked in Dutch, whatever language an earlier test left active."""
+    with translation.override("nl-be"):
+        yield
+
 
 HEADER = [
     "voornaam", "achternaam", "geboortedatum", "geslacht", "rijksregisternummer", "telefoon", "email", "straat",

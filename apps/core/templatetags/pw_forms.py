@@ -37,7 +37,7 @@ def field(bound: Any, hint: str = "") -> dict[str, Any]:
         "bound": bound,
         "choice_list": choice_list,
         "checkbox": checkbox,
-        "input_type": "radio" if isinstance(widget, forms.RadioSelect) else "checkbox",
+        "input_type": widget.input_type if choice_list else "checkbox",
         "widget_html": None if choice_list else bound.as_widget(attrs=attrs),
         "hint": hint or bound.help_text,
         "describedby": " ".join(describedby),

@@ -186,13 +186,14 @@ def test_clients_without_candidates_or_places_stay_unassigned() -> None:
 
 def test_check_feasible_rejects_broken_assignments() -> None:
     problem = AllocationProblem(3, 2, [1, 2], [0, 1, 2, 0], [0, 0, 1, 1], [10.0, 20.0, 30.0, 40.0], [0, 0, 0])
-    check_feasible(problem, [(0, 0), (1, 0)])  # offer 0 takes one, offer 1 two? no: (1,0) fine
+    # eligible: (0, 0), (1, 0), (2, 1), (0, 1); offer 0 has one free place, offer 1 two
+    check_feasible(problem, [(0, 1), (1, 0), (2, 1)])
     with pytest.raises(InfeasibleAllocation, match="not eligible"):
         check_feasible(problem, [(2, 0)])
     with pytest.raises(InfeasibleAllocation, match="more than once"):
         check_feasible(problem, [(0, 0), (0, 1)])
     with pytest.raises(InfeasibleAllocation, match="free places"):
-        check_feasible(problem, [(0, 0), (1, 0)][:1] + [(1, 0)] if False else [(0, 0), (1, 0), (2, 0)])
+        check_feasible(problem, [(0, 0), (1, 0)])
     with pytest.raises(InfeasibleAllocation, match="does not exist"):
         check_feasible(problem, [(5, 0)])
     with pytest.raises(InfeasibleAllocation, match="does not exist"):
@@ -235,3 +236,25 @@ def test_importing_the_module_loads_neither_django_nor_solvers() -> None:
         "assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)  # noqa: S603
+
+
+def test_a_status_other_than_optimal_is_reported_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ortools.graph.python import min_cost_flow
+
+    real = min_cost_flow.SimpleMinCostFlow
+
+    class Failing(real):  # type: ignore[misc, valid-type]
+        def solve(self) -> object:
+            return real.BAD_COST_RANGE
+
+    monkeypatch.setattr(min_cost_flow, "SimpleMinCostFlow", Failing)
+    problem = AllocationProblem(1, 1, [1], [0], [0], [10.0], [0])
+    result = solve_optimal(problem)
+    assert result.status == "BAD_COST_RANGE"
+    assert result.optimal is False and result.gap is None and result.assignments == []
+
+
+def test_time_limit_is_reported_not_enforced() -> None:
+    problem = AllocationProblem(1, 1, [1], [0], [0], [10.0], [0])
+    assert solve_optimal(problem, time_limit_s=0.0).time_limit_exceeded is True
+    assert solve_optimal(problem, time_limit_s=60.0).time_limit_exceeded is False
