@@ -41,6 +41,7 @@ def main(tables: list[str]) -> int:
         if "fuzzy" in entry.flags and (entry.msgid in singular or entry.msgid in plural):
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     po.metadata.update(
         {"Language": "nl", "Plural-Forms": "nplurals=2; plural=(n != 1);", "Content-Type": "text/plain; charset=UTF-8"}
     )

@@ -1,13 +1,27 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from apps.clients.permissions import get_client_for_editing
 from apps.clients.services import client_file_viewed
+from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.recommend import recommend, suggest_package
 from apps.matching.selectors import client_profile, offer_profiles, travel_model
+from apps.matching.services import (
+    allocation_start,
+    proposal_confirm,
+    proposal_decline,
+    waiting_list_add,
+)
+from apps.partners.models import WaitingListEntry
 
 
 @login_required
@@ -40,3 +54,93 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _coordinated_region(user: Any) -> Any:
+    from apps.accounts.models import Role
+    from apps.accounts.permissions import memberships_of
+
+    regions = [m.organisation.region for m in memberships_of(user) if m.role == Role.COORDINATOR]
+    if not regions:
+        raise Http404
+    return regions[0]
+
+
+@login_required
+@require_POST
+def waiting_list_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_client_for_editing(request.user, pk)
+    try:
+        waiting_list_add(client=access.client, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The client is on the waiting list for the next allocation."))
+    return redirect("matching:client", pk=pk)
+
+
+@login_required
+def allocation_list(request: HttpRequest) -> HttpResponse:
+    region = _coordinated_region(request.user)
+    if request.method == "POST":
+        try:
+            weight = float(request.POST.get("fairness_weight", "1").replace(",", "."))
+            run = allocation_start(region=region, actor=request.user, fairness_weight=weight)
+        except ValueError:
+            messages.error(request, _("The fairness weight must be a number."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("matching:run", pk=run.pk)
+    runs = AllocationRun.objects.filter(region=region).select_related("started_by")[:20]
+    waiting = WaitingListEntry.objects.filter(client__organisation__region=region, is_open=True).count()
+    return render(request, "matching/allocation_list.html", {"runs": runs, "waiting": waiting})
+
+
+@login_required
+def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    region = _coordinated_region(request.user)
+    run = get_object_or_404(AllocationRun, pk=pk, region=region)
+    proposals = (
+        run.proposals.select_related("entry__client", "entry__client__organisation", "offer", "offer__organisation")
+        if run.status == "done"
+        else []
+    )
+    is_htmx = bool(getattr(request, "htmx", False))
+    template = "matching/_run_status.html" if is_htmx else "matching/allocation_detail.html"
+    return render(request, template, {"run": run, "proposals": proposals})
+
+
+@login_required
+def proposals_for_me(request: HttpRequest) -> HttpResponse:
+    from apps.accounts.models import Role
+    from apps.accounts.permissions import memberships_of
+
+    orgs = {m.organisation_id for m in memberships_of(request.user) if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION}}
+    if not orgs:
+        raise Http404
+    proposals = AllocationProposal.objects.filter(
+        entry__client__organisation_id__in=orgs, status=AllocationProposal.Status.PROPOSED
+    ).select_related("entry__client", "offer", "offer__organisation", "run")
+    return render(request, "matching/proposals.html", {"proposals": proposals})
+
+
+@login_required
+@require_POST
+def proposal_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    from apps.clients.permissions import get_client_for_editing as client_for_editing
+
+    proposal = get_object_or_404(AllocationProposal.objects.select_related("entry"), pk=pk)
+    client_for_editing(request.user, proposal.entry.client_id)  # 404 unless the client is the user's
+    try:
+        if decision == "bevestigen":
+            proposal_confirm(proposal=proposal, actor=request.user)
+            messages.success(request, _("Confirmed: the client takes the place."))
+        elif decision == "weigeren":
+            proposal_decline(proposal=proposal, actor=request.user)
+            messages.success(request, _("Declined: the client stays on the waiting list."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("matching:proposals")

@@ -1,0 +1,63 @@
+"""Allocation runs of the waiting list and the proposals they make."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+
+
+class AllocationRun(TimeStampedModel):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="percent")
+    fairness_weight = models.FloatField(_("fairness weight (points per 30 days of waiting)"), default=1.0)
+    clients = models.PositiveIntegerField(default=0)
+    offers = models.PositiveIntegerField(default=0)
+    candidate_pairs = models.PositiveIntegerField(default=0)
+    objective = models.FloatField(null=True, blank=True)
+    greedy_objective = models.FloatField(null=True, blank=True)
+    optimal = models.BooleanField(default=False)
+    gap = models.FloatField(null=True, blank=True)
+    solve_seconds = models.FloatField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"allocation run #{self.pk}"
+
+
+class AllocationProposal(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="proposals")
+    entry = models.ForeignKey("partners.WaitingListEntry", on_delete=models.CASCADE, related_name="proposals")
+    offer = models.ForeignKey("partners.Offer", on_delete=models.CASCADE, related_name="proposals")
+    score = models.FloatField()
+    value = models.FloatField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "entry"], name="uniq_proposal_entry")]
+
+    def __str__(self) -> str:
+        return f"proposal #{self.pk}"

@@ -1,0 +1,129 @@
+"""The coordinator's allocation of the waiting list, run by the real background worker, and the decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client as Browser
+
+from apps.audit.models import AuditEntry
+from apps.matching.models import AllocationProposal, AllocationRun
+from apps.matching.services import waiting_list_add
+from apps.partners.models import Offer, WaitingListEntry
+from apps.partners.services import offer_create
+from apps.regions.models import InterventionType, Obstacle
+from conftest import complete_screening, register_client
+
+
+def setup_waiting(personas: Any, n_clients: int = 4, capacity: int = 2) -> tuple[list[Any], Offer]:
+    region = personas.region
+    offer = offer_create(
+        organisation=personas.brug,
+        actor=personas.els,
+        title="Taalcafé",
+        description="x",
+        delivery_mode="outreach",
+        capacity=capacity,
+        languages=["nl"],
+        intervention_types=[InterventionType.objects.get(region=region, code="dutch-practice")],
+        obstacles=list(Obstacle.objects.filter(region=region, code="limited-dutch")),
+        municipalities=list(region.municipalities.all()),
+    )
+    clients = []
+    for i in range(n_clients):
+        c = register_client(personas, first_name=f"Klant{i}")
+        complete_screening(c, personas.sofie, obstacles=["limited-dutch"])
+        waiting_list_add(client=c, actor=personas.sofie)
+        clients.append(c)
+    return clients, offer
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinator_allocates_and_counsellors_decide(personas: Any, client: Browser) -> None:
+    clients, offer = setup_waiting(personas)
+    client.force_login(personas.wouter)
+    response = client.post("/matching/toewijzing/", {"fairness_weight": "1"})
+    run = AllocationRun.objects.get()
+    assert response.status_code == 302 and run.status == "queued"
+    run_worker()
+    run.refresh_from_db()
+    assert run.status == "done" and run.progress == 100 and run.optimal and run.gap == 0.0
+    assert run.clients == 4 and run.candidate_pairs == 4
+    proposals = list(run.proposals.all())
+    assert len(proposals) == 2  # capacity 2: never more
+    assert run.objective is not None and run.greedy_objective is not None
+    assert run.objective >= run.greedy_objective
+    html = client.get(f"/matching/toewijzing/{run.pk}/").content.decode()
+    assert 'id="proposals"' in html
+
+    client.force_login(personas.sofie)
+    first, second = proposals
+    assert client.post(f"/matching/voorstellen/{first.pk}/bevestigen/").status_code == 302
+    assert client.post(f"/matching/voorstellen/{second.pk}/weigeren/").status_code == 302
+    offer.refresh_from_db()
+    assert offer.occupancy == 1
+    assert not WaitingListEntry.objects.get(pk=first.entry_id).is_open
+    assert WaitingListEntry.objects.get(pk=second.entry_id).is_open
+    assert {p.status for p in AllocationProposal.objects.all()} == {"confirmed", "declined"}
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {
+        "matching.allocation.started",
+        "matching.allocation.finished",
+        "matching.proposal.confirmed",
+        "matching.proposal.declined",
+    } <= actions
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_longest_waiting_client_gets_the_last_place(personas: Any) -> None:
+    import datetime as dt
+
+    from apps.matching.services import allocation_start
+
+    clients, offer = setup_waiting(personas, n_clients=2, capacity=1)
+    WaitingListEntry.objects.filter(client=clients[1]).update(since=dt.date(2025, 1, 1))
+    allocation_start(region=personas.region, actor=personas.wouter, fairness_weight=1.0)
+    run_worker()
+    proposal = AllocationProposal.objects.get()
+    assert proposal.entry.client == clients[1]
+
+
+def test_only_the_coordinator_runs_allocations_and_only_owners_decide(personas: Any, client: Browser) -> None:
+    from apps.matching.models import AllocationRun
+
+    for who in (personas.sofie, personas.els, personas.olaf, personas.ine):
+        client.force_login(who)
+        assert client.get("/matching/toewijzing/").status_code == 404
+    run = AllocationRun.objects.create(region=personas.region, started_by=personas.wouter)
+    client.force_login(personas.nadia)
+    assert client.get(f"/matching/toewijzing/{run.pk}/").status_code == 404
+    clients, offer = setup_waiting(personas, n_clients=1)
+    proposal = AllocationProposal.objects.create(
+        run=run, entry=WaitingListEntry.objects.get(), offer=offer, score=50, value=50
+    )
+    for who in (personas.olaf, personas.els, personas.nadia):
+        client.force_login(who)
+        assert client.post(f"/matching/voorstellen/{proposal.pk}/bevestigen/").status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+
+
+def test_a_full_offer_cannot_be_confirmed(personas: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from apps.matching.services import proposal_confirm
+
+    clients, offer = setup_waiting(personas, n_clients=1, capacity=1)
+    run = AllocationRun.objects.create(region=personas.region, started_by=personas.wouter)
+    proposal = AllocationProposal.objects.create(
+        run=run, entry=WaitingListEntry.objects.get(), offer=offer, score=50, value=50
+    )
+    Offer.objects.filter(pk=offer.pk).update(occupancy=1)
+    with pytest.raises(ValidationError):
+        proposal_confirm(proposal=proposal, actor=personas.sofie)
