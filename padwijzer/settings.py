@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.assessment",
     "apps.partners",
     "apps.matching",
+    "apps.partnership",
     "apps.demo",
     "apps.api",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("hulpvragers/", include("apps.clients.urls")),
     path("aanbod/", include("apps.partners.urls")),
     path("matching/", include("apps.matching.urls")),
+    path("oproep/", include("apps.partnership.urls")),
     path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
