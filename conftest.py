@@ -163,3 +163,12 @@ def _dutch_by_default() -> Any:
     translation.activate("nl-be")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

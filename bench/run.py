@@ -46,6 +46,8 @@ PAGES: list[Page] = [
     Page("/", "counsellor", "home"),
     Page("/werkingsgebied/oostende/", "counsellor", "region"),
     Page("/hulpvragers/{client}/", "counsellor", "client"),
+    Page("/matching/hulpvrager/{client}/", "counsellor", "recommend"),
+    Page("/aanbod/", "counsellor", "socialmap"),
 ]
 
 

@@ -210,5 +210,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
+# A measured travel-time matrix (CSV: from,to,mode,minutes) replacing the estimates; see apps/matching/travel.py.
+TRAVEL_MATRIX_FILE = env("TRAVEL_MATRIX_FILE", "") or ""
+
 # Region file loaded by `make run` and the demo.
 DEFAULT_REGION_FILE = BASE_DIR / "regions" / "oostende.json"

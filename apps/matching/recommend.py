@@ -102,7 +102,9 @@ def language_fit(client: ClientProfile, offer: OfferProfile) -> float:
     return 0.0
 
 
-def score_offer(client: ClientProfile, offer: OfferProfile, travel: TravelModel) -> Recommendation:
+def score_offer(
+    client: ClientProfile, offer: OfferProfile, travel: TravelModel, explain: bool = True
+) -> Recommendation:
     total = sum(client.obstacle_weights.values()) or 1.0
     covered_ids = offer.obstacle_ids.intersection(client.obstacle_weights)
     need = sum(client.obstacle_weights[o] for o in covered_ids) / total
@@ -124,6 +126,8 @@ def score_offer(client: ClientProfile, offer: OfferProfile, travel: TravelModel)
         + 10 * continuity
         + 25 * client.challenge_closeness * challenge
     )
+    if not explain:  # ranking first; the reasons are written only for the offers shown
+        return Recommendation(offer, round(score, 2), [], round(minutes, 1), [])
 
     covered = sorted(client.obstacle_labels[o] for o in covered_ids)
     reasons = [
@@ -170,11 +174,20 @@ def score_offer(client: ClientProfile, offer: OfferProfile, travel: TravelModel)
 
 
 def recommend(
-    client: ClientProfile, offers: list[OfferProfile], travel: TravelModel, limit: int | None = None
+    client: ClientProfile,
+    offers: list[OfferProfile],
+    travel: TravelModel,
+    limit: int | None = None,
+    explain: int | None = 20,
 ) -> list[Recommendation]:
-    ranked = [score_offer(client, o, travel) for o in offers if eligible(client, o)]
+    """Eligible offers, best first. The first ``explain`` (all when None) carry their reasons."""
+    ranked = [score_offer(client, o, travel, explain=False) for o in offers if eligible(client, o)]
     ranked.sort(key=lambda r: (-r.score, r.travel_minutes, r.offer.id))
-    return ranked[:limit] if limit else ranked
+    if limit:
+        ranked = ranked[:limit]
+    count = len(ranked) if explain is None else min(explain, len(ranked))
+    ranked[:count] = [score_offer(client, r.offer, travel) for r in ranked[:count]]
+    return ranked
 
 
 def suggest_package(client: ClientProfile, ranked: list[Recommendation]) -> list[Recommendation]:

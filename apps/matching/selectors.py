@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from apps.assessment.classification import classify, screening_facts
@@ -17,40 +21,93 @@ from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
 from apps.regions.rules import evaluate
 
 
-def offer_profiles(*, region_id: int, offers: Any = None) -> list[OfferProfile]:
-    qs = offers if offers is not None else Offer.objects.filter(organisation__region_id=region_id, is_active=True)
-    qs = qs.select_related("organisation", "location_municipality").prefetch_related(
-        "obstacles", "intervention_types", "municipalities", "target_groups"
+def offer_profiles(*, region_id: int) -> list[OfferProfile]:
+    """Active offers of the region as plain profiles, cached until an offer changes (1 query when cached).
+
+    The cache key holds the number of offers and their latest change: every write goes through
+    apps.partners.services, which saves the offer (and so its ``updated_at``) with its links.
+    """
+    qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
+    version = qs.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    changed = version["changed"].timestamp() if version["changed"] else 0
+    key = f"pw:offer-profiles:{region_id}:{version['n']}:{changed:.6f}"
+    profiles = cache.get(key)
+    if profiles is None:
+        profiles = _load_offer_profiles(qs)
+        cache.set(key, profiles, timeout=3600)
+    return profiles
+
+
+def _load_offer_profiles(qs: Any) -> list[OfferProfile]:
+    """5 queries of plain values, no model instances."""
+    rows = list(
+        qs.values(
+            "pk",
+            "title",
+            "organisation_id",
+            "organisation__name",
+            "delivery_mode",
+            "location_municipality__code",
+            "latitude",
+            "longitude",
+            "languages",
+            "interpreter_available",
+            "min_age",
+            "max_age",
+            "gender_specific",
+            "capacity",
+            "occupancy",
+            "waiting_weeks",
+        )
     )
+    ids = [r["pk"] for r in rows]
+
+    def links(field: str, target: str) -> dict[int, set[int]]:
+        through = getattr(Offer, field).through
+        result: dict[int, set[int]] = {}
+        for offer_id, other in (
+            through.objects.filter(offer_id__in=ids).values_list("offer_id", target).iterator(chunk_size=10000)
+        ):
+            result.setdefault(offer_id, set()).add(other)
+        return result
+
+    obstacles = links("obstacles", "obstacle_id")
+    types = links("intervention_types", "interventiontype_id")
+    municipalities = links("municipalities", "municipality_id")
+    groups = links("target_groups", "targetgroup_id")
+    empty: frozenset[int] = frozenset()
     return [
         OfferProfile(
-            id=o.pk,
-            title=o.title,
-            organisation_id=o.organisation_id,
-            organisation_name=o.organisation.name,
-            obstacle_ids=frozenset(x.pk for x in o.obstacles.all()),
-            intervention_type_ids=frozenset(x.pk for x in o.intervention_types.all()),
-            municipality_ids=frozenset(x.pk for x in o.municipalities.all()),
-            delivery_mode=o.delivery_mode,
-            location_municipality=o.location_municipality.code if o.location_municipality else "",
-            latitude=o.latitude,
-            longitude=o.longitude,
-            languages=frozenset(o.languages),
-            interpreter=o.interpreter_available,
-            min_age=o.min_age,
-            max_age=o.max_age,
-            target_group_ids=frozenset(x.pk for x in o.target_groups.all()),
-            gender=o.gender_specific,
-            free_places=o.free_places,
-            waiting_weeks=o.waiting_weeks,
+            id=r["pk"],
+            title=r["title"],
+            organisation_id=r["organisation_id"],
+            organisation_name=r["organisation__name"],
+            obstacle_ids=frozenset(obstacles.get(r["pk"], empty)),
+            intervention_type_ids=frozenset(types.get(r["pk"], empty)),
+            municipality_ids=frozenset(municipalities.get(r["pk"], empty)),
+            delivery_mode=r["delivery_mode"],
+            location_municipality=r["location_municipality__code"] or "",
+            latitude=r["latitude"],
+            longitude=r["longitude"],
+            languages=frozenset(r["languages"]),
+            interpreter=r["interpreter_available"],
+            min_age=r["min_age"],
+            max_age=r["max_age"],
+            target_group_ids=frozenset(groups.get(r["pk"], empty)),
+            gender=r["gender_specific"],
+            free_places=max(r["capacity"] - r["occupancy"], 0),
+            waiting_weeks=r["waiting_weeks"],
         )
-        for o in qs
+        for r in rows
     ]
 
 
 def travel_model(*, region_id: int) -> TravelModel:
     links = TransitLink.objects.filter(region_id=region_id).prefetch_related("municipalities")
-    return TravelModel.from_links([(link.mode, [m.code for m in link.municipalities.all()]) for link in links])
+    model = TravelModel.from_links([(link.mode, [m.code for m in link.municipalities.all()]) for link in links])
+    if settings.TRAVEL_MATRIX_FILE:
+        model = model.with_matrix(Path(settings.TRAVEL_MATRIX_FILE))
+    return model
 
 
 def client_profile(*, client: Any) -> ClientProfile | None:

@@ -138,7 +138,7 @@ def proposal_confirm(*, proposal: AllocationProposal, actor: Any) -> AllocationP
     offer = Offer.objects.select_for_update().get(pk=proposal.offer_id)
     if offer.free_places <= 0:
         raise ValidationError(_("The offer has no free place any more."))
-    Offer.objects.filter(pk=offer.pk).update(occupancy=F("occupancy") + 1)
+    Offer.objects.filter(pk=offer.pk).update(occupancy=F("occupancy") + 1, updated_at=timezone.now())
     WaitingListEntry.objects.filter(pk=proposal.entry_id).update(is_open=False)
     proposal.status = AllocationProposal.Status.CONFIRMED
     proposal.decided_by, proposal.decided_at = actor, timezone.now()

@@ -188,3 +188,14 @@ def test_demo_offers_belong_to_partner_organisations(personas: Any) -> None:
     report = demo_seed(region=personas.region, clients=0, seed=1)
     assert report.offers >= 3 * 20
     assert Organisation.objects.filter(offers__isnull=False, kind="partner").exists()
+
+
+def test_offer_profiles_follow_every_change(personas: Any) -> None:
+    region = personas.region
+    offer = _offer(personas.brug, region, "Eerst", "outreach", None, personas.els)
+    assert [p.title for p in offer_profiles(region_id=region.pk)] == ["Eerst"]  # now cached
+    from apps.partners.services import offer_update
+
+    offer_update(offer=offer, actor=personas.els, title="Daarna", capacity=3)
+    profiles = offer_profiles(region_id=region.pk)
+    assert [(p.title, p.free_places) for p in profiles] == [("Daarna", 3)]
