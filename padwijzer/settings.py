@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.matching",
     "apps.partnership",
+    "apps.notifications",
+    "apps.pathways",
+    "apps.referrals",
     "apps.demo",
     "apps.api",
 ]

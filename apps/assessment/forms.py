@@ -18,13 +18,28 @@ from apps.assessment.models import (
 class DomainsForm(forms.Form):
     """One radio group (1-5) and a short note per life domain of the region."""
 
-    def __init__(self, *args: Any, domains: list[Any], initial_levels: dict[int, tuple[int, str]], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        domains: list[Any],
+        initial_levels: dict[int, tuple[int, str]],
+        initial_client: dict[int, int | None] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.domains = domains
         for domain in domains:
             level, note = initial_levels.get(domain.pk, (None, ""))
             self.fields[f"level_{domain.pk}"] = forms.TypedChoiceField(
                 label=domain.label, choices=Level.choices, coerce=int, widget=forms.RadioSelect, initial=level
+            )
+            self.fields[f"client_{domain.pk}"] = forms.TypedChoiceField(
+                label=_("The client's own view of %(domain)s") % {"domain": domain.label},
+                choices=[("", "—"), *Level.choices],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=(initial_client or {}).get(domain.pk),
             )
             self.fields[f"note_{domain.pk}"] = forms.CharField(
                 label=_("Note on %(domain)s") % {"domain": domain.label},
@@ -33,8 +48,11 @@ class DomainsForm(forms.Form):
                 initial=note,
             )
 
-    def rows(self) -> list[tuple[Any, Any, Any]]:
-        return [(d, self[f"level_{d.pk}"], self[f"note_{d.pk}"]) for d in self.domains]
+    def rows(self) -> list[tuple[Any, Any, Any, Any]]:
+        return [(d, self[f"level_{d.pk}"], self[f"client_{d.pk}"], self[f"note_{d.pk}"]) for d in self.domains]
+
+    def client_levels(self) -> dict[int, int | None]:
+        return {d.pk: self.cleaned_data.get(f"client_{d.pk}") for d in self.domains}
 
     def levels(self) -> dict[int, tuple[int, str]]:
         return {d.pk: (self.cleaned_data[f"level_{d.pk}"], self.cleaned_data[f"note_{d.pk}"]) for d in self.domains}

@@ -124,6 +124,9 @@ class DomainScore(models.Model):
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="scores")
     life_domain = models.ForeignKey("regions.LifeDomain", on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    client_level = models.PositiveSmallIntegerField(
+        _("the client's own view"), choices=Level.choices, null=True, blank=True
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

@@ -35,7 +35,13 @@ def screening_start(*, client: Any, actor: Any, organisation: Any, screened_on: 
     screening.save()
     if previous is not None:
         DomainScore.objects.bulk_create(
-            DomainScore(screening=screening, life_domain_id=s.life_domain_id, level=s.level, note=s.note)
+            DomainScore(
+                screening=screening,
+                life_domain_id=s.life_domain_id,
+                level=s.level,
+                note=s.note,
+                client_level=s.client_level,
+            )
             for s in previous.scores.all()
         )
         ScreeningObstacle.objects.bulk_create(
@@ -52,8 +58,15 @@ def screening_start(*, client: Any, actor: Any, organisation: Any, screened_on: 
 
 
 @transaction.atomic
-def screening_save_domains(*, screening: Screening, actor: Any, levels: dict[int, tuple[int, str]]) -> Screening:
-    """``levels`` maps a life domain id to (level 1-5, short note)."""
+def screening_save_domains(
+    *,
+    screening: Screening,
+    actor: Any,
+    levels: dict[int, tuple[int, str]],
+    client_levels: dict[int, int | None] | None = None,
+) -> Screening:
+    """``levels`` maps a life domain id to (level 1-5, short note); ``client_levels`` holds the
+    client's own view of each domain (optional), kept beside the worker's."""
     _editable(screening)
     region_id = screening.client.organisation.region_id
     domains = set(LifeDomain.objects.filter(region_id=region_id).values_list("pk", flat=True))
@@ -69,6 +82,11 @@ def screening_save_domains(*, screening: Screening, actor: Any, levels: dict[int
     for domain_id, (level, note) in levels.items():
         score = existing.get(domain_id) or DomainScore(screening=screening, life_domain_id=domain_id)
         score.level, score.note = level, note[:300]
+        if client_levels is not None:
+            own = client_levels.get(domain_id)
+            if own is not None and own not in range(1, 6):
+                raise ValidationError({f"client_{domain_id}": [_("Choose a level from 1 to 5.")]})
+            score.client_level = own
         score.save()
     audit_log(
         actor=actor,

@@ -75,10 +75,18 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
     try:
         if step == "domeinen":
             domains = list(LifeDomain.objects.filter(region_id=region_id))
-            initial = {s.life_domain_id: (s.level, s.note) for s in screening.scores.all()}
-            form = DomainsForm(data, domains=domains, initial_levels=initial)
+            scores = list(screening.scores.all())
+            initial = {s.life_domain_id: (s.level, s.note) for s in scores}
+            form = DomainsForm(
+                data,
+                domains=domains,
+                initial_levels=initial,
+                initial_client={s.life_domain_id: s.client_level for s in scores},
+            )
             if data is not None and form.is_valid():
-                screening_save_domains(screening=screening, actor=request.user, levels=form.levels())
+                screening_save_domains(
+                    screening=screening, actor=request.user, levels=form.levels(), client_levels=form.client_levels()
+                )
                 return _next(pk, screening, step)
         elif step == "drempels":
             obstacles = list(

@@ -113,6 +113,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "classification_hidden": latest is not None and classification is None,
         "timeline": timeline,
         "is_coordinator": any(m.role == Role.COORDINATOR for m in memberships_of(user)),
+        "open_pathway": client.pathways.exclude(status="closed").first() if access.can_edit else None,
     }
 
 

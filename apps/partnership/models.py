@@ -69,7 +69,12 @@ class Candidacy(TimeStampedModel):
     expertise = models.TextField(_("expertise"), blank=True)
     references = models.TextField(_("references"), blank=True)
     budget_requested = models.DecimalField(
-        _("budget requested (EUR)"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("budget requested (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
 
     # jury

@@ -15,7 +15,10 @@
           borderColor: "#6c757d", backgroundColor: "rgba(108,117,125,0.15)", borderDash: [6, 4] },
         { label: lang === "en" ? "Latest" : "Laatste", data: data.latest,
           borderColor: "#0a58ca", backgroundColor: "rgba(10,88,202,0.2)" }
-      ]
+      ].concat(data.client && data.client.some(function (v) { return v !== null; }) ? [
+        { label: lang === "en" ? "Client's own view" : "Eigen inschatting hulpvrager", data: data.client,
+          borderColor: "#a3470f", backgroundColor: "rgba(163,71,15,0.1)", borderDash: [2, 3] }
+      ] : [])
     },
     options: {
       animation: false,

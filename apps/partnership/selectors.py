@@ -1,0 +1,175 @@
+"""Reads shared by the jury's pages: the ranking, the coverage matrix and the optimiser's problem."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from apps.partnership import coverage
+from apps.partnership.models import Candidacy, CandidacyOffer, ConflictDeclaration, Criterion, Round, Score
+from apps.regions.models import Challenge, Region, SupportLine
+
+TWO = Decimal("0.01")
+
+
+def submitted_candidacies(region: Region) -> QuerySet[Candidacy]:
+    return (
+        Candidacy.objects.filter(region=region, status=Candidacy.Status.SUBMITTED)
+        .select_related("pitch", "rebuttal")
+        .prefetch_related(
+            "challenges",
+            "municipalities",
+            Prefetch("offers", queryset=CandidacyOffer.objects.select_related("intervention_type")),
+        )
+        .order_by("reference")
+    )
+
+
+def conflicted_ids(user: Any, region: Region) -> set[int]:
+    return set(
+        ConflictDeclaration.objects.filter(member=user, has_conflict=True, candidacy__region=region).values_list(
+            "candidacy_id", flat=True
+        )
+    )
+
+
+def weighted_round_mean(scores: list[Score], weights: dict[int, int]) -> Decimal | None:
+    """The mean over jury members of each member's weighted mean over the criteria."""
+    per_member: dict[int, list[Score]] = defaultdict(list)
+    for s in scores:
+        per_member[s.member_id].append(s)
+    means = []
+    for member_scores in per_member.values():
+        total_weight = sum(weights.get(s.criterion_id, 0) for s in member_scores)
+        if total_weight:
+            means.append(Decimal(sum(weights.get(s.criterion_id, 0) * s.value for s in member_scores)) / total_weight)
+    if not means:
+        return None
+    return (sum(means) / len(means)).quantize(TWO, ROUND_HALF_UP)
+
+
+@dataclass
+class RankRow:
+    candidacy: Candidacy
+    round1_mean: Decimal | None = None
+    round1: Decimal | None = None  # the consensus score when recorded, else the jury mean
+    round2: Decimal | None = None
+    final: Decimal | None = None
+    scorers: int = 0
+    hidden: bool = False
+    rank: int = 0
+    members: dict[int, dict[int, list[Score]]] = field(default_factory=dict)
+
+    @property
+    def jury_score(self) -> Decimal | None:
+        return self.final if self.final is not None else self.round1
+
+
+def ranking(*, region: Region, viewer: Any = None) -> list[RankRow]:
+    """The weighted ranking: shortlisted candidacies by final score (mean of rounds 1 and 2), then the rest.
+
+    A viewer who declared a conflict for a candidacy gets that row with its scores hidden.
+    """
+    weights = {c.pk: c.weight for c in Criterion.objects.filter(region=region)}
+    candidacies = list(submitted_candidacies(region))
+    scores: dict[tuple[int, int], list[Score]] = defaultdict(list)
+    for s in Score.objects.filter(candidacy__region=region).select_related("member", "criterion"):
+        scores[(s.candidacy_id, s.round)].append(s)
+    hidden = conflicted_ids(viewer, region) if viewer is not None else set()
+    rows = []
+    for c in candidacies:
+        row = RankRow(candidacy=c)
+        r1 = scores[(c.pk, Round.WRITTEN)]
+        r2 = scores[(c.pk, Round.PITCH)]
+        row.round1_mean = weighted_round_mean(r1, weights)
+        row.round1 = c.consensus_score if c.consensus_score is not None else row.round1_mean
+        row.round2 = weighted_round_mean(r2, weights)
+        if c.shortlisted and row.round1 is not None and row.round2 is not None:
+            row.final = ((row.round1 + row.round2) / 2).quantize(TWO, ROUND_HALF_UP)
+        row.scorers = len({s.member_id for s in r1})
+        if c.pk in hidden:
+            row = RankRow(candidacy=c, hidden=True)
+        rows.append(row)
+
+    def key(row: RankRow) -> tuple[int, Decimal, Decimal, str]:
+        return (
+            0 if row.final is not None else 1,
+            -(row.final or Decimal(0)),
+            -(row.round1 or Decimal(0)),
+            row.candidacy.reference,
+        )
+
+    rows.sort(key=key)
+    for i, row in enumerate(rows, 1):
+        row.rank = i
+    return rows
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+
+def support_lines(region: Region) -> list[SupportLine]:
+    return list(
+        SupportLine.objects.filter(challenge__region=region)
+        .select_related("challenge")
+        .prefetch_related("intervention_types")
+        .order_by("challenge__rank", "position")
+    )
+
+
+def covers(candidacy: Candidacy, line: SupportLine) -> bool:
+    """A candidacy covers a support line when it offers one of the line's types for the line's challenge."""
+    challenge_ids = {ch.pk for ch in candidacy.challenges.all()}
+    if line.challenge_id not in challenge_ids:
+        return False
+    offered = {o.intervention_type_id for o in candidacy.offers.all()}
+    return bool(offered & {t.pk for t in line.intervention_types.all()})
+
+
+def line_capacity(candidacy: Candidacy, line: SupportLine) -> int:
+    if not covers(candidacy, line):
+        return 0
+    types = {t.pk for t in line.intervention_types.all()}
+    return sum(o.yearly_capacity for o in candidacy.offers.all() if o.intervention_type_id in types)
+
+
+def prevalence_weights(region: Region) -> dict[int, int]:
+    """Challenge id -> weight: rank 1 of n weighs n, rank n weighs 1."""
+    challenges = list(Challenge.objects.filter(region=region).order_by("rank"))
+    n = len(challenges)
+    return {c.pk: n - i for i, c in enumerate(challenges)}
+
+
+def coverage_matrix(*, region: Region, candidacies: list[Candidacy]) -> list[dict[str, Any]]:
+    """Rows per support line (grouped by challenge): the capacity each candidacy offers for it, and gaps."""
+    rows = []
+    for line in support_lines(region):
+        cells = [line_capacity(c, line) for c in candidacies]
+        rows.append({"line": line, "challenge": line.challenge, "cells": cells, "gap": not any(cells)})
+    return rows
+
+
+def coverage_problem(*, region: Region, rows: list[RankRow], budget_cents: int) -> coverage.Problem:
+    lines = support_lines(region)
+    weights = prevalence_weights(region)
+    options = []
+    for row in rows:
+        score = row.jury_score
+        c = row.candidacy
+        if score is None or c.budget_requested is None:
+            continue
+        options.append(
+            coverage.Option(
+                key=c.pk,
+                cost=int((c.budget_requested * 100).to_integral_value()),
+                score=int((score * 100).to_integral_value()),
+                covers=frozenset(line.pk for line in lines if covers(c, line)),
+            )
+        )
+    return coverage.Problem(
+        weights={line.pk: weights[line.challenge_id] for line in lines}, options=options, budget=budget_cents
+    )

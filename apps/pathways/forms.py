@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.pathways.models import Closure, ContactLog, Outcome, TeamMember
+
+
+class PlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    client_words = forms.CharField(
+        label=_("What I want (in the client's own words)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GoalForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    life_domain = forms.ModelChoiceField(label=_("Life domain"), queryset=None)  # type: ignore[arg-type]
+    description = forms.CharField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    obstacles = forms.ModelMultipleChoiceField(
+        label=_("Obstacles it tackles"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    achieved = forms.BooleanField(label=_("Achieved"), required=False)
+    DELETE = forms.BooleanField(label=_("Remove this goal"), required=False)
+
+    def __init__(self, *args: Any, domains: Any, obstacles: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["life_domain"].queryset = domains  # type: ignore[attr-defined]
+        self.fields["obstacles"].queryset = obstacles  # type: ignore[attr-defined]
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ChoiceField(label=_("Who does it"))
+    due_on = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    goal = forms.ChoiceField(label=_("For the goal"), required=False)
+
+    def __init__(self, *args: Any, team: list[TeamMember], goals: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = {str(m.pk): m for m in team}
+        self.goals = {str(g.pk): g for g in goals}
+        self.fields["owner"].choices = [(str(m.pk), f"{m.user} – {m.organisation.name}") for m in team]  # type: ignore[attr-defined]
+        self.fields["goal"].choices = [("", "—"), *[(str(g.pk), g.description[:60]) for g in goals]]  # type: ignore[attr-defined]
+
+
+class TeamMemberForm(forms.Form):
+    membership = forms.ChoiceField(label=_("Person and organisation"))
+    role = forms.ChoiceField(label=_("Role in the team"), choices=TeamMember.Role.choices, widget=forms.RadioSelect)
+    task = forms.CharField(label=_("What they take on"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, memberships: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.memberships = {str(m.pk): m for m in memberships}
+        self.fields["membership"].choices = [  # type: ignore[attr-defined]
+            (str(m.pk), f"{m.user} – {m.organisation.name} ({m.get_role_display()})") for m in memberships
+        ]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactLog
+        fields = ["happened_on", "place", "present", "summary", "next_step", "confidential"]
+        widgets = {
+            "happened_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "place": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("happened_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class ClosureForm(forms.ModelForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+
+    class Meta:
+        model = Closure
+        fields = ["closed_on", "outcome", "job_searching", "in_education", "qualification", "employed", "note"]
+        widgets = {
+            "closed_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("closed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class FollowUpForm(forms.Form):
+    followed_up_on = forms.DateField(
+        label=_("Date of the follow-up"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    employed = forms.BooleanField(label=_("In employment (incl. self-employed)"), required=False)
+    better_situation = forms.BooleanField(label=_("Better labour-market situation"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

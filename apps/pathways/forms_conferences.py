@@ -1,0 +1,90 @@
+"""Forms of case conferences, signals and group activities (rendered with ``{% field %}``: labels, hints,
+errors tied to the inputs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.pathways.models import Signal
+
+
+class ConferenceForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Where"), max_length=200, required=False)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"), queryset=None, required=False,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple, help_text=_("You take part yourself. The participants are notified."),
+    )
+    pathways = forms.TypedMultipleChoiceField(
+        label=_("Clients discussed"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only clients whose pathway you can open."),
+        error_messages={"required": _("Choose at least one client to discuss.")},
+    )
+
+    def __init__(self, *args: Any, people: Any, pathway_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        self.fields["participants"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: user.get_full_name() or user.username
+        )
+        self.fields["pathways"].choices = pathway_choices  # type: ignore[attr-defined]
+
+
+class DecisionsForm(forms.Form):
+    decisions = forms.CharField(
+        label=_("Decisions"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What was agreed, and who does what. A change to a plan is made on the plan itself."),
+    )
+
+
+class SignalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of barrier"), choices=Signal.Kind.choices, widget=forms.RadioSelect)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Describe the barrier in the system itself (a waiting list, a rule, a missing offer). "
+                    "Do not name the client."),
+    )
+
+
+class SignalFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Signal.Kind.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("All")), ("open", _("Open")), ("resolved", _("Resolved"))],
+    )
+
+
+# --- group activities -----------------------------------------------------------------------------
+
+
+class GroupActivityForm(forms.Form):
+    offer = forms.ModelChoiceField(label=_("Offer"), queryset=None,  # type: ignore[arg-type]
+                                   help_text=_("The offer of your organisation this activity belongs to."))
+    title = forms.CharField(label=_("Title"), max_length=200,
+                            help_text=_("For example: language café on Tuesday, sewing atelier."))
+
+    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
+        self.fields["offer"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda offer: f"{offer.title} – {offer.organisation.name}"
+        )
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date of the session"),
+                              widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.TypedMultipleChoiceField(label=_("Present"), coerce=int, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = choices  # type: ignore[attr-defined]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from apps.pathways import views
+
+app_name = "pathways"
+urlpatterns = [
+    path("mijn-werk/", views.my_work, name="my_work"),
+    path("start/<int:client_pk>/", views.pathway_start_view, name="start"),
+    path("<int:pk>/", views.pathway_detail, name="detail"),
+    path("<int:pk>/plan/", views.plan_edit, name="plan"),
+    path("<int:pk>/team/", views.team_edit, name="team"),
+    path("<int:pk>/acties/nieuw/", views.action_new, name="action_new"),
+    path("<int:pk>/acties/<int:action_pk>/status/", views.action_status, name="action_status"),
+    path("<int:pk>/contact/nieuw/", views.contact_new, name="contact_new"),
+    path("<int:pk>/status/<slug:transition>/", views.pathway_transition, name="transition"),
+    path("<int:pk>/afsluiten/", views.pathway_close_view, name="close"),
+    path("<int:pk>/opvolging/", views.follow_up_view, name="follow_up"),
+]

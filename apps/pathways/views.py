@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Membership
+from apps.clients.permissions import get_client_for_editing
+from apps.clients.services import client_file_viewed
+from apps.clients.views import form_errors
+from apps.pathways.forms import ActionForm, ClosureForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
+from apps.pathways.models import Action, CaseConference, Closure, Goal, TeamMember
+from apps.pathways.permissions import (
+    get_pathway_for_contributing,
+    get_pathway_for_editing,
+    get_pathway_for_user,
+)
+from apps.pathways.selectors import my_work as my_work_selector
+from apps.pathways.selectors import pathway_page
+from apps.pathways.services import (
+    PlanConflict,
+    action_add,
+    action_set_status,
+    contact_log_add,
+    follow_up_record,
+    pathway_activate,
+    pathway_close,
+    pathway_pause,
+    pathway_start,
+    plan_save,
+    team_add,
+    team_remove,
+)
+from apps.regions.models import LifeDomain, Obstacle
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    return render(request, "pathways/my_work.html", my_work_selector(user=request.user))
+
+
+@login_required
+@require_POST
+def pathway_start_view(request: HttpRequest, client_pk: int) -> HttpResponse:
+    access = get_client_for_editing(request.user, client_pk)
+    try:
+        pathway = pathway_start(client=access.client, actor=request.user, organisation=access.client.organisation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("clients:detail", pk=client_pk)
+    return redirect("pathways:detail", pk=pathway.pk)
+
+
+@login_required
+def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request.user, pk)
+    client_file_viewed(client=access.pathway.client, actor=request.user, page="pathway")
+    return render(request, "pathways/pathway_detail.html", pathway_page(access=access))
+
+
+def _goal_formset(access: Any, data: Any = None, initial: Any = None) -> Any:
+    region_id = access.pathway.organisation.region_id
+    domains = LifeDomain.objects.filter(region_id=region_id)
+    obstacles = Obstacle.objects.filter(region_id=region_id)
+    formset_class = formset_factory(GoalForm, extra=1)
+    return formset_class(
+        data, initial=initial, prefix="goals", form_kwargs={"domains": domains, "obstacles": obstacles}
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The shared plan: the client's words and goals per life domain. A stale save gets the user's text back."""
+    access = get_pathway_for_editing(request.user, pk)
+    pathway = access.pathway
+    conference = None
+    if request.GET.get("casusoverleg"):
+        conference = CaseConference.objects.filter(
+            pk=request.GET["casusoverleg"], participants=request.user, pathways=pathway
+        ).first()
+    goals = list(Goal.objects.filter(pathway=pathway).prefetch_related("obstacles"))
+    initial = [
+        {
+            "id": g.pk,
+            "life_domain": g.life_domain_id,
+            "description": g.description,
+            "obstacles": [o.pk for o in g.obstacles.all()],
+            "achieved": g.achieved,
+        }
+        for g in goals
+    ]
+    conflict = None
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        formset = _goal_formset(access, request.POST)
+        if form.is_valid() and formset.is_valid():
+            items = [
+                {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("description")
+            ]
+            try:
+                plan_save(
+                    pathway=pathway,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    client_words=form.cleaned_data["client_words"],
+                    goals=items,
+                    case_conference=conference,
+                )
+            except PlanConflict as exc:
+                conflict = exc  # the form keeps the user's text; the message says what happened
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, _("The plan is saved."))
+                return redirect("pathways:detail", pk=pk)
+    else:
+        form = PlanForm(initial={"version": pathway.plan_version, "client_words": pathway.client_words})
+        formset = _goal_formset(access, initial=initial)
+    return render(
+        request,
+        "pathways/plan_form.html",
+        {"pathway": pathway, "form": form, "formset": formset, "conflict": conflict, "conference": conference},
+    )
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_editing(request.user, pk)
+    pathway = access.pathway
+    memberships = list(
+        Membership.objects.filter(
+            organisation__region_id=pathway.organisation.region_id,
+            is_active=True,
+            role__in=["counsellor", "peer_companion", "partner_worker"],
+        )
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name")
+    )
+    form = TeamMemberForm(request.POST or None, memberships=memberships)
+    if request.method == "POST" and request.POST.get("remove"):
+        member = get_object_or_404(TeamMember, pk=request.POST["remove"], pathway=pathway, is_active=True)
+        team_remove(member=member, actor=request.user)
+        return redirect("pathways:team", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        membership = form.memberships[form.cleaned_data["membership"]]
+        try:
+            team_add(
+                pathway=pathway,
+                actor=request.user,
+                user=membership.user,
+                organisation=membership.organisation,
+                role=form.cleaned_data["role"],
+                task=form.cleaned_data["task"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The team is updated."))
+            return redirect("pathways:team", pk=pk)
+    team = pathway.team.filter(is_active=True).select_related("user", "organisation")
+    return render(request, "pathways/team_form.html", {"pathway": pathway, "form": form, "team": team})
+
+
+@login_required
+def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_editing(request.user, pk)
+    pathway = access.pathway
+    team = list(pathway.team.filter(is_active=True).select_related("user", "organisation"))
+    goals = list(Goal.objects.filter(pathway=pathway))
+    form = ActionForm(request.POST or None, team=team, goals=goals)
+    if request.method == "POST" and form.is_valid():
+        member = form.team[form.cleaned_data["owner"]]
+        try:
+            action_add(
+                pathway=pathway,
+                actor=request.user,
+                description=form.cleaned_data["description"],
+                owner=member.user,
+                owner_organisation=member.organisation,
+                due_on=form.cleaned_data["due_on"],
+                goal=form.goals.get(form.cleaned_data["goal"] or ""),
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            return redirect("pathways:detail", pk=pk)
+    return render(request, "pathways/action_form.html", {"pathway": pathway, "form": form})
+
+
+@login_required
+@require_POST
+def action_status(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    access = get_pathway_for_contributing(request.user, pk)
+    action = get_object_or_404(Action, pk=action_pk, pathway=access.pathway)
+    if not access.owner and action.owner_id != request.user.pk:
+        raise Http404
+    try:
+        action_set_status(action=action, actor=request.user, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(
+        request.POST.get("next") if request.POST.get("next") == "/trajecten/mijn-werk/" else f"/trajecten/{pk}/"
+    )
+
+
+@login_required
+def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_contributing(request.user, pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = access.member.organisation if access.member else access.pathway.organisation
+        try:
+            contact_log_add(pathway=access.pathway, actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The contact is logged."))
+            return redirect("pathways:detail", pk=pk)
+    return render(request, "pathways/contact_form.html", {"pathway": access.pathway, "form": form})
+
+
+@login_required
+@require_POST
+def pathway_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
+    access = get_pathway_for_editing(request.user, pk)
+    services = {"activeren": pathway_activate, "pauzeren": pathway_pause}
+    if transition not in services:
+        raise Http404
+    try:
+        services[transition](pathway=access.pathway, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("pathways:detail", pk=pk)
+
+
+@login_required
+def pathway_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_editing(request.user, pk)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            pathway_close(
+                pathway=access.pathway,
+                actor=request.user,
+                closed_on=data.pop("closed_on"),
+                outcome=data.pop("outcome"),
+                **data,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The pathway is closed. A follow-up is planned in six months."))
+            return redirect("pathways:detail", pk=pk)
+    return render(request, "pathways/close_form.html", {"pathway": access.pathway, "form": form})
+
+
+@login_required
+def follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_editing(request.user, pk)
+    closure = get_object_or_404(Closure, pathway=access.pathway)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up_record(closure=closure, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return redirect("pathways:detail", pk=pk)
+    return render(
+        request, "pathways/follow_up_form.html", {"pathway": access.pathway, "form": form, "closure": closure}
+    )

@@ -1,0 +1,433 @@
+"""Writes on referrals: one service per transition of the closed loop.
+
+Each service runs in one transaction, writes a ReferralEvent (the timeline the team sees) and an audit
+entry ``referrals.referral.<verb>``, and notifies the people concerned (messages name no client).
+
+Settings: ``REFERRAL_ESCALATION_DAYS`` (default 5): a referral still unanswered (status *sent*) after
+that many days is escalated to the coordinators of the region (``referrals_escalate``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from apps.accounts.models import Role, User
+from apps.audit.services import audit_log
+from apps.consent.models import DataCategory, Purpose
+from apps.consent.services import covered_categories
+from apps.matching.services import waiting_list_add
+from apps.notifications.services import notify
+from apps.partners.models import Offer, WaitingListEntry
+from apps.pathways.models import Pathway, TeamMember
+from apps.referrals.models import Referral, ReferralEvent
+from apps.referrals.permissions import HANDOVER_STATUSES, TRANSITIONS, is_receiver, is_sender
+
+S = Referral.Status
+DEFAULT_ESCALATION_DAYS = 5
+
+
+def escalation_days() -> int:
+    return int(getattr(settings, "REFERRAL_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS))
+
+
+def referral_url(referral: Referral) -> str:
+    return f"/doorverwijzingen/{referral.pk}/"
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _lock(referral: Referral) -> None:
+    """Re-read the status under a row lock, so two people answering at once cannot both win."""
+    current = Referral.objects.select_for_update().only("status").get(pk=referral.pk)
+    referral.status = current.status
+
+
+def _check(referral: Referral, slug: str, to: str) -> None:
+    _lock(referral)
+    if referral.status not in TRANSITIONS[slug][1]:
+        raise ValidationError(
+            _("A referral with status '%(status)s' cannot become '%(to)s'.")
+            % {"status": S(referral.status).label, "to": S(to).label}
+        )
+
+
+def _require_receiver(actor: Any, referral: Referral) -> None:
+    if not is_receiver(actor, referral):
+        raise PermissionDenied(_("Only the organisation of the offer answers this referral."))
+
+
+def _require_sender(actor: Any, referral: Referral) -> None:
+    if not is_sender(actor, referral):
+        raise PermissionDenied(_("Only the team of the pathway can do this."))
+
+
+def _event(referral: Referral, actor: Any, status: str, note: str = "") -> ReferralEvent:
+    return ReferralEvent.objects.create(referral=referral, status=status, actor=actor, note=note[:300])
+
+
+def _set_status(referral: Referral, status: str, **fields: Any) -> None:
+    referral.status = status
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save(update_fields=["status", "updated_at", *fields])
+
+
+def _partner_workers(organisation_id: int) -> list[Any]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__role=Role.PARTNER_WORKER,
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
+def _sending_side(referral: Referral) -> list[Any]:
+    counsellors = User.objects.filter(
+        is_active=True,
+        pathway_roles__pathway_id=referral.pathway_id,
+        pathway_roles__role=TeamMember.Role.COUNSELLOR,
+        pathway_roles__is_active=True,
+    ).distinct()
+    return [referral.sent_by, *counsellors]
+
+
+def _coordinators(region_id: int) -> list[Any]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__region_id=region_id,
+            memberships__organisation__is_active=True,
+            memberships__role=Role.COORDINATOR,
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
+def _others(users: list[Any], actor: Any) -> list[Any]:
+    return [u for u in users if u is not None and u.pk != getattr(actor, "pk", None)]
+
+
+def _open_waiting_entry(referral: Referral) -> WaitingListEntry | None:
+    return WaitingListEntry.objects.filter(
+        client_id=referral.pathway.client_id, offer_id=referral.offer_id, is_open=True
+    ).first()
+
+
+def _close_waiting_entry(referral: Referral) -> int | None:
+    entry = _open_waiting_entry(referral)
+    if entry is None:
+        return None
+    entry.is_open = False
+    entry.save(update_fields=["is_open", "updated_at"])
+    return entry.pk
+
+
+def _release_place(referral: Referral) -> None:
+    Offer.objects.filter(pk=referral.offer_id, occupancy__gt=0).update(occupancy=F("occupancy") - 1)
+
+
+def waiting_position(entry: WaitingListEntry) -> int:
+    """1-based place of an open entry among the open entries of its offer (by since, then id)."""
+    ahead = WaitingListEntry.objects.filter(offer_id=entry.offer_id, is_open=True).filter(
+        Q(since__lt=entry.since) | Q(since=entry.since, id__lt=entry.pk)
+    )
+    return ahead.count() + 1
+
+
+def _identity_shared_for_referral(*, client_id: int, organisation_id: int) -> bool:
+    return any(
+        DataCategory.IDENTITY
+        in covered_categories(client_id=client_id, organisation_ids={organisation_id}, purpose=purpose)
+        for purpose in (Purpose.REFERRAL, Purpose.GUIDANCE)
+    )
+
+
+# --- sending -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_send(
+    *, pathway: Pathway, offer: Offer, actor: Any, note: str = "", from_recommendation: bool = False
+) -> Referral:
+    """Refer the pathway's client to an offer. Without a free place the referral waits on the offer's list."""
+    offer = Offer.objects.select_for_update().select_related("organisation").get(pk=offer.pk)
+    organisation = offer.organisation
+    if pathway.status == Pathway.Status.CLOSED:
+        raise ValidationError(_("This pathway is closed: it cannot refer any more."))
+    if not offer.is_active or not organisation.is_active:
+        raise ValidationError({"offer": [_("This offer is no longer active.")]})
+    if organisation.region_id != pathway.organisation.region_id:
+        raise ValidationError({"offer": [_("This offer is not part of the partnership of this pathway.")]})
+    client = pathway.client
+    internal = organisation.pk in {pathway.organisation_id, client.organisation_id}
+    if not internal and not _identity_shared_for_referral(client_id=client.pk, organisation_id=organisation.pk):
+        raise ValidationError(
+            _(
+                "There is no consent to share the client's identity with %(org)s for a referral. "
+                "Record the client's consent to share with %(org)s first."
+            )
+            % {"org": organisation.name}
+        )
+    if (
+        Referral.objects.filter(pathway=pathway, offer=offer)
+        .filter(status__in=[S.SENT, S.WAITING, S.ACCEPTED, S.STARTED])
+        .exists()
+    ):
+        raise ValidationError({"offer": [_("This pathway already has an open referral to this offer.")]})
+    referral = Referral.objects.create(
+        pathway=pathway, offer=offer, sent_by=actor, note=note.strip(), from_recommendation=from_recommendation
+    )
+    _event(referral, actor, S.SENT, note.strip())
+    changes: dict[str, Any] = {"pathway": pathway.pk, "offer": offer.pk, "from_recommendation": from_recommendation}
+    if offer.free_places <= 0:
+        entry = WaitingListEntry.objects.filter(client=client, offer=offer, is_open=True).first()
+        if entry is None:
+            entry = waiting_list_add(client=client, actor=actor, offer=offer)
+        _set_status(referral, S.WAITING)
+        _event(referral, None, S.WAITING, _("No free place: on the waiting list of the offer."))
+        changes["waiting_entry"] = entry.pk
+    changes["status"] = referral.status
+    audit_log(actor=actor, action="referrals.referral.sent", obj=referral, changes=changes)
+    notify(
+        users=_others(_partner_workers(organisation.pk), actor),
+        message=gettext_lazy("A new referral arrived for one of your offers."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+# --- answers of the receiving organisation -------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referral:
+    _require_receiver(actor, referral)
+    _check(referral, "aanvaarden", S.ACCEPTED)
+    before = referral.status
+    Offer.objects.filter(pk=referral.offer_id).update(occupancy=F("occupancy") + 1)
+    entry_id = _close_waiting_entry(referral)
+    _set_status(referral, S.ACCEPTED, answered_at=timezone.now())
+    _event(referral, actor, S.ACCEPTED, note.strip())
+    audit_log(
+        actor=actor,
+        action="referrals.referral.accepted",
+        obj=referral,
+        changes={"before": before, "waiting_entry_closed": entry_id},
+    )
+    notify(
+        users=_others(_sending_side(referral), actor),
+        message=gettext_lazy("Your referral was accepted."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_refuse(*, referral: Referral, actor: Any, reason: str, note: str = "") -> Referral:
+    _require_receiver(actor, referral)
+    if reason not in Referral.RefusalReason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
+    if reason == Referral.RefusalReason.OTHER and not note.strip():
+        raise ValidationError({"note": [_("Explain the reason.")]})
+    _check(referral, "weigeren", S.REFUSED)
+    entry_id = _close_waiting_entry(referral)
+    _set_status(referral, S.REFUSED, answered_at=timezone.now(), reason=reason, reason_note=note.strip()[:300])
+    label = str(Referral.RefusalReason(reason).label)
+    _event(referral, actor, S.REFUSED, f"{label}: {note.strip()}" if note.strip() else label)
+    audit_log(
+        actor=actor,
+        action="referrals.referral.refused",
+        obj=referral,
+        changes={"reason": reason, "waiting_entry_closed": entry_id},
+    )
+    notify(
+        users=_others(_sending_side(referral), actor),
+        message=gettext_lazy("Your referral was refused."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_start(*, referral: Referral, actor: Any, note: str = "") -> Referral:
+    _require_receiver(actor, referral)
+    _check(referral, "starten", S.STARTED)
+    _set_status(referral, S.STARTED)
+    _event(referral, actor, S.STARTED, note.strip())
+    audit_log(actor=actor, action="referrals.referral.started", obj=referral)
+    notify(
+        users=_others(_sending_side(referral), actor),
+        message=gettext_lazy("The client started the offer you referred to."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, referral: Referral, actor: Any, note: str = "") -> Referral:
+    _require_receiver(actor, referral)
+    _check(referral, "afronden", S.COMPLETED)
+    _release_place(referral)
+    _set_status(referral, S.COMPLETED)
+    _event(referral, actor, S.COMPLETED, note.strip())
+    audit_log(actor=actor, action="referrals.referral.completed", obj=referral)
+    notify(
+        users=_others(_sending_side(referral), actor),
+        message=gettext_lazy("The client completed the offer you referred to."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_not_complete(*, referral: Referral, actor: Any, reason: str, note: str = "") -> Referral:
+    _require_receiver(actor, referral)
+    if reason not in Referral.EndReason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
+    if reason == Referral.EndReason.OTHER and not note.strip():
+        raise ValidationError({"note": [_("Explain the reason.")]})
+    _check(referral, "niet-afgerond", S.NOT_COMPLETED)
+    _release_place(referral)
+    _set_status(referral, S.NOT_COMPLETED, reason=reason, reason_note=note.strip()[:300])
+    label = str(Referral.EndReason(reason).label)
+    _event(referral, actor, S.NOT_COMPLETED, f"{label}: {note.strip()}" if note.strip() else label)
+    audit_log(actor=actor, action="referrals.referral.not_completed", obj=referral, changes={"reason": reason})
+    notify(
+        users=_others(_sending_side(referral), actor),
+        message=gettext_lazy("The offer you referred to ended without being completed."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+# --- the sending side ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, actor: Any, note: str = "") -> Referral:
+    _require_sender(actor, referral)
+    _check(referral, "intrekken", S.WITHDRAWN)
+    before = referral.status
+    if before == S.ACCEPTED:
+        _release_place(referral)
+    entry_id = _close_waiting_entry(referral)
+    _set_status(referral, S.WITHDRAWN)
+    _event(referral, actor, S.WITHDRAWN, note.strip())
+    audit_log(
+        actor=actor,
+        action="referrals.referral.withdrawn",
+        obj=referral,
+        changes={"before": before, "waiting_entry_closed": entry_id},
+    )
+    notify(
+        users=_others(_partner_workers(referral.offer.organisation_id), actor),
+        message=gettext_lazy("A referral to one of your offers was withdrawn."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+# --- both sides ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_plan_handover(*, referral: Referral, actor: Any, at: dt.datetime, place: str) -> Referral:
+    """Plan the warm handover: a first meeting of the client with the counsellor and the partner together."""
+    if not (is_receiver(actor, referral) or is_sender(actor, referral)):
+        raise PermissionDenied(_("Only the team of the pathway or the organisation of the offer can do this."))
+    _lock(referral)
+    if referral.status not in HANDOVER_STATUSES:
+        raise ValidationError(
+            _("A handover cannot be planned for a referral with status '%(status)s'.")
+            % {"status": S(referral.status).label}
+        )
+    errors: dict[str, list[str]] = {}
+    if at < timezone.now():
+        errors["at"] = [_("Choose a moment in the future.")]
+    if not place.strip():
+        errors["place"] = [_("Say where you meet.")]
+    if errors:
+        raise ValidationError(errors)
+    referral.handover_at = at
+    referral.handover_place = place.strip()[:200]
+    referral.save(update_fields=["handover_at", "handover_place", "updated_at"])
+    when = timezone.localtime(at).strftime("%d/%m/%Y %H:%M")
+    _event(
+        referral,
+        actor,
+        referral.status,
+        _("Warm handover planned on %(when)s at %(place)s.") % {"when": when, "place": referral.handover_place},
+    )
+    audit_log(
+        actor=actor,
+        action="referrals.referral.handover_planned",
+        obj=referral,
+        changes={"at": at.isoformat(), "place": referral.handover_place},
+    )
+    notify(
+        users=_others([*_sending_side(referral), *_partner_workers(referral.offer.organisation_id)], actor),
+        message=gettext_lazy("A warm handover was planned for a referral."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
+# --- escalation ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referrals_escalate(*, now: dt.datetime | None = None) -> list[Referral]:
+    """Escalate every referral still unanswered (status *sent*) after ``REFERRAL_ESCALATION_DAYS`` days to the
+    coordinators of its region. Idempotent: a referral is escalated once."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=escalation_days())
+    candidates = list(
+        Referral.objects.filter(status=S.SENT, escalated_at__isnull=True, created_at__lte=cutoff)
+        .select_related("offer__organisation")
+        .order_by("created_at", "id")
+    )
+    escalated = []
+    for referral in candidates:
+        # claim it: a concurrent run that got here first wins, this one skips
+        if not Referral.objects.filter(pk=referral.pk, status=S.SENT, escalated_at__isnull=True).update(
+            escalated_at=now
+        ):
+            continue
+        referral.escalated_at = now
+        days = (now - referral.created_at).days
+        _event(
+            referral,
+            None,
+            S.SENT,
+            ngettext(
+                "Unanswered after %(days)s day: escalated to the coordinator.",
+                "Unanswered after %(days)s days: escalated to the coordinator.",
+                days,
+            )
+            % {"days": days},
+        )
+        audit_log(
+            actor=None,
+            action="referrals.referral.escalated",
+            obj=referral,
+            changes={"days": days, "threshold": escalation_days()},
+        )
+        notify(
+            users=_coordinators(referral.offer.organisation.region_id),
+            message=gettext_lazy("A referral has been waiting too long for an answer."),
+            url=referral_url(referral),
+        )
+        escalated.append(referral)
+    return escalated
