@@ -26,7 +26,9 @@ run: install
 	DEBUG=true $(BIN)/padwijzer load_region regions/oostende.json
 	DEBUG=true $(BIN)/padwijzer seed_demo --clients $(DEMO_CLIENTS) --seed 1
 	@echo "Padwijzer: http://127.0.0.1:8000/ (log in with a demo login above)"
-	DEBUG=true $(BIN)/padwijzer runserver 127.0.0.1:8000
+	@DEBUG=true $(BIN)/padwijzer db_worker --interval 2 & WORKER=$$!; \
+	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  DEBUG=true $(BIN)/padwijzer runserver 127.0.0.1:8000
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }

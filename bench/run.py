@@ -48,6 +48,8 @@ PAGES: list[Page] = [
     Page("/hulpvragers/{client}/", "counsellor", "client"),
     Page("/matching/hulpvrager/{client}/", "counsellor", "recommend"),
     Page("/aanbod/", "counsellor", "socialmap"),
+    Page("/trajecten/{pathway}/", "counsellor", "pathway"),
+    Page("/trajecten/mijn-werk/", "counsellor", "mywork"),
 ]
 
 
@@ -74,8 +76,24 @@ def completed_client(user: Any) -> int:
     return pk
 
 
+def open_pathway(user: Any) -> int:
+    """{pathway}: the lowest pk among the open pathways the user is on the team of."""
+    from apps.pathways.models import Pathway
+
+    pk = (
+        Pathway.objects.filter(team__user=user, team__is_active=True)
+        .exclude(status="closed")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise LookupError(f"no open pathway with {user.username} on the team")
+    return pk
+
+
 # Each placeholder a page path may hold, and how to find its value for the page's user.
-PLACEHOLDERS: dict[str, Callable[[Any], Any]] = {"client": completed_client}
+PLACEHOLDERS: dict[str, Callable[[Any], Any]] = {"client": completed_client, "pathway": open_pathway}
 
 
 def placeholders_in(path: str) -> list[str]:

@@ -111,6 +111,34 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
     return rng.choices(items, weights=weights, k=1)[0]
 
 
+def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) -> None:
+    """One in twenty clients has a pathway with its counsellor, two actions and two contacts."""
+    from apps.pathways.models import Action, ContactLog, Pathway, TeamMember
+
+    chosen = [c for i, c in enumerate(clients) if i % 20 == 0]
+    pathways = Pathway.objects.bulk_create(
+        Pathway(client_id=c.pk, organisation_id=c.organisation_id, started_on=dt.date(2026, 1, 20),
+                status=Pathway.Status.ACTIVE, client_words="Ik wil werken.")
+        for c in chosen
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(pathway_id=p.pk, user=counsellor, organisation_id=p.organisation_id,
+                   role=TeamMember.Role.COUNSELLOR, task="Houdt de regie")
+        for p in pathways
+    )
+    Action.objects.bulk_create(
+        Action(pathway_id=p.pk, description=text, owner=counsellor, owner_organisation_id=p.organisation_id,
+               due_on=dt.date(2026, 12, rng.randint(1, 28)))
+        for p in pathways for text in ("Afspraak bij het OCMW", "Samen naar het taalcafé")
+    )
+    ContactLog.objects.bulk_create(
+        ContactLog(pathway_id=p.pk, author=counsellor, author_organisation_id=p.organisation_id,
+                   happened_on=dt.date(2026, 2, rng.randint(1, 28)), place=rng.choice(["home", "street", "phone"]),
+                   summary="Kort gesprek over de volgende stap.")
+        for p in pathways for _ in range(2)
+    )
+
+
 def _demo_offers(
     *,
     region: Region,
@@ -278,6 +306,12 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     registering = [vdab, *local]
     existing = Client.objects.filter(organisation__region=region)
     if replace:
+        from apps.pathways.models import Pathway
+
+        for model_path in ("contacts", "actions", "team"):
+            getattr(Pathway, model_path).rel.related_model.objects.filter(
+                pathway__client__organisation__region=region).delete()
+        Pathway.objects.filter(client__organisation__region=region).delete()
         DomainScore.objects.filter(screening__client__organisation__region=region).delete()
         ScreeningObstacle.objects.filter(screening__client__organisation__region=region).delete()
         Screening.objects.filter(client__organisation__region=region).delete()
@@ -338,6 +372,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
                 level = rng.randint(1, 3) if d in troubled else rng.randint(3, 5)
                 scores.append(DomainScore(screening_id=s.pk, life_domain_id=d, level=level))
         DomainScore.objects.bulk_create(scores, batch_size=5000)
+        _demo_pathways(created, screener, rng)
         report.clients += len(created)
         batch.clear()
         obstacle_sets.clear()
