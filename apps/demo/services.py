@@ -112,10 +112,11 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
 
 
 def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) -> None:
-    """One in twenty clients has a pathway with its counsellor, two actions and two contacts."""
+    """A third of the demo counsellor's organisation's clients have a pathway with two actions and two contacts."""
     from apps.pathways.models import Action, ContactLog, Pathway, TeamMember
 
-    chosen = [c for i, c in enumerate(clients) if i % 20 == 0]
+    own = set(counsellor.memberships.values_list("organisation_id", flat=True))
+    chosen = [c for i, c in enumerate(clients) if c.organisation_id in own and i % 3 == 0]
     pathways = Pathway.objects.bulk_create(
         Pathway(client_id=c.pk, organisation_id=c.organisation_id, started_on=dt.date(2026, 1, 20),
                 status=Pathway.Status.ACTIVE, client_words="Ik wil werken.")
