@@ -15,6 +15,7 @@ from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.clients.permissions import CASE_ROLES, ClientAccess
 from apps.consent.models import Consent, DataCategory, Purpose
+from apps.pathways.models import Pathway
 
 TIMELINE_LENGTH = 50
 
@@ -113,7 +114,9 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "classification_hidden": latest is not None and classification is None,
         "timeline": timeline,
         "is_coordinator": any(m.role == Role.COORDINATOR for m in memberships_of(user)),
-        "open_pathway": client.pathways.exclude(status="closed").first() if access.can_edit else None,
+        "open_pathway": (
+            Pathway.objects.filter(client=client).exclude(status="closed").first() if access.can_edit else None
+        ),
     }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -103,27 +104,27 @@ def solve_optimal(
     banned = set(exclude)
     options = [o for o in problem.options if o.key not in banned and o.cost <= problem.budget]
     model = cp_model.CpModel()
-    x = {o.key: model.NewBoolVar(f"x{o.key}") for o in options}
+    x = {o.key: model.new_bool_var(f"x{o.key}") for o in options}
     terms = []
-    by_line: dict[int, list[tuple[Option, object]]] = {}
+    by_line: dict[int, list[tuple[Option, Any]]] = {}
     for o in options:
         for line in o.covers:
             if line in problem.weights and problem.weights[line] > 0 and o.score > 0:
-                y = model.NewBoolVar(f"y{line}_{o.key}")
-                model.AddImplication(y, x[o.key])
+                y = model.new_bool_var(f"y{line}_{o.key}")
+                model.add_implication(y, x[o.key])
                 by_line.setdefault(line, []).append((o, y))
                 terms.append(problem.weights[line] * o.score * y)
     for pairs in by_line.values():
-        model.AddAtMostOne([y for _o, y in pairs])  # type: ignore[misc]
-    model.Add(sum(o.cost * x[o.key] for o in options) <= problem.budget)
-    model.Maximize(sum(terms))
+        model.add_at_most_one([y for _o, y in pairs])
+    model.add(sum(o.cost * x[o.key] for o in options) <= problem.budget)
+    model.maximize(sum(terms))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return evaluate(problem, [])
-    chosen = [k for k, var in x.items() if solver.Value(var)]
+    chosen = [k for k, var in x.items() if solver.value(var)]
     # drop candidacies that add nothing (zero-value members are not a proposal)
     solution = evaluate(problem, chosen)
     for k in list(solution.chosen):

@@ -56,12 +56,13 @@ class CandidacyForm(forms.ModelForm):
         )
         self.fields["municipalities"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
         self.fields["municipality"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
-        self.fields["enterprise_number"].max_length = 14
         self.fields["enterprise_number"].widget.attrs["maxlength"] = 14
         for name in self.fields:
             self.fields[name].required = False
         self.type_fields: list[tuple[str, InterventionType]] = []
-        current = {o.intervention_type_id: o.yearly_capacity for o in self.instance.offers.all()} if self.instance.pk else {}
+        current = (
+            {o.intervention_type_id: o.yearly_capacity for o in self.instance.offers.all()} if self.instance.pk else {}
+        )
         for itype in InterventionType.objects.filter(region=region):
             name = f"capacity_{itype.code}"
             self.fields[name] = forms.IntegerField(
@@ -148,7 +149,9 @@ class ScoreForm(forms.Form):
             )
 
     def values(self) -> dict[int, tuple[int, str]]:
-        return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"motivation_{c.pk}"]) for c in self.criteria}
+        return {
+            c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"motivation_{c.pk}"]) for c in self.criteria
+        }
 
 
 class ConsensusForm(forms.Form):
@@ -179,8 +182,10 @@ class RebuttalHandleForm(forms.Form):
     handling = forms.CharField(label=_("How the rebuttal was handled"), widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[(Rebuttal.Outcome.UPHELD, Rebuttal.Outcome.UPHELD.label),
-                 (Rebuttal.Outcome.REJECTED, Rebuttal.Outcome.REJECTED.label)],  # fmt: skip
+        choices=[
+            (Rebuttal.Outcome.UPHELD, Rebuttal.Outcome.UPHELD.label),
+            (Rebuttal.Outcome.REJECTED, Rebuttal.Outcome.REJECTED.label),
+        ],  # fmt: skip
         widget=forms.RadioSelect,
     )
 

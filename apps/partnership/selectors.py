@@ -49,7 +49,7 @@ def weighted_round_mean(scores: list[Score], weights: dict[int, int]) -> Decimal
             means.append(Decimal(sum(weights.get(s.criterion_id, 0) * s.value for s in member_scores)) / total_weight)
     if not means:
         return None
-    return (sum(means) / len(means)).quantize(TWO, ROUND_HALF_UP)
+    return (sum(means, Decimal(0)) / len(means)).quantize(TWO, ROUND_HALF_UP)
 
 
 @dataclass

@@ -307,12 +307,13 @@ def missing_for_submission(candidacy: Candidacy) -> dict[str, list[str]]:
 def candidacy_submit(*, candidacy: Candidacy, now: dt.datetime | None = None) -> Candidacy:
     """Submit the candidacy (before the deadline), give it a reference number and e-mail a receipt."""
     now = _now(now)
-    candidacy = Candidacy.objects.select_for_update().select_related("region__call").get(pk=candidacy.pk)
+    candidacy = Candidacy.objects.select_for_update(of=("self",)).select_related("region__call").get(pk=candidacy.pk)
     _check_open(candidacy, now)
     errors = missing_for_submission(candidacy)
     if errors:
         raise ValidationError(errors)
     region = candidacy.region
+    Region.objects.select_for_update().filter(pk=region.pk).first()  # reference numbers are given one at a time
     year = local(region.call.candidacy_deadline).year
     prefix = f"{region.code.upper()}-{year}-"
     last = (
@@ -331,9 +332,7 @@ def candidacy_submit(*, candidacy: Candidacy, now: dt.datetime | None = None) ->
     )
     _send(
         subject=_("Receipt of your candidacy %(reference)s") % {"reference": candidacy.reference},
-        body=render_to_string(
-            "partnership/email_receipt.txt", {"candidacy": candidacy, "submitted_local": local(now)}
-        ),
+        body=render_to_string("partnership/email_receipt.txt", {"candidacy": candidacy, "submitted_local": local(now)}),
         to=_recipients(candidacy),
     )
     return candidacy
@@ -462,9 +461,7 @@ def scores_save(
             score = Score(candidacy=candidacy, member=member, criterion=criteria[pk], round=round)
         score.value, score.motivation = value, motivation
         score.save()
-        ScoreChange.objects.create(
-            score=score, value=value, motivation=motivation, changed_by=member, changed_at=now
-        )
+        ScoreChange.objects.create(score=score, value=value, motivation=motivation, changed_by=member, changed_at=now)
         changes[str(pk)] = [old, value]
         saved.append(score)
     if changes:
@@ -555,7 +552,9 @@ def pitch_schedule(
         starts_at = starts_at.replace(tzinfo=BRUSSELS)
     if pitch_week_of(call, local(starts_at).date()) is None:
         weeks = ", ".join(f"{d:%d/%m/%Y}" for d in call.pitch_week_dates)
-        raise ValidationError({"starts_at": [_("Choose a weekday in one of the pitch weeks (%(weeks)s).") % {"weeks": weeks}]})
+        raise ValidationError(
+            {"starts_at": [_("Choose a weekday in one of the pitch weeks (%(weeks)s).") % {"weeks": weeks}]}
+        )
     slot = PitchSlot.objects.filter(candidacy=candidacy).first()
     if slot is None:
         slot = PitchSlot(candidacy=candidacy)
@@ -652,9 +651,7 @@ def rebuttal_handle(
     rebuttal.handling, rebuttal.outcome = handling, outcome
     rebuttal.handled_by, rebuttal.handled_at = actor, _now(now)
     rebuttal.save()
-    audit_log(
-        actor=actor, action="partnership.rebuttal.handled", obj=rebuttal.candidacy, changes={"outcome": outcome}
-    )
+    audit_log(actor=actor, action="partnership.rebuttal.handled", obj=rebuttal.candidacy, changes={"outcome": outcome})
     return rebuttal
 
 

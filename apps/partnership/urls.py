@@ -6,7 +6,11 @@ app_name = "partnership"
 urlpatterns = [
     path("kandidatuur/<str:token>/", views.candidacy_page, name="candidacy"),
     path("kandidatuur/<str:token>/bijlage/", views.candidacy_attachment_add, name="attachment_add"),
-    path("kandidatuur/<str:token>/bijlage/<int:pk>/verwijderen/", views.candidacy_attachment_remove, name="attachment_remove"),
+    path(
+        "kandidatuur/<str:token>/bijlage/<int:pk>/verwijderen/",
+        views.candidacy_attachment_remove,
+        name="attachment_remove",
+    ),
     path("kandidatuur/<str:token>/weerwoord/", views.candidacy_rebuttal, name="rebuttal"),
     path("kandidatuur/<str:token>/beslissing.pdf", views.candidacy_letter, name="letter"),
     path("<slug:code>/", views.call_page, name="call"),

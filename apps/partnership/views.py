@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -48,7 +47,6 @@ from apps.partnership.selectors import (
     coverage_matrix,
     coverage_problem,
     ranking,
-    submitted_candidacies,
     support_lines,
 )
 from apps.regions.models import Challenge, Region
@@ -214,10 +212,10 @@ def jury_home(request: HttpRequest, code: str) -> HttpResponse:
     rows = ranking(region=region, viewer=request.user)
     declared = {
         d.candidacy_id: d.has_conflict
-        for d in ConflictDeclaration.objects.filter(member=request.user, candidacy__region=region)
+        for d in ConflictDeclaration.objects.filter(member=request.user.pk, candidacy__region=region)
     }
     scored = set(
-        Score.objects.filter(member=request.user, candidacy__region=region, round=Round.WRITTEN).values_list(
+        Score.objects.filter(member=request.user.pk, candidacy__region=region, round=Round.WRITTEN).values_list(
             "candidacy_id", flat=True
         )
     )
@@ -305,7 +303,7 @@ def criterion_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, **forms: Any) -> dict[str, Any]:
     user = request.user
-    declaration = ConflictDeclaration.objects.filter(candidacy=candidacy, member=user).first()
+    declaration = ConflictDeclaration.objects.filter(candidacy=candidacy, member=user.pk).first()
     conflict = bool(declaration and declaration.has_conflict)
     criteria_list = list(Criterion.objects.filter(region=region))
     coordinator = is_call_coordinator(user, region)
@@ -326,9 +324,9 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
     }
     if not conflict:
         scores = list(
-            Score.objects.filter(candidacy=candidacy).select_related("member", "criterion").order_by(
-                "round", "member__username", "criterion__position"
-            )
+            Score.objects.filter(candidacy=candidacy)
+            .select_related("member", "criterion")
+            .order_by("round", "member__username", "criterion__position")
         )
         context["scores"] = scores
         row = next((r for r in ranking(region=region) if r.candidacy.pk == candidacy.pk), None)
@@ -370,7 +368,9 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
     return context
 
 
-def _detail(request: HttpRequest, region: Region, candidacy: Candidacy, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(
+    request: HttpRequest, region: Region, candidacy: Candidacy, status: int = 200, **forms: Any
+) -> HttpResponse:
     return render(
         request, "partnership/jury_candidacy.html", _detail_context(request, region, candidacy, **forms), status=status
     )
@@ -428,7 +428,7 @@ def jury_score(request: HttpRequest, code: str, pk: int, round: int) -> HttpResp
 def _coordinator_candidacy(request: HttpRequest, code: str, pk: int) -> tuple[Region, Candidacy]:
     region = get_jury_region_for_user(request.user, code)
     candidacy = get_candidacy_for_coordinator(request.user, region, pk)
-    if ConflictDeclaration.objects.filter(candidacy=candidacy, member=request.user, has_conflict=True).exists():
+    if ConflictDeclaration.objects.filter(candidacy=candidacy, member=request.user.pk, has_conflict=True).exists():
         raise Http404
     return region, candidacy
 
@@ -457,7 +457,8 @@ def jury_shortlist(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         shortlisted = request.POST.get("shortlisted") == "1"
         services.shortlist_set(candidacy=candidacy, actor=request.user, shortlisted=shortlisted)
         messages.success(
-            request, _("The candidacy is on the shortlist.") if shortlisted else _("The candidacy is off the shortlist.")
+            request,
+            _("The candidacy is on the shortlist.") if shortlisted else _("The candidacy is off the shortlist."),
         )
     return redirect("partnership:jury_candidacy", code=code, pk=pk)
 
@@ -557,6 +558,7 @@ def jury_coverage(request: HttpRequest, code: str) -> HttpResponse:
                 "uncovered": [lines[k] for k in solution.uncovered],
             }
 
+        scored = {o.key for o in problem.options}
         ranked, spent = [], 0
         for option in sorted(problem.options, key=lambda o: -o.score):
             if spent + option.cost <= budget_cents:
@@ -565,11 +567,9 @@ def jury_coverage(request: HttpRequest, code: str) -> HttpResponse:
         result = {
             "best": show(best),
             "optimal": best.optimal,
-            "alternatives": [
-                {"without": by_pk[k], **show(alt)} for k, alt in coverage.alternatives(problem, best)
-            ],
+            "alternatives": [{"without": by_pk[k], **show(alt)} for k, alt in coverage.alternatives(problem, best)],
             "by_ranking": show(coverage.evaluate(problem, ranked)),
-            "selection": show(coverage.evaluate(problem, [c.pk for c in selected if c.pk in {o.key for o in problem.options}])),
+            "selection": show(coverage.evaluate(problem, [c.pk for c in selected if c.pk in scored])),
             "unscored": len(rows) - len(problem.options),
         }
     return render(
@@ -608,12 +608,6 @@ def jury_export(request: HttpRequest, code: str) -> HttpResponse:
     region = get_coordinated_region_for_user(request.user, code)
     content = candidacies_xlsx(region=region)
     audit_log(actor=request.user, action="partnership.export.downloaded", obj=region, changes={})
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="kandidaturen-{region.code}.xlsx"'
     return response
-
-
-def budget_total(region: Region) -> Decimal:
-    return submitted_candidacies(region).aggregate(t=Sum("budget_requested"))["t"] or Decimal(0)

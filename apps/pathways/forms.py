@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.pathways.models import Closure, ContactLog, Outcome, TeamMember
+from apps.regions.models import LifeDomain, Obstacle
 
 
 class PlanForm(forms.Form):
@@ -18,11 +19,11 @@ class PlanForm(forms.Form):
 
 class GoalForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    life_domain = forms.ModelChoiceField(label=_("Life domain"), queryset=None)  # type: ignore[arg-type]
+    life_domain = forms.ModelChoiceField(label=_("Life domain"), queryset=LifeDomain.objects.none())
     description = forms.CharField(label=_("Goal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     obstacles = forms.ModelMultipleChoiceField(
         label=_("Obstacles it tackles"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Obstacle.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

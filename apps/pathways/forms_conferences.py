@@ -8,7 +8,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
+from apps.partners.models import Offer
 from apps.pathways.models import Signal
+
+
+def person_label(user: Any) -> str:
+    """"Els Peeters – De Brug vzw": the name and the organisations in the partnership, when prefetched."""
+    organisations = sorted({m.organisation.name for m in getattr(user, "partnership_memberships", [])})
+    name = user.get_full_name() or user.username
+    return f"{name} – {', '.join(organisations)}" if organisations else name
 
 
 class ConferenceForm(forms.Form):
@@ -17,7 +26,7 @@ class ConferenceForm(forms.Form):
     )
     place = forms.CharField(label=_("Where"), max_length=200, required=False)
     participants = forms.ModelMultipleChoiceField(
-        label=_("Participants"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Participants"), queryset=User.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("You take part yourself. The participants are notified."),
     )
     pathways = forms.TypedMultipleChoiceField(
@@ -29,9 +38,7 @@ class ConferenceForm(forms.Form):
     def __init__(self, *args: Any, people: Any, pathway_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people  # type: ignore[attr-defined]
-        self.fields["participants"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: user.get_full_name() or user.username
-        )
+        self.fields["participants"].label_from_instance = person_label  # type: ignore[attr-defined]
         self.fields["pathways"].choices = pathway_choices  # type: ignore[attr-defined]
 
 
@@ -63,7 +70,7 @@ class SignalFilterForm(forms.Form):
 
 
 class GroupActivityForm(forms.Form):
-    offer = forms.ModelChoiceField(label=_("Offer"), queryset=None,  # type: ignore[arg-type]
+    offer = forms.ModelChoiceField(label=_("Offer"), queryset=Offer.objects.none(),
                                    help_text=_("The offer of your organisation this activity belongs to."))
     title = forms.CharField(label=_("Title"), max_length=200,
                             help_text=_("For example: language café on Tuesday, sewing atelier."))

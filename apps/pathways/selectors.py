@@ -45,6 +45,9 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
 
     referrals = list(Referral.objects.filter(pathway=pathway).select_related("offer", "offer__organisation", "sent_by"))
     closure = Closure.objects.filter(pathway=pathway).select_related("closed_by").first()
+    from apps.pathways.services_groups import sessions_for_pathway
+
+    sessions = sessions_for_pathway(pathway)
     return {
         "access": access,
         "pathway": pathway,
@@ -55,6 +58,7 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
         "history": history,
         "contacts": contacts,
         "referrals": referrals,
+        "sessions": sessions,
         "closure": closure,
         "screenings": screenings,
         "ladder": [(s.screened_on, s.ladder_current, s.ladder_attainable) for s in screenings],

@@ -132,7 +132,8 @@ def plan_save(
     region_id = pathway.organisation.region_id
     keep: list[int] = []
     for item in goals:
-        goal = Goal.objects.filter(pathway=pathway, pk=item.get("id")).first() if item.get("id") else None
+        goal_id: int | None = item.get("id")
+        goal = Goal.objects.filter(pathway=pathway, pk=goal_id).first() if goal_id else None
         if goal is None:
             goal = Goal(pathway=pathway)
         if item["life_domain"].region_id != region_id:

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -122,9 +122,9 @@ def coordinated_region_ids(user: Any) -> set[int]:
     return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
 
 
-def partnership_users(region: Any) -> QuerySet[User]:
-    """The people of the partnership: active workers of active organisations of the region."""
-    return (
+def partnership_users(region: Any, besides: Any = None) -> QuerySet[User]:
+    """The people of the partnership: active workers of active organisations of the region (``besides`` left out)."""
+    qs = (
         User.objects.filter(
             is_active=True,
             memberships__is_active=True,
@@ -134,7 +134,13 @@ def partnership_users(region: Any) -> QuerySet[User]:
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
+        .prefetch_related(Prefetch(
+            "memberships", to_attr="partnership_memberships",
+            queryset=Membership.objects.filter(is_active=True, role__in=CASE_ROLES, organisation__is_active=True,
+                                               organisation__region=region).select_related("organisation"),
+        ))
     )
+    return qs.exclude(pk=besides.pk) if besides is not None else qs
 
 
 def schedulable_pathways(user: Any, region: Any) -> list[PathwayAccess]:

@@ -111,7 +111,7 @@ def linkable_pathways(user: Any, offer: Offer, session: Session | None = None) -
         pairs={(p.client_id, offer.organisation_id) for p in keep if p.pk not in accesses},
         purposes=[Purpose.REFERRAL, Purpose.GUIDANCE],
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in keep:
         named = p.pk in accesses or DataCategory.IDENTITY in consents.get((p.client_id, offer.organisation_id), set())
         rows.append({"pk": p.pk, "pathway": p, "name": str(p.client) if named else ""})

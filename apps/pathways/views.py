@@ -83,7 +83,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     conference = None
     if request.GET.get("casusoverleg"):
         conference = CaseConference.objects.filter(
-            pk=request.GET["casusoverleg"], participants=request.user, pathways=pathway
+            pk=request.GET["casusoverleg"], participants=request.user.pk, pathways=pathway
         ).first()
     goals = list(Goal.objects.filter(pathway=pathway).prefetch_related("obstacles"))
     initial = [
@@ -207,9 +207,9 @@ def action_status(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         action_set_status(action=action, actor=request.user, status=request.POST.get("status", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(
-        request.POST.get("next") if request.POST.get("next") == "/trajecten/mijn-werk/" else f"/trajecten/{pk}/"
-    )
+    if request.POST.get("next") == "/trajecten/mijn-werk/":
+        return redirect("pathways:my_work")
+    return redirect("pathways:detail", pk=pk)
 
 
 @login_required

@@ -70,7 +70,7 @@ def conference_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if (pathway_pk := _int(request.GET.get("traject"))) and pathway_pk in {c for c, _label in choices}:
         initial["pathways"] = [pathway_pk]
-    people = partnership_users(region).exclude(pk=request.user.pk)
+    people = partnership_users(region, besides=request.user)
     form = ConferenceForm(request.POST or None, initial=initial, people=people, pathway_choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

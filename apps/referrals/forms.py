@@ -9,8 +9,13 @@ from apps.partners.models import Offer
 from apps.referrals.models import Referral
 
 
+class OfferChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({obj.organisation.name})"
+
+
 class ReferralForm(forms.Form):
-    offer = forms.ModelChoiceField(queryset=Offer.objects.none(), label=_("Offer"))
+    offer = OfferChoiceField(queryset=Offer.objects.none(), label=_("Offer"))
     note = forms.CharField(
         label=_("Question to the partner"),
         required=False,
@@ -27,7 +32,6 @@ class ReferralForm(forms.Form):
         offer_field.queryset = Offer.objects.filter(
             organisation__region_id=region_id, organisation__is_active=True, is_active=True
         ).select_related("organisation")
-        offer_field.label_from_instance = lambda o: f"{o.title} ({o.organisation.name})"  # type: ignore[method-assign]
 
 
 class NoteForm(forms.Form):

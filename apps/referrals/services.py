@@ -140,6 +140,8 @@ def _release_place(referral: Referral) -> None:
 
 def waiting_position(entry: WaitingListEntry) -> int:
     """1-based place of an open entry among the open entries of its offer (by since, then id)."""
+    if entry.offer_id is None:
+        raise ValueError("only entries for an offer have a position")
     ahead = WaitingListEntry.objects.filter(offer_id=entry.offer_id, is_open=True).filter(
         Q(since__lt=entry.since) | Q(since=entry.since, id__lt=entry.pk)
     )
@@ -162,7 +164,7 @@ def referral_send(
     *, pathway: Pathway, offer: Offer, actor: Any, note: str = "", from_recommendation: bool = False
 ) -> Referral:
     """Refer the pathway's client to an offer. Without a free place the referral waits on the offer's list."""
-    offer = Offer.objects.select_for_update().select_related("organisation").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=offer.pk)
     organisation = offer.organisation
     if pathway.status == Pathway.Status.CLOSED:
         raise ValidationError(_("This pathway is closed: it cannot refer any more."))

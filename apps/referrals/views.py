@@ -191,10 +191,14 @@ def referral_new(request: HttpRequest, pathway_pk: int) -> HttpResponse:
                 "from_recommendation": request.GET.get("bron") == "aanbeveling",
             },
         )
-    offer_field = form.fields["offer"]
-    assert isinstance(offer_field, forms.ModelChoiceField)
-    selected = form.data.get("offer") if form.is_bound else form.initial.get("offer")
-    offer = offer_field.queryset.filter(pk=selected).first() if str(selected or "").isdigit() else None
+    selected = str((form.data.get("offer") if form.is_bound else form.initial.get("offer")) or "")
+    offer = (
+        Offer.objects.select_related("organisation")
+        .filter(pk=selected, organisation__region_id=region_id, is_active=True)
+        .first()
+        if selected.isdigit()
+        else None
+    )
     client = pathway.client
     return render(
         request,
