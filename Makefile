@@ -10,6 +10,9 @@ DEMO_CLIENTS ?= 1000
 
 system-deps:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv; }
+	@# WeasyPrint (PDF letters) needs Pango and fonts from the system
+	@{ ldconfig -p | grep -q libpango-1.0 && ldconfig -p | grep -q libpangoft2-1.0; } || { $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core; }
 
 $(STAMP): pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +21,7 @@ $(STAMP): pyproject.toml | system-deps
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: system-deps $(STAMP)
 
 run: install
 	mkdir -p var/static
