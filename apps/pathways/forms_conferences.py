@@ -14,7 +14,7 @@ from apps.pathways.models import Signal
 
 
 def person_label(user: Any) -> str:
-    """"Els Peeters – De Brug vzw": the name and the organisations in the partnership, when prefetched."""
+    """ "Els Peeters – De Brug vzw": the name and the organisations in the partnership, when prefetched."""
     organisations = sorted({m.organisation.name for m in getattr(user, "partnership_memberships", [])})
     name = user.get_full_name() or user.username
     return f"{name} – {', '.join(organisations)}" if organisations else name
@@ -26,11 +26,16 @@ class ConferenceForm(forms.Form):
     )
     place = forms.CharField(label=_("Where"), max_length=200, required=False)
     participants = forms.ModelMultipleChoiceField(
-        label=_("Participants"), queryset=User.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("You take part yourself. The participants are notified."),
+        label=_("Participants"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You take part yourself. The participants are notified."),
     )
     pathways = forms.TypedMultipleChoiceField(
-        label=_("Clients discussed"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        label=_("Clients discussed"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Only clients whose pathway you can open."),
         error_messages={"required": _("Choose at least one client to discuss.")},
     )
@@ -44,7 +49,9 @@ class ConferenceForm(forms.Form):
 
 class DecisionsForm(forms.Form):
     decisions = forms.CharField(
-        label=_("Decisions"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Decisions"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What was agreed, and who does what. A change to a plan is made on the plan itself."),
     )
 
@@ -52,16 +59,21 @@ class DecisionsForm(forms.Form):
 class SignalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of barrier"), choices=Signal.Kind.choices, widget=forms.RadioSelect)
     description = forms.CharField(
-        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Describe the barrier in the system itself (a waiting list, a rule, a missing offer). "
-                    "Do not name the client."),
+        label=_("Description"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Describe the barrier in the system itself (a waiting list, a rule, a missing offer). "
+            "Do not name the client."
+        ),
     )
 
 
 class SignalFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Signal.Kind.choices])
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("All")), ("open", _("Open")), ("resolved", _("Resolved"))],
     )
 
@@ -70,10 +82,14 @@ class SignalFilterForm(forms.Form):
 
 
 class GroupActivityForm(forms.Form):
-    offer = forms.ModelChoiceField(label=_("Offer"), queryset=Offer.objects.none(),
-                                   help_text=_("The offer of your organisation this activity belongs to."))
-    title = forms.CharField(label=_("Title"), max_length=200,
-                            help_text=_("For example: language café on Tuesday, sewing atelier."))
+    offer = forms.ModelChoiceField(
+        label=_("Offer"),
+        queryset=Offer.objects.none(),
+        help_text=_("The offer of your organisation this activity belongs to."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("For example: language café on Tuesday, sewing atelier.")
+    )
 
     def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,13 +100,15 @@ class GroupActivityForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Date of the session"),
-                              widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=_("Date of the session"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class AttendanceForm(forms.Form):
-    attendees = forms.TypedMultipleChoiceField(label=_("Present"), coerce=int, required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    attendees = forms.TypedMultipleChoiceField(
+        label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,15 +10,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.permissions import memberships_of
 from apps.clients.permissions import CASE_ROLES
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import covered_categories
+from apps.consent.services import consented_categories
 from apps.pathways.models import Pathway, TeamMember
 
 
@@ -43,20 +45,47 @@ class PathwayAccess:
         return category in self.categories
 
 
-def pathway_access(user: Any, pathway: Pathway) -> PathwayAccess | None:
-    memberships = [m for m in memberships_of(user) if m.role in CASE_ROLES]
-    orgs = frozenset(m.organisation_id for m in memberships)
-    if pathway.organisation_id in orgs or pathway.client.organisation_id in orgs:
-        return PathwayAccess(pathway, frozenset(DataCategory.values), owner=True, organisation_ids=orgs)
-    member = next((t for t in pathway.team.all() if t.user_id == user.pk and t.is_active), None)
-    if member is None:
-        return None
-    categories = covered_categories(
-        client_id=pathway.client_id, organisation_ids={member.organisation_id}, purpose=Purpose.GUIDANCE
+def pathway_accesses(user: Any, pathways: Iterable[Pathway]) -> dict[int, PathwayAccess]:
+    """The rule for many pathways at once, consents read in one query. Pathways must come with
+    ``client`` selected and ``team`` prefetched; those the user may not see are left out."""
+    orgs = frozenset(m.organisation_id for m in memberships_of(user) if m.role in CASE_ROLES)
+    result: dict[int, PathwayAccess] = {}
+    pending = []
+    for pathway in pathways:
+        if pathway.organisation_id in orgs or pathway.client.organisation_id in orgs:
+            result[pathway.pk] = PathwayAccess(
+                pathway, frozenset(DataCategory.values), owner=True, organisation_ids=orgs
+            )
+            continue
+        member = next((t for t in pathway.team.all() if t.user_id == user.pk and t.is_active), None)
+        if member is not None:
+            pending.append((pathway, member))
+    consents = consented_categories(
+        pairs={(p.client_id, m.organisation_id) for p, m in pending}, purposes=[Purpose.GUIDANCE]
     )
-    if DataCategory.IDENTITY not in categories:
-        return None
-    return PathwayAccess(pathway, frozenset(categories), member=member, organisation_ids=orgs)
+    for pathway, member in pending:
+        categories = consents.get((pathway.client_id, member.organisation_id), set())
+        if DataCategory.IDENTITY in categories:
+            result[pathway.pk] = PathwayAccess(pathway, frozenset(categories), member=member, organisation_ids=orgs)
+    return result
+
+
+def pathway_access(user: Any, pathway: Pathway) -> PathwayAccess | None:
+    return pathway_accesses(user, [pathway]).get(pathway.pk)
+
+
+def candidate_pathways(user: Any) -> QuerySet[Pathway]:
+    """Pathways that ``pathway_accesses`` might grant (own organisations' and team memberships): a
+    superset, always filtered through it before anything is shown."""
+    orgs = {m.organisation_id for m in memberships_of(user) if m.role in CASE_ROLES}
+    return (
+        Pathway.objects.filter(
+            Q(organisation_id__in=orgs) | Q(client__organisation_id__in=orgs) | Q(team__user=user, team__is_active=True)
+        )
+        .distinct()
+        .select_related("client", "organisation")
+        .prefetch_related("team")
+    )
 
 
 def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:

@@ -31,76 +31,12 @@ from apps.accounts.models import Membership, Role, User
 from apps.accounts.permissions import memberships_of
 from apps.audit.services import audit_log
 from apps.clients.permissions import CASE_ROLES
-from apps.consent.models import Consent, DataCategory, Purpose
 from apps.notifications.services import notify
 from apps.pathways.models import CaseConference, Pathway, PlanChange, Signal
-from apps.pathways.permissions import PathwayAccess
+from apps.pathways.permissions import PathwayAccess, candidate_pathways, pathway_accesses
 from apps.regions.models import Region
 
 SCHEDULER_ROLES = {Role.COUNSELLOR, Role.COORDINATOR}
-
-
-# --- access -------------------------------------------------------------------------------------
-
-
-def consented_categories(
-    *, pairs: Iterable[tuple[int, int]], purposes: Iterable[str]
-) -> dict[tuple[int, int], set[str]]:
-    """Bulk ``covered_categories``: per (client id, organisation id), the categories that active consents
-    give that organisation for any of ``purposes``. One query, whatever the number of pairs."""
-    pairs = set(pairs)
-    wanted = set(purposes)
-    result: dict[tuple[int, int], set[str]] = defaultdict(set)
-    if not pairs:
-        return result
-    rows = Consent.objects.filter(
-        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}, withdrawn_on__isnull=True
-    ).values_list("client_id", "organisations", "categories", "purposes")
-    for client_id, organisation_id, categories, consent_purposes in rows:
-        if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):
-            result[(client_id, organisation_id)].update(categories)
-    return result
-
-
-def pathway_accesses(user: Any, pathways: Iterable[Pathway]) -> dict[int, PathwayAccess]:
-    """The bulk twin of ``apps.pathways.permissions.pathway_access`` (the rule of ``get_pathway_for_user``):
-    the same decision for many pathways, with consents read in one query. Pathways must come with
-    ``client`` selected and ``team`` prefetched. Pathways the user may not see are left out.
-
-    A test checks that it agrees with ``pathway_access`` for every persona and pathway."""
-    orgs = frozenset(m.organisation_id for m in memberships_of(user) if m.role in CASE_ROLES)
-    result: dict[int, PathwayAccess] = {}
-    pending = []
-    for pathway in pathways:
-        if pathway.organisation_id in orgs or pathway.client.organisation_id in orgs:
-            result[pathway.pk] = PathwayAccess(pathway, frozenset(DataCategory.values), owner=True,
-                                               organisation_ids=orgs)
-            continue
-        member = next((t for t in pathway.team.all() if t.user_id == user.pk and t.is_active), None)
-        if member is not None:
-            pending.append((pathway, member))
-    consents = consented_categories(pairs={(p.client_id, m.organisation_id) for p, m in pending},
-                                    purposes=[Purpose.GUIDANCE])
-    for pathway, member in pending:
-        categories = consents.get((pathway.client_id, member.organisation_id), set())
-        if DataCategory.IDENTITY in categories:
-            result[pathway.pk] = PathwayAccess(pathway, frozenset(categories), member=member, organisation_ids=orgs)
-    return result
-
-
-def candidate_pathways(user: Any) -> QuerySet[Pathway]:
-    """Pathways that ``pathway_access`` might grant (own organisations' and team memberships), ready for
-    ``pathway_accesses``: a superset, always filtered through it before anything is shown."""
-    orgs = {m.organisation_id for m in memberships_of(user) if m.role in CASE_ROLES}
-    return (
-        Pathway.objects.filter(
-            Q(organisation_id__in=orgs) | Q(client__organisation_id__in=orgs)
-            | Q(team__user=user, team__is_active=True)
-        )
-        .distinct()
-        .select_related("client", "organisation")
-        .prefetch_related("team")
-    )
 
 
 def is_worker(user: Any) -> bool:
@@ -113,8 +49,9 @@ def worker_regions(user: Any) -> list[Region]:
 
 
 def scheduling_regions(user: Any) -> list[Region]:
-    regions = {m.organisation.region_id: m.organisation.region
-               for m in memberships_of(user) if m.role in SCHEDULER_ROLES}
+    regions = {
+        m.organisation.region_id: m.organisation.region for m in memberships_of(user) if m.role in SCHEDULER_ROLES
+    }
     return sorted(regions.values(), key=lambda r: r.pk)
 
 
@@ -134,11 +71,15 @@ def partnership_users(region: Any, besides: Any = None) -> QuerySet[User]:
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
-        .prefetch_related(Prefetch(
-            "memberships", to_attr="partnership_memberships",
-            queryset=Membership.objects.filter(is_active=True, role__in=CASE_ROLES, organisation__is_active=True,
-                                               organisation__region=region).select_related("organisation"),
-        ))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                to_attr="partnership_memberships",
+                queryset=Membership.objects.filter(
+                    is_active=True, role__in=CASE_ROLES, organisation__is_active=True, organisation__region=region
+                ).select_related("organisation"),
+            )
+        )
     )
     return qs.exclude(pk=besides.pk) if besides is not None else qs
 
@@ -147,19 +88,19 @@ def schedulable_pathways(user: Any, region: Any) -> list[PathwayAccess]:
     """The open pathways of the region the user may see (and so may put on a conference's agenda)."""
     pathways = candidate_pathways(user).filter(organisation__region=region).exclude(status=Pathway.Status.CLOSED)
     accesses = pathway_accesses(user, pathways)
-    return sorted(accesses.values(), key=lambda a: (a.pathway.client.last_name, a.pathway.client.first_name,
-                                                    a.pathway.pk))
+    return sorted(
+        accesses.values(), key=lambda a: (a.pathway.client.last_name, a.pathway.client.first_name, a.pathway.pk)
+    )
 
 
 def get_conference_for_user(user: Any, pk: int) -> CaseConference:
     """The conference if the user organised it or takes part in it; 404 otherwise."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
-    visible = Q(organised_by=user) | Q(pk__in=CaseConference.participants.through.objects.filter(
-        user_id=user.pk).values("caseconference_id"))
-    conference = (
-        CaseConference.objects.select_related("organised_by", "region").filter(visible, pk=pk).first()
+    visible = Q(organised_by=user) | Q(
+        pk__in=CaseConference.participants.through.objects.filter(user_id=user.pk).values("caseconference_id")
     )
+    conference = CaseConference.objects.select_related("organised_by", "region").filter(visible, pk=pk).first()
     if conference is None:
         raise Http404
     return conference
@@ -191,13 +132,15 @@ def conference_page(*, user: Any, conference: CaseConference) -> dict[str, Any]:
     rows = []
     for pathway in pathways:
         access = accesses.get(pathway.pk)
-        rows.append({
-            "pk": pathway.pk,
-            "access": access,
-            "name": str(pathway.client) if access is not None else "",
-            "can_edit_plan": bool(access and access.can_edit_plan and is_participant),
-            "plan_changes": changes.get(pathway.pk, []) if access is not None else [],
-        })
+        rows.append(
+            {
+                "pk": pathway.pk,
+                "access": access,
+                "name": str(pathway.client) if access is not None else "",
+                "can_edit_plan": bool(access and access.can_edit_plan and is_participant),
+                "plan_changes": changes.get(pathway.pk, []) if access is not None else [],
+            }
+        )
     signals = list(Signal.objects.filter(case_conference=conference, raised_by=user))
     return {
         "conference": conference,
@@ -234,8 +177,13 @@ def _conference_url(conference: CaseConference) -> str:
 
 @transaction.atomic
 def conference_schedule(
-    *, actor: Any, region: Any, scheduled_at: dt.datetime, place: str = "",
-    participants: Iterable[Any], pathway_ids: Iterable[int],
+    *,
+    actor: Any,
+    region: Any,
+    scheduled_at: dt.datetime,
+    place: str = "",
+    participants: Iterable[Any],
+    pathway_ids: Iterable[int],
 ) -> CaseConference:
     """Schedule a case conference. The organiser takes part; the others are notified (no client named)."""
     if region not in scheduling_regions(actor):
@@ -255,16 +203,27 @@ def conference_schedule(
         errors["pathways"] = [_("You can only put clients on the agenda whose pathway you can open.")]
     if errors:
         raise ValidationError(errors)
-    conference = CaseConference.objects.create(region=region, scheduled_at=scheduled_at, place=place.strip(),
-                                               organised_by=actor)
+    conference = CaseConference.objects.create(
+        region=region, scheduled_at=scheduled_at, place=place.strip(), organised_by=actor
+    )
     conference.participants.set([actor, *people.values()])
     conference.pathways.set(sorted(wanted))
-    audit_log(actor=actor, action="pathways.conference.scheduled", obj=conference, changes={
-        "scheduled_at": scheduled_at.isoformat(), "place": conference.place,
-        "participants": sorted([actor.pk, *people]), "pathways": sorted(wanted),
-    })
-    notify(users=people.values(), message=gettext_lazy("You are invited to a case conference."),
-           url=_conference_url(conference))
+    audit_log(
+        actor=actor,
+        action="pathways.conference.scheduled",
+        obj=conference,
+        changes={
+            "scheduled_at": scheduled_at.isoformat(),
+            "place": conference.place,
+            "participants": sorted([actor.pk, *people]),
+            "pathways": sorted(wanted),
+        },
+    )
+    notify(
+        users=people.values(),
+        message=gettext_lazy("You are invited to a case conference."),
+        url=_conference_url(conference),
+    )
     return conference
 
 
@@ -284,11 +243,18 @@ def conference_record_decisions(*, conference: CaseConference, actor: Any, decis
     conference.decisions = decisions
     conference.save(update_fields=["decisions", "updated_at"])
     # the text may name clients: the audit entry records that it changed, not what it says
-    audit_log(actor=actor, action="pathways.conference.decisions_recorded", obj=conference,
-              changes={"first_time": not before, "length": len(decisions)})
+    audit_log(
+        actor=actor,
+        action="pathways.conference.decisions_recorded",
+        obj=conference,
+        changes={"first_time": not before, "length": len(decisions)},
+    )
     others = conference.participants.exclude(pk=actor.pk)
-    notify(users=list(others), message=gettext_lazy("The decisions of a case conference were recorded."),
-           url=_conference_url(conference))
+    notify(
+        users=list(others),
+        message=gettext_lazy("The decisions of a case conference were recorded."),
+        url=_conference_url(conference),
+    )
     return conference
 
 
@@ -304,8 +270,13 @@ def _names_in(text: str, clients: Iterable[Any]) -> bool:
 
 @transaction.atomic
 def signal_raise(
-    *, actor: Any, kind: str, description: str, pathway: Pathway | None = None,
-    case_conference: CaseConference | None = None, region: Any = None,
+    *,
+    actor: Any,
+    kind: str,
+    description: str,
+    pathway: Pathway | None = None,
+    case_conference: CaseConference | None = None,
+    region: Any = None,
 ) -> Signal:
     """Raise a barrier in the system itself. The description names no client: the names of the clients it
     was raised from are refused. The region's coordinators are notified."""
@@ -334,18 +305,34 @@ def signal_raise(
         errors["description"] = [_("Leave out the client's name: a signal is about the system, not about a person.")]
     if errors:
         raise ValidationError(errors)
-    signal = Signal.objects.create(region_id=region_id, pathway=pathway, case_conference=case_conference,
-                                   kind=kind, description=description, raised_by=actor)
-    audit_log(actor=actor, action="pathways.signal.raised", obj=signal, changes={
-        "kind": kind, "pathway": pathway.pk if pathway else None,
-        "case_conference": case_conference.pk if case_conference else None,
-    })
+    signal = Signal.objects.create(
+        region_id=region_id,
+        pathway=pathway,
+        case_conference=case_conference,
+        kind=kind,
+        description=description,
+        raised_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="pathways.signal.raised",
+        obj=signal,
+        changes={
+            "kind": kind,
+            "pathway": pathway.pk if pathway else None,
+            "case_conference": case_conference.pk if case_conference else None,
+        },
+    )
     coordinators = User.objects.filter(
-        pk__in=Membership.objects.filter(role=Role.COORDINATOR, is_active=True, organisation__is_active=True,
-                                         organisation__region_id=region_id).values("user_id")
+        pk__in=Membership.objects.filter(
+            role=Role.COORDINATOR, is_active=True, organisation__is_active=True, organisation__region_id=region_id
+        ).values("user_id")
     ).exclude(pk=actor.pk)
-    notify(users=list(coordinators), message=gettext_lazy("A new signal was raised in the partnership."),
-           url=reverse("conferences:signals"))
+    notify(
+        users=list(coordinators),
+        message=gettext_lazy("A new signal was raised in the partnership."),
+        url=reverse("conferences:signals"),
+    )
     return signal
 
 
@@ -360,6 +347,9 @@ def signal_resolve(*, signal: Signal, actor: Any) -> Signal:
     signal.save(update_fields=["resolved", "updated_at"])
     audit_log(actor=actor, action="pathways.signal.resolved", obj=signal, changes={"kind": signal.kind})
     if signal.raised_by_id != actor.pk:
-        notify(users=[signal.raised_by], message=gettext_lazy("A signal you raised was marked resolved."),
-               url=reverse("conferences:signals"))
+        notify(
+            users=[signal.raised_by],
+            message=gettext_lazy("A signal you raised was marked resolved."),
+            url=reverse("conferences:signals"),
+        )
     return signal

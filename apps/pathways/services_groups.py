@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
+from apps.consent.services import consented_categories
 from apps.partners.models import Offer
 from apps.partners.permissions import offer_organisations_for_user
 from apps.pathways.models import GroupActivity, Pathway, Session
-from apps.pathways.services_conferences import candidate_pathways, consented_categories, pathway_accesses
+from apps.pathways.permissions import candidate_pathways, pathway_accesses
 from apps.referrals.models import Referral
 
 LINKING_STATUSES = [Referral.Status.ACCEPTED, Referral.Status.STARTED]
@@ -50,8 +51,11 @@ def _organisation_ids(user: Any) -> set[int]:
 
 
 def offers_for_groups(user: Any) -> QuerySet[Offer]:
-    return Offer.objects.filter(organisation_id__in=_organisation_ids(user), is_active=True).select_related(
-        "organisation").order_by("organisation__name", "title")
+    return (
+        Offer.objects.filter(organisation_id__in=_organisation_ids(user), is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "title")
+    )
 
 
 def activities_for_user(user: Any) -> QuerySet[GroupActivity]:
@@ -97,8 +101,11 @@ def linkable_pathways(user: Any, offer: Offer, session: Session | None = None) -
     if session is not None:
         by_referral |= Q(sessions_attended=session)
     linked = {
-        p.pk: p for p in Pathway.objects.filter(by_referral, organisation__region_id=region_id).distinct()
-        .select_related("client").prefetch_related("team")
+        p.pk: p
+        for p in Pathway.objects.filter(by_referral, organisation__region_id=region_id)
+        .distinct()
+        .select_related("client")
+        .prefetch_related("team")
     }
     candidates: dict[int, Pathway] = dict(linked)
     if ALSO_ACCESSIBLE_PATHWAYS:
@@ -141,8 +148,12 @@ def group_session_add(*, activity: GroupActivity, actor: Any, held_on: dt.date) 
     if Session.objects.filter(activity=activity, held_on=held_on).exists():
         raise ValidationError({"held_on": [_("There is already a session on that date.")]})
     session = Session.objects.create(activity=activity, held_on=held_on)
-    audit_log(actor=actor, action="pathways.group.session_added", obj=session,
-              changes={"activity": activity.pk, "held_on": held_on.isoformat()})
+    audit_log(
+        actor=actor,
+        action="pathways.group.session_added",
+        obj=session,
+        changes={"activity": activity.pk, "held_on": held_on.isoformat()},
+    )
     return session
 
 
@@ -160,8 +171,15 @@ def session_attendance_record(*, session: Session, actor: Any, pathway_ids: Iter
     if wanted - allowed:
         raise ValidationError({"attendees": [_("Tick only clients referred to this offer.")]})
     session.attendees.set(sorted(wanted))
-    audit_log(actor=actor, action="pathways.group.session_recorded", obj=session, changes={
-        "activity": activity.pk, "attendees": sorted(wanted),
-        "added": sorted(wanted - before), "removed": sorted(before - wanted),
-    })
+    audit_log(
+        actor=actor,
+        action="pathways.group.session_recorded",
+        obj=session,
+        changes={
+            "activity": activity.pk,
+            "attendees": sorted(wanted),
+            "added": sorted(wanted - before),
+            "removed": sorted(before - wanted),
+        },
+    )
     return session

@@ -49,11 +49,15 @@ def conference_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     conferences = list(conferences_for_user(request.user)[:200])
     now = timezone.now()
-    return render(request, "pathways/conferences/conference_list.html", {
-        "upcoming": sorted((c for c in conferences if c.scheduled_at > now), key=lambda c: c.scheduled_at),
-        "past": [c for c in conferences if c.scheduled_at <= now],
-        "can_schedule": bool(scheduling_regions(request.user)),
-    })
+    return render(
+        request,
+        "pathways/conferences/conference_list.html",
+        {
+            "upcoming": sorted((c for c in conferences if c.scheduled_at > now), key=lambda c: c.scheduled_at),
+            "past": [c for c in conferences if c.scheduled_at <= now],
+            "can_schedule": bool(scheduling_regions(request.user)),
+        },
+    )
 
 
 @login_required
@@ -76,23 +80,31 @@ def conference_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             conference = conference_schedule(
-                actor=request.user, region=region, scheduled_at=data["scheduled_at"], place=data["place"],
-                participants=data["participants"], pathway_ids=data["pathways"],
+                actor=request.user,
+                region=region,
+                scheduled_at=data["scheduled_at"],
+                place=data["place"],
+                participants=data["participants"],
+                pathway_ids=data["pathways"],
             )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("The case conference is scheduled; the participants are notified."))
             return redirect("conferences:detail", pk=conference.pk)
-    return render(request, "pathways/conferences/conference_form.html",
-                  {"form": form, "region": region, "regions": regions})
+    return render(
+        request, "pathways/conferences/conference_form.html", {"form": form, "region": region, "regions": regions}
+    )
 
 
 @login_required
 def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference_for_user(request.user, pk)
-    return render(request, "pathways/conferences/conference_detail.html",
-                  conference_page(user=request.user, conference=conference))
+    return render(
+        request,
+        "pathways/conferences/conference_detail.html",
+        conference_page(user=request.user, conference=conference),
+    )
 
 
 @login_required
@@ -101,8 +113,9 @@ def conference_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionsForm(request.POST or None, initial={"decisions": conference.decisions})
     if request.method == "POST" and form.is_valid():
         try:
-            conference_record_decisions(conference=conference, actor=request.user,
-                                        decisions=form.cleaned_data["decisions"])
+            conference_record_decisions(
+                conference=conference, actor=request.user, decisions=form.cleaned_data["decisions"]
+            )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -127,10 +140,16 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(signals, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "pathways/conferences/signal_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "coordinated": coordinated_region_ids(request.user),
-    })
+    return render(
+        request,
+        "pathways/conferences/signal_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "coordinated": coordinated_region_ids(request.user),
+        },
+    )
 
 
 @login_required
@@ -149,9 +168,14 @@ def signal_new(request: HttpRequest) -> HttpResponse:
     form = SignalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            signal_raise(actor=request.user, kind=form.cleaned_data["kind"],
-                         description=form.cleaned_data["description"], pathway=pathway,
-                         case_conference=conference, region=region)
+            signal_raise(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                pathway=pathway,
+                case_conference=conference,
+                region=region,
+            )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -161,8 +185,9 @@ def signal_new(request: HttpRequest) -> HttpResponse:
             if pathway is not None:
                 return redirect("pathways:detail", pk=pathway.pk)
             return redirect("conferences:signals")
-    return render(request, "pathways/conferences/signal_form.html",
-                  {"form": form, "pathway": pathway, "conference": conference})
+    return render(
+        request, "pathways/conferences/signal_form.html", {"form": form, "pathway": pathway, "conference": conference}
+    )
 
 
 @login_required

@@ -38,12 +38,16 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     if not offer_organisations_for_user(request.user):
         raise Http404
     offers = offers_for_groups(request.user)
-    form = GroupActivityForm(request.POST or None, offers=offers,
-                             initial={"offer": request.GET.get("aanbod")} if request.GET.get("aanbod") else None)
+    form = GroupActivityForm(
+        request.POST or None,
+        offers=offers,
+        initial={"offer": request.GET.get("aanbod")} if request.GET.get("aanbod") else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            activity = group_activity_create(actor=request.user, offer=form.cleaned_data["offer"],
-                                             title=form.cleaned_data["title"])
+            activity = group_activity_create(
+                actor=request.user, offer=form.cleaned_data["offer"], title=form.cleaned_data["title"]
+            )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -55,9 +59,15 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
-    return render(request, "pathways/groups/activity_detail.html", {
-        "activity": activity, "sessions": activity_sessions(activity), "form": SessionForm(),
-    })
+    return render(
+        request,
+        "pathways/groups/activity_detail.html",
+        {
+            "activity": activity,
+            "sessions": activity_sessions(activity),
+            "form": SessionForm(),
+        },
+    )
 
 
 @login_required
@@ -73,9 +83,16 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The session is added."))
             return redirect("groups:attendance", pk=pk, session_pk=session.pk)
-    return render(request, "pathways/groups/activity_detail.html", {
-        "activity": activity, "sessions": activity_sessions(activity), "form": form,
-    }, status=400)
+    return render(
+        request,
+        "pathways/groups/activity_detail.html",
+        {
+            "activity": activity,
+            "sessions": activity_sessions(activity),
+            "form": form,
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -88,12 +105,14 @@ def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpRe
     form = AttendanceForm(request.POST or None, choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            session_attendance_record(session=session, actor=request.user,
-                                      pathway_ids=form.cleaned_data["attendees"])
+            session_attendance_record(session=session, actor=request.user, pathway_ids=form.cleaned_data["attendees"])
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("The attendance is saved."))
             return redirect("groups:detail", pk=pk)
-    return render(request, "pathways/groups/attendance_form.html",
-                  {"form": form, "activity": activity, "session": session, "rows": rows})
+    return render(
+        request,
+        "pathways/groups/attendance_form.html",
+        {"form": form, "activity": activity, "session": session, "rows": rows},
+    )

@@ -17,12 +17,11 @@ from apps.audit.models import AuditEntry
 from apps.consent.services import consent_record
 from apps.notifications.models import Notification
 from apps.pathways.models import CaseConference, Pathway, Signal
-from apps.pathways.permissions import pathway_access
+from apps.pathways.permissions import pathway_access, pathway_accesses
 from apps.pathways.services import pathway_start, plan_save, team_add
 from apps.pathways.services_conferences import (
     conference_record_decisions,
     conference_schedule,
-    pathway_accesses,
     signal_raise,
 )
 from conftest import register_client
@@ -34,25 +33,41 @@ def start(personas: Any, index: int = 0, organisation: Any = None, actor: Any = 
     first, last = NAMES[index % len(NAMES)]
     organisation = organisation or personas.lb
     actor = actor or personas.sofie
-    client = register_client(personas, organisation=organisation, actor=actor, first_name=first,
-                             last_name=f"{last}{index // len(NAMES) or ''}",
-                             birth_date=dt.date(1980 + index, 1 + index % 12, 1 + index % 28))
+    client = register_client(
+        personas,
+        organisation=organisation,
+        actor=actor,
+        first_name=first,
+        last_name=f"{last}{index // len(NAMES) or ''}",
+        birth_date=dt.date(1980 + index, 1 + index % 12, 1 + index % 28),
+    )
     return pathway_start(client=client, actor=actor, organisation=organisation)
 
 
 def share_with(personas: Any, pathway: Pathway, user: Any, organisation: Any) -> None:
     """Consent for ``organisation`` and put ``user`` on the team (so they may open the pathway)."""
-    consent_record(client=pathway.client, organisations=[organisation], categories=["identity"],
-                   purposes=["guidance"], method="written", given_on=dt.date(2026, 2, 1), actor=personas.sofie,
-                   actor_organisation=personas.lb)
+    consent_record(
+        client=pathway.client,
+        organisations=[organisation],
+        categories=["identity"],
+        purposes=["guidance"],
+        method="written",
+        given_on=dt.date(2026, 2, 1),
+        actor=personas.sofie,
+        actor_organisation=personas.lb,
+    )
     team_add(pathway=pathway, actor=personas.sofie, user=user, organisation=organisation, role="partner_worker")
 
 
-def schedule(personas: Any, pathways: list[Pathway], participants: list[Any] | None = None,
-             when: dt.datetime | None = None) -> CaseConference:
+def schedule(
+    personas: Any, pathways: list[Pathway], participants: list[Any] | None = None, when: dt.datetime | None = None
+) -> CaseConference:
     return conference_schedule(
-        actor=personas.sofie, region=personas.region, scheduled_at=when or timezone.now() - dt.timedelta(hours=2),
-        place="Vindictivelaan 1", participants=participants if participants is not None else [personas.els],
+        actor=personas.sofie,
+        region=personas.region,
+        scheduled_at=when or timezone.now() - dt.timedelta(hours=2),
+        place="Vindictivelaan 1",
+        participants=participants if participants is not None else [personas.els],
         pathway_ids=[p.pk for p in pathways],
     )
 
@@ -95,10 +110,16 @@ def test_a_counsellor_schedules_and_the_participants_are_notified(personas: Any,
     assert "Mariam Tesfaye" in form and "Ahmed" not in form  # only pathways she can open
     assert "Els" in form and "Nadia" not in form  # only people of the partnership
     when = timezone.now() + dt.timedelta(days=3)
-    response = client.post("/casusoverleg/nieuw/", {
-        "region": personas.region.pk, "scheduled_at": local(when), "place": "Stadhuis, zaal 2",
-        "participants": [personas.els.pk, personas.yonas.pk], "pathways": [mine.pk],
-    })
+    response = client.post(
+        "/casusoverleg/nieuw/",
+        {
+            "region": personas.region.pk,
+            "scheduled_at": local(when),
+            "place": "Stadhuis, zaal 2",
+            "participants": [personas.els.pk, personas.yonas.pk],
+            "pathways": [mine.pk],
+        },
+    )
     conference = CaseConference.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/casusoverleg/{conference.pk}/"
     assert set(conference.participants.all()) == {personas.sofie, personas.els, personas.yonas}
@@ -110,9 +131,14 @@ def test_a_counsellor_schedules_and_the_participants_are_notified(personas: Any,
     entry = AuditEntry.objects.get(action="pathways.conference.scheduled")
     assert entry.object_id == str(conference.pk) and entry.changes["pathways"] == [mine.pk]
     # a pathway she cannot open cannot be slipped into the form
-    response = client.post("/casusoverleg/nieuw/", {
-        "region": personas.region.pk, "scheduled_at": local(when), "pathways": [kompas.pk],
-    })
+    response = client.post(
+        "/casusoverleg/nieuw/",
+        {
+            "region": personas.region.pk,
+            "scheduled_at": local(when),
+            "pathways": [kompas.pk],
+        },
+    )
     assert response.status_code == 200 and CaseConference.objects.count() == 1
     with pytest.raises(ValidationError):
         schedule(personas, [kompas])
@@ -121,8 +147,13 @@ def test_a_counsellor_schedules_and_the_participants_are_notified(personas: Any,
 
 
 def test_only_counsellors_and_coordinators_schedule(personas: Any, client: Browser) -> None:
-    for user, status in [(personas.els, 404), (personas.yonas, 404), (personas.ine, 404),
-                         (personas.sofie, 200), (personas.wouter, 200)]:
+    for user, status in [
+        (personas.els, 404),
+        (personas.yonas, 404),
+        (personas.ine, 404),
+        (personas.sofie, 200),
+        (personas.wouter, 200),
+    ]:
         client.force_login(user)
         assert client.get("/casusoverleg/nieuw/").status_code == status, user
 
@@ -155,10 +186,21 @@ def test_decisions_are_recorded_and_linked_plan_changes_shown(personas: Any, cli
     assert f"/trajecten/{first.pk}/plan/?casusoverleg={conference.pk}" in html
     assert f"/trajecten/{second.pk}/plan/?casusoverleg={conference.pk}" in html
 
-    plan_save(pathway=first, actor=personas.sofie, expected_version=first.plan_version,
-              client_words="Ik wil werken in de zorg.", goals=[], case_conference=conference)
-    plan_save(pathway=second, actor=personas.sofie, expected_version=second.plan_version,
-              client_words="Eerst Nederlands.", goals=[])  # not linked to the conference
+    plan_save(
+        pathway=first,
+        actor=personas.sofie,
+        expected_version=first.plan_version,
+        client_words="Ik wil werken in de zorg.",
+        goals=[],
+        case_conference=conference,
+    )
+    plan_save(
+        pathway=second,
+        actor=personas.sofie,
+        expected_version=second.plan_version,
+        client_words="Eerst Nederlands.",
+        goals=[],
+    )  # not linked to the conference
     html = client.get(f"/casusoverleg/{conference.pk}/").content.decode()
     section = html.split(f"/trajecten/{first.pk}/plan/", 1)[1].split(f"/trajecten/{second.pk}/", 1)[0]
     assert "client_words" in section  # the linked change of the first pathway
@@ -195,8 +237,9 @@ def test_participants_see_names_only_of_pathways_they_may_open(personas: Any, cl
 def test_outsiders_get_404_on_every_conference_and_signal_url(personas: Any, client: Browser) -> None:
     pathway = start(personas, 0)
     conference = schedule(personas, [pathway], participants=[personas.yonas])
-    signal = signal_raise(actor=personas.sofie, kind="waiting_list", description="Acht weken wachten op taalles.",
-                          pathway=pathway)
+    signal = signal_raise(
+        actor=personas.sofie, kind="waiting_list", description="Acht weken wachten op taalles.", pathway=pathway
+    )
     urls = [
         ("get", f"/casusoverleg/{conference.pk}/", {}),
         ("get", f"/casusoverleg/{conference.pk}/besluiten/", {}),
@@ -232,22 +275,35 @@ def test_signals_go_to_the_regions_coordinator(personas: Any, client: Browser) -
     pathway = start(personas, 0)
     conference = schedule(personas, [pathway], participants=[personas.els])
     client.force_login(personas.sofie)
-    response = client.post(f"/casusoverleg/signalen/nieuw/?traject={pathway.pk}",
-                           {"kind": "waiting_list", "description": "Mariam wacht al acht weken op taalles."})
+    response = client.post(
+        f"/casusoverleg/signalen/nieuw/?traject={pathway.pk}",
+        {"kind": "waiting_list", "description": "Mariam wacht al acht weken op taalles."},
+    )
     assert response.status_code == 200 and not Signal.objects.exists()  # a client's name is refused
-    response = client.post(f"/casusoverleg/signalen/nieuw/?traject={pathway.pk}",
-                           {"kind": "waiting_list", "description": "Acht weken wachten op taalles."})
+    response = client.post(
+        f"/casusoverleg/signalen/nieuw/?traject={pathway.pk}",
+        {"kind": "waiting_list", "description": "Acht weken wachten op taalles."},
+    )
     assert response.status_code == 302
     from_pathway = Signal.objects.get()
     assert from_pathway.pathway == pathway and from_pathway.region == personas.region
     assert AuditEntry.objects.filter(action="pathways.signal.raised", object_id=str(from_pathway.pk)).exists()
     assert Notification.objects.filter(user=personas.wouter, url="/casusoverleg/signalen/").exists()
     client.force_login(personas.els)
-    assert client.post(f"/casusoverleg/signalen/nieuw/?casusoverleg={conference.pk}",
-                       {"kind": "rule", "description": "Leefloon vervalt bij opleiding."}).status_code == 302
+    assert (
+        client.post(
+            f"/casusoverleg/signalen/nieuw/?casusoverleg={conference.pk}",
+            {"kind": "rule", "description": "Leefloon vervalt bij opleiding."},
+        ).status_code
+        == 302
+    )
     client.force_login(personas.olaf)
-    assert client.post("/casusoverleg/signalen/nieuw/",
-                       {"kind": "gap", "description": "Geen kinderopvang bij avondcursus."}).status_code == 302
+    assert (
+        client.post(
+            "/casusoverleg/signalen/nieuw/", {"kind": "gap", "description": "Geen kinderopvang bij avondcursus."}
+        ).status_code
+        == 302
+    )
 
     def seen(user: Any, query: str = "") -> set[str]:
         client.force_login(user)
@@ -292,8 +348,13 @@ def test_the_conference_page_does_not_grow_with_the_number_of_clients(personas: 
     small = schedule(personas, pathways[:2])
     large = schedule(personas, pathways)
     for p in pathways:
-        plan_save(pathway=p, actor=personas.sofie, expected_version=p.plan_version, client_words="Werk", goals=[],
-                  case_conference=large if p.pk % 2 else small)
+        plan_save(
+            pathway=p,
+            actor=personas.sofie,
+            expected_version=p.plan_version,
+            client_words="Werk",
+            goals=[],
+            case_conference=large if p.pk % 2 else small,
+        )
     for user in (personas.sofie, personas.els):
         assert _page_queries(client, user, small) == _page_queries(client, user, large), user
-

@@ -31,9 +31,15 @@ from conftest import register_client
 def make_offer(personas: Any, organisation: Any, actor: Any, title: str = "Taalcafé") -> Offer:
     region = personas.region
     return offer_create(
-        organisation=organisation, actor=actor, title=title, description="Elke week Nederlands oefenen.",
-        delivery_mode="at_address", format="group", location_municipality=region.municipalities.get(code="oostende"),
-        capacity=12, languages=["nl"],
+        organisation=organisation,
+        actor=actor,
+        title=title,
+        description="Elke week Nederlands oefenen.",
+        delivery_mode="at_address",
+        format="group",
+        location_municipality=region.municipalities.get(code="oostende"),
+        capacity=12,
+        languages=["nl"],
         intervention_types=[InterventionType.objects.get(region=region, code="dutch-practice")],
         obstacles=list(Obstacle.objects.filter(region=region, code="limited-dutch")),
         municipalities=list(region.municipalities.filter(code="oostende")),
@@ -58,9 +64,16 @@ def setting(personas: Any) -> Any:
     refer(personas, referred, offer, Referral.Status.ACCEPTED)
     refer(personas, started, offer, Referral.Status.STARTED)
     refer(personas, waiting, offer, Referral.Status.WAITING)
-    consent_record(client=referred.client, organisations=[personas.brug], categories=["identity"],
-                   purposes=["referral"], method="written", given_on=dt.date(2026, 2, 1), actor=personas.sofie,
-                   actor_organisation=personas.lb)
+    consent_record(
+        client=referred.client,
+        organisations=[personas.brug],
+        categories=["identity"],
+        purposes=["referral"],
+        method="written",
+        given_on=dt.date(2026, 2, 1),
+        actor=personas.sofie,
+        actor_organisation=personas.lb,
+    )
     return offer, referred, started, waiting
 
 
