@@ -222,11 +222,12 @@ def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referr
     entry_id = _close_waiting_entry(referral)
     _set_status(referral, S.ACCEPTED, answered_at=timezone.now())
     _event(referral, actor, S.ACCEPTED, note.strip())
+    joined = _join_case_team(referral, actor)
     audit_log(
         actor=actor,
         action="referrals.referral.accepted",
         obj=referral,
-        changes={"before": before, "waiting_entry_closed": entry_id},
+        changes={"before": before, "waiting_entry_closed": entry_id, "joined_team": joined},
     )
     notify(
         users=_others(_sending_side(referral), actor),
@@ -234,6 +235,30 @@ def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referr
         url=referral_url(referral),
     )
     return referral
+
+
+def _join_case_team(referral: Referral, actor: Any) -> bool:
+    """Whoever accepts a referral joins the case team (one team, shared responsibility), when the
+    consent lets their organisation see the client for guidance; otherwise the counsellor adds them later."""
+    from apps.pathways.models import TeamMember
+    from apps.pathways.services import team_add
+
+    pathway = referral.pathway
+    if pathway.team.filter(user=actor, is_active=True).exists():
+        return False
+    try:
+        with transaction.atomic():
+            team_add(
+                pathway=pathway,
+                actor=actor,
+                user=actor,
+                organisation=referral.offer.organisation,
+                role=TeamMember.Role.PARTNER_WORKER,
+                task=referral.offer.title[:200],
+            )
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic

@@ -265,3 +265,18 @@ def test_the_task_escalates(setup: Any) -> None:
     Referral.objects.filter(pk=referral.pk).update(created_at=timezone.now() - dt.timedelta(days=6))
     assert escalate_referrals.call() == 1
     assert escalate_referrals.call() == 0
+
+
+def test_accepting_joins_the_case_team_only_under_a_guidance_consent(setup: Any) -> None:
+    from apps.referrals.tests.conftest import consent_for
+
+    referral = send(setup)  # the setup's consent covers referral only
+    referral_accept(referral=referral, actor=setup.p.els)
+    assert not setup.pathway.team.filter(user=setup.p.els, is_active=True).exists()
+
+    other = open_pathway(setup.p, first_name="Saled")
+    consent_for(setup.p, other.client, setup.p.brug, purposes=["referral", "guidance"])
+    second = send(setup, pathway=other)
+    referral_accept(referral=second, actor=setup.p.els)
+    member = other.team.get(user=setup.p.els, is_active=True)
+    assert member.organisation == setup.p.brug and member.task == setup.offer.title
