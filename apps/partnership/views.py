@@ -433,21 +433,45 @@ def _coordinator_candidacy(request: HttpRequest, code: str, pk: int) -> tuple[Re
     return region, candidacy
 
 
-@login_required
-def jury_consensus(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    region, candidacy = _coordinator_candidacy(request, code, pk)
+def _candidacy_action(
+    request: HttpRequest,
+    region: Region,
+    candidacy: Candidacy,
+    form_class: Any,
+    form_name: str,
+    service: Any,
+    message: str,
+    target: dict[str, Any],
+) -> HttpResponse:
+    """POST a form on the jury's candidacy page to one service; on errors, the page again with the form (400)."""
+    code, pk = region.code, candidacy.pk
     if request.method != "POST":
         return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    form = ConsensusForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.consensus_record(candidacy=candidacy, actor=request.user, **form.cleaned_data)
+            service(actor=request.user, **target, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, _("The consensus score is recorded."))
+            messages.success(request, message)
             return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    return _detail(request, region, candidacy, status=400, consensus_form=form)
+    return _detail(request, region, candidacy, status=400, **{form_name: form})
+
+
+@login_required
+def jury_consensus(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region, candidacy = _coordinator_candidacy(request, code, pk)
+    return _candidacy_action(
+        request,
+        region,
+        candidacy,
+        ConsensusForm,
+        "consensus_form",
+        services.consensus_record,
+        _("The consensus score is recorded."),
+        target={"candidacy": candidacy},
+    )
 
 
 @login_required
@@ -466,35 +490,31 @@ def jury_shortlist(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def jury_pitch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region, candidacy = _coordinator_candidacy(request, code, pk)
-    if request.method != "POST":
-        return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    form = PitchForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pitch_schedule(candidacy=candidacy, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The pitch is scheduled and the invitation is sent."))
-            return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    return _detail(request, region, candidacy, status=400, pitch_form=form)
+    return _candidacy_action(
+        request,
+        region,
+        candidacy,
+        PitchForm,
+        "pitch_form",
+        services.pitch_schedule,
+        _("The pitch is scheduled and the invitation is sent."),
+        target={"candidacy": candidacy},
+    )
 
 
 @login_required
 def jury_decision(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region, candidacy = _coordinator_candidacy(request, code, pk)
-    if request.method != "POST":
-        return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decision_record(candidacy=candidacy, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The decision is recorded and the letter is sent."))
-            return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    return _detail(request, region, candidacy, status=400, decision_form=form)
+    return _candidacy_action(
+        request,
+        region,
+        candidacy,
+        DecisionForm,
+        "decision_form",
+        services.decision_record,
+        _("The decision is recorded and the letter is sent."),
+        target={"candidacy": candidacy},
+    )
 
 
 @login_required
@@ -513,18 +533,16 @@ def jury_rebuttal(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     rebuttal = Rebuttal.objects.filter(candidacy=candidacy).first()
     if rebuttal is None:
         raise Http404
-    if request.method != "POST":
-        return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    form = RebuttalHandleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rebuttal_handle(rebuttal=rebuttal, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The handling of the rebuttal is recorded."))
-            return redirect("partnership:jury_candidacy", code=code, pk=pk)
-    return _detail(request, region, candidacy, status=400, rebuttal_form=form)
+    return _candidacy_action(
+        request,
+        region,
+        candidacy,
+        RebuttalHandleForm,
+        "rebuttal_form",
+        services.rebuttal_handle,
+        _("The handling of the rebuttal is recorded."),
+        target={"rebuttal": rebuttal},
+    )
 
 
 @login_required
