@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.api import views
+from apps.api import views, views_pathways
 
 app_name = "api"
 urlpatterns = [
@@ -22,4 +22,7 @@ urlpatterns = [
         views.ConsentWithdrawView.as_view(),
         name="consent-withdraw",
     ),
+    path("v1/pathways/", views_pathways.PathwayListView.as_view(), name="pathway-list"),
+    path("v1/pathways/<int:pk>/", views_pathways.PathwayDetailView.as_view(), name="pathway-detail"),
+    path("v1/pathways/<int:pk>/contacts/", views_pathways.PathwayContactView.as_view(), name="pathway-contacts"),
 ]
