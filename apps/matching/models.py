@@ -21,6 +21,11 @@ class AllocationRun(TimeStampedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="percent")
     fairness_weight = models.FloatField(_("fairness weight (points per 30 days of waiting)"), default=1.0)
+    shortlist = models.PositiveIntegerField(
+        _("offers considered per client"),
+        default=100,
+        help_text=_("Each client's best-fitting eligible offers that the allocation may propose."),
+    )
     clients = models.PositiveIntegerField(default=0)
     offers = models.PositiveIntegerField(default=0)
     candidate_pairs = models.PositiveIntegerField(default=0)

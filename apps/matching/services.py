@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -40,7 +42,10 @@ def allocation_start(*, region: Any, actor: Any, fairness_weight: float = 1.0) -
         raise ValidationError({"fairness_weight": [_("Choose a fairness weight from 0 to 100.")]})
     if AllocationRun.objects.filter(region=region, status__in=["queued", "running"]).exists():
         raise ValidationError(_("An allocation is already running for this region."))
-    run = AllocationRun.objects.create(region=region, started_by=actor, fairness_weight=fairness_weight)
+    shortlist = int(getattr(settings, "ALLOCATION_SHORTLIST", 100))
+    run = AllocationRun.objects.create(
+        region=region, started_by=actor, fairness_weight=fairness_weight, shortlist=shortlist
+    )
     audit_log(actor=actor, action="matching.allocation.started", obj=run, changes={"fairness_weight": fairness_weight})
     from apps.matching.tasks import run_allocation
 
@@ -75,13 +80,16 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
         index = len(kept)
         kept.append(entry)
         waiting.append((today - entry.since).days)
-        for j, offer in enumerate(offers):
-            if entry.offer_id is not None and offer.id != entry.offer_id:
-                continue
-            if eligible(profile, offer):
-                pair_client.append(index)
-                pair_offer.append(j)
-                pair_score.append(max(score_offer(profile, offer, travel).score, 0.0))
+        candidates = [
+            (max(score_offer(profile, offer, travel, explain=False).score, 0.0), j)
+            for j, offer in enumerate(offers)
+            if (entry.offer_id is None or offer.id == entry.offer_id) and eligible(profile, offer)
+        ]
+        # the documented problem: each client's `shortlist` best-fitting eligible offers (docs/decisions/0005)
+        for score, j in heapq.nlargest(run.shortlist, candidates):
+            pair_client.append(index)
+            pair_offer.append(j)
+            pair_score.append(score)
         if n % 50 == 0:
             AllocationRun.objects.filter(pk=run.pk).update(progress=1 + int(80 * (n + 1) / max(len(entries), 1)))
     problem = AllocationProblem(

@@ -127,3 +127,29 @@ def test_a_full_offer_cannot_be_confirmed(personas: Any) -> None:
     Offer.objects.filter(pk=offer.pk).update(occupancy=1)
     with pytest.raises(ValidationError):
         proposal_confirm(proposal=proposal, actor=personas.sofie)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_client_is_allocated_within_its_shortlist(personas: Any, settings: Any) -> None:
+    from apps.matching.services import allocation_start
+
+    settings.ALLOCATION_SHORTLIST = 1
+    clients, first = setup_waiting(personas, n_clients=2, capacity=5)
+    second = offer_create(
+        organisation=personas.brug,
+        actor=personas.els,
+        title="Tweede",
+        description="x",
+        delivery_mode="outreach",
+        capacity=5,
+        languages=["nl"],
+        intervention_types=[InterventionType.objects.get(region=personas.region, code="dutch-learning")],
+        obstacles=list(Obstacle.objects.filter(region=personas.region, code="limited-dutch")),
+        municipalities=list(personas.region.municipalities.all()),
+    )
+    run = allocation_start(region=personas.region, actor=personas.wouter)
+    run_worker()
+    run.refresh_from_db()
+    assert run.shortlist == 1 and run.candidate_pairs == 2  # 2 eligible offers each, 1 considered
+    assert {p.offer_id for p in run.proposals.all()} <= {first.pk, second.pk}
+    assert run.proposals.count() == 2
