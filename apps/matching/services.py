@@ -9,13 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.partners.models import Offer, WaitingListEntry
+from apps.partners.services import offer_occupancy_change
 
 
 @transaction.atomic
@@ -146,7 +146,7 @@ def proposal_confirm(*, proposal: AllocationProposal, actor: Any) -> AllocationP
     offer = Offer.objects.select_for_update().get(pk=proposal.offer_id)
     if offer.free_places <= 0:
         raise ValidationError(_("The offer has no free place any more."))
-    Offer.objects.filter(pk=offer.pk).update(occupancy=F("occupancy") + 1, updated_at=timezone.now())
+    offer_occupancy_change(offer_id=offer.pk, delta=1)
     WaitingListEntry.objects.filter(pk=proposal.entry_id).update(is_open=False)
     proposal.status = AllocationProposal.Status.CONFIRMED
     proposal.decided_by, proposal.decided_at = actor, timezone.now()

@@ -80,3 +80,18 @@ def offer_update(*, offer: Offer, actor: Any, **data: Any) -> Offer:
             changed.append(name)
     audit_log(actor=actor, action="partners.offer.updated", obj=offer, changes={"fields": changed})
     return offer
+
+
+def offer_occupancy_change(*, offer_id: int, delta: int) -> None:
+    """Take (+1) or give back (-1) a place. Touches ``updated_at``, so cached offer profiles follow.
+
+    Called inside the caller's transaction (a referral accepted, an allocation confirmed, ...), which
+    writes the audit entry of the business event.
+    """
+    from django.db.models import F
+    from django.utils import timezone
+
+    qs = Offer.objects.filter(pk=offer_id)
+    if delta < 0:
+        qs = qs.filter(occupancy__gte=-delta)
+    qs.update(occupancy=F("occupancy") + delta, updated_at=timezone.now())

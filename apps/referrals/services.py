@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,6 +27,7 @@ from apps.consent.services import covered_categories
 from apps.matching.services import waiting_list_add
 from apps.notifications.services import notify
 from apps.partners.models import Offer, WaitingListEntry
+from apps.partners.services import offer_occupancy_change
 from apps.pathways.models import Pathway, TeamMember
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import HANDOVER_STATUSES, TRANSITIONS, is_receiver, is_sender
@@ -135,7 +136,7 @@ def _close_waiting_entry(referral: Referral) -> int | None:
 
 
 def _release_place(referral: Referral) -> None:
-    Offer.objects.filter(pk=referral.offer_id, occupancy__gt=0).update(occupancy=F("occupancy") - 1)
+    offer_occupancy_change(offer_id=referral.offer_id, delta=-1)
 
 
 def waiting_position(entry: WaitingListEntry) -> int:
@@ -218,7 +219,7 @@ def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referr
     _require_receiver(actor, referral)
     _check(referral, "aanvaarden", S.ACCEPTED)
     before = referral.status
-    Offer.objects.filter(pk=referral.offer_id).update(occupancy=F("occupancy") + 1)
+    offer_occupancy_change(offer_id=referral.offer_id, delta=1)
     entry_id = _close_waiting_entry(referral)
     _set_status(referral, S.ACCEPTED, answered_at=timezone.now())
     _event(referral, actor, S.ACCEPTED, note.strip())
