@@ -280,3 +280,12 @@ def test_accepting_joins_the_case_team_only_under_a_guidance_consent(setup: Any)
     referral_accept(referral=second, actor=setup.p.els)
     member = other.team.get(user=setup.p.els, is_active=True)
     assert member.organisation == setup.p.brug and member.task == setup.offer.title
+
+
+def test_the_social_map_cache_follows_an_accepted_referral(setup: Any) -> None:
+    from apps.matching.selectors import offer_profiles
+
+    before = {p.id: p.free_places for p in offer_profiles(region_id=setup.p.region.pk)}[setup.offer.pk]
+    referral_accept(referral=send(setup), actor=setup.p.els)
+    after = {p.id: p.free_places for p in offer_profiles(region_id=setup.p.region.pk)}[setup.offer.pk]
+    assert after == before - 1
