@@ -30,7 +30,8 @@ run: install
 	DEBUG=true $(BIN)/padwijzer seed_demo --clients $(DEMO_CLIENTS) --seed 1
 	@echo "Padwijzer: http://127.0.0.1:8000/ (log in with a demo login above)"
 	@DEBUG=true $(BIN)/padwijzer db_worker --interval 2 & WORKER=$$!; \
-	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  ( while true; do DEBUG=true $(BIN)/padwijzer escalate_referrals >/dev/null; sleep 3600; done ) & TIMER=$$!; \
+	  trap "kill $$WORKER $$TIMER 2>/dev/null" EXIT INT TERM; \
 	  DEBUG=true $(BIN)/padwijzer runserver 127.0.0.1:8000
 
 browser-deps:
