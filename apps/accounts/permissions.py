@@ -14,6 +14,9 @@ from django.http import Http404
 
 from apps.accounts.models import Membership, Organisation, Role
 
+# Roles that work with clients (case work); used by every app that decides on client data.
+CASE_ROLES = frozenset({Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR})
+
 
 def memberships_of(user: Any) -> list[Membership]:
     """The user's active memberships, loaded once per request object."""

@@ -17,8 +17,7 @@ from rest_framework import serializers
 from apps.accounts.models import Organisation
 from apps.assessment.services import ENTRY_FIELDS
 from apps.clients import identifiers
-from apps.clients.forms import LANGUAGE_CHOICES
-from apps.clients.models import Client, DutchLevel, Gender
+from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import Consent, DataCategory, Method, Purpose
 from apps.regions.models import Deelgemeente, Municipality

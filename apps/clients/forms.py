@@ -7,23 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.clients import identifiers
-from apps.clients.models import Client, DutchLevel, Gender
+from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
 from apps.regions.models import Deelgemeente, Municipality
-
-LANGUAGE_CHOICES = [
-    ("nl", _("Dutch")),
-    ("fr", _("French")),
-    ("en", _("English")),
-    ("ar", _("Arabic")),
-    ("prs", _("Dari")),
-    ("ps", _("Pashto")),
-    ("ti", _("Tigrinya")),
-    ("so", _("Somali")),
-    ("uk", _("Ukrainian")),
-    ("ru", _("Russian")),
-    ("tr", _("Turkish")),
-    ("other", _("Another language")),
-]
 
 
 class ClientForm(forms.Form):

@@ -35,8 +35,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.models import AuditEntry
 from apps.audit.services import audit_log
 from apps.clients import identifiers
-from apps.clients.forms import LANGUAGE_CHOICES
-from apps.clients.models import Client, DutchLevel, Gender
+from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
 from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -27,6 +27,22 @@ class DutchLevel(models.TextChoices):
     C2 = "C2", _("C2 / native")
 
 
+LANGUAGE_CHOICES = [
+    ("nl", _("Dutch")),
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("prs", _("Dari")),
+    ("ps", _("Pashto")),
+    ("ti", _("Tigrinya")),
+    ("so", _("Somali")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("tr", _("Turkish")),
+    ("other", _("Another language")),
+]
+
+
 class Client(TimeStampedModel):
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -78,8 +94,6 @@ class Client(TimeStampedModel):
         return f"{self.first_name} {self.last_name}"
 
     def language_names(self) -> list[str]:
-        from apps.clients.forms import LANGUAGE_CHOICES
-
         names = dict(LANGUAGE_CHOICES)
         return [str(names.get(code, code)) for code in self.languages]
 

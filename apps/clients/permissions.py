@@ -16,12 +16,11 @@ from typing import Any
 from django.http import Http404
 
 from apps.accounts.models import Role
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import CASE_ROLES, memberships_of
 from apps.clients.models import Client
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
 
-CASE_ROLES = {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}
 ALL_CATEGORIES = frozenset(DataCategory.values)
 # The classification (target groups, nearest challenges) is built from obstacles of every life domain and
 # from ESF+ entry facts: it is shown only to those who see all of these.

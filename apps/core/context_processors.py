@@ -7,9 +7,8 @@ from django.http import HttpRequest
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The navigation shows only what the user's roles allow (computed lazily)."""
-    from apps.accounts.permissions import is_platform_admin, memberships_of
-
-    CASE_ROLES = {"counsellor", "peer_companion", "partner_worker", "coordinator"}
+    from apps.accounts.models import Role
+    from apps.accounts.permissions import CASE_ROLES, is_platform_admin, memberships_of
 
     user = request.user
     if not user.is_authenticated:
@@ -21,5 +20,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_regions": list(regions.values()),
         "nav_is_admin": is_platform_admin(user),
         "nav_case_worker": any(m.role in CASE_ROLES for m in memberships),
-        "nav_coordinator": any(m.role == "coordinator" for m in memberships),
+        "nav_coordinator": any(m.role == Role.COORDINATOR for m in memberships),
     }

@@ -118,25 +118,47 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) 
     own = set(counsellor.memberships.values_list("organisation_id", flat=True))
     chosen = [c for i, c in enumerate(clients) if c.organisation_id in own and i % 3 == 0]
     pathways = Pathway.objects.bulk_create(
-        Pathway(client_id=c.pk, organisation_id=c.organisation_id, started_on=dt.date(2026, 1, 20),
-                status=Pathway.Status.ACTIVE, client_words="Ik wil werken.")
+        Pathway(
+            client_id=c.pk,
+            organisation_id=c.organisation_id,
+            started_on=dt.date(2026, 1, 20),
+            status=Pathway.Status.ACTIVE,
+            client_words="Ik wil werken.",
+        )
         for c in chosen
     )
     TeamMember.objects.bulk_create(
-        TeamMember(pathway_id=p.pk, user=counsellor, organisation_id=p.organisation_id,
-                   role=TeamMember.Role.COUNSELLOR, task="Houdt de regie")
+        TeamMember(
+            pathway_id=p.pk,
+            user=counsellor,
+            organisation_id=p.organisation_id,
+            role=TeamMember.Role.COUNSELLOR,
+            task="Houdt de regie",
+        )
         for p in pathways
     )
     Action.objects.bulk_create(
-        Action(pathway_id=p.pk, description=text, owner=counsellor, owner_organisation_id=p.organisation_id,
-               due_on=dt.date(2026, 12, rng.randint(1, 28)))
-        for p in pathways for text in ("Afspraak bij het OCMW", "Samen naar het taalcafé")
+        Action(
+            pathway_id=p.pk,
+            description=text,
+            owner=counsellor,
+            owner_organisation_id=p.organisation_id,
+            due_on=dt.date(2026, 12, rng.randint(1, 28)),
+        )
+        for p in pathways
+        for text in ("Afspraak bij het OCMW", "Samen naar het taalcafé")
     )
     ContactLog.objects.bulk_create(
-        ContactLog(pathway_id=p.pk, author=counsellor, author_organisation_id=p.organisation_id,
-                   happened_on=dt.date(2026, 2, rng.randint(1, 28)), place=rng.choice(["home", "street", "phone"]),
-                   summary="Kort gesprek over de volgende stap.")
-        for p in pathways for _ in range(2)
+        ContactLog(
+            pathway_id=p.pk,
+            author=counsellor,
+            author_organisation_id=p.organisation_id,
+            happened_on=dt.date(2026, 2, rng.randint(1, 28)),
+            place=rng.choice(["home", "street", "phone"]),
+            summary="Kort gesprek over de volgende stap.",
+        )
+        for p in pathways
+        for _ in range(2)
     )
 
 
@@ -311,7 +333,8 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
 
         for model_path in ("contacts", "actions", "team"):
             getattr(Pathway, model_path).rel.related_model.objects.filter(
-                pathway__client__organisation__region=region).delete()
+                pathway__client__organisation__region=region
+            ).delete()
         Pathway.objects.filter(client__organisation__region=region).delete()
         DomainScore.objects.filter(screening__client__organisation__region=region).delete()
         ScreeningObstacle.objects.filter(screening__client__organisation__region=region).delete()

@@ -212,3 +212,9 @@ def suggest_package(client: ClientProfile, ranked: list[Recommendation]) -> list
         uncovered -= best.offer.obstacle_ids
         candidates.remove(best)
     return package
+
+
+def uncovered_obstacles(client: ClientProfile, package: list[Recommendation]) -> list[str]:
+    """The client's obstacles that no offer of the package addresses (labels, sorted)."""
+    covered = {o for r in package for o in r.offer.obstacle_ids}
+    return sorted(client.obstacle_labels[o] for o in set(client.obstacle_weights) - covered)

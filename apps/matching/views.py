@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.clients.permissions import get_client_for_editing
 from apps.clients.services import client_file_viewed
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.matching.recommend import recommend, suggest_package
+from apps.matching.recommend import recommend, suggest_package, uncovered_obstacles
 from apps.matching.selectors import client_profile, offer_profiles, travel_model
 from apps.matching.services import (
     allocation_start,
@@ -44,14 +44,7 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "ranked": ranked[:20],
             "package": package,
-            "uncovered": (
-                sorted(
-                    profile.obstacle_labels[o]
-                    for o in set(profile.obstacle_weights) - {o for r in package for o in r.offer.obstacle_ids}
-                )
-                if profile
-                else []
-            ),
+            "uncovered": uncovered_obstacles(profile, package) if profile else [],
         },
     )
 

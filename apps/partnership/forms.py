@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organisation
-from apps.clients.forms import LANGUAGE_CHOICES
+from apps.clients.models import LANGUAGE_CHOICES
 from apps.partnership.models import Candidacy, Criterion, Rebuttal
 from apps.regions.models import Challenge, InterventionType, Municipality, Region
 
