@@ -1,8 +1,8 @@
 """Classification of a client: target groups (by the region's rules) and the nearest regional challenges.
 
 Closeness to a challenge is the Jaccard similarity of the client's obstacles and the persona's
-obstacles, each obstacle weighted by how severe the client's level is in its life domain (a
-domain at level 1 weighs 2.0, at level 5 weighs 1.0, unknown 1.5). Ties go to the more prevalent
+obstacles, each obstacle weighted by how severe the client's level is in its life domain
+(apps.regions.severity, defined once for recommendations and closeness alike). Ties go to the more prevalent
 challenge. Pure functions: the region's data comes in, no query is made here.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from apps.regions.rules import Facts, evaluate
+from apps.regions.severity import severity_weight
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,7 @@ def screening_facts(*, client: Any, screening: Any | None, obstacle_codes: set[s
 
 
 def _weight(obstacle: Any, levels: dict[int, int]) -> float:
-    level = levels.get(obstacle.life_domain_id)
-    return 1.5 if level is None else 2.0 - (level - 1) * 0.25
+    return severity_weight(levels.get(obstacle.life_domain_id))
 
 
 def _labels(obstacles: list[Any]) -> list[str]:

@@ -1,13 +1,25 @@
-"""Recommendation of offers for one client: eligibility, a transparent score, reasons in Dutch.
+"""Recommendation of offers for one client: needs first, then a transparent score, reasons in Dutch.
 
 Pure functions over plain profiles (built by apps/matching/selectors.py), so one client against
-2,000 offers takes milliseconds. The score (docs/decisions/0006-matching.md):
+2,000 offers takes milliseconds (docs/decisions/0006-matching.md).
 
-    score = 100 * need                       # share of the client's obstacles the offer addresses,
-                                             # each weighted by the severity of its life domain
+Needs: every recorded obstacle, and every life domain at level 1-2 where no obstacle was recorded,
+weighted by the severity of its level (apps.regions.severity: acute 3.0, not self-reliant 2.0,
+limited 1.0). An offer qualifies when it meets a need (addresses the obstacle, or an obstacle of
+the low life domain), or when it is of a kind the region seeks for the client's nearest persona.
+
+The top 5 (``select_top``): for the needs in order of weight, the best offer meeting that need with
+at most ``per_kind`` offers of one intervention type; the best is the one whose kind comes first
+among the region's answers to that obstacle and with the best practical fit (travel, language, waiting, free places). Then the kinds
+the region seeks for the nearest persona that are still missing (marked as such), then the score.
+
+The score, for the rest of the list:
+
+    score = 100 * need                       # share of the client's need weight the offer meets
           + 20 * language                    # 1 shared language, 0.5 interpreter or basic Dutch, 0 none
           - travel_weight * travel           # travel = min(minutes, 90) / 90; 0 for outreach and online;
-                                             # travel_weight 30 with a mobility obstacle, else 10
+                                             # travel_weight 30 with an obstacle in a life domain the
+                                             # region marks as mobility, else 10
           - 10 * waiting                     # waiting = min(weeks, 12) / 12 when the offer is full
           + 10 * continuity                  # the organisation already works with the client
           + 25 * closeness * challenge       # the offer is of a kind the region seeks (support sought) for
@@ -17,7 +29,8 @@ Pure functions over plain profiles (built by apps/matching/selectors.py), so one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,8 +38,28 @@ from django.utils.translation import ngettext
 from apps.matching.travel import Place, TravelModel
 
 DUTCH_OK = {"B1", "B2", "C1", "C2"}
-MOBILITY_DOMAIN = "mobility"
 TRAVEL_CAP_MIN = 90.0
+TOP = 5
+PER_KIND = 2
+RANK_PENALTY = 8.0  # per place a kind stands lower in the region's answers to the need (first = primary)
+
+
+@dataclass(frozen=True)
+class Need:
+    """One need of the client: a recorded obstacle, or a life domain at level 1-2 without one.
+
+    ``obstacle_ids``: the obstacles whose offers meet the need; ``kinds``: intervention type id ->
+    its place among the region's answers to the obstacle (0 = the primary answer, region file order).
+    """
+
+    key: str
+    label: str
+    domain: str
+    level: int | None
+    weight: float
+    obstacle_ids: frozenset[int]
+    kinds: dict[int, int]
+    from_domain: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +101,8 @@ class ClientProfile:
     challenge_persona: str = ""
     challenge_intervention_ids: frozenset[int] = field(default_factory=frozenset)
     challenge_closeness: float = 0.0
+    needs: tuple[Need, ...] = ()
+    need_obstacles: frozenset[int] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -77,6 +112,9 @@ class Recommendation:
     covered: list[str]
     travel_minutes: float
     reasons: list[str]
+    quality: float = 0.0
+    need: str = ""  # the need this offer was chosen for in the top 5
+    sought: bool = False  # chosen because the region seeks its kind for the nearest persona
 
 
 def eligible(client: ClientProfile, offer: OfferProfile) -> bool:
@@ -90,7 +128,10 @@ def eligible(client: ClientProfile, offer: OfferProfile) -> bool:
         return False
     if offer.gender and offer.gender != client.gender:
         return False
-    return bool(offer.obstacle_ids.intersection(client.obstacle_weights))
+    needs = client.need_obstacles or client.obstacle_weights.keys()
+    return not offer.obstacle_ids.isdisjoint(needs) or not offer.intervention_type_ids.isdisjoint(
+        client.challenge_intervention_ids
+    )
 
 
 def language_fit(client: ClientProfile, offer: OfferProfile) -> float:
@@ -105,9 +146,13 @@ def language_fit(client: ClientProfile, offer: OfferProfile) -> float:
 def score_offer(
     client: ClientProfile, offer: OfferProfile, travel: TravelModel, explain: bool = True
 ) -> Recommendation:
-    total = sum(client.obstacle_weights.values()) or 1.0
+    if client.needs:
+        total = sum(n.weight for n in client.needs) or 1.0
+        need = sum(n.weight for n in client.needs if not n.obstacle_ids.isdisjoint(offer.obstacle_ids)) / total
+    else:
+        total = sum(client.obstacle_weights.values()) or 1.0
+        need = sum(w for o, w in client.obstacle_weights.items() if o in offer.obstacle_ids) / total
     covered_ids = offer.obstacle_ids.intersection(client.obstacle_weights)
-    need = sum(client.obstacle_weights[o] for o in covered_ids) / total
     if offer.delivery_mode in {"outreach", "online"} or offer.latitude is None or offer.longitude is None:
         minutes = 0.0
     else:
@@ -118,16 +163,16 @@ def score_offer(
     waiting = 0.0 if offer.free_places > 0 else min(offer.waiting_weeks, 12) / 12
     continuity = 1.0 if offer.organisation_id in client.organisation_ids else 0.0
     challenge = 1.0 if offer.intervention_type_ids & client.challenge_intervention_ids else 0.0
-    score = (
-        100 * need
-        + 20 * language
+    quality = (
+        20 * language
         - travel_weight * travel_norm
         - 10 * waiting
         + 10 * continuity
         + 25 * client.challenge_closeness * challenge
     )
+    score = 100 * need + quality
     if not explain:  # ranking first; the reasons are written only for the offers shown
-        return Recommendation(offer, round(score, 2), [], round(minutes, 1), [])
+        return Recommendation(offer, round(score, 2), [], round(minutes, 1), [], quality=quality)
 
     covered = sorted(client.obstacle_labels[o] for o in covered_ids)
     reasons = [
@@ -170,7 +215,72 @@ def score_offer(
             _("The region seeks this kind of support for the persona %(persona)s, closest to this client.")
             % {"persona": client.challenge_persona}
         )
-    return Recommendation(offer, round(score, 2), covered, round(minutes, 1), reasons)
+    return Recommendation(offer, round(score, 2), covered, round(minutes, 1), reasons, quality=quality)
+
+
+def _tie_key(r: Recommendation) -> tuple[float, float, float, int, int]:
+    """Higher is better: quality, then less travel, fewer weeks of waiting, more free places, lower id."""
+    waiting = r.offer.waiting_weeks if r.offer.free_places <= 0 else 0
+    return (round(r.quality, 2), -r.travel_minutes, -waiting, r.offer.free_places, -r.offer.id)
+
+
+def select_top(
+    client: ClientProfile, ranked: list[Recommendation], limit: int = TOP, per_kind: int = PER_KIND
+) -> list[Recommendation]:
+    """The top ``limit``: the best fitting offer per need (most severe first), then sought kinds, then score.
+
+    At most ``per_kind`` offers of one intervention type (the worker may ask for more). Each
+    chosen offer carries ``need`` (the need's label) or ``sought`` (the region's answer for the
+    nearest persona, not led to by a recorded obstacle). ``ranked`` is sorted by score.
+    """
+    chosen: list[Recommendation] = []
+    taken: set[int] = set()
+    per: dict[int, int] = {}
+    met: set[str] = set()
+
+    def allowed(r: Recommendation) -> bool:
+        return r.offer.id not in taken and all(per.get(k, 0) < per_kind for k in r.offer.intervention_type_ids)
+
+    def take(r: Recommendation, **marks: Any) -> None:
+        chosen.append(replace(r, **marks))
+        taken.add(r.offer.id)
+        for k in r.offer.intervention_type_ids:
+            per[k] = per.get(k, 0) + 1
+        met.update(n.key for n in client.needs if not n.obstacle_ids.isdisjoint(r.offer.obstacle_ids))
+
+    for need in client.needs:
+        if len(chosen) >= limit:
+            break
+        if need.key in met:
+            continue
+        best, best_key = None, None
+        for r in ranked:
+            if need.obstacle_ids.isdisjoint(r.offer.obstacle_ids) or not allowed(r):
+                continue
+            fitting = [need.kinds[k] for k in r.offer.intervention_type_ids if k in need.kinds]
+            if not fitting:
+                continue
+            key = (r.quality - RANK_PENALTY * min(fitting), *_tie_key(r)[1:])
+            if best_key is None or key > best_key:
+                best, best_key = r, key
+        if best is not None:
+            take(best, need=need.label)
+    if len(chosen) < limit and client.challenge_intervention_ids:
+        shown = {k for r in chosen for k in r.offer.intervention_type_ids}
+        for kind in sorted(client.challenge_intervention_ids - shown):
+            if len(chosen) >= limit:
+                break
+            options = [r for r in ranked if kind in r.offer.intervention_type_ids and allowed(r)]
+            if options:
+                best = max(options, key=_tie_key)
+                led = not best.offer.obstacle_ids.isdisjoint(client.need_obstacles)
+                take(best, sought=not led)
+    for r in ranked:
+        if len(chosen) >= limit:
+            break
+        if allowed(r):
+            take(r)
+    return chosen
 
 
 def recommend(
@@ -179,15 +289,36 @@ def recommend(
     travel: TravelModel,
     limit: int | None = None,
     explain: int | None = 20,
+    per_kind: int = PER_KIND,
 ) -> list[Recommendation]:
-    """Eligible offers, best first. The first ``explain`` (all when None) carry their reasons."""
+    """Eligible offers, best first: the top 5 by needs (``select_top``), then the rest by score.
+
+    The first ``explain`` (all when None) carry their reasons.
+    """
     ranked = [score_offer(client, o, travel, explain=False) for o in offers if eligible(client, o)]
     ranked.sort(key=lambda r: (-r.score, r.travel_minutes, r.offer.id))
+    top = select_top(client, ranked, per_kind=per_kind)
+    ids = {r.offer.id for r in top}
+    ranked = top + [r for r in ranked if r.offer.id not in ids]
     if limit:
         ranked = ranked[:limit]
     count = len(ranked) if explain is None else min(explain, len(ranked))
-    ranked[:count] = [score_offer(client, r.offer, travel) for r in ranked[:count]]
+    ranked[:count] = [_explained(client, r, travel) for r in ranked[:count]]
     return ranked
+
+
+def _explained(client: ClientProfile, r: Recommendation, travel: TravelModel) -> Recommendation:
+    full = score_offer(client, r.offer, travel)
+    reasons = list(full.reasons)
+    if r.need:
+        reasons.insert(0, _("Chosen for the need: %(need)s.") % {"need": r.need})
+    if r.sought:
+        reasons.insert(
+            0,
+            _("Sought by the region for the persona %(persona)s; no recorded obstacle leads here.")
+            % {"persona": client.challenge_persona},
+        )
+    return replace(full, reasons=reasons, need=r.need, sought=r.sought)
 
 
 def suggest_package(client: ClientProfile, ranked: list[Recommendation]) -> list[Recommendation]:

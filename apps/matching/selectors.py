@@ -13,11 +13,13 @@ from django.utils import timezone
 from apps.assessment.classification import classify, screening_facts
 from apps.assessment.models import Screening
 from apps.consent.models import Consent
-from apps.matching.recommend import MOBILITY_DOMAIN, ClientProfile, OfferProfile
+from apps.matching.recommend import ClientProfile, Need, OfferProfile
 from apps.matching.travel import Place, TravelModel
 from apps.partners.models import Offer
 from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
 from apps.regions.rules import evaluate
+from apps.regions.severity import NEED_LEVELS, severity_weight
+
 
 
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:
@@ -121,10 +123,8 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         return None
     levels = {s.life_domain_id: s.level for s in screening.scores.all()}
     obstacles = list(screening.obstacles.all())
-    weights = {
-        o.pk: (1.5 if levels.get(o.life_domain_id) is None else 2.0 - (levels[o.life_domain_id] - 1) * 0.25)
-        for o in obstacles
-    }
+    weights = {o.pk: severity_weight(levels.get(o.life_domain_id)) for o in obstacles}
+    needs = client_needs(region_id=client.organisation.region_id, obstacles=obstacles, levels=levels)
     today = timezone.localdate()
     facts = screening_facts(client=client, screening=screening, obstacle_codes={o.code for o in obstacles}, on=today)
     groups = frozenset(
@@ -158,7 +158,7 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         place=place,
         obstacle_weights=weights,
         obstacle_labels={o.pk: o.label for o in obstacles},
-        mobility_limited=any(o.life_domain.code == MOBILITY_DOMAIN for o in obstacles),
+        mobility_limited=any(o.life_domain.mobility for o in obstacles),
         languages=frozenset(client.languages),
         dutch_level=client.dutch_level,
         target_group_ids=groups,
@@ -170,4 +170,70 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         )
         if top
         else frozenset(),
+        needs=tuple(needs),
+        need_obstacles=frozenset(o for n in needs for o in n.obstacle_ids),
     )
+
+
+def client_needs(*, region_id: int, obstacles: list[Any], levels: dict[int, int]) -> list[Need]:
+    """The client's needs, heaviest first (2 queries): each recorded obstacle, and each life domain at
+    level 1-2 where no obstacle was recorded (met by offers for any obstacle of that domain).
+
+    Weights: apps.regions.severity. Ties: the region's order of life domains and obstacles.
+    """
+    region_obstacles = list(
+        Obstacle.objects.filter(region_id=region_id).select_related("life_domain").prefetch_related("intervention_types")
+    )
+    kinds: dict[int, dict[int, int]] = {}
+    for o in region_obstacles:
+        order = {code: i for i, code in enumerate(o.intervention_order)}
+        kinds[o.pk] = {t.pk: order.get(t.code, len(order)) for t in o.intervention_types.all()}
+    needs: list[tuple[tuple[int, int], Need]] = []
+    recorded_domains = {o.life_domain_id for o in obstacles}
+    for o in obstacles:
+        level = levels.get(o.life_domain_id)
+        needs.append(
+            (
+                (o.life_domain.position, o.position),
+                Need(
+                    key=f"obstacle:{o.code}",
+                    label=o.label,
+                    domain=o.life_domain.label,
+                    level=level,
+                    weight=severity_weight(level),
+                    obstacle_ids=frozenset({o.pk}),
+                    kinds=kinds.get(o.pk, {}),
+                ),
+            )
+        )
+    domains = {o.life_domain_id: o.life_domain for o in region_obstacles}
+    for domain_id, level in levels.items():
+        if level not in NEED_LEVELS or domain_id in recorded_domains or domain_id not in domains:
+            continue
+        members = [o for o in region_obstacles if o.life_domain_id == domain_id]
+        domain = domains[domain_id]
+        needs.append(
+            (
+                (domain.position, -1),
+                Need(
+                    key=f"domain:{domain.code}",
+                    label=domain.label,
+                    domain=domain.label,
+                    level=level,
+                    weight=severity_weight(level),
+                    obstacle_ids=frozenset(o.pk for o in members),
+                    kinds=_best_ranks([kinds[o.pk] for o in members]),
+                    from_domain=True,
+                ),
+            )
+        )
+    needs.sort(key=lambda pair: (-pair[1].weight, pair[0]))
+    return [n for _, n in needs]
+
+
+def _best_ranks(rankings: list[dict[int, int]]) -> dict[int, int]:
+    best: dict[int, int] = {}
+    for ranks in rankings:
+        for kind, rank in ranks.items():
+            best[kind] = min(rank, best.get(kind, rank))
+    return best

@@ -121,6 +121,7 @@ class LifeDomain(BilingualLabelMixin, RegionItem):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="life_domains")
     special_category = models.BooleanField(default=False, help_text="GDPR art. 9/10 data")
     data_category = models.CharField(max_length=20, default="life_domains", help_text="consent category")
+    mobility = models.BooleanField(default=False, help_text="problems here make travel weigh heavier")
 
     class Meta(RegionItem.Meta):
         verbose_name = _("life domain")
@@ -146,6 +147,10 @@ class Obstacle(BilingualLabelMixin, RegionItem):
     life_domain = models.ForeignKey(LifeDomain, on_delete=models.CASCADE, related_name="obstacles")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.CHALLENGE)
     intervention_types = models.ManyToManyField(InterventionType, related_name="obstacles", blank=True)
+    # the codes of intervention_types in the file's order: the first is the region's primary answer
+    intervention_order = models.JSONField(default=list, blank=True)
+    # obstacles of one family are related (debts, financial insecurity): partly shared with a persona
+    family = models.SlugField(max_length=60, blank=True)
 
     class Meta(RegionItem.Meta):
         verbose_name = _("obstacle")

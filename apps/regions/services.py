@@ -138,7 +138,9 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     """Load a validated region document: create, update in place, remove what is gone.
 
     Refuses (raising RegionLoadError, nothing written) when something removed is still in use.
+    Older 1.x files are upgraded first (``upgrade_document``).
     """
+    document = upgrade_document(document)
     region_values = {
         "name_nl": document["name"]["nl"],
         "name_en": document["name"]["en"],
@@ -173,6 +175,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
             | {
                 "special_category": item.get("special_category", False),
                 "data_category": item.get("data_category", "life_domains"),
+                "mobility": item.get("mobility", False),
             },
             region=region,
             code=item["code"],
@@ -196,6 +199,8 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         values = labelled(item, i) | {
             "life_domain": domains[item["life_domain"]],
             "source": item.get("source", Obstacle.Source.CHALLENGE),
+            "intervention_order": list(item.get("intervention_types", [])),
+            "family": item.get("family", ""),
         }
         obstacle = loader.upsert(Obstacle, obstacles_by_code, item["code"], values, region=region, code=item["code"])
         loader.set_m2m(obstacle, "intervention_types", [interventions[c] for c in item.get("intervention_types", [])])
@@ -369,6 +374,26 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     Region.objects.filter(pk=region.pk).update(loaded_at=timezone.now())
     audit_log(actor=actor, action="regions.region.loaded", obj=region, changes={"source": source, **report.as_dict()})
     return report
+
+
+CURRENT_FORMAT_VERSION = "1.2"
+
+
+def upgrade_document(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a 1.0/1.1 region document in format 1.2 (docs/region-format.md, "Versions").
+
+    1.2 declares which life domain means mobility (``mobility: true``); before, the code did
+    that by the domain code ``mobility``, so the upgrade marks that domain. Newer files unchanged.
+    """
+    version = tuple(int(p) for p in str(document.get("format_version", "1.0")).split(".")[:2] if p.isdigit())
+    if version >= (1, 2):
+        return document
+    upgraded = dict(document, format_version=CURRENT_FORMAT_VERSION)
+    upgraded["life_domains"] = [
+        dict(d, mobility=True) if d.get("code") == "mobility" and "mobility" not in d else d
+        for d in document.get("life_domains", [])
+    ]
+    return upgraded
 
 
 def _date(value: str) -> dt.date:
