@@ -246,7 +246,13 @@ def select_top(
         taken.add(r.offer.id)
         for k in r.offer.intervention_type_ids:
             per[k] = per.get(k, 0) + 1
-        met.update(n.key for n in client.needs if not n.obstacle_ids.isdisjoint(r.offer.obstacle_ids))
+        # a need counts as met when the offer gives the region's primary answer to it
+        met.update(
+            n.key
+            for n in client.needs
+            if not n.obstacle_ids.isdisjoint(r.offer.obstacle_ids)
+            and any(n.kinds.get(k) == 0 for k in r.offer.intervention_type_ids)
+        )
 
     for need in client.needs:
         if len(chosen) >= limit:

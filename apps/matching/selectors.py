@@ -21,7 +21,6 @@ from apps.regions.rules import evaluate
 from apps.regions.severity import NEED_LEVELS, severity_weight
 
 
-
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:
     """Active offers of the region as plain profiles, cached until an offer changes (1 query when cached).
 
@@ -182,7 +181,9 @@ def client_needs(*, region_id: int, obstacles: list[Any], levels: dict[int, int]
     Weights: apps.regions.severity. Ties: the region's order of life domains and obstacles.
     """
     region_obstacles = list(
-        Obstacle.objects.filter(region_id=region_id).select_related("life_domain").prefetch_related("intervention_types")
+        Obstacle.objects.filter(region_id=region_id)
+        .select_related("life_domain")
+        .prefetch_related("intervention_types")
     )
     kinds: dict[int, dict[int, int]] = {}
     for o in region_obstacles:
