@@ -9,9 +9,10 @@ limited 1.0). An offer qualifies when it meets a need (addresses the obstacle, o
 the low life domain), or when it is of a kind the region seeks for the client's nearest persona.
 
 The top 5 (``select_top``): for the needs in order of weight, the best offer meeting that need with
-at most ``per_kind`` offers of one intervention type; the best is the one whose kind comes first
-among the region's answers to that obstacle and with the best practical fit (travel, language, waiting, free places). Then the kinds
-the region seeks for the nearest persona that are still missing (marked as such), then the score.
+at most ``per_kind`` offers of one intervention type; the best is the one whose kind comes
+first among the region's answers to that obstacle and with the best practical fit (travel,
+language, waiting, free places). Then the kinds the region seeks for the nearest persona that
+are still missing (marked as such), then the score.
 
 The score, for the rest of the list:
 
