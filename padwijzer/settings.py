@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "apps.clients",
     "apps.consent",
     "apps.assessment",
-    "apps.partners",
+    "apps.offers",
     "apps.matching",
     "apps.partnership",
     "apps.notifications",

@@ -8,7 +8,7 @@ urlpatterns = [
     path("account/", include("apps.accounts.urls")),
     path("werkingsgebied/", include("apps.regions.urls")),
     path("hulpvragers/", include("apps.clients.urls")),
-    path("aanbod/", include("apps.partners.urls")),
+    path("aanbod/", include("apps.offers.urls")),
     path("matching/", include("apps.matching.urls")),
     path("oproep/", include("apps.partnership.urls")),
     path("trajecten/", include("apps.pathways.urls")),

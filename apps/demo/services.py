@@ -173,7 +173,7 @@ def _demo_offers(
     """A social map: per intervention type an offer at the main municipality, one in the street
     (outreach, serving every municipality) and one at another municipality. Each addresses the
     obstacles that the region maps to its intervention type. Idempotent: skipped when offers exist."""
-    from apps.partners.models import DeliveryMode, Format, Offer
+    from apps.offers.models import DeliveryMode, Format, Offer
 
     if Offer.objects.filter(organisation__region=region).exists():
         return 0

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.partners.models import Offer, WaitingListEntry
-from apps.partners.services import offer_occupancy_change
+from apps.offers.models import Offer, WaitingListEntry
+from apps.offers.services import offer_occupancy_change
 
 
 @transaction.atomic

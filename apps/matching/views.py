@@ -21,7 +21,7 @@ from apps.matching.services import (
     proposal_decline,
     waiting_list_add,
 )
-from apps.partners.models import WaitingListEntry
+from apps.offers.models import WaitingListEntry
 
 
 @login_required

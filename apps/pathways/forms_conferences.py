@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.partners.models import Offer
+from apps.offers.models import Offer
 from apps.pathways.models import Signal
 
 

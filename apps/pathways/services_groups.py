@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import consented_categories
-from apps.partners.models import Offer
-from apps.partners.permissions import offer_organisations_for_user
+from apps.offers.models import Offer
+from apps.offers.permissions import offer_organisations_for_user
 from apps.pathways.models import GroupActivity, Pathway, Session
 from apps.pathways.permissions import candidate_pathways, pathway_accesses
 from apps.referrals.models import Referral

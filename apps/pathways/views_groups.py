@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.clients.views import form_errors
-from apps.partners.permissions import offer_organisations_for_user
+from apps.offers.permissions import offer_organisations_for_user
 from apps.pathways.forms_conferences import AttendanceForm, GroupActivityForm, SessionForm
 from apps.pathways.services_groups import (
     activities_for_user,

@@ -9,7 +9,7 @@ from typing import Any
 from apps.accounts.permissions import memberships_of
 from apps.clients.permissions import CASE_ROLES
 from apps.consent.models import Consent, DataCategory, Purpose
-from apps.partners.models import WaitingListEntry
+from apps.offers.models import WaitingListEntry
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import client_label_for_receiver, receiving_organisation_ids
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.consent.services import consent_record
-from apps.partners.models import Offer
-from apps.partners.services import offer_create
+from apps.offers.models import Offer
+from apps.offers.services import offer_create
 from apps.pathways.models import GroupActivity, Pathway, Session
 from apps.pathways.services import pathway_start
 from apps.pathways.services_groups import (

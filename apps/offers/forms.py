@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.clients.models import LANGUAGE_CHOICES
-from apps.partners.models import DeliveryMode, Format, Offer, Period
+from apps.offers.models import DeliveryMode, Format, Offer, Period
 from apps.regions.models import InterventionType, Municipality, Obstacle, TargetGroup
 
 

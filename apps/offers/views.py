@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organisation
 from apps.clients.views import form_errors
-from apps.partners.forms import OfferForm, OfferSearchForm
-from apps.partners.permissions import (
+from apps.offers.forms import OfferForm, OfferSearchForm
+from apps.offers.permissions import (
     get_offer_for_editing,
     get_offer_for_user,
     offer_organisations_for_user,
     region_ids_for_catalogue,
 )
-from apps.partners.selectors import offers_search
-from apps.partners.services import M2M_FIELDS, offer_create, offer_update
+from apps.offers.selectors import offers_search
+from apps.offers.services import M2M_FIELDS, offer_create, offer_update
 
 
 @login_required
@@ -33,7 +33,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(offers_search(region_ids=region_ids, filters=filters), 30).get_page(request.GET.get("page"))
     return render(
         request,
-        "partners/offer_list.html",
+        "offers/offer_list.html",
         {
             "form": form,
             "page": page,
@@ -47,7 +47,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_user(request.user, pk)
     can_edit = offer.organisation_id in {o.pk for o in offer_organisations_for_user(request.user)}
-    return render(request, "partners/offer_detail.html", {"offer": offer, "can_edit": can_edit})
+    return render(request, "offers/offer_detail.html", {"offer": offer, "can_edit": can_edit})
 
 
 def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -73,10 +73,10 @@ def offer_new(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
         else:
             messages.success(request, _("The offer is added to the social map."))
-            return redirect("partners:detail", pk=offer.pk)
+            return redirect("offers:detail", pk=offer.pk)
     return render(
         request,
-        "partners/offer_form.html",
+        "offers/offer_form.html",
         {"form": form, "organisation": organisation, "organisations": organisations},
     )
 
@@ -95,5 +95,5 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form_errors(form, exc)
         else:
             messages.success(request, _("The changes are saved."))
-            return redirect("partners:detail", pk=offer.pk)
-    return render(request, "partners/offer_form.html", {"form": form, "organisation": organisation, "offer": offer})
+            return redirect("offers:detail", pk=offer.pk)
+    return render(request, "offers/offer_form.html", {"form": form, "organisation": organisation, "offer": offer})

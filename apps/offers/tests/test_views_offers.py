@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEntry
 from apps.demo.services import demo_seed
-from apps.partners.models import Offer
-from apps.partners.services import offer_create
+from apps.offers.models import Offer
+from apps.offers.services import offer_create
 from apps.regions.models import InterventionType, Obstacle
 
 

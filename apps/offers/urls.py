@@ -1,8 +1,8 @@
 from django.urls import path
 
-from apps.partners import views
+from apps.offers import views
 
-app_name = "partners"
+app_name = "offers"
 urlpatterns = [
     path("", views.offer_list, name="list"),
     path("nieuw/", views.offer_new, name="new"),

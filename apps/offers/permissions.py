@@ -8,7 +8,7 @@ from django.http import Http404
 
 from apps.accounts.models import Organisation, Role
 from apps.accounts.permissions import memberships_of
-from apps.partners.models import Offer
+from apps.offers.models import Offer
 
 EDIT_ROLES = {Role.PARTNER_WORKER, Role.COUNSELLOR}
 

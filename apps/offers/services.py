@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
-from apps.partners.models import DeliveryMode, Offer
+from apps.offers.models import DeliveryMode, Offer
 
 SCALAR_FIELDS = (
     "title", "description", "delivery_mode", "format", "address", "location_municipality", "latitude", "longitude",

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from apps.partners.models import Offer
+from apps.offers.models import Offer
 
 
 def offers_search(*, region_ids: set[int], filters: dict[str, Any]) -> QuerySet[Offer]:
