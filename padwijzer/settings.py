@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "apps.partnership",
     "apps.notifications",
     "apps.pathways",
+    "apps.conferences",
+    "apps.groups",
     "apps.referrals",
     "apps.demo",
     "apps.api",

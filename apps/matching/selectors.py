@@ -17,7 +17,7 @@ from apps.matching.recommend import MOBILITY_DOMAIN, ClientProfile, OfferProfile
 from apps.matching.travel import Place, TravelModel
 from apps.offers.models import Offer
 from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
-from apps.regions.rules import evaluate
+from apps.regions.target_group_rules import evaluate
 
 
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:

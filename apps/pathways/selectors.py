@@ -45,7 +45,7 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
 
     referrals = list(Referral.objects.filter(pathway=pathway).select_related("offer", "offer__organisation", "sent_by"))
     closure = Closure.objects.filter(pathway=pathway).select_related("closed_by").first()
-    from apps.pathways.services_groups import sessions_for_pathway
+    from apps.groups.services import sessions_for_pathway
 
     sessions = sessions_for_pathway(pathway)
     return {

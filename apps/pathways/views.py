@@ -16,7 +16,7 @@ from apps.clients.permissions import get_client_for_editing
 from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
 from apps.pathways.forms import ActionForm, ClosureForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
-from apps.pathways.models import Action, CaseConference, Closure, Goal, TeamMember
+from apps.pathways.models import Action, Closure, Goal, TeamMember
 from apps.pathways.permissions import (
     get_pathway_for_contributing,
     get_pathway_for_editing,
@@ -82,8 +82,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = access.pathway
     conference = None
     if request.GET.get("casusoverleg"):
-        conference = CaseConference.objects.filter(
-            pk=request.GET["casusoverleg"], participants=request.user.pk, pathways=pathway
+        # the conference (apps.conferences) through the pathway's reverse relation: pathways does not import it
+        conference = pathway.case_conferences.filter(
+            pk=request.GET["casusoverleg"], participants=request.user.pk
         ).first()
     goals = list(Goal.objects.filter(pathway=pathway).prefetch_related("obstacles"))
     initial = [

@@ -15,16 +15,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import consented_categories
+from apps.groups.models import GroupActivity, GroupSession
+from apps.groups.permissions import organisation_ids
 from apps.offers.models import Offer
-from apps.offers.permissions import offer_organisations_for_user
-from apps.pathways.models import GroupActivity, Pathway, Session
+from apps.pathways.models import Pathway
 from apps.pathways.permissions import candidate_pathways, pathway_accesses
 from apps.referrals.models import Referral
 
@@ -37,22 +37,18 @@ ALSO_ACCESSIBLE_PATHWAYS = True
 # --- reads --------------------------------------------------------------------------------------
 
 
-def sessions_for_pathway(pathway: Pathway) -> list[Session]:
+def sessions_for_pathway(pathway: Pathway) -> list[GroupSession]:
     """The sessions the pathway's client attended, newest first, with the activity (and its offer): one query."""
     return list(
-        Session.objects.filter(attendees=pathway)
+        GroupSession.objects.filter(attendees=pathway)
         .select_related("activity", "activity__offer")
         .order_by("-held_on", "-pk")
     )
 
 
-def _organisation_ids(user: Any) -> set[int]:
-    return {o.pk for o in offer_organisations_for_user(user)}
-
-
 def offers_for_groups(user: Any) -> QuerySet[Offer]:
     return (
-        Offer.objects.filter(organisation_id__in=_organisation_ids(user), is_active=True)
+        Offer.objects.filter(organisation_id__in=organisation_ids(user), is_active=True)
         .select_related("organisation")
         .order_by("organisation__name", "title")
     )
@@ -60,38 +56,18 @@ def offers_for_groups(user: Any) -> QuerySet[Offer]:
 
 def activities_for_user(user: Any) -> QuerySet[GroupActivity]:
     return (
-        GroupActivity.objects.filter(offer__organisation_id__in=_organisation_ids(user))
+        GroupActivity.objects.filter(offer__organisation_id__in=organisation_ids(user))
         .select_related("offer", "offer__organisation")
         .annotate(session_count=Count("sessions"))
         .order_by("offer__organisation__name", "title", "pk")
     )
 
 
-def get_activity_for_user(user: Any, pk: int) -> GroupActivity:
-    activity = (
-        GroupActivity.objects.select_related("offer", "offer__organisation")
-        .filter(pk=pk, offer__organisation_id__in=_organisation_ids(user))
-        .first()
-    )
-    if activity is None:
-        raise Http404
-    return activity
-
-
-def get_session_for_user(user: Any, activity_pk: int, pk: int) -> Session:
-    activity = get_activity_for_user(user, activity_pk)
-    session = Session.objects.filter(pk=pk, activity=activity).first()
-    if session is None:
-        raise Http404
-    session.activity = activity
-    return session
-
-
-def activity_sessions(activity: GroupActivity) -> list[Session]:
+def activity_sessions(activity: GroupActivity) -> list[GroupSession]:
     return list(activity.sessions.annotate(present=Count("attendees")).order_by("-held_on", "-pk"))
 
 
-def linkable_pathways(user: Any, offer: Offer, session: Session | None = None) -> list[dict[str, Any]]:
+def linkable_pathways(user: Any, offer: Offer, session: GroupSession | None = None) -> list[dict[str, Any]]:
     """Pathways that may be ticked present at a session of ``offer``, with the label the user may see:
     the client's name when the user can open the pathway or a consent gives the offer's organisation the
     client's identity for the referral; "client #<pathway id>" otherwise. A fixed number of queries."""
@@ -131,7 +107,7 @@ def linkable_pathways(user: Any, offer: Offer, session: Session | None = None) -
 
 @transaction.atomic
 def group_activity_create(*, actor: Any, offer: Offer, title: str) -> GroupActivity:
-    if offer.organisation_id not in _organisation_ids(actor):
+    if offer.organisation_id not in organisation_ids(actor):
         raise ValidationError({"offer": [_("Choose one of your organisation's offers.")]})
     title = title.strip()
     if not title:
@@ -142,12 +118,12 @@ def group_activity_create(*, actor: Any, offer: Offer, title: str) -> GroupActiv
 
 
 @transaction.atomic
-def group_session_add(*, activity: GroupActivity, actor: Any, held_on: dt.date) -> Session:
-    if activity.offer.organisation_id not in _organisation_ids(actor):
+def group_session_add(*, activity: GroupActivity, actor: Any, held_on: dt.date) -> GroupSession:
+    if activity.offer.organisation_id not in organisation_ids(actor):
         raise ValidationError(_("Only the offer's organisation keeps its group activities."))
-    if Session.objects.filter(activity=activity, held_on=held_on).exists():
+    if GroupSession.objects.filter(activity=activity, held_on=held_on).exists():
         raise ValidationError({"held_on": [_("There is already a session on that date.")]})
-    session = Session.objects.create(activity=activity, held_on=held_on)
+    session = GroupSession.objects.create(activity=activity, held_on=held_on)
     audit_log(
         actor=actor,
         action="pathways.group.session_added",
@@ -158,10 +134,10 @@ def group_session_add(*, activity: GroupActivity, actor: Any, held_on: dt.date) 
 
 
 @transaction.atomic
-def session_attendance_record(*, session: Session, actor: Any, pathway_ids: Iterable[int]) -> Session:
+def session_attendance_record(*, session: GroupSession, actor: Any, pathway_ids: Iterable[int]) -> GroupSession:
     """Set who was present. New attendees must be linkable to the offer; those already ticked may stay."""
     activity = session.activity
-    if activity.offer.organisation_id not in _organisation_ids(actor):
+    if activity.offer.organisation_id not in organisation_ids(actor):
         raise ValidationError(_("Only the offer's organisation keeps its group activities."))
     if session.held_on > timezone.localdate():
         raise ValidationError(_("Attendance can be recorded once the session has taken place."))

@@ -14,16 +14,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
-from apps.consent.services import consent_record
-from apps.notifications.models import Notification
-from apps.pathways.models import CaseConference, Pathway, Signal
-from apps.pathways.permissions import pathway_access, pathway_accesses
-from apps.pathways.services import pathway_start, plan_save, team_add
-from apps.pathways.services_conferences import (
+from apps.conferences.models import CaseConference, SystemSignal
+from apps.conferences.services import (
     conference_record_decisions,
     conference_schedule,
     signal_raise,
 )
+from apps.consent.services import consent_record
+from apps.notifications.models import Notification
+from apps.pathways.models import Pathway
+from apps.pathways.permissions import pathway_access, pathway_accesses
+from apps.pathways.services import pathway_start, plan_save, team_add
 from conftest import register_client
 
 NAMES = [("Mariam", "Tesfaye"), ("Ahmed", "Haddou"), ("Lieke", "Vermeulen"), ("Bart", "Claeys"), ("Nour", "Amrani")]
@@ -262,8 +263,8 @@ def test_outsiders_get_404_on_every_conference_and_signal_url(personas: Any, cli
             assert f"/casusoverleg/{conference.pk}/" not in html and "Acht weken" not in html
     client.force_login(personas.nadia)
     assert client.get(f"/casusoverleg/nieuw/?region={personas.region.pk}").status_code == 404
-    assert conference.decisions == "" and not Signal.objects.exclude(pk=signal.pk).exists()
-    assert not Signal.objects.filter(resolved=True).exists()
+    assert conference.decisions == "" and not SystemSignal.objects.exclude(pk=signal.pk).exists()
+    assert not SystemSignal.objects.filter(resolved=True).exists()
     client.force_login(personas.yonas)  # a participant
     assert client.get(f"/casusoverleg/{conference.pk}/").status_code == 200
 
@@ -279,13 +280,13 @@ def test_signals_go_to_the_regions_coordinator(personas: Any, client: Browser) -
         f"/casusoverleg/signalen/nieuw/?traject={pathway.pk}",
         {"kind": "waiting_list", "description": "Mariam wacht al acht weken op taalles."},
     )
-    assert response.status_code == 200 and not Signal.objects.exists()  # a client's name is refused
+    assert response.status_code == 200 and not SystemSignal.objects.exists()  # a client's name is refused
     response = client.post(
         f"/casusoverleg/signalen/nieuw/?traject={pathway.pk}",
         {"kind": "waiting_list", "description": "Acht weken wachten op taalles."},
     )
     assert response.status_code == 302
-    from_pathway = Signal.objects.get()
+    from_pathway = SystemSignal.objects.get()
     assert from_pathway.pathway == pathway and from_pathway.region == personas.region
     assert AuditEntry.objects.filter(action="pathways.signal.raised", object_id=str(from_pathway.pk)).exists()
     assert Notification.objects.filter(user=personas.wouter, url="/casusoverleg/signalen/").exists()

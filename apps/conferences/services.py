@@ -31,8 +31,9 @@ from apps.accounts.models import Membership, Role, User
 from apps.accounts.permissions import memberships_of
 from apps.audit.services import audit_log
 from apps.clients.permissions import CASE_ROLES
+from apps.conferences.models import CaseConference, SystemSignal
 from apps.notifications.services import notify
-from apps.pathways.models import CaseConference, Pathway, PlanChange, Signal
+from apps.pathways.models import Pathway, PlanChange
 from apps.pathways.permissions import PathwayAccess, candidate_pathways, pathway_accesses
 from apps.regions.models import Region
 
@@ -93,19 +94,6 @@ def schedulable_pathways(user: Any, region: Any) -> list[PathwayAccess]:
     )
 
 
-def get_conference_for_user(user: Any, pk: int) -> CaseConference:
-    """The conference if the user organised it or takes part in it; 404 otherwise."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404
-    visible = Q(organised_by=user) | Q(
-        pk__in=CaseConference.participants.through.objects.filter(user_id=user.pk).values("caseconference_id")
-    )
-    conference = CaseConference.objects.select_related("organised_by", "region").filter(visible, pk=pk).first()
-    if conference is None:
-        raise Http404
-    return conference
-
-
 def conferences_for_user(user: Any) -> QuerySet[CaseConference]:
     return (
         CaseConference.objects.filter(Q(organised_by=user) | Q(participants=user))
@@ -141,7 +129,7 @@ def conference_page(*, user: Any, conference: CaseConference) -> dict[str, Any]:
                 "plan_changes": changes.get(pathway.pk, []) if access is not None else [],
             }
         )
-    signals = list(Signal.objects.filter(case_conference=conference, raised_by=user))
+    signals = list(SystemSignal.objects.filter(case_conference=conference, raised_by=user))
     return {
         "conference": conference,
         "participants": participants,
@@ -152,8 +140,8 @@ def conference_page(*, user: Any, conference: CaseConference) -> dict[str, Any]:
     }
 
 
-def signals_for_user(user: Any, *, kind: str = "", resolved: bool | None = None) -> QuerySet[Signal]:
-    qs = Signal.objects.filter(Q(region_id__in=coordinated_region_ids(user)) | Q(raised_by=user))
+def signals_for_user(user: Any, *, kind: str = "", resolved: bool | None = None) -> QuerySet[SystemSignal]:
+    qs = SystemSignal.objects.filter(Q(region_id__in=coordinated_region_ids(user)) | Q(raised_by=user))
     if kind:
         qs = qs.filter(kind=kind)
     if resolved is not None:
@@ -161,8 +149,8 @@ def signals_for_user(user: Any, *, kind: str = "", resolved: bool | None = None)
     return qs.select_related("raised_by", "region").order_by("resolved", "-created_at", "-pk")
 
 
-def get_signal_for_resolving(user: Any, pk: int) -> Signal:
-    signal = Signal.objects.filter(pk=pk, region_id__in=coordinated_region_ids(user)).first()
+def get_signal_for_resolving(user: Any, pk: int) -> SystemSignal:
+    signal = SystemSignal.objects.filter(pk=pk, region_id__in=coordinated_region_ids(user)).first()
     if signal is None:
         raise Http404
     return signal
@@ -277,7 +265,7 @@ def signal_raise(
     pathway: Pathway | None = None,
     case_conference: CaseConference | None = None,
     region: Any = None,
-) -> Signal:
+) -> SystemSignal:
     """Raise a barrier in the system itself. The description names no client: the names of the clients it
     was raised from are refused. The region's coordinators are notified."""
     if pathway is not None:
@@ -291,7 +279,7 @@ def signal_raise(
     if region_id not in {r.pk for r in worker_regions(actor)}:
         raise ValidationError(_("Only people of the partnership raise signals."))
     errors: dict[str, list[str]] = {}
-    if kind not in Signal.Kind.values:
+    if kind not in SystemSignal.Kind.values:
         errors["kind"] = [_("Choose a kind.")]
     description = description.strip()
     clients = []
@@ -305,7 +293,7 @@ def signal_raise(
         errors["description"] = [_("Leave out the client's name: a signal is about the system, not about a person.")]
     if errors:
         raise ValidationError(errors)
-    signal = Signal.objects.create(
+    signal = SystemSignal.objects.create(
         region_id=region_id,
         pathway=pathway,
         case_conference=case_conference,
@@ -337,8 +325,8 @@ def signal_raise(
 
 
 @transaction.atomic
-def signal_resolve(*, signal: Signal, actor: Any) -> Signal:
-    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+def signal_resolve(*, signal: SystemSignal, actor: Any) -> SystemSignal:
+    signal = SystemSignal.objects.select_for_update().get(pk=signal.pk)
     if signal.region_id not in coordinated_region_ids(actor):
         raise ValidationError(_("Only the coordinator of the partnership marks a signal resolved."))
     if signal.resolved:

@@ -1,4 +1,4 @@
-"""Forms of case conferences, signals and group activities (rendered with ``{% field %}``: labels, hints,
+"""Forms of case conferences and system signals (rendered with ``{% field %}``: labels, hints,
 errors tied to the inputs)."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.offers.models import Offer
-from apps.pathways.models import Signal
+from apps.conferences.models import SystemSignal
 
 
 def person_label(user: Any) -> str:
@@ -57,7 +56,7 @@ class DecisionsForm(forms.Form):
 
 
 class SignalForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of barrier"), choices=Signal.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Kind of barrier"), choices=SystemSignal.Kind.choices, widget=forms.RadioSelect)
     description = forms.CharField(
         label=_("Description"),
         max_length=2000,
@@ -70,7 +69,9 @@ class SignalForm(forms.Form):
 
 
 class SignalFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Signal.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *SystemSignal.Kind.choices]
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -79,37 +80,3 @@ class SignalFilterForm(forms.Form):
 
 
 # --- group activities -----------------------------------------------------------------------------
-
-
-class GroupActivityForm(forms.Form):
-    offer = forms.ModelChoiceField(
-        label=_("Offer"),
-        queryset=Offer.objects.none(),
-        help_text=_("The offer of your organisation this activity belongs to."),
-    )
-    title = forms.CharField(
-        label=_("Title"), max_length=200, help_text=_("For example: language café on Tuesday, sewing atelier.")
-    )
-
-    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
-        self.fields["offer"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda offer: f"{offer.title} – {offer.organisation.name}"
-        )
-
-
-class SessionForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Date of the session"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-
-
-class AttendanceForm(forms.Form):
-    attendees = forms.TypedMultipleChoiceField(
-        label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = choices  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.pathways import views_groups as views
+from apps.groups import views
 
 app_name = "groups"
 urlpatterns = [

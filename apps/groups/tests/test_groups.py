@@ -13,16 +13,17 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.consent.services import consent_record
-from apps.offers.models import Offer
-from apps.offers.services import offer_create
-from apps.pathways.models import GroupActivity, Pathway, Session
-from apps.pathways.services import pathway_start
-from apps.pathways.services_groups import (
+from apps.groups.models import GroupActivity, GroupSession
+from apps.groups.services import (
     group_activity_create,
     group_session_add,
     session_attendance_record,
     sessions_for_pathway,
 )
+from apps.offers.models import Offer
+from apps.offers.services import offer_create
+from apps.pathways.models import Pathway
+from apps.pathways.services import pathway_start
 from apps.referrals.models import Referral
 from apps.regions.models import InterventionType, Obstacle
 from conftest import register_client
@@ -88,7 +89,7 @@ def test_a_partner_worker_records_a_session_and_its_attendance(personas: Any, cl
 
     held_on = timezone.localdate() - dt.timedelta(days=1)
     response = client.post(f"/groepsaanbod/{activity.pk}/sessies/nieuw/", {"held_on": held_on.isoformat()})
-    session = Session.objects.get()
+    session = GroupSession.objects.get()
     assert response["Location"] == f"/groepsaanbod/{activity.pk}/sessies/{session.pk}/aanwezigheid/"
     assert AuditEntry.objects.filter(action="pathways.group.session_added", object_id=str(session.pk)).exists()
 
@@ -185,5 +186,5 @@ def test_outsiders_get_404_on_every_group_url(personas: Any, client: Browser, se
         assert "Taalcafé" not in client.get("/groepsaanbod/").content.decode()
         response = client.post("/groepsaanbod/nieuw/", {"offer": offer.pk, "title": "Overgenomen"})
         assert response.status_code in (200, 404)
-    assert Session.objects.count() == 1 and not session.attendees.exists()
+    assert GroupSession.objects.count() == 1 and not session.attendees.exists()
     assert GroupActivity.objects.count() == 1

@@ -15,15 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.clients.views import form_errors
-from apps.pathways.forms_conferences import ConferenceForm, DecisionsForm, SignalFilterForm, SignalForm
-from apps.pathways.permissions import get_pathway_for_user
-from apps.pathways.services_conferences import (
+from apps.conferences.forms import ConferenceForm, DecisionsForm, SignalFilterForm, SignalForm
+from apps.conferences.permissions import get_conference_for_user
+from apps.conferences.services import (
     conference_page,
     conference_record_decisions,
     conference_schedule,
     conferences_for_user,
     coordinated_region_ids,
-    get_conference_for_user,
     get_signal_for_resolving,
     is_worker,
     partnership_users,
@@ -34,6 +33,7 @@ from apps.pathways.services_conferences import (
     signals_for_user,
     worker_regions,
 )
+from apps.pathways.permissions import get_pathway_for_user
 
 
 def _int(value: Any) -> int | None:
@@ -51,7 +51,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     return render(
         request,
-        "pathways/conferences/conference_list.html",
+        "conferences/conference_list.html",
         {
             "upcoming": sorted((c for c in conferences if c.scheduled_at > now), key=lambda c: c.scheduled_at),
             "past": [c for c in conferences if c.scheduled_at <= now],
@@ -92,9 +92,7 @@ def conference_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The case conference is scheduled; the participants are notified."))
             return redirect("conferences:detail", pk=conference.pk)
-    return render(
-        request, "pathways/conferences/conference_form.html", {"form": form, "region": region, "regions": regions}
-    )
+    return render(request, "conferences/conference_form.html", {"form": form, "region": region, "regions": regions})
 
 
 @login_required
@@ -102,7 +100,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_conference_for_user(request.user, pk)
     return render(
         request,
-        "pathways/conferences/conference_detail.html",
+        "conferences/conference_detail.html",
         conference_page(user=request.user, conference=conference),
     )
 
@@ -121,7 +119,7 @@ def conference_decisions(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decisions are recorded."))
             return redirect("conferences:detail", pk=pk)
-    return render(request, "pathways/conferences/decisions_form.html", {"form": form, "conference": conference})
+    return render(request, "conferences/decisions_form.html", {"form": form, "conference": conference})
 
 
 # --- signals ------------------------------------------------------------------------------------
@@ -142,7 +140,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "pathways/conferences/signal_list.html",
+        "conferences/signal_list.html",
         {
             "form": form,
             "page": page,
@@ -185,9 +183,7 @@ def signal_new(request: HttpRequest) -> HttpResponse:
             if pathway is not None:
                 return redirect("pathways:detail", pk=pathway.pk)
             return redirect("conferences:signals")
-    return render(
-        request, "pathways/conferences/signal_form.html", {"form": form, "pathway": pathway, "conference": conference}
-    )
+    return render(request, "conferences/signal_form.html", {"form": form, "pathway": pathway, "conference": conference})
 
 
 @login_required

@@ -11,26 +11,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.clients.views import form_errors
-from apps.offers.permissions import offer_organisations_for_user
-from apps.pathways.forms_conferences import AttendanceForm, GroupActivityForm, SessionForm
-from apps.pathways.services_groups import (
+from apps.groups.forms import AttendanceForm, GroupActivityForm, SessionForm
+from apps.groups.permissions import get_activity_for_user, get_session_for_user
+from apps.groups.services import (
     activities_for_user,
     activity_sessions,
-    get_activity_for_user,
-    get_session_for_user,
     group_activity_create,
     group_session_add,
     linkable_pathways,
     offers_for_groups,
     session_attendance_record,
 )
+from apps.offers.permissions import offer_organisations_for_user
 
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     if not offer_organisations_for_user(request.user):
         raise Http404
-    return render(request, "pathways/groups/activity_list.html", {"activities": activities_for_user(request.user)})
+    return render(request, "groups/activity_list.html", {"activities": activities_for_user(request.user)})
 
 
 @login_required
@@ -53,7 +52,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The group activity is added. Add its sessions."))
             return redirect("groups:detail", pk=activity.pk)
-    return render(request, "pathways/groups/activity_form.html", {"form": form, "has_offers": offers.exists()})
+    return render(request, "groups/activity_form.html", {"form": form, "has_offers": offers.exists()})
 
 
 @login_required
@@ -61,7 +60,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     return render(
         request,
-        "pathways/groups/activity_detail.html",
+        "groups/activity_detail.html",
         {
             "activity": activity,
             "sessions": activity_sessions(activity),
@@ -85,7 +84,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("groups:attendance", pk=pk, session_pk=session.pk)
     return render(
         request,
-        "pathways/groups/activity_detail.html",
+        "groups/activity_detail.html",
         {
             "activity": activity,
             "sessions": activity_sessions(activity),
@@ -113,6 +112,6 @@ def session_attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpRe
             return redirect("groups:detail", pk=pk)
     return render(
         request,
-        "pathways/groups/attendance_form.html",
+        "groups/attendance_form.html",
         {"form": form, "activity": activity, "session": session, "rows": rows},
     )

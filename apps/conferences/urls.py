@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.pathways import views_conferences as views
+from apps.conferences import views
 
 app_name = "conferences"
 urlpatterns = [
