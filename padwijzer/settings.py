@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "apps.referrals",
     "apps.demo",
     "apps.api",
+    "apps.workspace",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "apps.core.context_processors.navigation",
+                "apps.accounts.context_processors.navigation",
             ],
         },
     },

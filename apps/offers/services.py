@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
-from apps.offers.models import DeliveryMode, Offer
+from apps.offers.models import DeliveryMode, Offer, WaitingListEntry
 
 SCALAR_FIELDS = (
     "title", "description", "delivery_mode", "format", "address", "location_municipality", "latitude", "longitude",
@@ -95,3 +97,21 @@ def offer_occupancy_change(*, offer_id: int, delta: int) -> None:
     if delta < 0:
         qs = qs.filter(occupancy__gte=-delta)
     qs.update(occupancy=F("occupancy") + delta, updated_at=timezone.now())
+
+
+@transaction.atomic
+def waiting_list_add(
+    *, client: Any, actor: Any, offer: Offer | None = None, since: dt.date | None = None
+) -> WaitingListEntry:
+    if WaitingListEntry.objects.filter(client=client, offer=offer, is_open=True).exists():
+        raise ValidationError(_("The client is already on this waiting list."))
+    entry = WaitingListEntry.objects.create(
+        client=client, offer=offer, since=since or timezone.localdate(), added_by=actor
+    )
+    audit_log(
+        actor=actor,
+        action="matching.waiting_list.added",
+        obj=entry,
+        changes={"client": client.pk, "offer": offer.pk if offer else None},
+    )
+    return entry

@@ -102,3 +102,8 @@ def outgoing_referrals(*, user: Any) -> list[ReferralRow]:
 
 def referral_events(referral: Referral) -> list[ReferralEvent]:
     return list(referral.events.select_related("actor"))
+
+
+def referrals_for_pathway(pathway: Any) -> list[Referral]:
+    """The referrals of a pathway with their offer, its organisation and the sender: one query."""
+    return list(Referral.objects.filter(pathway=pathway).select_related("offer", "offer__organisation", "sent_by"))

@@ -24,10 +24,9 @@ from apps.accounts.models import Role, User
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
-from apps.matching.services import waiting_list_add
 from apps.notifications.services import notify
 from apps.offers.models import Offer, WaitingListEntry
-from apps.offers.services import offer_occupancy_change
+from apps.offers.services import offer_occupancy_change, waiting_list_add
 from apps.pathways.models import Pathway, TeamRole
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import HANDOVER_STATUSES, TRANSITIONS, is_receiver, is_sender

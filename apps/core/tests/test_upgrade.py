@@ -44,7 +44,7 @@ def migrate(targets: list[tuple[str, str | None]]) -> Any:
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     executor.loader.build_graph()
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+    return executor.loader.project_state([(app, name) for app, name in targets if name is not None]).apps
 
 
 def latest() -> list[tuple[str, str | None]]:
