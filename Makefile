@@ -42,6 +42,8 @@ test: install browser-deps
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DEBUG=true $(BIN)/padwijzer makemigrations --check --dry-run
 	PADWIJZER_TESTING=1 $(BIN)/mypy .
 
 messages: install

@@ -44,7 +44,7 @@ def main() -> None:
     from apps.accounts.models import Organisation, Role
     from apps.matching.recommend import eligible, recommend
     from apps.matching.selectors import client_profile, offer_profiles, travel_model
-    from apps.partners.models import Offer
+    from apps.offers.models import Offer
     from apps.regions.models import InterventionType, Municipality, Obstacle
 
     region = conftest.load(conftest.OOSTENDE_FILE)

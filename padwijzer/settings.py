@@ -82,14 +82,17 @@ INSTALLED_APPS = [
     "apps.clients",
     "apps.consent",
     "apps.assessment",
-    "apps.partners",
+    "apps.offers",
     "apps.matching",
     "apps.partnership",
     "apps.notifications",
     "apps.pathways",
+    "apps.conferences",
+    "apps.groups",
     "apps.referrals",
     "apps.demo",
     "apps.api",
+    "apps.workspace",
 ]
 
 MIDDLEWARE = [
@@ -120,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "apps.core.context_processors.navigation",
+                "apps.accounts.context_processors.navigation",
             ],
         },
     },

@@ -3,18 +3,34 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from apps.assessment import urls as assessment_urls
+from apps.clients import urls as clients_urls
+from apps.consent import urls as consent_urls
+from apps.pathways import urls as pathways_urls
+from apps.workspace import urls as workspace_urls
+
+# Pages that compose several apps live in apps.workspace (and a client file's screening and consent pages in
+# their own apps) but keep their URLs and names: their patterns join the namespace they have always had.
+clients_patterns = [
+    *clients_urls.urlpatterns,
+    *workspace_urls.client_urlpatterns,
+    *consent_urls.client_urlpatterns,
+    *assessment_urls.client_urlpatterns,
+]
+pathways_patterns = [*workspace_urls.pathway_urlpatterns, *pathways_urls.urlpatterns]
+
 urlpatterns = [
-    path("", include("apps.core.urls")),
+    path("", include((workspace_urls.home_urlpatterns, "core"))),
     path("account/", include("apps.accounts.urls")),
     path("werkingsgebied/", include("apps.regions.urls")),
-    path("hulpvragers/", include("apps.clients.urls")),
-    path("aanbod/", include("apps.partners.urls")),
+    path("hulpvragers/", include((clients_patterns, "clients"))),
+    path("aanbod/", include("apps.offers.urls")),
     path("matching/", include("apps.matching.urls")),
     path("oproep/", include("apps.partnership.urls")),
-    path("trajecten/", include("apps.pathways.urls")),
+    path("trajecten/", include((pathways_patterns, "pathways"))),
     path("doorverwijzingen/", include("apps.referrals.urls")),
-    path("casusoverleg/", include("apps.pathways.urls_conferences")),
-    path("groepsaanbod/", include("apps.pathways.urls_groups")),
+    path("casusoverleg/", include("apps.conferences.urls")),
+    path("groepsaanbod/", include("apps.groups.urls")),
     path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

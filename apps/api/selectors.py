@@ -1,7 +1,7 @@
 """Reads behind the API's client sub-resources, each with a fixed number of queries.
 
 They take a ``ClientAccess`` that ``apps.clients.permissions.get_client_for_user`` returned, and
-apply the same visibility rules as the client file page (``apps.clients.selectors.client_file``).
+apply the same visibility rules as the client file page (``apps.workspace.selectors.client_file``).
 """
 
 from __future__ import annotations

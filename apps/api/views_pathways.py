@@ -22,6 +22,7 @@ from apps.pathways.permissions import (
 )
 from apps.pathways.selectors import pathway_page
 from apps.pathways.services import contact_log_add
+from apps.referrals.selectors import referrals_for_pathway
 
 TAGS = ["pathways"]
 
@@ -120,7 +121,8 @@ class PathwayDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         access = get_pathway_for_user(request.user, pk)
         client_file_viewed(client=access.pathway.client, actor=request.user, page="api-pathway")
-        return Response(PathwayDetailSerializer(pathway_page(access=access)).data)
+        page = {**pathway_page(access=access), "referrals": referrals_for_pathway(access.pathway)}
+        return Response(PathwayDetailSerializer(page).data)
 
 
 class PathwayContactView(APIView):

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from apps.regions.rules import Facts, evaluate
 from apps.regions.severity import severity_weight
+from apps.regions.target_group_rules import Facts, evaluate
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
-from apps.accounts.permissions import memberships_of
-from apps.clients.forms import ClientForm, ClientSearchForm, ConfirmDuplicateForm, MergeForm
-from apps.clients.models import Client, ClientMerge
-from apps.clients.permissions import get_client_for_editing, get_client_for_user, organisations_for_registration
-from apps.clients.selectors import client_file, clients_for_user
+from apps.clients.forms import ClientForm, ClientSearchForm, ConfirmDuplicateForm
+from apps.clients.permissions import get_client_for_editing, organisations_for_registration
+from apps.clients.selectors import clients_for_user
 from apps.clients.services import (
-    client_file_viewed,
-    client_merge,
-    client_merge_undo,
     client_register,
     client_update,
     possible_duplicates,
@@ -107,61 +100,3 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The changes are saved."))
             return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
-
-
-@login_required
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_client_for_user(request.user, pk)
-    client_file_viewed(client=access.client, actor=request.user, page="client_file")
-    return render(request, "clients/client_detail.html", client_file(access=access, user=request.user))
-
-
-def _coordinator_region_ids(user: Any) -> set[int]:
-    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
-
-
-@login_required
-def client_merge_view(request: HttpRequest) -> HttpResponse:
-    regions = _coordinator_region_ids(request.user)
-    if not regions:
-        raise Http404
-    form = MergeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        clients = {
-            c.pk: c
-            for c in Client.objects.select_related("organisation").filter(
-                pk__in=[form.cleaned_data["survivor"], form.cleaned_data["duplicate"]],
-                organisation__region_id__in=regions,
-            )
-        }
-        survivor, duplicate = clients.get(form.cleaned_data["survivor"]), clients.get(form.cleaned_data["duplicate"])
-        if survivor is None:
-            form.add_error("survivor", _("No client with this number in your partnership."))
-        if duplicate is None:
-            form.add_error("duplicate", _("No client with this number in your partnership."))
-        if survivor and duplicate:
-            try:
-                client_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
-            except ValidationError as exc:
-                form_errors(form, exc)
-            else:
-                messages.success(request, _("The two records are merged. You can undo this below."))
-                return redirect("clients:merge")
-    merges = ClientMerge.objects.filter(survivor__organisation__region_id__in=regions).select_related(
-        "survivor__organisation", "duplicate__organisation", "merged_by", "undone_by"
-    )[:50]
-    return render(request, "clients/client_merge.html", {"form": form, "merges": merges})
-
-
-@login_required
-@require_POST
-def client_merge_undo_view(request: HttpRequest, merge_pk: int) -> HttpResponse:
-    regions = _coordinator_region_ids(request.user)
-    merge = get_object_or_404(ClientMerge, pk=merge_pk, survivor__organisation__region_id__in=regions)
-    try:
-        client_merge_undo(merge=merge, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The merge is undone."))
-    return redirect("clients:merge")

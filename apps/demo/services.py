@@ -113,7 +113,7 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
 
 def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) -> None:
     """A third of the demo counsellor's organisation's clients have a pathway with two actions and two contacts."""
-    from apps.pathways.models import Action, ContactLog, Pathway, TeamMember
+    from apps.pathways.models import Action, ContactLog, Pathway, TeamMember, TeamRole
 
     own = set(counsellor.memberships.values_list("organisation_id", flat=True))
     chosen = [c for i, c in enumerate(clients) if c.organisation_id in own and i % 3 == 0]
@@ -132,7 +132,7 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) 
             pathway_id=p.pk,
             user=counsellor,
             organisation_id=p.organisation_id,
-            role=TeamMember.Role.COUNSELLOR,
+            role=TeamRole.COUNSELLOR,
             task="Houdt de regie",
         )
         for p in pathways
@@ -173,7 +173,7 @@ def _demo_offers(
     """A social map: per intervention type an offer at the main municipality, one in the street
     (outreach, serving every municipality) and one at another municipality. Each addresses the
     obstacles that the region maps to its intervention type. Idempotent: skipped when offers exist."""
-    from apps.partners.models import DeliveryMode, Format, Offer
+    from apps.offers.models import DeliveryMode, Format, Offer
 
     if Offer.objects.filter(organisation__region=region).exists():
         return 0

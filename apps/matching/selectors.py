@@ -15,17 +15,17 @@ from apps.assessment.models import Screening
 from apps.consent.models import Consent
 from apps.matching.recommend import ClientProfile, Need, OfferProfile
 from apps.matching.travel import Place, TravelModel
-from apps.partners.models import Offer
+from apps.offers.models import Offer
 from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
-from apps.regions.rules import evaluate
 from apps.regions.severity import NEED_LEVELS, severity_weight
+from apps.regions.target_group_rules import evaluate
 
 
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:
     """Active offers of the region as plain profiles, cached until an offer changes (1 query when cached).
 
     The cache key holds the number of offers and their latest change: every write goes through
-    apps.partners.services, which saves the offer (and so its ``updated_at``) with its links.
+    apps.offers.services, which saves the offer (and so its ``updated_at``) with its links.
     """
     qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
     version = qs.aggregate(n=Count("pk"), changed=Max("updated_at"))

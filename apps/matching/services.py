@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import heapq
 from typing import Any
 
@@ -14,26 +13,8 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.partners.models import Offer, WaitingListEntry
-from apps.partners.services import offer_occupancy_change
-
-
-@transaction.atomic
-def waiting_list_add(
-    *, client: Any, actor: Any, offer: Offer | None = None, since: dt.date | None = None
-) -> WaitingListEntry:
-    if WaitingListEntry.objects.filter(client=client, offer=offer, is_open=True).exists():
-        raise ValidationError(_("The client is already on this waiting list."))
-    entry = WaitingListEntry.objects.create(
-        client=client, offer=offer, since=since or timezone.localdate(), added_by=actor
-    )
-    audit_log(
-        actor=actor,
-        action="matching.waiting_list.added",
-        obj=entry,
-        changes={"client": client.pk, "offer": offer.pk if offer else None},
-    )
-    return entry
+from apps.offers.models import Offer, WaitingListEntry
+from apps.offers.services import offer_occupancy_change
 
 
 @transaction.atomic

@@ -19,9 +19,9 @@ from apps.matching.services import (
     allocation_start,
     proposal_confirm,
     proposal_decline,
-    waiting_list_add,
 )
-from apps.partners.models import WaitingListEntry
+from apps.offers.models import WaitingListEntry
+from apps.offers.services import waiting_list_add
 
 
 @login_required

@@ -28,8 +28,8 @@ from stdnum.be import vat
 
 from apps.accounts.models import Membership, Organisation, Role, User
 from apps.audit.services import audit_log
-from apps.partners.models import DeliveryMode, Period
-from apps.partners.services import offer_create
+from apps.offers.models import DeliveryMode, Period
+from apps.offers.services import offer_create
 from apps.partnership.models import (
     Attachment,
     Candidacy,

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.pathways.models import Closure, ContactLog, Outcome, TeamMember
+from apps.pathways.models import Closure, ContactLog, Outcome, TeamMember, TeamRole
 from apps.regions.models import LifeDomain, Obstacle
 
 
@@ -54,7 +54,7 @@ class ActionForm(forms.Form):
 
 class TeamMemberForm(forms.Form):
     membership = forms.ChoiceField(label=_("Person and organisation"))
-    role = forms.ChoiceField(label=_("Role in the team"), choices=TeamMember.Role.choices, widget=forms.RadioSelect)
+    role = forms.ChoiceField(label=_("Role in the team"), choices=TeamRole.choices, widget=forms.RadioSelect)
     task = forms.CharField(label=_("What they take on"), max_length=200, required=False)
 
     def __init__(self, *args: Any, memberships: list[Any], **kwargs: Any) -> None:

@@ -39,16 +39,19 @@ class Pathway(TimeStampedModel):
         return f"pathway #{self.pk}"
 
 
-class TeamMember(TimeStampedModel):
-    class Role(models.TextChoices):
-        COUNSELLOR = "counsellor", _("Counsellor (holds the direction)")
-        PEER_COMPANION = "peer_companion", _("Peer companion")
-        PARTNER_WORKER = "partner_worker", _("Partner worker")
+class TeamRole(models.TextChoices):
+    """The role of a member in a pathway's case team."""
 
+    COUNSELLOR = "counsellor", _("Counsellor (holds the direction)")
+    PEER_COMPANION = "peer_companion", _("Peer companion")
+    PARTNER_WORKER = "partner_worker", _("Partner worker")
+
+
+class TeamMember(TimeStampedModel):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="team")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pathway_roles")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role in the team"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices)
     task = models.CharField(_("has taken on"), max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -117,7 +120,7 @@ class PlanChange(models.Model):
     summary = models.CharField(max_length=300)
     changes = models.JSONField(default=dict)
     case_conference = models.ForeignKey(
-        "pathways.CaseConference", null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_changes"
+        "conferences.CaseConference", null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_changes"
     )
 
     class Meta:
@@ -150,52 +153,6 @@ class ContactLog(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"contact #{self.pk}"
-
-
-class CaseConference(TimeStampedModel):
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    scheduled_at = models.DateTimeField(_("when"))
-    place = models.CharField(_("where"), max_length=200, blank=True)
-    organised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    participants: models.ManyToManyField[Any, Any] = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="case_conferences", verbose_name=_("participants")
-    )
-    pathways: models.ManyToManyField[Any, Any] = models.ManyToManyField(
-        Pathway, related_name="case_conferences", verbose_name=_("clients discussed")
-    )
-    decisions = models.TextField(_("decisions"), blank=True)
-
-    class Meta:
-        ordering = ["-scheduled_at"]
-
-    def __str__(self) -> str:
-        return f"case conference #{self.pk}"
-
-
-class Signal(TimeStampedModel):
-    """A barrier in the system itself (a waiting list, a rule that blocks), seen by the coordinator."""
-
-    class Kind(models.TextChoices):
-        WAITING_LIST = "waiting_list", _("Waiting list")
-        RULE = "rule", _("A rule that blocks")
-        GAP = "gap", _("Missing offer")
-        OTHER = "other", _("Other")
-
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    pathway = models.ForeignKey(Pathway, null=True, blank=True, on_delete=models.SET_NULL, related_name="signals")
-    case_conference = models.ForeignKey(
-        CaseConference, null=True, blank=True, on_delete=models.SET_NULL, related_name="signals"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    description = models.TextField(_("description (no client names)"))
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    resolved = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["resolved", "-created_at"]
-
-    def __str__(self) -> str:
-        return f"signal #{self.pk}"
 
 
 class Outcome(models.TextChoices):
@@ -232,27 +189,3 @@ class Closure(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"closure of #{self.pathway_id}"
-
-
-class GroupActivity(TimeStampedModel):
-    """A language café, an atelier, a group session: sessions with attendance, linked to an offer."""
-
-    offer = models.ForeignKey("partners.Offer", on_delete=models.PROTECT, related_name="activities")
-    title = models.CharField(_("title"), max_length=200)
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Session(models.Model):
-    activity = models.ForeignKey(GroupActivity, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField(_("date"))
-    attendees: models.ManyToManyField[Any, Any] = models.ManyToManyField(
-        Pathway, related_name="sessions_attended", blank=True, verbose_name=_("present")
-    )
-
-    class Meta:
-        ordering = ["-held_on"]
-
-    def __str__(self) -> str:
-        return f"{self.activity} {self.held_on}"

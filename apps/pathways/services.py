@@ -16,7 +16,7 @@ from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
 from apps.notifications.services import notify
-from apps.pathways.models import Action, Closure, ContactLog, Goal, Pathway, PlanChange, TeamMember
+from apps.pathways.models import Action, Closure, ContactLog, Goal, Pathway, PlanChange, TeamMember, TeamRole
 
 
 class PlanConflict(Exception):
@@ -47,7 +47,7 @@ def pathway_start(*, client: Any, actor: Any, organisation: Any, started_on: dt.
         pathway=pathway,
         user=actor,
         organisation=organisation,
-        role=TeamMember.Role.COUNSELLOR,
+        role=TeamRole.COUNSELLOR,
         task=_("Holds the direction"),
     )
     audit_log(actor=actor, action="pathways.pathway.started", obj=pathway, changes={"client": client.pk})

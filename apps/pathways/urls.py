@@ -2,11 +2,10 @@ from django.urls import path
 
 from apps.pathways import views
 
+# "my work" and the pathway page are in apps.workspace; padwijzer/urls.py adds them to this namespace.
 app_name = "pathways"
 urlpatterns = [
-    path("mijn-werk/", views.my_work, name="my_work"),
     path("start/<int:client_pk>/", views.pathway_start_view, name="start"),
-    path("<int:pk>/", views.pathway_detail, name="detail"),
     path("<int:pk>/plan/", views.plan_edit, name="plan"),
     path("<int:pk>/team/", views.team_edit, name="team"),
     path("<int:pk>/acties/nieuw/", views.action_new, name="action_new"),

@@ -13,17 +13,13 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Membership
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
 from apps.pathways.forms import ActionForm, ClosureForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
-from apps.pathways.models import Action, CaseConference, Closure, Goal, TeamMember
+from apps.pathways.models import Action, Closure, Goal, TeamMember
 from apps.pathways.permissions import (
     get_pathway_for_contributing,
     get_pathway_for_editing,
-    get_pathway_for_user,
 )
-from apps.pathways.selectors import my_work as my_work_selector
-from apps.pathways.selectors import pathway_page
 from apps.pathways.services import (
     PlanConflict,
     action_add,
@@ -42,11 +38,6 @@ from apps.regions.models import LifeDomain, Obstacle
 
 
 @login_required
-def my_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "pathways/my_work.html", my_work_selector(user=request.user))
-
-
-@login_required
 @require_POST
 def pathway_start_view(request: HttpRequest, client_pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, client_pk)
@@ -56,13 +47,6 @@ def pathway_start_view(request: HttpRequest, client_pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("clients:detail", pk=client_pk)
     return redirect("pathways:detail", pk=pathway.pk)
-
-
-@login_required
-def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_pathway_for_user(request.user, pk)
-    client_file_viewed(client=access.pathway.client, actor=request.user, page="pathway")
-    return render(request, "pathways/pathway_detail.html", pathway_page(access=access))
 
 
 def _goal_formset(access: Any, data: Any = None, initial: Any = None) -> Any:
@@ -82,8 +66,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = access.pathway
     conference = None
     if request.GET.get("casusoverleg"):
-        conference = CaseConference.objects.filter(
-            pk=request.GET["casusoverleg"], participants=request.user.pk, pathways=pathway
+        # the conference (apps.conferences) through the pathway's reverse relation: pathways does not import it
+        conference = pathway.case_conferences.filter(
+            pk=request.GET["casusoverleg"], participants=request.user.pk
         ).first()
     goals = list(Goal.objects.filter(pathway=pathway).prefetch_related("obstacles"))
     initial = [

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.partners.models import Offer
+from apps.offers.models import Offer
 from apps.referrals.models import Referral
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from apps.accounts.permissions import memberships_of
 from apps.clients.permissions import CASE_ROLES
 from apps.consent.models import Consent, DataCategory, Purpose
-from apps.partners.models import WaitingListEntry
+from apps.offers.models import WaitingListEntry
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import client_label_for_receiver, receiving_organisation_ids
 
@@ -102,3 +102,8 @@ def outgoing_referrals(*, user: Any) -> list[ReferralRow]:
 
 def referral_events(referral: Referral) -> list[ReferralEvent]:
     return list(referral.events.select_related("actor"))
+
+
+def referrals_for_pathway(pathway: Any) -> list[Referral]:
+    """The referrals of a pathway with their offer, its organisation and the sender: one query."""
+    return list(Referral.objects.filter(pathway=pathway).select_related("offer", "offer__organisation", "sent_by"))

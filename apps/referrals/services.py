@@ -24,11 +24,10 @@ from apps.accounts.models import Role, User
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
-from apps.matching.services import waiting_list_add
 from apps.notifications.services import notify
-from apps.partners.models import Offer, WaitingListEntry
-from apps.partners.services import offer_occupancy_change
-from apps.pathways.models import Pathway, TeamMember
+from apps.offers.models import Offer, WaitingListEntry
+from apps.offers.services import offer_occupancy_change, waiting_list_add
+from apps.pathways.models import Pathway, TeamRole
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import HANDOVER_STATUSES, TRANSITIONS, is_receiver, is_sender
 
@@ -98,7 +97,7 @@ def _sending_side(referral: Referral) -> list[Any]:
     counsellors = User.objects.filter(
         is_active=True,
         pathway_roles__pathway_id=referral.pathway_id,
-        pathway_roles__role=TeamMember.Role.COUNSELLOR,
+        pathway_roles__role=TeamRole.COUNSELLOR,
         pathway_roles__is_active=True,
     ).distinct()
     return [referral.sent_by, *counsellors]
@@ -241,7 +240,7 @@ def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referr
 def _join_case_team(referral: Referral, actor: Any) -> bool:
     """Whoever accepts a referral joins the case team (one team, shared responsibility), when the
     consent lets their organisation see the client for guidance; otherwise the counsellor adds them later."""
-    from apps.pathways.models import TeamMember
+    from apps.pathways.models import TeamRole
     from apps.pathways.services import team_add
 
     pathway = referral.pathway
@@ -254,7 +253,7 @@ def _join_case_team(referral: Referral, actor: Any) -> bool:
                 actor=actor,
                 user=actor,
                 organisation=referral.offer.organisation,
-                role=TeamMember.Role.PARTNER_WORKER,
+                role=TeamRole.PARTNER_WORKER,
                 task=referral.offer.title[:200],
             )
     except ValidationError:

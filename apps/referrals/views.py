@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.clients.services import client_file_viewed
-from apps.partners.models import Offer, WaitingListEntry
+from apps.offers.models import Offer, WaitingListEntry
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import get_pathway_for_contributing
 from apps.referrals import services

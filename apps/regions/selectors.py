@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
-from apps.accounts.permissions import is_platform_admin, region_ids_of
 from apps.regions.models import (
     CallTimeline,
     Challenge,
@@ -21,9 +20,10 @@ from apps.regions.models import (
 )
 
 
-def regions_for_user(*, user: Any) -> QuerySet[Region]:
-    qs = Region.objects.all()
-    return qs if is_platform_admin(user) else qs.filter(pk__in=region_ids_of(user))
+def regions_for_user(*, user: Any) -> list[Region]:
+    """The regions the user may open: the ``regions.view_region`` rule (administrators and members of the
+    region), which apps.accounts.permissions defines; regions itself knows no roles."""
+    return [region for region in Region.objects.all() if user.has_perm("regions.view_region", region)]
 
 
 def region_overview(*, region: Region) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def set_up(personas: Any) -> tuple[Any, Any]:
     """De Brug's offer and Mariam, screened at level 2, with her consent for De Brug vzw."""
     from apps.consent.models import DataCategory, Method, Purpose
     from apps.consent.services import consent_record
-    from apps.partners.services import offer_create
+    from apps.offers.services import offer_create
     from apps.regions.models import InterventionType, Municipality, Obstacle
 
     region = personas.region

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from apps.assessment.selectors import classification_for, completed_screenings, region_classification_data
-from apps.regions.rules import Facts, evaluate
+from apps.regions.target_group_rules import Facts, evaluate
 from conftest import complete_screening, register_client
 
 PERSONAS = ["Saled", "Marlies", "Thierry", "Roy", "John", "Mariam"]

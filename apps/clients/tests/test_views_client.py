@@ -3,13 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
 from django.test import Client as Browser
-from django.test.utils import CaptureQueriesContext
 
 from apps.assessment.models import Screening
 from apps.audit.models import AuditEntry
-from apps.clients.models import Client, ClientMerge
+from apps.clients.models import Client
 from apps.consent.models import Consent
 from conftest import complete_screening, register_client
 
@@ -102,34 +100,6 @@ def test_a_duplicate_national_number_is_found_across_organisations(personas: Any
     assert "zelfde rijksregisternummer" in html
 
 
-def test_the_coordinator_merges_and_undoes(personas: Any, client: Browser) -> None:
-    survivor = register_client(personas)
-    duplicate = register_client(personas, organisation=personas.vdab, actor=personas.sofie)
-    screening = complete_screening(duplicate, personas.sofie, obstacles=["debts"])
-    client.force_login(personas.wouter)
-    response = client.post("/hulpvragers/samenvoegen/", {"survivor": survivor.pk, "duplicate": duplicate.pk})
-    assert response.status_code == 302
-    screening.refresh_from_db()
-    assert screening.client == survivor
-    merge = ClientMerge.objects.get()
-    assert client.get(f"/hulpvragers/{duplicate.pk}/").status_code == 404
-    client.post(f"/hulpvragers/samenvoegen/{merge.pk}/ongedaan/")
-    screening.refresh_from_db()
-    assert screening.client == duplicate
-    actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"clients.client.merged", "clients.client.merge_undone"} <= actions
-
-
-def test_only_coordinators_merge(personas: Any, client: Browser) -> None:
-    for who in (personas.sofie, personas.olaf, personas.ine):
-        client.force_login(who)
-        assert client.get("/hulpvragers/samenvoegen/").status_code == 404
-    a, b = register_client(personas), register_client(personas)
-    client.force_login(personas.nadia)  # coordinator of another region
-    response = client.post("/hulpvragers/samenvoegen/", {"survivor": a.pk, "duplicate": b.pk})
-    assert response.status_code == 404 or not ClientMerge.objects.exists()
-
-
 def test_the_screening_wizard_step_by_step(personas: Any, client: Browser) -> None:
     hulpvrager = register_client(personas)
     client.force_login(personas.sofie)
@@ -193,21 +163,6 @@ def test_consent_is_recorded_with_a_witness_for_verbal_consent(personas: Any, cl
     assert list(consent.organisations.all()) == [personas.brug] and consent.witness == "Yonas"
     html = client.get(f"/hulpvragers/{hulpvrager.pk}/toestemming/formulier/").content.decode()
     assert "Toestemming om gegevens te delen" in html and "De Brug vzw" in html
-
-
-def test_the_client_file_has_a_fixed_number_of_queries(personas: Any, client: Browser) -> None:
-    hulpvrager = register_client(personas)
-    complete_screening(hulpvrager, personas.sofie, obstacles=["debts"], on=dt.date(2026, 1, 1))
-    client.force_login(personas.sofie)
-    client.get(f"/hulpvragers/{hulpvrager.pk}/")
-    with CaptureQueriesContext(connection) as short:
-        client.get(f"/hulpvragers/{hulpvrager.pk}/")
-    for month in range(2, 8):
-        complete_screening(hulpvrager, personas.sofie, obstacles=["debts", "limited-dutch"], on=dt.date(2026, month, 1))
-    with CaptureQueriesContext(connection) as long:
-        response = client.get(f"/hulpvragers/{hulpvrager.pk}/")
-    assert response.status_code == 200
-    assert len(long) == len(short) <= 25, [q["sql"] for q in long]
 
 
 def test_the_client_list_shows_own_and_consented_clients(personas: Any, client: Browser) -> None:

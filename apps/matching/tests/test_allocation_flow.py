@@ -10,9 +10,8 @@ from django.test import Client as Browser
 
 from apps.audit.models import AuditEntry
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.matching.services import waiting_list_add
-from apps.partners.models import Offer, WaitingListEntry
-from apps.partners.services import offer_create
+from apps.offers.models import Offer, WaitingListEntry
+from apps.offers.services import offer_create, waiting_list_add
 from apps.regions.models import InterventionType, Obstacle
 from conftest import complete_screening, register_client
 

@@ -12,7 +12,7 @@ from apps.accounts.models import Organisation
 from apps.demo.services import demo_seed
 from apps.matching.recommend import recommend, suggest_package
 from apps.matching.selectors import client_profile, offer_profiles, travel_model
-from apps.partners.services import offer_create
+from apps.offers.services import offer_create
 from apps.regions.models import InterventionType, Municipality, Obstacle
 from conftest import complete_screening, register_client
 
@@ -194,7 +194,7 @@ def test_offer_profiles_follow_every_change(personas: Any) -> None:
     region = personas.region
     offer = _offer(personas.brug, region, "Eerst", "outreach", None, personas.els)
     assert [p.title for p in offer_profiles(region_id=region.pk)] == ["Eerst"]  # now cached
-    from apps.partners.services import offer_update
+    from apps.offers.services import offer_update
 
     offer_update(offer=offer, actor=personas.els, title="Daarna", capacity=3)
     profiles = offer_profiles(region_id=region.pk)

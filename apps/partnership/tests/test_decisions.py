@@ -14,7 +14,7 @@ from django.test import Client as Browser
 
 from apps.accounts.models import Organisation
 from apps.audit.models import AuditEntry
-from apps.partners.models import Offer
+from apps.offers.models import Offer
 from apps.partnership import services
 from apps.partnership.models import Candidacy
 from apps.partnership.tests.conftest import make_candidacy

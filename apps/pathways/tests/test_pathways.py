@@ -7,9 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client as Browser
-from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEntry
 from apps.consent.services import consent_record, consent_withdraw
@@ -300,65 +298,3 @@ def test_closing_records_the_outcome_and_plans_the_follow_up(personas: Any, clie
     assert response.status_code == 302
     pathway.closure.refresh_from_db()
     assert pathway.closure.employed_after_6_months is True
-
-
-def test_the_pathway_page_and_my_work_have_a_fixed_number_of_queries(personas: Any, client: Browser) -> None:
-    pathway = started(personas)
-    plan_save(pathway=pathway, actor=personas.sofie, expected_version=1, client_words="v", goals=[goal(personas)])
-    pathway.refresh_from_db()
-    action_add(
-        pathway=pathway,
-        actor=personas.sofie,
-        description="actie",
-        owner=personas.sofie,
-        owner_organisation=personas.lb,
-        due_on=dt.date(2026, 5, 1),
-    )
-    pathway.refresh_from_db()
-    contact_log_add(
-        pathway=pathway,
-        actor=personas.sofie,
-        organisation=personas.lb,
-        happened_on=dt.date(2026, 3, 1),
-        place="home",
-        summary="contact",
-    )
-    client.force_login(personas.sofie)
-    client.get(f"/trajecten/{pathway.pk}/")
-    with CaptureQueriesContext(connection) as short_page:
-        client.get(f"/trajecten/{pathway.pk}/")
-    with CaptureQueriesContext(connection) as short_work:
-        client.get("/trajecten/mijn-werk/")
-    for i in range(6):
-        plan_save(
-            pathway=pathway,
-            actor=personas.sofie,
-            expected_version=pathway.plan_version,
-            client_words=f"v{i}",
-            goals=[goal(personas, text=f"doel {i}")],
-        )
-        pathway.refresh_from_db()
-        action_add(
-            pathway=pathway,
-            actor=personas.sofie,
-            description=f"actie {i}",
-            owner=personas.sofie,
-            owner_organisation=personas.lb,
-            due_on=dt.date(2026, 5, 1),
-        )
-        pathway.refresh_from_db()
-        contact_log_add(
-            pathway=pathway,
-            actor=personas.sofie,
-            organisation=personas.lb,
-            happened_on=dt.date(2026, 3, 1),
-            place="home",
-            summary=f"contact {i}",
-        )
-        complete_screening(pathway.client, personas.sofie, obstacles=["limited-dutch"], on=dt.date(2026, 4, i + 1))
-    with CaptureQueriesContext(connection) as long_page:
-        client.get(f"/trajecten/{pathway.pk}/")
-    with CaptureQueriesContext(connection) as long_work:
-        client.get("/trajecten/mijn-werk/")
-    assert len(long_page) == len(short_page), [q["sql"][:90] for q in long_page]
-    assert len(long_work) == len(short_work)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from apps.consent.services import consent_record
-from apps.partners.models import Offer
-from apps.partners.tests.test_views_offers import make_offer
+from apps.offers.models import Offer
+from apps.offers.tests.test_views_offers import make_offer
 from apps.pathways.models import Pathway
 from apps.pathways.services import pathway_start
 from conftest import register_client

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.notifications.models import Notification
-from apps.partners.models import Offer, WaitingListEntry
-from apps.partners.tests.test_views_offers import make_offer
+from apps.offers.models import Offer, WaitingListEntry
+from apps.offers.tests.test_views_offers import make_offer
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.selectors import waiting_positions
 from apps.referrals.services import (

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEntry
 from apps.notifications.models import Notification
-from apps.partners.models import Offer
+from apps.offers.models import Offer
 from apps.pathways.services import pathway_start
 from apps.referrals.models import Referral
 from apps.referrals.permissions import TRANSITIONS
@@ -211,7 +211,7 @@ def test_the_region_coordinator_sees_an_escalated_referral_read_only(setup: Any,
 
 
 def test_the_recommendations_page_offers_refer_for_the_open_pathway(personas: Any, client: Browser) -> None:
-    from apps.partners.tests.test_views_offers import make_offer
+    from apps.offers.tests.test_views_offers import make_offer
 
     offer = make_offer(personas, personas.brug, personas.els)
     hulpvrager = register_client(personas)

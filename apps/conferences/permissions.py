@@ -1,0 +1,23 @@
+"""Access to case conferences: ``get_conference_for_user`` returns the conference or raises 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from apps.conferences.models import CaseConference
+
+
+def get_conference_for_user(user: Any, pk: int) -> CaseConference:
+    """The conference if the user organised it or takes part in it; 404 otherwise."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    visible = Q(organised_by=user) | Q(
+        pk__in=CaseConference.participants.through.objects.filter(user_id=user.pk).values("caseconference_id")
+    )
+    conference = CaseConference.objects.select_related("organised_by", "region").filter(visible, pk=pk).first()
+    if conference is None:
+        raise Http404
+    return conference

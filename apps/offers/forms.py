@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.clients.models import LANGUAGE_CHOICES
+from apps.offers.models import DeliveryMode, Format, Offer, Period
+from apps.regions.models import InterventionType, Municipality, Obstacle, TargetGroup
+
+
+class OfferForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "title", "description", "intervention_types", "obstacles", "municipalities", "delivery_mode", "format",
+            "address", "location_municipality", "languages", "interpreter_available", "min_age", "max_age",
+            "target_groups", "gender_specific", "capacity", "capacity_period", "occupancy", "waiting_weeks",
+            "cost_to_client", "accessibility_notes", "is_active",
+        ]  # fmt: skip
+        widgets = {
+            "intervention_types": forms.CheckboxSelectMultiple,
+            "obstacles": forms.CheckboxSelectMultiple,
+            "municipalities": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "delivery_mode": forms.RadioSelect(choices=DeliveryMode.choices),
+            "format": forms.RadioSelect(choices=Format.choices),
+            "capacity_period": forms.Select(choices=Period.choices),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["intervention_types"].queryset = InterventionType.objects.filter(region=region)  # type: ignore[attr-defined]
+        self.fields["obstacles"].queryset = Obstacle.objects.filter(region=region)  # type: ignore[attr-defined]
+        self.fields["municipalities"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
+        self.fields["location_municipality"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
+        self.fields["target_groups"].queryset = TargetGroup.objects.filter(region=region)  # type: ignore[attr-defined]
+        self.fields["municipalities"].required = False
+
+
+class OfferSearchForm(forms.Form):
+    obstacle = forms.ModelChoiceField(label=_("Obstacle"), queryset=Obstacle.objects.none(), required=False)
+    intervention_type = forms.ModelChoiceField(
+        label=_("Intervention type"), queryset=InterventionType.objects.none(), required=False
+    )
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("", "—"), *LANGUAGE_CHOICES], required=False)
+
+    def __init__(self, *args: Any, region_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["obstacle"].queryset = Obstacle.objects.filter(region_id__in=region_ids)  # type: ignore[attr-defined]
+        self.fields["intervention_type"].queryset = InterventionType.objects.filter(  # type: ignore[attr-defined]
+            region_id__in=region_ids
+        )
+        self.fields["municipality"].queryset = Municipality.objects.filter(region_id__in=region_ids)  # type: ignore[attr-defined]

@@ -1,0 +1,117 @@
+"""Writes on the social map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import audit_log
+from apps.offers.models import DeliveryMode, Offer, WaitingListEntry
+
+SCALAR_FIELDS = (
+    "title", "description", "delivery_mode", "format", "address", "location_municipality", "latitude", "longitude",
+    "languages", "interpreter_available", "min_age", "max_age", "gender_specific", "capacity", "capacity_period",
+    "occupancy", "waiting_weeks", "cost_to_client", "accessibility_notes", "is_active",
+)  # fmt: skip
+M2M_FIELDS = ("intervention_types", "obstacles", "municipalities", "target_groups")
+
+
+def _check(offer: Offer, m2m: dict[str, Any]) -> None:
+    region_id = offer.organisation.region_id
+    errors: dict[str, list[str]] = {}
+    if offer.delivery_mode == DeliveryMode.AT_ADDRESS:
+        if offer.location_municipality is None:
+            errors["location_municipality"] = [_("An offer at an address needs the municipality of that address.")]
+        if offer.latitude is None and offer.location_municipality is not None:
+            offer.latitude = offer.location_municipality.latitude
+            offer.longitude = offer.location_municipality.longitude
+    if offer.min_age is not None and offer.max_age is not None and offer.min_age > offer.max_age:
+        errors["max_age"] = [_("The maximum age is below the minimum age.")]
+    if offer.occupancy > offer.capacity * 10:
+        errors["occupancy"] = [_("The occupancy is implausibly high for this capacity.")]
+    for name, items in m2m.items():
+        if any(getattr(item, "region_id", region_id) != region_id for item in items):
+            errors[name] = [_("Choose only items of the organisation's region.")]
+    if not m2m.get("intervention_types"):
+        errors["intervention_types"] = [_("Choose at least one intervention type.")]
+    if not m2m.get("obstacles"):
+        errors["obstacles"] = [_("Choose at least one obstacle the offer addresses.")]
+    if not m2m.get("municipalities") and offer.delivery_mode != DeliveryMode.ONLINE:
+        errors["municipalities"] = [_("Choose the municipalities the offer serves.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def offer_create(*, organisation: Any, actor: Any, **data: Any) -> Offer:
+    m2m = {k: list(data.pop(k, [])) for k in M2M_FIELDS}
+    unknown = set(data) - set(SCALAR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown offer fields: {sorted(unknown)}")
+    offer = Offer(organisation=organisation, **data)
+    _check(offer, m2m)
+    offer.full_clean()
+    offer.save()
+    for name, items in m2m.items():
+        getattr(offer, name).set(items)
+    audit_log(actor=actor, action="partners.offer.created", obj=offer, changes={"organisation": organisation.pk})
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, actor: Any, **data: Any) -> Offer:
+    m2m = {k: list(data.pop(k)) for k in M2M_FIELDS if k in data}
+    unknown = set(data) - set(SCALAR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown offer fields: {sorted(unknown)}")
+    changed = sorted(k for k, v in data.items() if getattr(offer, k) != v)
+    for key, value in data.items():
+        setattr(offer, key, value)
+    current = {k: list(getattr(offer, k).all()) for k in M2M_FIELDS}
+    _check(offer, current | m2m)
+    offer.full_clean()
+    offer.save()
+    for name, items in m2m.items():
+        if {i.pk for i in items} != {i.pk for i in current[name]}:
+            getattr(offer, name).set(items)
+            changed.append(name)
+    audit_log(actor=actor, action="partners.offer.updated", obj=offer, changes={"fields": changed})
+    return offer
+
+
+def offer_occupancy_change(*, offer_id: int, delta: int) -> None:
+    """Take (+1) or give back (-1) a place. Touches ``updated_at``, so cached offer profiles follow.
+
+    Called inside the caller's transaction (a referral accepted, an allocation confirmed, ...), which
+    writes the audit entry of the business event.
+    """
+    from django.db.models import F
+    from django.utils import timezone
+
+    qs = Offer.objects.filter(pk=offer_id)
+    if delta < 0:
+        qs = qs.filter(occupancy__gte=-delta)
+    qs.update(occupancy=F("occupancy") + delta, updated_at=timezone.now())
+
+
+@transaction.atomic
+def waiting_list_add(
+    *, client: Any, actor: Any, offer: Offer | None = None, since: dt.date | None = None
+) -> WaitingListEntry:
+    if WaitingListEntry.objects.filter(client=client, offer=offer, is_open=True).exists():
+        raise ValidationError(_("The client is already on this waiting list."))
+    entry = WaitingListEntry.objects.create(
+        client=client, offer=offer, since=since or timezone.localdate(), added_by=actor
+    )
+    audit_log(
+        actor=actor,
+        action="matching.waiting_list.added",
+        obj=entry,
+        changes={"client": client.pk, "offer": offer.pk if offer else None},
+    )
+    return entry

@@ -1,0 +1,237 @@
+"""Page read-models that compose several apps: the home page per role, the client file, the pathway page
+and "my work". Each in a fixed number of queries (asserted in the tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from apps.accounts.models import Membership, Organisation, Role
+from apps.accounts.permissions import memberships_of
+from apps.assessment.models import Screening
+from apps.assessment.selectors import classification_for, completed_screenings, region_classification_data
+from apps.audit.models import AuditEntry
+from apps.clients import identifiers
+from apps.clients.models import Client
+from apps.clients.permissions import ClientAccess
+from apps.consent.models import Consent, DataCategory
+from apps.groups.services import sessions_for_pathway
+from apps.notifications.models import Notification
+from apps.pathways.models import Action, Closure, Pathway, TeamMember
+from apps.pathways.permissions import PathwayAccess
+from apps.pathways.selectors import pathway_page
+from apps.referrals.models import Referral
+from apps.referrals.selectors import referrals_for_pathway
+from apps.regions.models import CallTimeline, Challenge
+
+TIMELINE_LENGTH = 50
+
+
+def home_for_user(*, user: Any) -> dict[str, Any]:
+    memberships = memberships_of(user)
+    roles = {m.role for m in memberships}
+    region_ids = {m.organisation.region_id for m in memberships}
+    org_ids = {m.organisation_id for m in memberships}
+    panels: dict[str, Any] = {"roles": roles, "memberships": memberships}
+
+    worker_roles = {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER}
+    if roles & worker_roles:
+        counts = dict(
+            Client.objects.filter(organisation_id__in=org_ids)
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
+        )
+        worker_orgs = {m.organisation_id: m.organisation for m in memberships if m.role in worker_roles}
+        panels["caseload"] = [(org, counts.get(pk, 0)) for pk, org in worker_orgs.items()]
+    if roles & {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}:
+        panels["challenges"] = list(
+            Challenge.objects.filter(region_id__in=region_ids).select_related("region").order_by("region_id", "rank")
+        )
+    if Role.COORDINATOR in roles:
+        coordinated = [m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR]
+        organisations = list(Organisation.objects.filter(region_id__in=coordinated).order_by("kind", "name"))
+        # two grouped counts rather than one join of clients x members (see bench/README.md)
+        clients = dict(
+            Client.objects.filter(organisation__in=organisations, merged_into__isnull=True)
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
+        )
+        members = dict(
+            Membership.objects.filter(organisation__in=organisations, is_active=True)
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
+        )
+        for org in organisations:
+            org.n_clients = clients.get(org.pk, 0)  # type: ignore[attr-defined]
+            org.n_members = members.get(org.pk, 0)  # type: ignore[attr-defined]
+        panels["organisations"] = organisations
+        panels["role_counts"] = [
+            {"label": Role(row["role"]).label, "n": row["n"]}
+            for row in Membership.objects.filter(organisation__region_id__in=coordinated, is_active=True)
+            .values("role")
+            .annotate(n=Count("id"))
+            .order_by("role")
+        ]
+    if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
+        panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))
+    if Role.ADMINISTRATOR in roles or user.is_superuser:
+        from apps.audit.models import AuditEntry
+
+        panels["recent_audit"] = list(AuditEntry.objects.select_related("actor")[:10])
+    return panels
+
+
+def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
+    client = access.client
+    region_id = client.organisation.region_id
+    screenings = completed_screenings(client=client) if access.sees(DataCategory.LIFE_DOMAINS) else []
+    baseline = screenings[0] if screenings else None
+    latest = screenings[-1] if screenings else None
+    region_data = region_classification_data(region_id=region_id)
+    hidden_categories = set(DataCategory.values) - set(access.categories)
+    visible_domains = [d for d in region_data["life_domains"] if d.data_category not in hidden_categories]
+    visible_domain_ids = {d.pk for d in visible_domains}
+
+    def levels(screening: Screening | None) -> dict[int, int]:
+        if screening is None:
+            return {}
+        return {s.life_domain_id: s.level for s in screening.scores.all() if s.life_domain_id in visible_domain_ids}
+
+    classification = None
+    if latest is not None and access.sees_classification:
+        classification = classification_for(client=client, screening=latest, region_data=region_data)
+
+    consents = list(Consent.objects.filter(client=client).prefetch_related("organisations"))
+    draft = (
+        Screening.objects.filter(client=client, status=Screening.Status.DRAFT).order_by("-id").first()
+        if access.can_edit
+        else None
+    )
+    ids = {
+        "clients.client": [client.pk],
+        "assessment.screening": [s.pk for s in screenings],
+        "consent.consent": [c.pk for c in consents],
+    }
+    condition = Q()
+    for object_type, pks in ids.items():
+        if pks:
+            condition |= Q(object_type=object_type, object_id__in=[str(pk) for pk in pks])
+    timeline = list(
+        AuditEntry.objects.filter(condition)
+        .exclude(action="clients.client.viewed")
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:TIMELINE_LENGTH]
+    )
+    national_number = ""
+    if client.national_number_encrypted:
+        digits = identifiers.decrypt(client.national_number_encrypted)
+        national_number = identifiers.format_number(digits) if access.owner else identifiers.mask(digits)
+    latest_obstacles = [
+        o
+        for o in (latest.obstacles.all() if latest else [])
+        if _domain_category(o, region_data) not in hidden_categories
+    ]
+    return {
+        "access": access,
+        "client": client,
+        "national_number": national_number,
+        "consents": consents,
+        "active_consents": [c for c in consents if c.is_active],
+        "screenings": screenings,
+        "baseline": baseline,
+        "latest": latest,
+        "draft": draft,
+        "latest_obstacles": latest_obstacles,
+        "radar": {
+            "labels": [d.label for d in visible_domains],
+            "baseline": [levels(baseline).get(d.pk) for d in visible_domains],
+            "latest": [levels(latest).get(d.pk) for d in visible_domains],
+        },
+        "domain_rows": [(d, levels(baseline).get(d.pk), levels(latest).get(d.pk)) for d in visible_domains],
+        "classification": classification,
+        "classification_hidden": latest is not None and classification is None,
+        "timeline": timeline,
+        "is_coordinator": any(m.role == Role.COORDINATOR for m in memberships_of(user)),
+        "open_pathway": (
+            Pathway.objects.filter(client=client).exclude(status="closed").first() if access.can_edit else None
+        ),
+    }
+
+
+def _domain_category(obstacle: Any, region_data: dict[str, Any]) -> str:
+    domains = {d.pk: d for d in region_data["life_domains"]}
+    domain = domains.get(obstacle.life_domain_id)
+    return domain.data_category if domain else "life_domains"
+
+
+def pathway_file(*, access: PathwayAccess) -> dict[str, Any]:
+    """The pathway page: what the pathway holds (``pathway_page``) plus its referrals and the group sessions
+    the client attended."""
+    return {
+        **pathway_page(access=access),
+        "referrals": referrals_for_pathway(access.pathway),
+        "sessions": sessions_for_pathway(access.pathway),
+    }
+
+
+def my_work(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """Due actions, pending referrals, follow-ups, escalations and unread notifications."""
+    today = today or timezone.localdate()
+    memberships = memberships_of(user)
+    orgs = {m.organisation_id for m in memberships}
+    coordinated = {m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR}
+    actions = list(
+        Action.objects.filter(owner=user, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
+        .select_related("pathway")
+        .order_by("due_on", "id")[:50]
+    )
+    incoming = list(
+        Referral.objects.filter(offer__organisation_id__in=orgs, status__in=["sent", "waiting"])
+        .select_related("offer")
+        .order_by("created_at")[:50]
+    )
+    outgoing = list(
+        Referral.objects.filter(sent_by=user, status__in=["sent", "waiting", "accepted"])
+        .select_related("offer", "offer__organisation")
+        .order_by("created_at")[:50]
+    )
+    follow_ups = list(
+        Closure.objects.filter(
+            pathway__organisation_id__in=orgs,
+            followed_up_on__isnull=True,
+            follow_up_due__lte=today + dt.timedelta(days=30),
+        )
+        .select_related("pathway")
+        .order_by("follow_up_due")[:50]
+    )
+    escalations = (
+        list(
+            Referral.objects.filter(
+                offer__organisation__region_id__in=coordinated, escalated_at__isnull=False, status="sent"
+            ).select_related("offer", "offer__organisation")[:50]
+        )
+        if coordinated
+        else []
+    )
+    notifications = list(Notification.objects.filter(user=user, read_at__isnull=True)[:20])
+    teams = list(
+        TeamMember.objects.filter(user=user, is_active=True)
+        .exclude(pathway__status="closed")
+        .select_related("pathway")[:50]
+    )
+    return {
+        "actions": actions,
+        "incoming": incoming,
+        "outgoing": outgoing,
+        "follow_ups": follow_ups,
+        "escalations": escalations,
+        "notifications": notifications,
+        "teams": teams,
+        "today": today,
+    }

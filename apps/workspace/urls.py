@@ -1,0 +1,17 @@
+"""URL patterns of the workspace pages. They keep their historical names: padwijzer/urls.py merges each list
+into the namespace it has always had (``core:home``, ``clients:detail``, ``pathways:detail``, ...)."""
+
+from django.urls import path
+
+from apps.workspace import views
+
+home_urlpatterns = [path("", views.home, name="home")]
+client_urlpatterns = [
+    path("samenvoegen/", views.client_merge_view, name="merge"),
+    path("samenvoegen/<int:merge_pk>/ongedaan/", views.client_merge_undo_view, name="merge_undo"),
+    path("<int:pk>/", views.client_detail, name="detail"),
+]
+pathway_urlpatterns = [
+    path("mijn-werk/", views.my_work, name="my_work"),
+    path("<int:pk>/", views.pathway_detail, name="detail"),
+]

@@ -1,0 +1,103 @@
+"""Pages that compose several apps (see selectors.py). URLs keep the names users and templates know:
+padwijzer/urls.py merges these patterns into the ``core``, ``clients`` and ``pathways`` namespaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.accounts.permissions import memberships_of
+from apps.clients.forms import MergeForm
+from apps.clients.models import Client, ClientMerge
+from apps.clients.permissions import get_client_for_user
+from apps.clients.services import client_file_viewed
+from apps.clients.views import form_errors
+from apps.pathways.permissions import get_pathway_for_user
+from apps.workspace.selectors import client_file, home_for_user, pathway_file
+from apps.workspace.selectors import my_work as my_work_selector
+from apps.workspace.services_merge import client_merge, client_merge_undo
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    context = home_for_user(user=request.user)
+    context["Role"] = Role
+    return render(request, "workspace/home.html", context)
+
+
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_client_for_user(request.user, pk)
+    client_file_viewed(client=access.client, actor=request.user, page="client_file")
+    return render(request, "workspace/client_detail.html", client_file(access=access, user=request.user))
+
+
+def _coordinator_region_ids(user: Any) -> set[int]:
+    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+
+
+@login_required
+def client_merge_view(request: HttpRequest) -> HttpResponse:
+    regions = _coordinator_region_ids(request.user)
+    if not regions:
+        raise Http404
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        clients = {
+            c.pk: c
+            for c in Client.objects.select_related("organisation").filter(
+                pk__in=[form.cleaned_data["survivor"], form.cleaned_data["duplicate"]],
+                organisation__region_id__in=regions,
+            )
+        }
+        survivor, duplicate = clients.get(form.cleaned_data["survivor"]), clients.get(form.cleaned_data["duplicate"])
+        if survivor is None:
+            form.add_error("survivor", _("No client with this number in your partnership."))
+        if duplicate is None:
+            form.add_error("duplicate", _("No client with this number in your partnership."))
+        if survivor and duplicate:
+            try:
+                client_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, _("The two records are merged. You can undo this below."))
+                return redirect("clients:merge")
+    merges = ClientMerge.objects.filter(survivor__organisation__region_id__in=regions).select_related(
+        "survivor__organisation", "duplicate__organisation", "merged_by", "undone_by"
+    )[:50]
+    return render(request, "workspace/client_merge.html", {"form": form, "merges": merges})
+
+
+@login_required
+@require_POST
+def client_merge_undo_view(request: HttpRequest, merge_pk: int) -> HttpResponse:
+    regions = _coordinator_region_ids(request.user)
+    merge = get_object_or_404(ClientMerge, pk=merge_pk, survivor__organisation__region_id__in=regions)
+    try:
+        client_merge_undo(merge=merge, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The merge is undone."))
+    return redirect("clients:merge")
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    return render(request, "workspace/my_work.html", my_work_selector(user=request.user))
+
+
+@login_required
+def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request.user, pk)
+    client_file_viewed(client=access.pathway.client, actor=request.user, page="pathway")
+    return render(request, "workspace/pathway_detail.html", pathway_file(access=access))
