@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.matching",
     "apps.partnership",
+    "apps.employers",
     "apps.notifications",
     "apps.pathways",
     "apps.referrals",

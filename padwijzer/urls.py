@@ -11,6 +11,7 @@ urlpatterns = [
     path("aanbod/", include("apps.partners.urls")),
     path("matching/", include("apps.matching.urls")),
     path("oproep/", include("apps.partnership.urls")),
+    path("werkgevers/", include("apps.employers.urls")),
     path("trajecten/", include("apps.pathways.urls")),
     path("doorverwijzingen/", include("apps.referrals.urls")),
     path("casusoverleg/", include("apps.pathways.urls_conferences")),
