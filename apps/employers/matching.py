@@ -85,11 +85,13 @@ class CandidateProfile:
     max_travel_minutes: int = 60
     max_hours: int = 38
     shifts: frozenset[str] = field(default_factory=frozenset)
+    rungs: frozenset[int] = field(init=False)
+    relevant_domains: tuple[str, ...] = field(init=False)
 
-    @property
-    def rungs(self) -> range:
+    def __post_init__(self) -> None:
         low, high = sorted((self.current_rung, self.attainable_rung))
-        return range(max(low, 3), high + 1)
+        object.__setattr__(self, "rungs", frozenset(range(max(low, 3), high + 1)))
+        object.__setattr__(self, "relevant_domains", tuple(d for d in sorted(self.domains) if d in DOMAIN_SUPPORT))
 
 
 @dataclass(frozen=True)
@@ -105,25 +107,43 @@ def _minutes(c: CandidateProfile, o: OpportunityProfile, travel: TravelModel) ->
     return travel.minutes(c.place, o.municipality, o.latitude, o.longitude)
 
 
-def eligible(c: CandidateProfile, o: OpportunityProfile, travel: TravelModel) -> bool:
-    """The hard conditions of the module docstring (travel last: it is the slowest)."""
+def eligible_without_travel(c: CandidateProfile, o: OpportunityProfile) -> bool:
+    """Rung, Dutch, driving licence and hours (the cheap conditions; also the bench's baseline)."""
     if o.rung not in c.rungs:
         return False
-    if c.dutch_rank < o.dutch_rank and not (c.dutch_rank == o.dutch_rank - 1 and "language" in o.supports):
+    if c.dutch_rank < o.dutch_rank and (c.dutch_rank < o.dutch_rank - 1 or "language" not in o.supports):
         return False
-    if o.driving_licence and not c.driving_licence:
-        return False
-    if o.hours > c.max_hours:
-        return False
-    return _minutes(c, o, travel) <= c.max_travel_minutes
+    return (c.driving_licence or not o.driving_licence) and o.hours <= c.max_hours
 
 
-def score(c: CandidateProfile, o: OpportunityProfile, travel: TravelModel, explain: bool = True) -> Match:
+def eligible(c: CandidateProfile, o: OpportunityProfile, travel: TravelModel) -> bool:
+    """The hard conditions of the module docstring (travel last: it is the slowest)."""
+    return eligible_without_travel(c, o) and _minutes(c, o, travel) <= c.max_travel_minutes
+
+
+class _MinutesCache:
+    """Opportunities sit at their municipality's centre: one travel estimate per (client place, municipality)."""
+
+    def __init__(self, travel: TravelModel):
+        self.travel = travel
+        self.known: dict[tuple[str, str], float] = {}
+
+    def __call__(self, c: CandidateProfile, o: OpportunityProfile) -> float:
+        key = (c.place.code, o.municipality)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = _minutes(c, o, self.travel)
+        return found
+
+
+def score(
+    c: CandidateProfile, o: OpportunityProfile, travel: TravelModel, explain: bool = True, minutes: float | None = None
+) -> Match:
     """Score one eligible pair; with ``explain`` the reasons (Dutch by default) are written too."""
-    minutes = _minutes(c, o, travel)
+    minutes = _minutes(c, o, travel) if minutes is None else minutes
     rung = 1.0 if o.rung == c.attainable_rung else 0.6
-    relevant = [d for d in sorted(c.domains) if d in DOMAIN_SUPPORT]
-    supported = [d for d in relevant if DOMAIN_SUPPORT[d] & o.supports]
+    relevant = c.relevant_domains
+    supported = [d for d in relevant if not DOMAIN_SUPPORT[d].isdisjoint(o.supports)]
     support = len(supported) / len(relevant) if relevant else 1.0
     wish = any(o.isco_code.startswith(w) for w in c.wished_codes)
     shifts_ok = not c.shifts or o.shifts <= c.shifts
@@ -161,8 +181,13 @@ def opportunities_for(
     c: CandidateProfile, opportunities: list[OpportunityProfile], travel: TravelModel, limit: int = 20
 ) -> list[Match]:
     """The best-fitting opportunities for one client, best first; reasons only for the ``limit`` shown."""
+    minutes = _MinutesCache(travel)
     ranked = sorted(
-        (score(c, o, travel, explain=False) for o in opportunities if eligible(c, o, travel)),
+        (
+            score(c, o, travel, explain=False, minutes=t)
+            for o in opportunities
+            if eligible_without_travel(c, o) and (t := minutes(c, o)) <= c.max_travel_minutes
+        ),
         key=lambda m: (-m.score, m.travel_minutes, m.opportunity.id),
     )[:limit]
     return [score(c, m.opportunity, travel) for m in ranked]
@@ -172,8 +197,13 @@ def candidates_for(
     o: OpportunityProfile, candidates: list[CandidateProfile], travel: TravelModel, limit: int = 20
 ) -> list[Match]:
     """The best-fitting clients for one opportunity, best first."""
+    minutes = _MinutesCache(travel)
     ranked = sorted(
-        (score(c, o, travel, explain=False) for c in candidates if eligible(c, o, travel)),
+        (
+            score(c, o, travel, explain=False, minutes=t)
+            for c in candidates
+            if eligible_without_travel(c, o) and (t := minutes(c, o)) <= c.max_travel_minutes
+        ),
         key=lambda m: (-m.score, m.travel_minutes, m.candidate.client_id),
     )[:limit]
     return [score(m.candidate, o, travel) for m in ranked]
