@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import Organisation
 from apps.clients.models import DutchLevel
 from apps.consent.models import Method
 from apps.employers import isco
@@ -20,6 +21,7 @@ from apps.employers.models import (
     Shift,
     Support,
 )
+from apps.regions.models import Municipality
 
 DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
 
@@ -33,9 +35,11 @@ class EmployerForm(forms.Form):
     enterprise_number = forms.CharField(label=_("Enterprise number (KBO)"), max_length=20)
     sector = forms.ChoiceField(label=_("Sector (NACE section)"), choices=NaceSection.choices)
     nace_code = forms.CharField(label=_("NACE code (optional)"), max_length=8, required=False)
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)  # type: ignore[arg-type]
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     size = forms.ChoiceField(label=_("Size"), choices=EmployerSize.choices)
-    holder = forms.ModelChoiceField(label=_("Partner organisation holding the relationship"), queryset=None)  # type: ignore[arg-type]
+    holder = forms.ModelChoiceField(
+        label=_("Partner organisation holding the relationship"), queryset=Organisation.objects.none()
+    )
 
     def __init__(self, *args: Any, region: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,7 +70,7 @@ class OpportunityForm(forms.Form):
     shifts = forms.MultipleChoiceField(
         label=_("Shifts"), choices=Shift.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)  # type: ignore[arg-type]
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     dutch_level = forms.ChoiceField(label=_("Dutch level needed"), choices=DutchLevel.choices)
     driving_licence = forms.BooleanField(label=_("Driving licence needed"), required=False)
     supports = forms.MultipleChoiceField(

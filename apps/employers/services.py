@@ -43,7 +43,7 @@ from apps.employers.models import (
 from apps.notifications.services import notify
 from apps.pathways.models import Pathway
 
-LINK_DAYS = {EmployerLink.Purpose.ANSWER: 14, EmployerLink.Purpose.CONFIRM_START: 30}
+LINK_DAYS: dict[str, int] = {EmployerLink.Purpose.ANSWER: 14, EmployerLink.Purpose.CONFIRM_START: 30}
 COACHING_WEEKS = (1, 4, 12)  # the default job-coaching follow-up contacts, in weeks after the start
 DUTCH_LEVELS = ["A0", "A1", "A2", "B1", "B2", "C1", "C2"]
 

@@ -92,6 +92,14 @@ from apps.pathways.services import pathway_close
 LINK_SESSION_KEY = "employers_new_link"
 
 
+def _form_message(form: Any) -> str:
+    """A form's errors as one translated message, each prefixed with its field's label."""
+    return " ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
+        for f, e in form.errors.items()
+    )
+
+
 def _region(request: HttpRequest) -> Any:
     organisations = case_organisations(request.user)
     if not organisations:
@@ -169,7 +177,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         employer_contact_add(actor=request.user, employer=employer, **form.cleaned_data)
         messages.success(request, _("The contact person is added."))
     else:
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, _form_message(form))
     return redirect("employers:detail", pk=pk)
 
 
@@ -183,7 +191,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
         activity_log(actor=request.user, organisation=organisation, employer=employer, **form.cleaned_data)
         messages.success(request, _("The activity is logged."))
     else:
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, _form_message(form))
     return redirect("employers:detail", pk=pk)
 
 
@@ -325,7 +333,7 @@ def work_wish_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The work wishes are saved."))
     else:
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, _form_message(form))
     return redirect("employers:client", client_pk=client_pk)
 
 
@@ -336,7 +344,7 @@ def propose(request: HttpRequest, client_pk: int, opportunity_pk: int) -> HttpRe
     opportunity = get_opportunity_for_user(request.user, opportunity_pk)
     form = ProposeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_message(form))
         return redirect("employers:client", client_pk=client_pk)
     organisation = next(
         (o for o in case_organisations(request.user) if o.pk == access.client.organisation_id),
@@ -394,7 +402,7 @@ def _placement_action(request: HttpRequest, pk: int, form_class: Any, action: An
     placement = get_placement_for_user(request.user, pk)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, _form_message(form))
         return redirect("employers:placement", pk=pk)
     try:
         result = action(placement, form.cleaned_data if form is not None else {})
@@ -486,7 +494,7 @@ def coaching_record(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespo
         else:
             messages.success(request, _("The coaching contact is recorded."))
     else:
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, _form_message(form))
     return redirect("employers:placement", pk=pk)
 
 
