@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.offers",
     "apps.matching",
     "apps.partnership",
+    "apps.employers",
     "apps.notifications",
     "apps.pathways",
     "apps.conferences",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("aanbod/", include("apps.offers.urls")),
     path("matching/", include("apps.matching.urls")),
     path("oproep/", include("apps.partnership.urls")),
+    path("werkgevers/", include("apps.employers.urls")),
     path("trajecten/", include((pathways_patterns, "pathways"))),
     path("doorverwijzingen/", include("apps.referrals.urls")),
     path("casusoverleg/", include("apps.conferences.urls")),

@@ -20,7 +20,10 @@ class ConsentForm(forms.Form):
         label=_("Which data"), choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple
     )
     purposes = forms.MultipleChoiceField(
-        label=_("For what"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
+        label=_("For what"),
+        # employer mediation names its employer: it is recorded from the placement (apps/employers)
+        choices=[c for c in Purpose.choices if c[0] != Purpose.EMPLOYER_MEDIATION],
+        widget=forms.CheckboxSelectMultiple,
     )
     method = forms.ChoiceField(label=_("How was consent given?"), choices=Method.choices, widget=forms.RadioSelect)
     witness = forms.CharField(label=_("Name of the witness (for verbal consent)"), max_length=200, required=False)

@@ -33,6 +33,7 @@ class Purpose(models.TextChoices):
     GUIDANCE = "guidance", _("Guidance in the pathway")
     REFERRAL = "referral", _("Referral")
     REPORTING = "reporting", _("Reporting")
+    EMPLOYER_MEDIATION = "employer_mediation", _("Mediation with an employer")
 
 
 class Method(models.TextChoices):
@@ -49,6 +50,8 @@ class Consent(TimeStampedModel):
     purposes = models.JSONField(_("purposes"), default=list)
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     witness = models.CharField(_("witness"), max_length=200, blank=True)
+    # A recipient outside the partnership (for employer mediation: the employer's name).
+    external_recipient = models.CharField(_("recipient outside the partnership"), max_length=200, blank=True)
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -28,6 +28,7 @@ def consent_record(
     actor: Any,
     actor_organisation: Any,
     witness: str = "",
+    external_recipient: str = "",
 ) -> Consent:
     organisations = list(organisations)
     errors: dict[str, list[str]] = {}
@@ -51,6 +52,7 @@ def consent_record(
         purposes=sorted(set(purposes)),
         method=method,
         witness=witness.strip(),
+        external_recipient=external_recipient.strip(),
         given_on=given_on,
         recorded_by=actor,
         recorded_by_organisation=actor_organisation,
@@ -68,6 +70,7 @@ def consent_record(
             "categories": consent.categories,
             "purposes": consent.purposes,
             "method": method,
+            "external_recipient": bool(consent.external_recipient),
         },
     )
     return consent

@@ -162,6 +162,95 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) 
     )
 
 
+def _kbo(rng: random.Random) -> str:
+    """A synthetic enterprise number that passes the mod-97 check (0 + 7 digits, then 97 - base mod 97)."""
+    base = int("0" + "".join(str(rng.randint(0, 9)) for _ in range(7)))
+    return f"{base:08d}{97 - base % 97:02d}"
+
+
+def _demo_employers(
+    *,
+    region: Region,
+    partners: list[Organisation],
+    municipalities: list[Municipality],
+    counsellor: User,
+    rng: random.Random,
+) -> int:
+    """Employers with opportunities of every kind (rungs 3-6) and placements in every state, for the counsellor's
+    clients that have a pathway. Returns the number of employers."""
+    from apps.employers.models import (
+        KIND_RUNG,
+        CoachingContact,
+        Employer,
+        Opportunity,
+        OpportunityKind,
+        Placement,
+        PlacementStatus,
+    )
+    from apps.pathways.models import Pathway
+
+    names = ["Hotel Zeezicht", "Bakkerij De Zeemeeuw", "Haven Logistiek", "Woonzorgcentrum Duinenzicht",
+             "Maatwerkbedrijf Kusttalent", "Schoonmaak Noordzee", "Tuinaanleg Polder", "Supermarkt"]  # fmt: skip
+    sectors = ["I", "C", "H", "Q", "N", "N", "A", "G"]
+    jobs = ["9412", "7512", "9333", "5322", "9329", "9112", "9214", "5223"]
+    holders = partners or list(Organisation.objects.filter(region=region)[:1])
+    employers = Employer.objects.bulk_create(
+        Employer(
+            region=region, name=name, enterprise_number=_kbo(rng), sector=sector,
+            municipality=municipalities[i % len(municipalities)], size=rng.choice(["micro", "small", "medium"]),
+            holder=holders[i % len(holders)], created_by=counsellor,
+        )
+        for i, (name, sector) in enumerate(zip(names, sectors, strict=True))
+    )  # fmt: skip
+    opportunities = Opportunity.objects.bulk_create(
+        Opportunity(
+            employer=e, title=f"{OpportunityKind(kind).label} – {e.name}", kind=kind, rung=KIND_RUNG[kind],
+            isco_code=jobs[i],
+            hours_per_week=rng.choice([19, 24, 30, 38]), shifts=["day"], municipality=e.municipality,
+            dutch_level=rng.choice(["A1", "A2", "B1"]), driving_licence=False,
+            supports=["job_coach", "language"] if KIND_RUNG[kind] < 6 else ["job_coach"],
+            places=rng.randint(1, 3), starts_on=dt.date(2026, 1, 15), created_by=counsellor,
+        )
+        for i, e in enumerate(employers)
+        for kind in [list(KIND_RUNG)[i % len(KIND_RUNG)], list(KIND_RUNG)[(i + 3) % len(KIND_RUNG)]]
+    )  # fmt: skip
+    pathways = list(
+        Pathway.objects.filter(client__organisation__region=region, team__user=counsellor)
+        .exclude(status=Pathway.Status.CLOSED)
+        .order_by("pk")[: len(PlacementStatus.values) * 2]
+    )
+    placements = []
+    for i in range(min(len(PlacementStatus.values) * 2, len(opportunities)) if pathways else 0):
+        pathway = pathways[i % len(pathways)]  # different opportunities, so a client may have several
+        status = PlacementStatus.values[i % len(PlacementStatus.values)]
+        started = status in {PlacementStatus.STARTED, PlacementStatus.ENDED}
+        placements.append(
+            Placement(
+                opportunity=opportunities[i % len(opportunities)], client_id=pathway.client_id, pathway=pathway,
+                organisation_id=pathway.organisation_id, proposed_by=counsellor, status=status,
+                motivation="Gemotiveerd en stipt.",
+                refusal_reason="no_place_now" if status == PlacementStatus.DECLINED else "",
+                intake_on=dt.date(2026, 2, 2) if status in {PlacementStatus.INTAKE} or started else None,
+                start_on=dt.date(2026, 2, 9) if started or status == PlacementStatus.INTAKE else None,
+                end_on=dt.date(2026, 6, 30) if status == PlacementStatus.ENDED else None,
+                outcome="contract" if status == PlacementStatus.ENDED else "",
+            )
+        )  # fmt: skip
+    Placement.objects.bulk_create(placements)
+    CoachingContact.objects.bulk_create(
+        CoachingContact(
+            placement=p, week=w, planned_on=dt.date(2026, 2, 9) + dt.timedelta(weeks=w),
+            done_on=dt.date(2026, 2, 9) + dt.timedelta(weeks=w) if w == 1 else None,
+            summary="Goede start, vlotte samenwerking." if w == 1 else "", still_working=True if w == 1 else None,
+            author=counsellor if w == 1 else None,
+        )
+        for p in placements
+        if p.status in {PlacementStatus.STARTED, PlacementStatus.ENDED}
+        for w in (1, 4, 12)
+    )  # fmt: skip
+    return len(employers)
+
+
 def _demo_offers(
     *,
     region: Region,
@@ -329,8 +418,11 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     registering = [vdab, *local]
     existing = Client.objects.filter(organisation__region=region)
     if replace:
+        from apps.employers.models import Employer, Placement
         from apps.pathways.models import Pathway
 
+        Placement.objects.filter(client__organisation__region=region).delete()
+        Employer.objects.filter(region=region).delete()
         for model_path in ("contacts", "actions", "team"):
             getattr(Pathway, model_path).rel.related_model.objects.filter(
                 pathway__client__organisation__region=region
@@ -438,6 +530,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             flush()
     if batch:
         flush()
+    _demo_employers(region=region, partners=partners, municipalities=municipalities, counsellor=screener, rng=rng)
     audit_log(
         actor=actor,
         action="demo.seeded",

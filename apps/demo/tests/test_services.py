@@ -70,3 +70,14 @@ def test_the_command_prints_the_demo_logins(oostende: Region, capsys: Any) -> No
     assert DEMO_PASSWORD in out and "coordinator" in out and "counsellor" in out
     call_command("seed_demo", "--clients", "5", "--seed", "3")  # again: nothing duplicated
     assert Client.objects.count() == 5
+
+
+def test_the_demo_has_employers_opportunities_at_every_rung_and_placements_in_every_state(oostende: Any) -> None:
+    from apps.employers.models import Employer, Opportunity, Placement, PlacementStatus
+    from apps.employers.services import normalise_enterprise_number
+
+    demo_seed(region=oostende, clients=60, seed=1)
+    employers = list(Employer.objects.filter(region=oostende))
+    assert employers and all(normalise_enterprise_number(e.enterprise_number) for e in employers)
+    assert set(Opportunity.objects.filter(employer__region=oostende).values_list("rung", flat=True)) == {3, 4, 5, 6}
+    assert set(Placement.objects.values_list("status", flat=True)) == set(PlacementStatus.values)

@@ -1,0 +1,49 @@
+"""The coordinator's overview as xlsx; every text cell is neutralised against formula injection."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from apps.employers.selectors import Overview
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text starting with = + - @ tab or CR gets a leading apostrophe, so no spreadsheet runs it as a
+    formula (OWASP "CSV injection"); numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def overview_xlsx(*, overview: Overview) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Overview")[:31]
+
+    def table(title: str, header: list[str], rows: list[Any]) -> None:
+        ws.append([neutralise(title)])
+        ws.append([neutralise(h) for h in header])
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+        ws.append([])
+
+    table(_("Employers per sector"), [_("Sector"), _("Employers")], overview.employers_by_sector)
+    table(_("Employers per municipality"), [_("Municipality"), _("Employers")], overview.employers_by_municipality)
+    table(_("Opportunities per rung"), [_("Rung"), _("Opportunities")], overview.opportunities_by_rung)
+    table(_("Placements per status"), [_("Status"), _("Placements")], overview.placements_by_status)
+    table(
+        _("Placements started and still working"),
+        [_("Started"), _("Still working after 3 months"), _("Still working after 6 months")],
+        [(overview.started, overview.working_3_months, overview.working_6_months)],
+    )
+    table(_("Reasons of refusal"), [_("Reason"), _("Placements")], overview.refusals)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.audit.models import AuditEntry
+from apps.employers.exports import neutralise
+from apps.employers.models import Placement, PlacementStatus
+from apps.employers.services import link_url, placement_consent_record, placement_start
+from apps.employers.tests.conftest import make_employer, propose
+from apps.pathways.models import Pathway
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_client_name_reaches_the_employer_before_consent(client: Any, personas: Any, world: Any) -> None:
+    placement, token = propose(personas, world)
+    page = client.get(link_url(token))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tesfaye" not in html and "Mariam" not in html
+    assert "1998" not in html  # no birth date either
+    assert "Geanonimiseerd profiel" in html and "Taalondersteuning op de werkvloer" in html
+    placement_consent_record(
+        actor=personas.sofie,
+        organisation=personas.lb,
+        placement=placement,
+        method="written",
+        given_on=dt.date(2026, 3, 10),
+    )
+    html = client.get(link_url(token)).content.decode()
+    assert "Mariam Tesfaye" in html
+
+
+def test_the_employer_answers_once_through_the_link(client: Any, personas: Any, world: Any) -> None:
+    placement, token = propose(personas, world)
+    answer = client.post(link_url(token), {"answer": "no", "reason": "no_place_now", "note": "=HYPERLINK(1)"})
+    assert answer.status_code == 200
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.DECLINED
+    again = client.post(link_url(token), {"answer": "yes"})
+    assert again.status_code == 410
+    assert "al gebruikt" in again.content.decode()
+    assert client.get(reverse("employers:link", kwargs={"token": "nope"})).status_code == 404
+
+
+def test_olaf_the_outsider_gets_404_on_the_placement_and_the_client_page(
+    client: Any, personas: Any, world: Any
+) -> None:
+    placement, _token = propose(personas, world)
+    client.force_login(personas.olaf)
+    assert client.get(reverse("employers:placement", kwargs={"pk": placement.pk})).status_code == 404
+    assert client.get(reverse("employers:client", kwargs={"client_pk": world.client.pk})).status_code == 404
+    url = reverse("employers:propose", kwargs={"client_pk": world.client.pk, "opportunity_pk": world.opportunity.pk})
+    assert client.post(url).status_code == 404
+    # the opportunity is shared in the partnership, but Mariam is not among the clients Olaf may see
+    page = client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk}))
+    assert page.status_code == 200 and "Tesfaye" not in page.content.decode()
+    assert client.get(reverse("employers:overview")).status_code == 404
+
+
+def test_nadia_of_another_region_and_ine_the_jury_member_see_no_employer(
+    client: Any, personas: Any, world: Any
+) -> None:
+    for user in (personas.nadia, personas.ine):
+        client.force_login(user)
+        assert client.get(reverse("employers:detail", kwargs={"pk": world.employer.pk})).status_code == 404
+        assert client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk})).status_code in {404}
+    client.force_login(personas.ine)
+    assert client.get(reverse("employers:list")).status_code == 404
+
+
+def test_sofie_finds_the_place_for_mariam_and_proposes_her(
+    client: Any, personas: Any, world: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(personas.sofie)
+    url = reverse("employers:client", kwargs={"client_pk": world.client.pk})
+    with django_assert_max_num_queries(20):
+        page = client.get(url)
+    html = page.content.decode()
+    assert "Werkervaring keukenhulp" in html and "Trede 4" in html
+    assert AuditEntry.objects.filter(action="clients.client.viewed", changes__page="employer-opportunities").exists()
+    response = client.post(
+        reverse("employers:propose", kwargs={"client_pk": world.client.pk, "opportunity_pk": world.opportunity.pk}),
+        {"motivation": "Sterk gemotiveerd"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "/werkgevers/link/" in response.content.decode()
+    assert Placement.objects.filter(client=world.client, status=PlacementStatus.PROPOSED).exists()
+
+
+def test_a_started_paid_placement_closes_the_pathway_with_employed(client: Any, personas: Any, world: Any) -> None:
+    from apps.employers.services import link_open, placement_answer, placement_plan_intake, placement_propose
+    from apps.employers.tests.conftest import make_opportunity
+
+    art60 = make_opportunity(personas, world.employer, title="Art. 60 keuken", kind="article_60")
+    placement, token = placement_propose(
+        actor=personas.sofie, organisation=personas.lb, opportunity=art60, client=world.client
+    )
+    placement_answer(link=link_open(token=token), interested=True)
+    placement.refresh_from_db()
+    placement_plan_intake(
+        actor=personas.sofie, placement=placement, intake_on=dt.date(2026, 4, 1), start_on=dt.date(2026, 4, 6)
+    )
+    placement_start(actor=personas.sofie, placement=placement, start_on=dt.date(2026, 4, 6))
+    client.force_login(personas.sofie)
+    url = reverse("employers:close_pathway", kwargs={"pk": placement.pk})
+    page = client.get(url).content.decode()
+    assert 'value="art60" checked' in page.replace("\n", " ") or 'value="art60"' in page
+    response = client.post(url, {"closed_on": "2026-04-10", "outcome": "art60", "employed": "on"})
+    assert response.status_code == 302
+    pathway = Pathway.objects.get(pk=world.pathway.pk)
+    assert pathway.status == Pathway.Status.CLOSED and pathway.closure.employed
+
+
+def test_the_coordinator_overview_and_its_export_neutralise_formulas(client: Any, personas: Any) -> None:
+    make_employer(personas, name="=cmd|' /C calc'!A0")
+    client.force_login(personas.wouter)
+    page = client.get(reverse("employers:overview"))
+    assert page.status_code == 200
+    export = client.get(reverse("employers:export"))
+    ws = load_workbook(io.BytesIO(export.content)).active
+    values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
+    assert neutralise("=1+1") == "'=1+1" and neutralise("\tx") == "'\tx" and neutralise(3) == 3

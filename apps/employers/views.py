@@ -1,0 +1,648 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.clients.models import Client
+from apps.clients.permissions import get_client_for_editing
+from apps.clients.services import client_file_viewed
+from apps.clients.views import form_errors
+from apps.employers import isco
+from apps.employers.exports import overview_xlsx
+from apps.employers.forms import (
+    ActivityForm,
+    AnswerForm,
+    CoachingForm,
+    ContactPersonForm,
+    EmployerForm,
+    EndForm,
+    IntakeForm,
+    OpportunityForm,
+    PlacementConsentForm,
+    ProposeForm,
+    StartForm,
+    WorkWishForm,
+)
+from apps.employers.matching import DOMAIN_SUPPORT, candidates_for, opportunities_for
+from apps.employers.models import (
+    EmployerLink,
+    EngagementActivity,
+    Opportunity,
+    Placement,
+    PlacementStatus,
+    Support,
+    WorkWish,
+)
+from apps.employers.permissions import (
+    can_edit_employer,
+    case_organisations,
+    case_region_ids,
+    get_coaching_contact_for_user,
+    get_employer_for_user,
+    get_opportunity_for_user,
+    get_placement_for_user,
+    is_coordinator_of,
+)
+from apps.employers.selectors import (
+    candidate_profile,
+    candidate_profiles,
+    employer_list,
+    opportunity_profiles,
+    overview,
+    visible_clients,
+)
+from apps.employers.services import (
+    LinkRefused,
+    activity_follow_up_done,
+    activity_log,
+    coaching_contact_record,
+    employer_contact_add,
+    employer_may_see_identity,
+    employer_register,
+    link_open,
+    link_url,
+    opportunity_close,
+    opportunity_create,
+    placement_answer,
+    placement_confirm_start,
+    placement_consent_record,
+    placement_end,
+    placement_link_renew,
+    placement_plan_intake,
+    placement_propose,
+    placement_start,
+    placement_withdraw,
+    work_wish_save,
+)
+from apps.matching.selectors import travel_model
+from apps.pathways.forms import ClosureForm
+from apps.pathways.models import Outcome
+from apps.pathways.permissions import get_pathway_for_editing
+from apps.pathways.services import pathway_close
+
+LINK_SESSION_KEY = "employers_new_link"
+
+
+def _form_message(form: Any) -> str:
+    """A form's errors as one translated message, each prefixed with its field's label."""
+    return " ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
+        for f, e in form.errors.items()
+    )
+
+
+def _region(request: HttpRequest) -> Any:
+    organisations = case_organisations(request.user)
+    if not organisations:
+        raise Http404
+    return organisations[0].region
+
+
+def _remember_link(request: HttpRequest, placement: Placement, token: str) -> None:
+    request.session[LINK_SESSION_KEY] = {"placement": placement.pk, "url": request.build_absolute_uri(link_url(token))}
+
+
+# --- employers ---------------------------------------------------------------------------
+
+
+@login_required
+def employers(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    return render(
+        request,
+        "employers/employer_list.html",
+        {
+            "region": region,
+            "employers": employer_list(region_id=region.pk),
+            "coordinator": is_coordinator_of(request.user, region.pk),
+        },
+    )
+
+
+@login_required
+def employer_new(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    from apps.accounts.models import Organisation
+
+    organisations = Organisation.objects.filter(region=region, is_active=True)
+    form = EmployerForm(request.POST or None, region=region, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer = employer_register(actor=request.user, region=region, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The employer is registered."))
+            return redirect("employers:detail", pk=employer.pk)
+    elif request.method == "GET":
+        form.initial["holder"] = case_organisations(request.user, region.pk)[0].pk
+    return render(request, "employers/form.html", {"form": form, "title": _("Register an employer")})
+
+
+@login_required
+def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = get_employer_for_user(request.user, pk)
+    return render(
+        request,
+        "employers/employer_detail.html",
+        {
+            "employer": employer,
+            "contacts": list(employer.contacts.all()),
+            "activities": list(employer.activities.select_related("author", "author_organisation")),
+            "opportunities": list(employer.opportunities.select_related("municipality")),
+            "can_edit": can_edit_employer(request.user, employer),
+            "contact_form": ContactPersonForm(),
+            "activity_form": ActivityForm(initial={"happened_on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = get_employer_for_user(request.user, pk)
+    if not can_edit_employer(request.user, employer):
+        raise Http404
+    form = ContactPersonForm(request.POST)
+    if form.is_valid():
+        employer_contact_add(actor=request.user, employer=employer, **form.cleaned_data)
+        messages.success(request, _("The contact person is added."))
+    else:
+        messages.error(request, _form_message(form))
+    return redirect("employers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = get_employer_for_user(request.user, pk)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        organisation = case_organisations(request.user, employer.region_id)[0]
+        activity_log(actor=request.user, organisation=organisation, employer=employer, **form.cleaned_data)
+        messages.success(request, _("The activity is logged."))
+    else:
+        messages.error(request, _form_message(form))
+    return redirect("employers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def activity_done(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    employer = get_employer_for_user(request.user, pk)
+    activity = EngagementActivity.objects.filter(pk=activity_pk, employer=employer).first()
+    if activity is None:
+        raise Http404
+    try:
+        activity_follow_up_done(actor=request.user, activity=activity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("employers:detail", pk=pk)
+
+
+# --- opportunities -----------------------------------------------------------------------
+
+
+@login_required
+def opportunity_new(request: HttpRequest, pk: int) -> HttpResponse:
+    employer = get_employer_for_user(request.user, pk)
+    form = OpportunityForm(request.POST or None, region=employer.region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = opportunity_create(actor=request.user, employer=employer, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The opportunity is added."))
+            return redirect("employers:opportunity", pk=opportunity.pk)
+    elif request.method == "GET":
+        form.initial.update({"municipality": employer.municipality_id, "starts_on": timezone.localdate()})
+    return render(
+        request,
+        "employers/form.html",
+        {"form": form, "title": _("New opportunity at %(name)s") % {"name": employer.name}},
+    )
+
+
+@login_required
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = get_opportunity_for_user(request.user, pk)
+    region_id = opportunity.employer.region_id
+    matches = []
+    if opportunity.status == Opportunity.Status.OPEN:
+        clients = {c.pk: c for c in visible_clients(user=request.user, region_id=region_id)}
+        profiles = list(candidate_profiles(clients=list(clients.values())).values())
+        found = opportunity_profiles(region_id=region_id, pk=opportunity.pk)
+        if found:
+            matches = [
+                (clients[m.candidate.client_id], m)
+                for m in candidates_for(found[0], profiles, travel_model(region_id=region_id))
+            ]
+    placements = [
+        p
+        for p in opportunity.placements.select_related("client", "organisation")
+        if any(o.pk == p.organisation_id for o in case_organisations(request.user))
+    ]
+    return render(
+        request,
+        "employers/opportunity_detail.html",
+        {
+            "opportunity": opportunity,
+            "occupation": isco.label(opportunity.isco_code),
+            "matches": matches,
+            "placements": placements,
+            "can_edit": can_edit_employer(request.user, opportunity.employer),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opportunity_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = get_opportunity_for_user(request.user, pk)
+    if not can_edit_employer(request.user, opportunity.employer):
+        raise Http404
+    try:
+        opportunity_close(actor=request.user, opportunity=opportunity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("employers:opportunity", pk=pk)
+
+
+# --- a client's opportunities ------------------------------------------------------------
+
+
+@login_required
+def client_opportunities(request: HttpRequest, client_pk: int) -> HttpResponse:
+    access = get_client_for_editing(request.user, client_pk)
+    client = access.client
+    client_file_viewed(client=client, actor=request.user, page="employer-opportunities")
+    region_id = client.organisation.region_id
+    profile = candidate_profile(client=client)
+    matches = (
+        opportunities_for(profile, opportunity_profiles(region_id=region_id), travel_model(region_id=region_id))
+        if profile
+        else []
+    )
+    wish = WorkWish.objects.filter(client=client).first()
+    initial = (
+        {
+            "occupations": ", ".join(wish.occupations),
+            "max_travel_minutes": wish.max_travel_minutes,
+            "max_hours_per_week": wish.max_hours_per_week,
+            "shifts": wish.shifts,
+            "driving_licence": wish.driving_licence,
+        }
+        if wish
+        else {"max_travel_minutes": 60, "max_hours_per_week": 38}
+    )
+    return render(
+        request,
+        "employers/client_opportunities.html",
+        {
+            "client": client,
+            "profile": profile,
+            "matches": matches,
+            "wish_form": WorkWishForm(initial=initial),
+            "propose_form": ProposeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def work_wish_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
+    access = get_client_for_editing(request.user, client_pk)
+    form = WorkWishForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["occupations"] = data["occupations"].replace(";", ",").split(",")
+        try:
+            work_wish_save(actor=request.user, client=access.client, **data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The work wishes are saved."))
+    else:
+        messages.error(request, _form_message(form))
+    return redirect("employers:client", client_pk=client_pk)
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, client_pk: int, opportunity_pk: int) -> HttpResponse:
+    access = get_client_for_editing(request.user, client_pk)
+    opportunity = get_opportunity_for_user(request.user, opportunity_pk)
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_message(form))
+        return redirect("employers:client", client_pk=client_pk)
+    organisation = next(
+        (o for o in case_organisations(request.user) if o.pk == access.client.organisation_id),
+        case_organisations(request.user)[0],
+    )
+    try:
+        placement, token = placement_propose(
+            actor=request.user,
+            organisation=organisation,
+            opportunity=opportunity,
+            client=access.client,
+            motivation=form.cleaned_data["motivation"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("employers:client", client_pk=client_pk)
+    _remember_link(request, placement, token)
+    messages.success(request, _("The candidate is proposed. Send the employer the private link below."))
+    return redirect("employers:placement", pk=placement.pk)
+
+
+# --- placements --------------------------------------------------------------------------
+
+
+@login_required
+def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    client_file_viewed(client=placement.client, actor=request.user, page="placement")
+    new_link = request.session.get(LINK_SESSION_KEY)
+    if new_link and new_link.get("placement") == placement.pk:
+        del request.session[LINK_SESSION_KEY]
+    else:
+        new_link = None
+    return render(
+        request,
+        "employers/placement_detail.html",
+        {
+            "placement": placement,
+            "occupation": isco.label(placement.opportunity.isco_code),
+            "coaching": list(placement.coaching.select_related("author")),
+            "identity_shared": employer_may_see_identity(placement),
+            "new_link": new_link,
+            "consent_form": PlacementConsentForm(),
+            "intake_form": IntakeForm(),
+            "start_form": StartForm(initial={"start_on": placement.start_on}),
+            "coaching_form": CoachingForm(initial={"done_on": timezone.localdate()}),
+            "end_form": EndForm(initial={"end_on": timezone.localdate()}),
+            "links": list(placement.links.all()),
+            "Status": PlacementStatus,
+        },
+    )
+
+
+def _placement_action(request: HttpRequest, pk: int, form_class: Any, action: Any, ok: str) -> HttpResponse:
+    placement = get_placement_for_user(request.user, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(request, _form_message(form))
+        return redirect("employers:placement", pk=pk)
+    try:
+        result = action(placement, form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("employers:placement", pk=pk)
+    if isinstance(result, str):
+        _remember_link(request, placement, result)
+    messages.success(request, ok)
+    return redirect("employers:placement", pk=pk)
+
+
+@login_required
+@require_POST
+def placement_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(p: Placement, data: dict[str, Any]) -> Any:
+        organisation = next((o for o in case_organisations(request.user) if o.pk == p.organisation_id), p.organisation)
+        return placement_consent_record(actor=request.user, organisation=organisation, placement=p, **data)
+
+    return _placement_action(request, pk, PlacementConsentForm, act, _("The consent is recorded."))
+
+
+@login_required
+@require_POST
+def placement_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    return _placement_action(
+        request, pk, None, lambda p, d: placement_link_renew(actor=request.user, placement=p), _("A new link is made.")
+    )
+
+
+@login_required
+@require_POST
+def placement_intake(request: HttpRequest, pk: int) -> HttpResponse:
+    return _placement_action(
+        request,
+        pk,
+        IntakeForm,
+        lambda p, d: placement_plan_intake(actor=request.user, placement=p, **d),
+        _("The intake interview is planned. The employer confirms the start with the link below."),
+    )
+
+
+@login_required
+@require_POST
+def placement_start_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _placement_action(
+        request,
+        pk,
+        StartForm,
+        lambda p, d: placement_start(actor=request.user, placement=p, **d),
+        _("The start is recorded; job-coaching contacts are planned."),
+    )
+
+
+@login_required
+@require_POST
+def placement_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _placement_action(
+        request,
+        pk,
+        EndForm,
+        lambda p, d: placement_end(actor=request.user, placement=p, **d),
+        _("The placement ended."),
+    )
+
+
+@login_required
+@require_POST
+def placement_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _placement_action(
+        request,
+        pk,
+        None,
+        lambda p, d: placement_withdraw(actor=request.user, placement=p),
+        _("The proposal is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def coaching_record(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    contact = get_coaching_contact_for_user(request.user, pk, contact_pk)
+    form = CoachingForm(request.POST)
+    if form.is_valid():
+        try:
+            coaching_contact_record(actor=request.user, contact=contact, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The coaching contact is recorded."))
+    else:
+        messages.error(request, _form_message(form))
+    return redirect("employers:placement", pk=pk)
+
+
+def closure_outcome(placement: Placement) -> str:
+    """The pathway outcome a started placement suggests: article 60, social economy (rung 5) or a regular job."""
+    if placement.opportunity.kind == "article_60":
+        return Outcome.ART60
+    if placement.opportunity.rung == 5:
+        return Outcome.SOCIAL_ECONOMY
+    return Outcome.REGULAR_JOB
+
+
+@login_required
+def placement_close_pathway(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the client's pathway with the outcome "employed", prefilled from a placement that started paid work."""
+    placement = get_placement_for_user(request.user, pk)
+    if placement.status != PlacementStatus.STARTED or not placement.is_paid_work:
+        raise Http404
+    access = get_pathway_for_editing(request.user, placement.pathway_id)
+    form = ClosureForm(
+        request.POST or None,
+        initial={"outcome": closure_outcome(placement), "employed": True, "closed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            pathway_close(
+                pathway=access.pathway,
+                actor=request.user,
+                closed_on=data.pop("closed_on"),
+                outcome=data.pop("outcome"),
+                **data,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The pathway is closed. A follow-up is planned in six months."))
+            return redirect("pathways:detail", pk=access.pathway.pk)
+    return render(
+        request, "employers/close_pathway.html", {"form": form, "placement": placement, "pathway": access.pathway}
+    )
+
+
+# --- the employer's private page ---------------------------------------------------------
+
+
+def _age_band(client: Client) -> str:
+    age = client.age_on(timezone.localdate())
+    low = age // 10 * 10
+    return f"{low}–{low + 9}"
+
+
+def anonymised_profile(placement: Placement) -> dict[str, Any]:
+    """What the employer may see before consent: no name, no birth date, no address, no life-domain details;
+    only the kinds of support on the job that would help."""
+    client = placement.client
+    profile = candidate_profile(client=client)
+    supports = sorted({s for d in (profile.domains if profile else ()) for s in DOMAIN_SUPPORT.get(d, ())})
+    return {
+        "age_band": _age_band(client),
+        "municipality": client.municipality.name,
+        "dutch_level": client.get_dutch_level_display(),
+        "languages": client.language_names(),
+        "supports": [str(Support(s).label) for s in supports],
+        "motivation": placement.motivation,
+    }
+
+
+def employer_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The employer's page behind a private link: no account; every opening and use is logged."""
+    if len(token) > 100:
+        raise Http404
+    try:
+        link = link_open(token=token)
+    except LinkRefused as refused:
+        return render(
+            request,
+            "employers/link_refused.html",
+            {"reason": refused.reason},
+            status=410 if refused.reason != "unknown" else 404,
+        )
+    placement = link.placement
+    form: Any = (
+        AnswerForm(request.POST or None)
+        if link.purpose == EmployerLink.Purpose.ANSWER
+        else StartForm(request.POST or None, initial={"start_on": placement.start_on})
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if link.purpose == EmployerLink.Purpose.ANSWER:
+                data = form.cleaned_data
+                placement_answer(
+                    link=link, interested=data["answer"] == "yes", reason=data["reason"], note=data["note"]
+                )
+            else:
+                placement_confirm_start(link=link, start_on=form.cleaned_data["start_on"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except LinkRefused as refused:
+            return render(request, "employers/link_refused.html", {"reason": refused.reason}, status=410)
+        else:
+            return render(request, "employers/link_thanks.html", {"placement": placement})
+    identity = employer_may_see_identity(placement)
+    return render(
+        request,
+        "employers/link_page.html",
+        {
+            "placement": placement,
+            "opportunity": placement.opportunity,
+            "profile": anonymised_profile(placement),
+            "name": f"{placement.client.first_name} {placement.client.last_name}" if identity else "",
+            "form": form,
+            "purpose": link.purpose,
+            "expires_at": link.expires_at,
+        },
+    )
+
+
+# --- the coordinator's overview -----------------------------------------------------------
+
+
+def _coordinated_region_id(request: HttpRequest) -> int:
+    for region_id in sorted(case_region_ids(request.user)):
+        if is_coordinator_of(request.user, region_id):
+            return region_id
+    raise Http404
+
+
+@login_required
+def overview_page(request: HttpRequest) -> HttpResponse:
+    region_id = _coordinated_region_id(request)
+    data = overview(region_id=region_id)
+    tables = [
+        (_("Employers per sector"), _("Sector"), _("Employers"), data.employers_by_sector),
+        (_("Employers per municipality"), _("Municipality"), _("Employers"), data.employers_by_municipality),
+        (_("Opportunities per rung"), _("Rung"), _("Opportunities"), data.opportunities_by_rung),
+        (_("Placements per status"), _("Status"), _("Placements"), data.placements_by_status),
+        (_("Reasons of refusal"), _("Reason"), _("Placements"), data.refusals),
+    ]
+    return render(request, "employers/overview.html", {"overview": data, "tables": tables})
+
+
+@login_required
+def overview_export(request: HttpRequest) -> HttpResponse:
+    region_id = _coordinated_region_id(request)
+    response = HttpResponse(
+        overview_xlsx(overview=overview(region_id=region_id)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="werkgevers-{dt.date.today().isoformat()}.xlsx"'
+    return response
