@@ -40,7 +40,7 @@ class IdleSessionMiddleware:
                 logout(request)
                 messages.info(request, _("You were logged out after a period without activity. Please log in again."))
                 return HttpResponseRedirect(
-                    f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+                    f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()}, safe='/')}"
                 )
             if not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
@@ -80,4 +80,4 @@ class SecondFactorMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Complete the two-step login first.")}, status=403)
         target = "accounts:otp_verify" if state == State.VERIFY else "accounts:otp_enrol"
-        return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()}, safe='/')}")
