@@ -69,7 +69,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return self.get_response(request)
         state = request.session.get(SESSION_KEY)
         if state not in State.values:

@@ -49,7 +49,7 @@ def hit(name: str, key: str) -> bool:
 
     ``name`` is a key of ``settings.RATE_LIMITS`` (KeyError otherwise).
     """
-    count, seconds = parse_rate(settings.RATE_LIMITS[name])
+    count, seconds = parse_rate(str(settings.RATE_LIMITS[name]))
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{key}".encode()).hexdigest()[:32]
     cache_key = f"pw:rl:{name}:{digest}"
     if cache.add(cache_key, 1, timeout=seconds):

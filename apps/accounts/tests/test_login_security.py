@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
-from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -72,7 +72,9 @@ def test_four_failures_then_the_right_password_logs_in_and_resets_the_count(clie
     assert client.post(LOGIN, {"username": "sofie", "password": PASSWORD}).status_code == 302
 
 
-def test_password_reset_requests_are_limited_and_send_no_more_mail(client: Client, personas: Any, settings: Any) -> None:
+def test_password_reset_requests_are_limited_and_send_no_more_mail(
+    client: Client, personas: Any, settings: Any
+) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset": "3/3600"}
     statuses = [client.post("/account/password-reset/", {"email": "sofie@example.org"}).status_code for _ in range(6)]
     assert statuses == [302, 302, 302, 429, 429, 429]
@@ -117,7 +119,7 @@ def test_wouter_enrols_with_a_code_from_the_app_sees_backup_codes_once_and_gets_
     secret = re.search(r'id="otp-secret"[^>]*>(.*?)</p>', client.get(ENROL).content.decode(), re.S)
     assert secret is not None
     device = TOTPDevice.objects.get(user=personas.wouter, confirmed=False)  # a fresh secret per visit
-    assert re.sub(r"<[^>]+>|\s", "", secret.group(1)) == __import__("base64").b32encode(device.bin_key).decode()
+    assert re.sub(r"<[^>]+>|\s", "", secret.group(1)) == base64.b32encode(device.bin_key).decode()
     wrong = client.post(ENROL, {"token": "000000" if code_now(device) != "000000" else "111111"})
     assert wrong.status_code == 200 and "Deze code klopt niet" in wrong.content.decode()
     response = client.post(ENROL, {"token": code_now(device), "next": "/hulpvragers/"})
