@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # security: backup codes
+    "axes",  # security: login lockout
     "django_tasks",
     "django_tasks_db",
     "apps.core",
@@ -106,8 +109,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # security (docs/decisions/0011-login-security.md): idle timeout, second factor, no-store, CSP, lockout
+    "apps.accounts.middleware.IdleSessionMiddleware",
+    "apps.accounts.middleware.SecondFactorMiddleware",
+    "apps.core.middleware.NoStoreForAuthenticatedMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # security: must stay last
 ]
 
 ROOT_URLCONF = "padwijzer.urls"
@@ -140,6 +149,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # security: refuses locked-out logins; must stay first
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -182,16 +192,101 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- security: e-mail (docs/decisions/0011-login-security.md) ---------------------------------
+# The console and file back-ends print whole messages, password-reset links included: refused with
+# DEBUG off (outside tests). Production defaults to SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ...).
+_EMAIL_DEFAULT = "console" if DEBUG or TESTING else "smtp"
+EMAIL_BACKEND = env("EMAIL_BACKEND", f"django.core.mail.backends.{_EMAIL_DEFAULT}.EmailBackend") or ""
+if not DEBUG and not TESTING and EMAIL_BACKEND.split(".")[-2:-1] in (["console"], ["filebased"]):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND: the console and file back-ends log password-reset links; use SMTP when DEBUG is off."
+    )
+EMAIL_HOST = env("EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+# --- end security: e-mail ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "padwijzer@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- security: sessions, HTTPS, headers, lockout, second factor ------------------------------
+# See docs/decisions/0011-login-security.md. Every value comes from the environment.
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request (apps.accounts.middleware),
+# and at the latest after SESSION_COOKIE_AGE seconds.
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", str(30 * 60))
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(10 * 3600))
+SESSION_COOKIE_SAMESITE = "Lax"
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_ssl = [p.strip() for p in (env("SECURE_PROXY_SSL_HEADER", "") or "").split(",") if p.strip()]
+if _proxy_ssl and len(_proxy_ssl) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER_NAME,value', e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl[0], _proxy_ssl[1]) if _proxy_ssl else None
+USE_X_FORWARDED_HOST = envbool("USE_X_FORWARDED_HOST", "false")
+# Number of trusted reverse proxies in front of the app: the client IP is taken that far from the right
+# of X-Forwarded-For (0: REMOTE_ADDR). Used by the lockout and the rate limits.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): no inline script or style, nothing from other hosts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Login lockout (django-axes): AXES_FAILURE_LIMIT failures for one username from one IP lock that
+# pair for AXES_COOLOFF_MINUTES; the lockout page is accounts/locked_out.html (HTTP 429).
+AXES_ENABLED = envbool("AXES_ENABLED", "true")
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "apps.core.ratelimit.client_ip"
+AXES_VERBOSE = False
+
+# Cache-based rate limits (apps.core.ratelimit): "count/seconds" per client IP.
+RATE_LIMITS = {
+    "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "5/3600"),
+    "candidacy": env("RATE_LIMIT_CANDIDACY", "5/3600"),
+    "duplicate_check": env("RATE_LIMIT_DUPLICATE_CHECK", "30/3600"),
+    "otp_verify": env("RATE_LIMIT_OTP_VERIFY", "10/900"),
+}
+
+# Second factor (django-otp: TOTP + backup codes). Members with one of these roles (and superusers
+# when "administrator" is listed) must enrol; everyone with a device must verify it after the password.
+# Default: every role that can read special categories, plus coordinators and administrators. The demo
+# (DEBUG) and the test suite default to none; set OTP_REQUIRED_ROLES to try it (tests override it).
+_OTP_DEFAULT_ROLES = "coordinator,administrator,counsellor,peer_companion,partner_worker"
+OTP_REQUIRED_ROLES = frozenset(
+    r.strip()
+    for r in (env("OTP_REQUIRED_ROLES", "" if DEBUG or TESTING else _OTP_DEFAULT_ROLES) or "").split(",")
+    if r.strip()
+)
+if OTP_REQUIRED_ROLES - {*_OTP_DEFAULT_ROLES.split(","), "jury_member"}:
+    raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES has unknown roles: {sorted(OTP_REQUIRED_ROLES)}")
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Padwijzer")
+# --- end security ------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +38,7 @@ from apps.clients.selectors import clients_for_user
 from apps.clients.services import client_file_viewed, client_register, client_update, possible_duplicates
 from apps.consent.models import Consent
 from apps.consent.services import consent_record, consent_withdraw
+from apps.core import ratelimit
 
 NOT_FOUND = OpenApiResponse(description="No such client, or not visible to you (the two look the same).")
 INVALID = OpenApiResponse(description="Invalid input: the errors by field.")
@@ -115,6 +117,9 @@ class ClientListView(generics.ListAPIView):
         national_number = data.pop("national_number", "")
         confirmed = data.pop("confirm_new", False)
         digits = identifiers.normalise(national_number)
+        # The check tells where a person is a client: limited per account (docs/decisions/0011-login-security.md).
+        if not ratelimit.hit("duplicate_check", f"user:{request.user.pk}"):
+            raise Throttled(detail=_("Too many duplicate checks in a short time. Nothing was saved. Try again later."))
         duplicates = possible_duplicates(
             region_id=organisation.region_id, first_name=data["first_name"], last_name=data["last_name"],
             birth_date=data["birth_date"], national_number=digits if len(digits) == 11 else "",

@@ -18,6 +18,7 @@ from apps.clients.services import (
     client_update,
     possible_duplicates,
 )
+from apps.core import ratelimit
 
 
 def form_errors(form: Any, exc: ValidationError) -> None:
@@ -57,6 +58,9 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
         from apps.clients import identifiers
 
         digits = identifiers.normalise(national_number)
+        # The check tells where a person is a client: limited per account (docs/decisions/0011-login-security.md).
+        if not ratelimit.hit("duplicate_check", f"user:{request.user.pk}"):
+            return ratelimit.too_many_requests(request)
         duplicates = possible_duplicates(
             region_id=region.pk,
             first_name=data["first_name"],

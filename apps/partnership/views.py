@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, Role
 from apps.clients.views import form_errors
+from apps.core.ratelimit import rate_limited
 from apps.partnership import coverage, services
 from apps.partnership.forms import (
     AttachmentForm,
@@ -70,6 +71,7 @@ def _call_context(region: Region) -> dict[str, Any]:
     }
 
 
+@rate_limited("candidacy")  # anonymous form that sends e-mail: limited per IP (docs/decisions/0011)
 def call_page(request: HttpRequest, code: str) -> HttpResponse:
     region = get_public_call_region(code)
     form = RegisterForm(request.POST or None)

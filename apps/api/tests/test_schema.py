@@ -50,4 +50,7 @@ def test_the_docs_load_their_assets_from_this_site(client: Any, personas: Any) -
             assert "cdn" not in source and "//" not in source, (path, source)
             if source.startswith("/static/"):
                 assert finders.find(source.removeprefix("/static/")), source
-        assert "/api/schema/" in html
+        # the start script is a separate file (Content-Security-Policy: no inline script)
+        assert re.search(r"<script>", html) is None and "/api/docs/?script=" in sources
+        script = client.get("/api/docs/?script=")
+        assert script.status_code == 200 and "/api/schema/" in script.content.decode()

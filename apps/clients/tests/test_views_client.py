@@ -185,3 +185,15 @@ def test_a_new_birth_date_is_checked_against_the_stored_national_number(personas
     with pytest.raises(ValidationError) as info:
         client_update(client=hulpvrager, actor=personas.sofie, birth_date=dt.date(1991, 3, 15))
     assert "national_number" in info.value.message_dict
+
+
+def test_the_duplicate_check_is_limited_per_account(personas: Any, client: Browser, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "duplicate_check": "2/3600"}
+    client.force_login(personas.sofie)
+    for first, last, born in [("Amina", "Bakri", "1980-01-02"), ("Jonas", "Claes", "1991-03-04")]:
+        data = form_data(personas, first_name=first, last_name=last, birth_date=born)
+        assert client.post("/hulpvragers/nieuw/", data).status_code == 302
+    data = form_data(personas, first_name="Lotte", last_name="Drie", birth_date="1975-05-06")
+    response = client.post("/hulpvragers/nieuw/", data)
+    assert response.status_code == 429 and "Te veel aanvragen" in response.content.decode()
+    assert not Client.objects.filter(last_name="Drie").exists()

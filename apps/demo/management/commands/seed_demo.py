@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -40,3 +41,11 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo logins (password: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for login in report.logins:
             self.stdout.write(f"  {login.username:<20} {login.role} – {login.organisation}")
+        # docs/decisions/0011-login-security.md: the demo asks no second factor unless told to
+        if not settings.OTP_REQUIRED_ROLES:
+            self.stdout.write(
+                _(
+                    "Two-step login is not required in this demo (OTP_REQUIRED_ROLES is empty). "
+                    "To try it: OTP_REQUIRED_ROLES=coordinator,counsellor make run"
+                )
+            )
