@@ -7,11 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.assessment.classification import classify, screening_facts
-from apps.assessment.models import Screening
+from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
+from apps.clients.models import Client
 from apps.consent.models import Consent
 from apps.matching.recommend import MOBILITY_DOMAIN, ClientProfile, OfferProfile
 from apps.matching.travel import Place, TravelModel
@@ -119,17 +120,109 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     )
     if screening is None:
         return None
-    levels = {s.life_domain_id: s.level for s in screening.scores.all()}
-    obstacles = list(screening.obstacles.all())
+    region_id = client.organisation.region_id
+    consented = Consent.objects.filter(client=client, withdrawn_on__isnull=True).values_list("organisations", flat=True)
+    return _build_profile(
+        client=client,
+        screening=screening,
+        levels={s.life_domain_id: s.level for s in screening.scores.all()},
+        obstacles=list(screening.obstacles.all()),
+        target_groups=list(TargetGroup.objects.filter(region_id=region_id)),
+        challenges=_challenges(region_id),
+        consented={o for o in consented if o},
+        today=timezone.localdate(),
+    )
+
+
+def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, ClientProfile]:
+    """Profiles of many clients of one region in a fixed number of queries (9), whatever their number.
+
+    ``clients`` is a queryset (not evaluated by the caller): it is read once with the places it needs, and
+    used as a subquery for the screenings, their scores and obstacles, and the consents, so no query holds
+    a list of ids. Returns ``{client id: profile}``; a client without a completed screening is left out.
+    Each profile equals ``client_profile(client=...)`` for that client (same latest screening: the last
+    ``screened_on``, then the highest id).
+    """
+    rows = list(clients.select_related("organisation", "municipality", "deelgemeente"))
+    if not rows:
+        return {}
+    ids = clients.values("pk")
+    latest: dict[int, Screening] = {}
+    for screening in Screening.objects.filter(client__in=ids, status=Screening.Status.COMPLETED).order_by(
+        "client_id", "-screened_on", "-id"
+    ):
+        latest.setdefault(screening.client_id, screening)
+    chosen = {s.pk for s in latest.values()}
+    completed = {"screening__client__in": ids, "screening__status": Screening.Status.COMPLETED}
+    levels: dict[int, dict[int, int]] = {}
+    for screening_id, domain_id, level in DomainScore.objects.filter(**completed).values_list(
+        "screening_id", "life_domain_id", "level"
+    ):
+        if screening_id in chosen:
+            levels.setdefault(screening_id, {})[domain_id] = level
+    by_id = {o.pk: o for o in Obstacle.objects.filter(region_id=region_id).select_related("life_domain")}
+    obstacles: dict[int, list[Obstacle]] = {}
+    for screening_id, obstacle_id in ScreeningObstacle.objects.filter(**completed).values_list(
+        "screening_id", "obstacle_id"
+    ):
+        if screening_id in chosen and obstacle_id in by_id:
+            obstacles.setdefault(screening_id, []).append(by_id[obstacle_id])
+    consented: dict[int, set[int]] = {}
+    for client_id, organisation_id in Consent.objects.filter(client__in=ids, withdrawn_on__isnull=True).values_list(
+        "client_id", "organisations"
+    ):
+        if organisation_id:
+            consented.setdefault(client_id, set()).add(organisation_id)
+    target_groups = list(TargetGroup.objects.filter(region_id=region_id))
+    challenges = _challenges(region_id)
+    today = timezone.localdate()
+    profiles = {}
+    for client in rows:
+        screening = latest.get(client.pk)
+        if screening is None:
+            continue
+        profiles[client.pk] = _build_profile(
+            client=client,
+            screening=screening,
+            levels=levels.get(screening.pk, {}),
+            obstacles=obstacles.get(screening.pk, []),
+            target_groups=target_groups,
+            challenges=challenges,
+            consented=consented.get(client.pk, set()),
+            today=today,
+        )
+    return profiles
+
+
+def _challenges(region_id: int) -> list[tuple[Challenge, list[Obstacle]]]:
+    """The region's challenges with their personas' obstacles (3 queries)."""
+    return [
+        (c, [o for line in c.obstacle_lines.all() for o in line.obstacles.all()])
+        for c in Challenge.objects.filter(region_id=region_id).prefetch_related(
+            "obstacle_lines__obstacles", "support_lines__intervention_types"
+        )
+    ]
+
+
+def _build_profile(
+    *,
+    client: Any,
+    screening: Screening,
+    levels: dict[int, int],
+    obstacles: list[Obstacle],
+    target_groups: list[TargetGroup],
+    challenges: list[tuple[Challenge, list[Obstacle]]],
+    consented: set[int],
+    today: Any,
+) -> ClientProfile:
+    """One profile from data already loaded (no query; obstacles need their ``life_domain`` loaded)."""
+    obstacles = sorted(obstacles, key=lambda o: o.pk)
     weights = {
         o.pk: (1.5 if levels.get(o.life_domain_id) is None else 2.0 - (levels[o.life_domain_id] - 1) * 0.25)
         for o in obstacles
     }
-    today = timezone.localdate()
     facts = screening_facts(client=client, screening=screening, obstacle_codes={o.code for o in obstacles}, on=today)
-    groups = frozenset(
-        g.pk for g in TargetGroup.objects.filter(region_id=client.organisation.region_id) if evaluate(g.rule, facts)
-    )
+    groups = frozenset(g.pk for g in target_groups if evaluate(g.rule, facts))
     where = client.deelgemeente if client.deelgemeente and client.deelgemeente.latitude is not None else None
     place = Place(
         code=where.code if where else client.municipality.code,
@@ -140,17 +233,11 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     nearest = classify(
         facts=facts,
         target_groups=[],
-        challenges=[
-            (c, [o for line in c.obstacle_lines.all() for o in line.obstacles.all()])
-            for c in Challenge.objects.filter(region_id=client.organisation.region_id).prefetch_related(
-                "obstacle_lines__obstacles", "support_lines__intervention_types"
-            )
-        ],
+        challenges=challenges,
         obstacles_by_code={o.code: o for o in obstacles},
         levels=levels,
     ).challenges
     top = nearest[0] if nearest and nearest[0].score > 0 else None
-    consented = Consent.objects.filter(client=client, withdrawn_on__isnull=True).values_list("organisations", flat=True)
     return ClientProfile(
         age=client.age_on(today),
         gender=client.gender,
@@ -162,7 +249,7 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         languages=frozenset(client.languages),
         dutch_level=client.dutch_level,
         target_group_ids=groups,
-        organisation_ids=frozenset({client.organisation_id, *[o for o in consented if o]}),
+        organisation_ids=frozenset({client.organisation_id, *consented}),
         challenge_persona=top.challenge.persona_name if top else "",
         challenge_closeness=top.score if top else 0.0,
         challenge_intervention_ids=frozenset(

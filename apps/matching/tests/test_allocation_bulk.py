@@ -1,0 +1,89 @@
+"""The allocation run reads in bulk: its query count does not grow with the waiting list, and the bulk
+profiles and vectorised scores equal the one-client functions the recommendation page uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.clients.models import Client
+from apps.demo.services import demo_seed
+from apps.matching.models import AllocationRun
+from apps.matching.recommend import eligible, score_offer
+from apps.matching.scoring import OfferMatrix
+from apps.matching.selectors import client_profile, client_profiles, offer_profiles, travel_model
+from apps.matching.services import allocation_execute
+from apps.partners.models import WaitingListEntry
+
+
+def waiting(region: Any, n: int) -> list[Client]:
+    """The first ``n`` demo clients of ``region`` with a completed screening, on the general waiting list."""
+    clients = list(
+        Client.objects.filter(organisation__region=region, screenings__status="completed").distinct().order_by("pk")[:n]
+    )
+    WaitingListEntry.objects.filter(client__organisation__region=region).delete()
+    from apps.accounts.models import User
+
+    added_by = User.objects.filter(username__startswith="coordinator").first()
+    WaitingListEntry.objects.bulk_create(
+        WaitingListEntry(client=c, since=timezone.localdate(), added_by=added_by) for c in clients
+    )
+    return clients
+
+
+@pytest.fixture
+def demo(oostende: Any) -> Any:
+    demo_seed(region=oostende, clients=60, seed=3)
+    return oostende
+
+
+def run_queries(region: Any, user: Any) -> tuple[int, AllocationRun]:
+    cache.clear()  # both runs read the offers from the database, not one from the cache
+    run = AllocationRun.objects.create(region=region, started_by=user)
+    with CaptureQueriesContext(connection) as queries:
+        run = allocation_execute(run=run)
+    return len(queries), run
+
+
+def test_a_run_makes_as_many_queries_for_50_waiting_clients_as_for_5(demo: Any) -> None:
+    from apps.accounts.models import User
+
+    wouter = User.objects.filter(username__startswith="coordinator").first()
+    waiting(demo, 5)
+    few, small = run_queries(demo, wouter)
+    waiting(demo, 50)
+    many, big = run_queries(demo, wouter)
+    assert small.clients == 5 and big.clients == 50 and big.candidate_pairs > small.candidate_pairs
+    assert few == many
+    assert big.total_seconds is not None and big.load_seconds is not None and big.solve_seconds is not None
+    assert big.total_seconds >= big.load_seconds + big.solve_seconds
+
+
+def test_bulk_profiles_equal_the_one_client_profiles_of_the_recommendation_page(demo: Any) -> None:
+    clients = waiting(demo, 40)
+    bulk = client_profiles(clients=Client.objects.filter(pk__in=[c.pk for c in clients]), region_id=demo.pk)
+    assert len(bulk) == 40
+    for client in clients:
+        assert bulk[client.pk] == client_profile(client=client)
+
+
+def test_the_vectorised_scores_equal_the_recommendation_scores(demo: Any) -> None:
+    clients = waiting(demo, 40)
+    offers = offer_profiles(region_id=demo.pk)
+    travel = travel_model(region_id=demo.pk)
+    matrix = OfferMatrix(offers, travel)
+    profiles = client_profiles(clients=Client.objects.filter(pk__in=[c.pk for c in clients]), region_id=demo.pk)
+    compared = 0
+    for profile in profiles.values():
+        ok, scores = matrix.scores(profile)
+        for j, offer in enumerate(offers):
+            assert bool(ok[j]) == eligible(profile, offer)
+            if ok[j]:
+                assert scores[j] == pytest.approx(score_offer(profile, offer, travel, explain=False).score, abs=0.011)
+                compared += 1
+    assert compared > 100
