@@ -158,7 +158,7 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": rest.split(",")}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "padwijzer"}
-    raise ImproperlyConfigured(f"CACHE_URL must start with db://, redis://, rediss://, memcached:// or locmem://, not {url!r}")
+    raise ImproperlyConfigured(f"CACHE_URL must start with db://, redis(s)://, memcached:// or locmem://, not {url!r}")
 
 
 # Tests keep per-process memory unless CACHE_URL is given (query counts in tests do not include cache reads).
@@ -231,6 +231,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+# --- API pagination: every list is paged (apps/api/pagination.py: 25 per page, at most 100) ---
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "apps.api.pagination.PagePagination"
+REST_FRAMEWORK["PAGE_SIZE"] = 25
+# --- end API pagination ---
 SPECTACULAR_SETTINGS = {
     "TITLE": "Padwijzer API",
     "VERSION": "0.1.0",

@@ -10,7 +10,6 @@ logs the missing name once, and the system check ``padwijzer.W001`` warns at sta
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 

@@ -60,9 +60,9 @@ class OfferMatrix:
         for o, w in client.obstacle_weights.items():
             if o in self.obstacle_index:
                 weights[self.obstacle_index[o]] = w
-        covered = self.obstacles @ (weights > 0).astype(np.float64)
+        need = self.obstacles @ weights  # severity weights are positive: > 0 exactly when an obstacle is shared
         eligible = (
-            (covered > 0)
+            (need > 0)
             & (self.min_age <= client.age)
             & (self.max_age >= client.age)
             & self._memo(
@@ -82,7 +82,7 @@ class OfferMatrix:
             )
         )
         total = sum(client.obstacle_weights.values()) or 1.0
-        need = (self.obstacles @ weights) / total
+        need = need / total
         minutes = self._memo(
             ("place", client.place),
             lambda: np.array(
@@ -103,7 +103,10 @@ class OfferMatrix:
             ("challenge", client.challenge_intervention_ids),
             lambda: np.array([bool(o.intervention_type_ids & client.challenge_intervention_ids) for o in offers], bool),
         )
-        continuity = np.isin(self.organisation, np.fromiter(client.organisation_ids, dtype=np.int64))
+        continuity = self._memo(
+            ("organisations", client.organisation_ids),
+            lambda: np.isin(self.organisation, np.fromiter(client.organisation_ids, dtype=np.int64)),
+        )
         travel_weight = 30.0 if client.mobility_limited else 10.0
         score = (
             100 * need
@@ -115,18 +118,22 @@ class OfferMatrix:
         )
         return eligible, np.round(score, 2)
 
-    def shortlist(self, client: ClientProfile, k: int, only_offer_id: int | None = None) -> list[tuple[float, int]]:
-        """The client's ``k`` best eligible offers as ``(max(score, 0), offer index)``, best first.
+    def shortlist(
+        self, client: ClientProfile, k: int, only_offer_id: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The client's ``k`` best eligible offers: ``(offer indexes: int64[<=k], max(score, 0): float[<=k])``.
 
-        Same order as ``heapq.nlargest(k, [(score, index), ...])``: higher score first, then the higher index.
-        ``only_offer_id`` keeps only that offer (a waiting-list entry for one offer).
+        Best first, in the order of ``heapq.nlargest(k, [(score, index), ...])``: higher score, then the
+        higher index. ``only_offer_id`` keeps only that offer (a waiting-list entry for one offer).
         """
         eligible, score = self.scores(client)
         if only_offer_id is not None:
             eligible = eligible & (self.ids == only_offer_id)
-        index = np.nonzero(eligible)[0]
-        if index.size == 0:
-            return []
+        index = np.flatnonzero(eligible)
         clipped = np.maximum(score[index], 0.0)
+        if index.size > k:  # keep the k best (with every tie at the k-th score), then order those
+            cut = np.partition(clipped, index.size - k)[index.size - k]
+            keep = clipped >= cut
+            index, clipped = index[keep], clipped[keep]
         order = np.lexsort((-index, -clipped))[:k]
-        return [(float(clipped[i]), int(index[i])) for i in order]
+        return index[order], clipped[order]

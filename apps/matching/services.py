@@ -62,6 +62,8 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
     (waiting list, profiles, offers and the candidate pairs), ``solve_seconds`` (the optimal solver) and
     ``total_seconds`` (from start to the stored proposals, including the first-come-first-served comparison).
     """
+    import numpy as np
+
     from apps.clients.models import Client
     from apps.matching.allocation import AllocationProblem, solve_greedy_fcfs, solve_optimal
     from apps.matching.scoring import OfferMatrix
@@ -77,9 +79,9 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
     offers = [o for o in offer_profiles(region_id=run.region_id) if o.free_places > 0]
     matrix = OfferMatrix(offers, travel_model(region_id=run.region_id))
     AllocationRun.objects.filter(pk=run.pk).update(progress=20)
-    pair_client: list[int] = []
-    pair_offer: list[int] = []
-    pair_score: list[float] = []
+    clients_parts: list[np.ndarray] = []
+    offers_parts: list[np.ndarray] = []
+    scores_parts: list[np.ndarray] = []
     today = timezone.localdate()
     waiting = []
     kept: list[WaitingListEntry] = []
@@ -91,10 +93,14 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
         kept.append(entry)
         waiting.append((today - entry.since).days)
         # the documented problem: each client's `shortlist` best-fitting eligible offers (docs/decisions/0005)
-        for score, j in matrix.shortlist(profile, run.shortlist, only_offer_id=entry.offer_id):
-            pair_client.append(index)
-            pair_offer.append(j)
-            pair_score.append(score)
+        best, scores = matrix.shortlist(profile, run.shortlist, only_offer_id=entry.offer_id)
+        clients_parts.append(np.full(best.size, index, dtype=np.int64))
+        offers_parts.append(best)
+        scores_parts.append(scores)
+    empty = np.zeros(0, dtype=np.int64)
+    pair_client = np.concatenate([empty, *clients_parts])
+    pair_offer = np.concatenate([empty, *offers_parts])
+    pair_score = np.concatenate([empty.astype(np.float64), *scores_parts])
     load_seconds = time.perf_counter() - started
     AllocationRun.objects.filter(pk=run.pk).update(progress=60)
     problem = AllocationProblem(
@@ -110,7 +116,12 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
     result = solve_optimal(problem)
     greedy = solve_greedy_fcfs(problem)
     AllocationRun.objects.filter(pk=run.pk).update(progress=90)
-    values = {(c, o): s for c, o, s in zip(pair_client, pair_offer, pair_score, strict=True)}
+    # the score of each assigned pair, found by (client, offer) key in the sorted pairs (no dict of 1M pairs)
+    keys = pair_client * max(len(offers), 1) + pair_offer
+    order = np.argsort(keys, kind="stable")
+    chosen = [(int(c), int(o)) for c, o in result.assignments]
+    found = order[np.searchsorted(keys[order], [c * max(len(offers), 1) + o for c, o in chosen])] if chosen else []
+    values = {pair: float(pair_score[i]) for pair, i in zip(chosen, found, strict=True)}
     with transaction.atomic():
         AllocationProposal.objects.bulk_create(
             (
@@ -121,7 +132,7 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
                     score=values[(c, o)],
                     value=values[(c, o)] + run.fairness_weight * waiting[c] / 30,
                 )
-                for c, o in result.assignments
+                for c, o in chosen
             ),
             batch_size=2000,
         )
@@ -130,7 +141,7 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
             progress=100,
             clients=len(kept),
             offers=len(offers),
-            candidate_pairs=len(pair_client),
+            candidate_pairs=int(pair_client.size),
             objective=result.objective,
             greedy_objective=greedy.objective,
             optimal=result.optimal,

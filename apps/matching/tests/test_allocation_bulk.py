@@ -87,3 +87,63 @@ def test_the_vectorised_scores_equal_the_recommendation_scores(demo: Any) -> Non
                 assert scores[j] == pytest.approx(score_offer(profile, offer, travel, explain=False).score, abs=0.011)
                 compared += 1
     assert compared > 100
+
+
+def test_the_nearest_persona_is_the_one_the_classification_shows(demo: Any) -> None:
+    from apps.assessment.classification import classify, screening_facts
+    from apps.assessment.models import Screening
+    from apps.regions.models import Challenge
+
+    clients = waiting(demo, 40)
+    challenges = [
+        (c, [o for line in c.obstacle_lines.all() for o in line.obstacles.all()])
+        for c in Challenge.objects.filter(region=demo).prefetch_related("obstacle_lines__obstacles")
+    ]
+    for client in clients:
+        profile = client_profile(client=client)
+        assert profile is not None
+        screening = Screening.objects.filter(client=client, status="completed").order_by("-screened_on", "-id")[0]
+        obstacles = list(screening.obstacles.select_related("life_domain"))
+        levels = {s.life_domain_id: s.level for s in screening.scores.all()}
+        facts = screening_facts(
+            client=client, screening=screening, obstacle_codes={o.code for o in obstacles}, on=timezone.localdate()
+        )
+        nearest = classify(
+            facts=facts,
+            target_groups=[],
+            challenges=challenges,
+            obstacles_by_code={o.code: o for o in obstacles},
+            levels=levels,
+        ).challenges
+        top = nearest[0] if nearest and nearest[0].score > 0 else None
+        assert profile.challenge_persona == (top.challenge.persona_name if top else "")
+        assert profile.challenge_closeness == (top.score if top else 0.0)
+
+
+def test_the_run_page_shows_its_proposals_fifty_at_a_time(demo: Any, client: Any) -> None:
+    from apps.accounts.models import User
+    from apps.matching.models import AllocationProposal
+    from apps.partners.models import Offer
+
+    coordinator = User.objects.filter(username__startswith="coordinator").first()
+    waiting(demo, 60)
+    offer = Offer.objects.filter(organisation__region=demo).first()
+    run = AllocationRun.objects.create(region=demo, started_by=coordinator, status="done", progress=100)
+    entries = list(WaitingListEntry.objects.filter(client__organisation__region=demo).order_by("pk"))
+    AllocationProposal.objects.bulk_create(
+        AllocationProposal(run=run, entry=e, offer=offer, score=50, value=50) for e in entries[:10]
+    )
+    client.force_login(coordinator)
+    url = f"/matching/toewijzing/{run.pk}/"
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    AllocationProposal.objects.bulk_create(
+        AllocationProposal(run=run, entry=e, offer=offer, score=50, value=50) for e in entries[10:]
+    )
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url).content.decode()
+    assert len(many) == len(few)  # one count and one page, whatever the number of proposals
+    assert first.count('class="list-group-item"') == 50 and "?page=2" in first
+    assert client.get(url + "?page=2").content.decode().count('class="list-group-item"') == 10
+    for junk in ("3", "0", "abc", "-1"):
+        assert client.get(f"{url}?page={junk}").status_code == 404
