@@ -30,7 +30,7 @@ class PagePagination(PageNumberPagination):
 def paginated(request: Request, view: Any, items: Sequence[Any], serialize: Callable[[list[Any]], Any]) -> Response:
     """One page of ``items`` (a list or a queryset), each page serialized by ``serialize(list) -> data``."""
     paginator = PagePagination()
-    page = paginator.paginate_queryset(items, request, view=view) or []
+    page: list[Any] = paginator.paginate_queryset(items, request, view=view) or []  # type: ignore[arg-type]
     return paginator.get_paginated_response(serialize(list(page)))
 
 

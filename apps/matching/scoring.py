@@ -89,7 +89,9 @@ class OfferMatrix:
                 [
                     0.0
                     if self.no_travel[j]
-                    else self.travel.minutes(client.place, o.location_municipality, o.latitude, o.longitude)
+                    else self.travel.minutes(
+                        client.place, o.location_municipality, o.latitude or 0.0, o.longitude or 0.0
+                    )
                     for j, o in enumerate(offers)
                 ],
                 dtype=np.float64,

@@ -136,11 +136,14 @@ def client_profile(*, client: Any) -> ClientProfile | None:
 
 
 # What a profile reads (model instances without the other columns: a third of the time of 10,000 profiles).
-CLIENT_FIELDS = ("organisation_id", "municipality_id", "deelgemeente_id", "birth_date", "gender", "languages")
-CLIENT_FIELDS += ("dutch_level",)
+CLIENT_FIELDS: tuple[str, ...] = (
+    *("organisation_id", "municipality_id", "deelgemeente_id", "birth_date", "gender", "languages", "dutch_level"),
+)
 PLACE_FIELDS = ("code", "latitude", "longitude")
-SCREENING_FIELDS = ("client_id", "screened_on", "employment_status", "in_education", "foreign_background")
-SCREENING_FIELDS += ("third_country_national", "disability", "isced_level", "housing_situation")
+SCREENING_FIELDS: tuple[str, ...] = (
+    *("client_id", "screened_on", "employment_status", "in_education", "foreign_background"),
+    *("third_country_national", "disability", "isced_level", "housing_situation"),
+)
 
 
 def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, ClientProfile]:
@@ -193,14 +196,14 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
     today = timezone.localdate()
     profiles = {}
     for client in rows:
-        screening = latest.get(client.pk)
-        if screening is None:
+        chosen_screening = latest.get(client.pk)
+        if chosen_screening is None:
             continue
         profiles[client.pk] = _build_profile(
             client=client,
-            screening=screening,
-            levels=levels.get(screening.pk, {}),
-            obstacles=obstacles.get(screening.pk, []),
+            screening=chosen_screening,
+            levels=levels.get(chosen_screening.pk, {}),
+            obstacles=obstacles.get(chosen_screening.pk, []),
             target_groups=target_groups,
             personas=personas,
             consented=consented.get(client.pk, set()),

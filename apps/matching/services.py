@@ -120,7 +120,7 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
     keys = pair_client * max(len(offers), 1) + pair_offer
     order = np.argsort(keys, kind="stable")
     chosen = [(int(c), int(o)) for c, o in result.assignments]
-    found = order[np.searchsorted(keys[order], [c * max(len(offers), 1) + o for c, o in chosen])] if chosen else []
+    found: Any = order[np.searchsorted(keys[order], [c * max(len(offers), 1) + o for c, o in chosen])] if chosen else []
     values = {pair: float(pair_score[i]) for pair, i in zip(chosen, found, strict=True)}
     with transaction.atomic():
         AllocationProposal.objects.bulk_create(

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from drf_spectacular.drainage import reset_generator_stats
 
 from apps.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE
-from apps.api.tests.conftest import national_number, register, screen
+from apps.api.tests.conftest import register, screen
 
 
 def test_no_api_list_answers_a_bare_array_in_the_schema(tmp_path: Path) -> None:
@@ -62,4 +62,3 @@ def test_a_client_file_list_is_paged_too(personas: SimpleNamespace, api: Any) ->
         assert http.get(f"/api/v1/clients/{client.pk}/{path}?page=abc").status_code == 404
     pathways = http.get("/api/v1/pathways/?page_size=1").json()
     assert set(pathways) == {"count", "next", "previous", "results"} and len(pathways["results"]) <= 1
-    assert national_number  # the helper stays importable for other tests
