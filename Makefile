@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_CLIENTS ?= 1000
 
-.PHONY: install run test lint system-deps browser-deps messages bench clean
+.PHONY: install run serve smoke test lint system-deps browser-deps messages bench clean
 
 system-deps:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv; }
@@ -33,6 +33,14 @@ run: install
 	  ( while true; do DEBUG=true $(BIN)/padwijzer escalate_referrals >/dev/null; sleep 3600; done ) & TIMER=$$!; \
 	  trap "kill $$WORKER $$TIMER 2>/dev/null" EXIT INT TERM; \
 	  DEBUG=true $(BIN)/padwijzer runserver 127.0.0.1:8000
+
+# The production configuration (DEBUG off, gunicorn, worker, scheduled jobs) against DATABASE_URL;
+# see docs/deploy.md. Needs SECRET_KEY; BIND, WEB_WORKERS, WEB_THREADS from the environment.
+serve: install
+	scripts/serve.sh
+
+smoke: install
+	scripts/smoke.sh
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }

@@ -140,12 +140,49 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'padwijzer.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "0"))}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", "") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Production: persistent database connections and the shared cache (docs/deploy.md) ---
+# Each gunicorn thread keeps its connection CONN_MAX_AGE seconds (0: close after every request),
+# checked before reuse so a restarted PostgreSQL costs one failed check, not a 500.
+DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", "60")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """The ``CACHES["default"]`` of a CACHE_URL.
+
+    ``""`` or ``db://``: the database cache (table ``padwijzer_cache``, made by ``createcachetable``), shared
+    by every web server and worker; ``redis://host:6379/0`` (or ``rediss://``): Django's RedisCache (needs the
+    ``redis`` package); ``memcached://host:11211[,host2:11211]``: PyMemcacheCache (needs ``pymemcache``);
+    ``locmem://``: per-process memory (one process only). Anything else raises ImproperlyConfigured.
+    """
+    scheme, _sep, rest = url.partition("://")
+    if not url or scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "padwijzer_cache"}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme in {"memcached", "pymemcache"}:
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": rest.split(",")}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "padwijzer"}
+    raise ImproperlyConfigured(f"CACHE_URL must start with db://, redis(s)://, memcached:// or locmem://, not {url!r}")
+
+
+# Tests keep per-process memory unless CACHE_URL is given (query counts in tests do not include cache reads).
+CACHES = {"default": cache_from_url(env("CACHE_URL", "") or ("locmem://" if TESTING else ""))}
+
+# Source maps (about 18 MB of the collected files) are fetched only by browser developer tools: leaving them
+# uncompressed halves the time of collectstatic.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# --- end production block ---
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -184,7 +221,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "apps.core.storage.StaticStorage"
         )
     },
 }
@@ -288,11 +325,15 @@ if OTP_REQUIRED_ROLES - {*_OTP_DEFAULT_ROLES.split(","), "jury_member"}:
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Padwijzer")
 # --- end security ------------------------------------------------------------------------------
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, object] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+# --- API pagination: every list is paged (apps/api/pagination.py: 25 per page, at most 100) ---
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "apps.api.pagination.PagePagination"
+REST_FRAMEWORK["PAGE_SIZE"] = 25
+# --- end API pagination ---
 SPECTACULAR_SETTINGS = {
     "TITLE": "Padwijzer API",
     "VERSION": "0.1.0",

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.api import serializers as s
+from apps.api.pagination import PagePagination, page_of, paginated
 from apps.api.selectors import classification_of, consents_for, screenings_for
 from apps.clients import identifiers
 from apps.clients.models import Client
@@ -43,6 +43,10 @@ from apps.core import ratelimit
 NOT_FOUND = OpenApiResponse(description="No such client, or not visible to you (the two look the same).")
 INVALID = OpenApiResponse(description="Invalid input: the errors by field.")
 TAGS = ["clients"]
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number (from 1)."),
+    OpenApiParameter("page_size", int, description="Items per page: 25 unless given, at most 100."),
+]
 
 
 def raise_service_error(exc: DjangoValidationError) -> NoReturn:
@@ -67,16 +71,12 @@ def detail_response(access: ClientAccess, status_code: int = status.HTTP_200_OK)
     return Response(s.ClientDetailSerializer(access.client, context={"access": access}).data, status=status_code)
 
 
-class ClientPagination(PageNumberPagination):
-    page_size = 25
-
-
 @extend_schema(tags=TAGS)
 class ClientListView(generics.ListAPIView):
     """Clients of the user's organisations, plus those whose identity a consent shares with them."""
 
     serializer_class = s.ClientListSerializer
-    pagination_class = ClientPagination
+    pagination_class = PagePagination
 
     def get_queryset(self) -> QuerySet[Client]:
         return clients_for_user(user=self.request.user, query=self.request.query_params.get("q", "")[:100])
@@ -187,13 +187,16 @@ class ClientScreeningsView(APIView):
             "Oldest first. Empty unless you may see life domains; levels and obstacles of life domains in a data "
             "category you may not see are left out, and entry_data is null without 'work_education'."
         ),
-        responses={200: s.ScreeningSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(s.ScreeningSerializer, "PaginatedScreeningList"), 404: NOT_FOUND},
+        parameters=PAGE_PARAMETERS,
     )
     def get(self, request: Request, pk: int) -> Response:
         access = viewed(request, pk)
         screenings, domains = screenings_for(access=access)
         context = {"access": access, "life_domains": domains}
-        return Response(s.ScreeningSerializer(screenings, many=True, context=context).data)
+        return paginated(
+            request, self, screenings, lambda page: s.ScreeningSerializer(page, many=True, context=context).data
+        )
 
 
 @extend_schema(tags=TAGS)
@@ -216,11 +219,14 @@ class ClientConsentsView(APIView):
     @extend_schema(
         summary="A client's consents",
         description="The owning organisation sees withdrawn consents too; others only active ones.",
-        responses={200: s.ConsentSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(s.ConsentSerializer, "PaginatedConsentList"), 404: NOT_FOUND},
+        parameters=PAGE_PARAMETERS,
     )
     def get(self, request: Request, pk: int) -> Response:
         access = viewed(request, pk)
-        return Response(s.ConsentSerializer(consents_for(access=access), many=True).data)
+        return paginated(
+            request, self, consents_for(access=access), lambda page: s.ConsentSerializer(page, many=True).data
+        )
 
     @extend_schema(
         summary="Record a consent (owning organisation only)",

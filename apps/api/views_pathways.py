@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.views import INVALID, NOT_FOUND, raise_service_error
+from apps.api.pagination import page_of, paginated
+from apps.api.views import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
 from apps.clients.services import client_file_viewed
 from apps.pathways.models import ContactLog
 from apps.pathways.permissions import (
@@ -104,11 +105,17 @@ class PathwayDetailSerializer(serializers.Serializer):
 
 
 class PathwayListView(APIView):
-    @extend_schema(tags=TAGS, summary="Pathways you can open", responses={200: PathwayListItemSerializer(many=True)})
+    @extend_schema(
+        tags=TAGS,
+        summary="Pathways you can open",
+        operation_id="v1_pathways_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_of(PathwayListItemSerializer, "PaginatedPathwayList")},
+    )
     def get(self, request: Request) -> Response:
         accesses = pathway_accesses(request.user, candidate_pathways(request.user))
         pathways = sorted((a.pathway for a in accesses.values()), key=lambda p: -p.pk)
-        return Response(PathwayListItemSerializer(pathways, many=True).data)
+        return paginated(request, self, pathways, lambda page: PathwayListItemSerializer(page, many=True).data)
 
 
 class PathwayDetailView(APIView):

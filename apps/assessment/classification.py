@@ -52,8 +52,17 @@ def screening_facts(*, client: Any, screening: Any | None, obstacle_codes: set[s
     return Facts(age=client.age_on(on), obstacles=frozenset(obstacle_codes), facts=facts)
 
 
-def _weight(obstacle: Any, levels: dict[int, int]) -> float:
-    return severity_weight(levels.get(obstacle.life_domain_id))
+def persona_closeness(*, mine: dict[int, int], theirs: dict[int, int], levels: dict[int, int]) -> float:
+    """Closeness of a client to a persona, 0..1 rounded to 3 decimals: the weighted Jaccard similarity of
+    their obstacles, each weighted by the severity of the client's level in its life domain.
+
+    ``mine`` and ``theirs`` map obstacle id → life domain id; ``levels`` maps life domain id → level 1-5.
+    Weights: apps.regions.severity (one definition for closeness and recommendations).
+    """
+    union = {**theirs, **mine}
+    total = sum(severity_weight(levels.get(domain)) for domain in union.values())
+    shared = sum(severity_weight(levels.get(mine[pk])) for pk in mine.keys() & theirs.keys())
+    return round(shared / total, 3) if total else 0.0
 
 
 def _labels(obstacles: list[Any]) -> list[str]:
@@ -74,10 +83,10 @@ def classify(
     matches = []
     for challenge, persona_obstacles in challenges:
         theirs = set(persona_obstacles)
-        union = mine | theirs
         shared = mine & theirs
-        total = sum(_weight(o, levels) for o in union)
-        score = sum(_weight(o, levels) for o in shared) / total if total else 0.0
+        score = persona_closeness(
+            mine={o.pk: o.life_domain_id for o in mine}, theirs={o.pk: o.life_domain_id for o in theirs}, levels=levels
+        )
         shared_l, persona_l, client_l = (
             _labels(list(shared)),
             _labels(list(theirs - mine)),
@@ -92,6 +101,6 @@ def classify(
             parts.append(_("Not (yet) seen with this client: %(list)s.") % {"list": ", ".join(persona_l)})
         if client_l:
             parts.append(_("Only with this client: %(list)s.") % {"list": ", ".join(client_l)})
-        matches.append(ChallengeMatch(challenge, round(score, 3), shared_l, persona_l, client_l, " ".join(parts)))
+        matches.append(ChallengeMatch(challenge, score, shared_l, persona_l, client_l, " ".join(parts)))
     matches.sort(key=lambda m: (-m.score, m.challenge.rank))
     return Classification(target_groups=groups, challenges=matches)

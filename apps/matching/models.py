@@ -34,6 +34,8 @@ class AllocationRun(TimeStampedModel):
     optimal = models.BooleanField(default=False)
     gap = models.FloatField(null=True, blank=True)
     solve_seconds = models.FloatField(null=True, blank=True)
+    load_seconds = models.FloatField(null=True, blank=True, help_text="reading and scoring, seconds")
+    total_seconds = models.FloatField(null=True, blank=True, help_text="start to stored proposals, seconds")
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -90,18 +91,26 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/allocation_list.html", {"runs": runs, "waiting": waiting})
 
 
+PROPOSALS_PER_PAGE = 50
+
+
 @login_required
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     region = _coordinated_region(request.user)
     run = get_object_or_404(AllocationRun, pk=pk, region=region)
-    proposals = (
-        run.proposals.select_related("entry__client", "entry__client__organisation", "offer", "offer__organisation")
-        if run.status == "done"
-        else []
-    )
     is_htmx = bool(getattr(request, "htmx", False))
-    template = "matching/_run_status.html" if is_htmx else "matching/allocation_detail.html"
-    return render(request, template, {"run": run, "proposals": proposals})
+    if is_htmx:
+        return render(request, "matching/_run_status.html", {"run": run})
+    page = None
+    if run.status == "done":
+        proposals = run.proposals.select_related(
+            "entry__client", "entry__client__organisation", "offer", "offer__organisation"
+        ).order_by("id")
+        try:  # a run may hold thousands of proposals: pages of PROPOSALS_PER_PAGE; junk or too far -> 404
+            page = Paginator(proposals, PROPOSALS_PER_PAGE).page(request.GET.get("page", "1"))
+        except (PageNotAnInteger, EmptyPage) as exc:
+            raise Http404 from exc
+    return render(request, "matching/allocation_detail.html", {"run": run, "page": page})
 
 
 @login_required

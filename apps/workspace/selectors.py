@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, Role
@@ -118,16 +118,19 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "assessment.screening": [s.pk for s in screenings],
         "consent.consent": [c.pk for c in consents],
     }
-    condition = Q()
+    # The newest TIMELINE_LENGTH entries of each kind of object (one query per kind, at most 3), each read
+    # from the partial index audit_object_timeline_idx, then merged: with one OR-query PostgreSQL walked the
+    # whole log backwards by created_at (0.9 s at 3 million entries, bench/audit_timeline.py).
+    timeline: list[AuditEntry] = []
     for object_type, pks in ids.items():
         if pks:
-            condition |= Q(object_type=object_type, object_id__in=[str(pk) for pk in pks])
-    timeline = list(
-        AuditEntry.objects.filter(condition)
-        .exclude(action="clients.client.viewed")
-        .select_related("actor")
-        .order_by("-created_at", "-id")[:TIMELINE_LENGTH]
-    )
+            timeline += (
+                AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks])
+                .exclude(action="clients.client.viewed")
+                .select_related("actor")
+                .order_by("-created_at", "-id")[:TIMELINE_LENGTH]
+            )
+    timeline = sorted(timeline, key=lambda e: (e.created_at, e.pk), reverse=True)[:TIMELINE_LENGTH]
     national_number = ""
     if client.national_number_encrypted:
         digits = identifiers.decrypt(client.national_number_encrypted)

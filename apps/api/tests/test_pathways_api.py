@@ -50,7 +50,7 @@ def test_outsiders_get_404_on_every_pathway_endpoint(personas: Any, pathway: Any
             url, {"happened_on": "2026-03-02", "place": "street", "summary": "x"}, format="json"
         )
         assert response.status_code == 404, (who, url)
-    assert api.get("/api/v1/pathways/").json() == []
+    assert api.get("/api/v1/pathways/").json()["results"] == []
     assert not pathway.contacts.filter(summary="x").exists()
 
 
@@ -84,7 +84,7 @@ def test_a_team_member_within_consent_reads_and_logs_contacts(personas: Any, pat
     data = api.get(f"/api/v1/pathways/{pathway.pk}/").json()
     assert [m["task"] for m in data["team"]] == ["Houdt de regie", "Taalcafé"]
     assert data["contacts"] == []  # the confidential contact stays within Lokaal bestuur Oostende
-    assert [p["id"] for p in api.get("/api/v1/pathways/").json()] == [pathway.pk]
+    assert [p["id"] for p in api.get("/api/v1/pathways/").json()["results"]] == [pathway.pk]
     response = api.post(
         f"/api/v1/pathways/{pathway.pk}/contacts/",
         {"happened_on": "2026-03-02", "place": "street", "summary": "Samen op stap"},

@@ -81,6 +81,6 @@ def test_a_coordinator_of_another_organisation_in_the_region_sees_identity_only(
     detail = http.get(f"/api/v1/clients/{client.pk}/").json()
     assert detail["categories"] == ["identity"] and detail["owner"] is False
     assert detail["national_number"].endswith("-•••.••")
-    assert http.get(f"/api/v1/clients/{client.pk}/screenings/").json() == []
+    assert http.get(f"/api/v1/clients/{client.pk}/screenings/").json()["results"] == []
     assert http.get(f"/api/v1/clients/{client.pk}/classification/").json()["available"] is False
     assert http.patch(f"/api/v1/clients/{client.pk}/", {"phone": "1"}, format="json").status_code == 404

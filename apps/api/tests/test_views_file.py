@@ -34,7 +34,7 @@ def test_the_owner_sees_everything(personas: SimpleNamespace, api: Any) -> None:
     all_domains = set(personas.region.life_domains.values_list("code", flat=True))
     http = api(personas.sofie)
 
-    screenings = http.get(f"/api/v1/clients/{client.pk}/screenings/").json()
+    screenings = http.get(f"/api/v1/clients/{client.pk}/screenings/").json()["results"]
     assert [s["screened_on"] for s in screenings] == ["2026-01-10", "2026-03-10"]
     latest = screenings[-1]
     assert domains_of(latest) == all_domains
@@ -101,7 +101,7 @@ def test_a_partner_sees_only_what_the_consent_allows_until_it_is_withdrawn(perso
     assert detail["national_number"].startswith("90.03.15-") and detail["national_number"].endswith("-•••.••")
     assert els.get("/api/v1/clients/").json()["count"] == 1
 
-    screening = els.get(f"{base}/screenings/").json()[0]
+    screening = els.get(f"{base}/screenings/").json()["results"][0]
     assert not domains_of(screening) & (SPECIAL_DOMAINS | {"finances", "work-education"})
     assert "social-network" in domains_of(screening)
     assert screening["obstacles"] == ["small-network"]
@@ -111,7 +111,7 @@ def test_a_partner_sees_only_what_the_consent_allows_until_it_is_withdrawn(perso
     assert classification["reason"] == dutch(
         "The classification is not available: the consent does not cover all the data it is based on."
     )
-    consents = els.get(f"{base}/consents/").json()
+    consents = els.get(f"{base}/consents/").json()["results"]
     assert identity_consent in {c["id"] for c in consents} and all(c["active"] for c in consents)
 
     # The owner's rights stay the owner's.
@@ -120,7 +120,7 @@ def test_a_partner_sees_only_what_the_consent_allows_until_it_is_withdrawn(perso
 
     # Health added by a second consent: now the health domains and obstacle show.
     health = give_consent(personas, client, ["health"])
-    screening = els.get(f"{base}/screenings/").json()[0]
+    screening = els.get(f"{base}/screenings/").json()["results"][0]
     assert domains_of(screening) >= HEALTH_DOMAINS
     assert not domains_of(screening) & {"addiction", "justice", "finances"}
     assert screening["obstacles"] == ["mental-health-problems", "small-network"]
@@ -134,7 +134,7 @@ def test_a_partner_sees_only_what_the_consent_allows_until_it_is_withdrawn(perso
     assert sofie.post(f"{base}/consents/{identity_consent}/withdraw/").status_code == 400
 
     # The owner still sees the withdrawn consent; the health consent is still active.
-    owner_view = {c["id"]: c for c in sofie.get(f"{base}/consents/").json()}
+    owner_view = {c["id"]: c for c in sofie.get(f"{base}/consents/").json()["results"]}
     assert owner_view[identity_consent]["withdrawn_on"] is not None
     assert owner_view[health.pk]["active"] is True
 

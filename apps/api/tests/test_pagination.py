@@ -1,0 +1,64 @@
+"""Every API list is paged: never more than its page size (25, at most 100 on request), junk pages 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import yaml
+from django.core.management import call_command
+from drf_spectacular.drainage import reset_generator_stats
+
+from apps.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE
+from apps.api.tests.conftest import register, screen
+
+
+def test_no_api_list_answers_a_bare_array_in_the_schema(tmp_path: Path) -> None:
+    reset_generator_stats()
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", file=str(target))
+    schema = yaml.safe_load(target.read_text(encoding="utf-8"))
+    lists = []
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if not get or "200" not in get["responses"]:
+            continue
+        body = get["responses"]["200"]["content"]["application/json"]["schema"]
+        if "$ref" in body:
+            body = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+        assert body.get("type") != "array", f"{path} answers an unpaged list"
+        if "results" in body.get("properties", {}):
+            lists.append(path)
+    assert {"/api/v1/clients/", "/api/v1/clients/{id}/screenings/", "/api/v1/clients/{id}/consents/"} <= set(
+        lists
+    ) and "/api/v1/pathways/" in lists
+
+
+def test_sofie_gets_her_30_clients_in_pages_of_25_and_never_more_than_100(personas: SimpleNamespace, api: Any) -> None:
+    for i in range(30):
+        born = dt.date(1980, 1, 1) + dt.timedelta(days=i)
+        register(personas, first_name=f"Klant{i}", birth_date=born)
+    http = api(personas.sofie)
+    first = http.get("/api/v1/clients/").json()
+    assert first["count"] == 30 and len(first["results"]) == PAGE_SIZE and first["next"]
+    assert len(http.get(first["next"]).json()["results"]) == 5
+    assert len(http.get("/api/v1/clients/?page_size=10").json()["results"]) == 10
+    assert len(http.get(f"/api/v1/clients/?page_size={MAX_PAGE_SIZE * 10}").json()["results"]) <= MAX_PAGE_SIZE
+    assert len(http.get("/api/v1/clients/?page_size=nonsense").json()["results"]) == PAGE_SIZE
+    for junk in ("0", "99", "abc", "-1"):
+        assert http.get(f"/api/v1/clients/?page={junk}").status_code == 404
+
+
+def test_a_client_file_list_is_paged_too(personas: SimpleNamespace, api: Any) -> None:
+    client = register(personas)
+    for month in range(1, 4):
+        screen(personas, client, dt.date(2025, month, 10))
+    http = api(personas.sofie)
+    page = http.get(f"/api/v1/clients/{client.pk}/screenings/?page_size=2").json()
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+    for path in ("screenings/", "consents/"):
+        assert http.get(f"/api/v1/clients/{client.pk}/{path}?page=abc").status_code == 404
+    pathways = http.get("/api/v1/pathways/?page_size=1").json()
+    assert set(pathways) == {"count", "next", "previous", "results"} and len(pathways["results"]) <= 1

@@ -1,0 +1,80 @@
+"""The production configuration: static files never break a page, the cache comes from CACHE_URL, the
+scheduled jobs run, and a missing collectstatic is reported."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from apps.core.checks import static_manifest_check
+from padwijzer.settings import cache_from_url
+
+PRODUCTION_STATIC = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "apps.core.storage.StaticStorage"},
+}
+
+
+def test_without_collectstatic_the_login_page_still_answers(settings: Any, tmp_path: Path, client: Any) -> None:
+    settings.DEBUG = False
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = PRODUCTION_STATIC
+    response = client.get("/account/login/")
+    assert response.status_code == 200
+    assert "/static/css/padwijzer.css" in response.content.decode()  # the plain name, not a 500
+    assert [w.id for w in static_manifest_check()] == ["padwijzer.W001"]
+
+
+def test_after_collectstatic_pages_use_hashed_names_and_the_check_is_quiet(
+    settings: Any, tmp_path: Path, client: Any
+) -> None:
+    settings.DEBUG = False
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = PRODUCTION_STATIC
+    (tmp_path / "staticfiles.json").write_text(
+        '{"paths": {"css/padwijzer.css": "css/padwijzer.0123456789ab.css"}, "version": "1.1"}', encoding="utf-8"
+    )
+    html = client.get("/account/login/").content.decode()
+    assert "/static/css/padwijzer.0123456789ab.css" in html
+    assert static_manifest_check() == []
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("", "django.core.cache.backends.db.DatabaseCache", "padwijzer_cache"),
+        ("db://", "django.core.cache.backends.db.DatabaseCache", "padwijzer_cache"),
+        ("redis://cache:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://cache:6379/1"),
+        ("memcached://a:11211,b:11211", "django.core.cache.backends.memcached.PyMemcacheCache", ["a:11211", "b:11211"]),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "padwijzer"),
+    ],
+)
+def test_the_cache_follows_cache_url(url: str, backend: str, location: object) -> None:
+    assert cache_from_url(url) == {"BACKEND": backend, "LOCATION": location}
+
+
+def test_an_unknown_cache_url_stops_the_start() -> None:
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        cache_from_url("mongodb://x")
+
+
+def test_database_connections_are_kept_and_checked(settings: Any) -> None:
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 60
+
+
+@pytest.mark.django_db
+def test_the_hourly_and_daily_jobs_run(personas: Any) -> None:
+    out = io.StringIO()
+    call_command("run_scheduled", "hourly", stdout=out)
+    call_command("run_scheduled", "daily", stdout=out)
+    text = out.getvalue()
+    for job in ("escalate_referrals", "clearsessions", "prune_db_task_results"):
+        assert f"job {job} done" in text
+    with pytest.raises(CommandError):
+        call_command("run_scheduled")
