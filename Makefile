@@ -45,8 +45,8 @@ lint: install
 	PADWIJZER_TESTING=1 $(BIN)/mypy .
 
 messages: install
-	$(BIN)/padwijzer makemessages -l nl --no-obsolete --ignore=".venv/*" --ignore="bench/*" --ignore="var/*" --ignore="tests/*" --ignore="*/tests/*"
-	$(BIN)/padwijzer compilemessages --ignore=".venv/*"
+	DEBUG=true $(BIN)/padwijzer makemessages -l nl --no-obsolete --ignore=".venv/*" --ignore="bench/*" --ignore="var/*" --ignore="tests/*" --ignore="*/tests/*"
+	DEBUG=true $(BIN)/padwijzer compilemessages --ignore=".venv/*"
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -26,25 +26,45 @@ def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-def envbool(name: str, default: str) -> bool:
-    value = (env(name, default) or "").strip().lower()
+def envbool(name: str, default: bool) -> bool:
+    """``name`` as a boolean (true/false, 1/0, yes/no, on/off); unset or empty gives ``default``.
+
+    Raises ImproperlyConfigured on any other value, so a typo stops the start-up.
+    """
+    value = (env(name) or "").strip().lower()
+    if not value:
+        return default
     if value in {"1", "true", "yes", "on"}:
         return True
-    if value in {"0", "false", "no", "off", ""}:
+    if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {value!r}")
 
 
-def envint(name: str, default: str) -> int:
-    value = env(name, default) or ""
+def envint(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``name`` as an integer within ``[minimum, maximum]``; unset or empty gives ``default``.
+
+    Raises ImproperlyConfigured when the value is not an integer or out of range.
+    """
+    value = (env(name) or "").strip()
+    if not value:
+        return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {number}")
+    return number
 
 
-DEBUG = envbool("DEBUG", "false")
-TESTING = envbool("PADWIJZER_TESTING", "false") or "pytest" in sys.modules
+def envlist(name: str, default: str) -> list[str]:
+    """``name`` as a comma-separated list of non-empty, stripped items."""
+    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
+
+
+DEBUG = envbool("DEBUG", False)
+TESTING = envbool("PADWIJZER_TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = env("SECRET_KEY") or ""
 if not SECRET_KEY:
@@ -53,8 +73,20 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE); DEBUG is off.")
 
-ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()]
+# Encrypts and digests national register/BIS numbers (apps/clients/identifiers.py). Separate from
+# SECRET_KEY so that rotating the session/CSRF secret never makes a stored number unreadable; change it
+# only with `padwijzer rotate_identifier_key`.
+IDENTIFIER_KEY = env("IDENTIFIER_KEY") or ""
+if not IDENTIFIER_KEY:
+    if DEBUG or TESTING:
+        IDENTIFIER_KEY = "insecure-development-identifier-key-never-use-in-production"  # noqa: S105
+    else:
+        raise ImproperlyConfigured("Set IDENTIFIER_KEY (or IDENTIFIER_KEY_FILE); DEBUG is off.")
+elif len(IDENTIFIER_KEY) < 32:
+    raise ImproperlyConfigured("IDENTIFIER_KEY must be at least 32 characters long.")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -127,7 +159,7 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'padwijzer.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "0"))}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0, minimum=0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"transaction_mode": "IMMEDIATE", "timeout": 20})
@@ -182,9 +214,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "padwijzer@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -205,12 +237,15 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+LOG_LEVEL = (env("LOG_LEVEL", "WARNING") or "WARNING").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
 # Logs carry no personal data: only codes, ids and counts.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # A measured travel-time matrix (CSV: from,to,mode,minutes) replacing the estimates; see apps/matching/travel.py.
@@ -218,3 +253,10 @@ TRAVEL_MATRIX_FILE = env("TRAVEL_MATRIX_FILE", "") or ""
 
 # Region file loaded by `make run` and the demo.
 DEFAULT_REGION_FILE = BASE_DIR / "regions" / "oostende.json"
+
+# Referrals still unanswered (status "sent") after this many days go to the region's coordinators.
+REFERRAL_ESCALATION_DAYS = envint("REFERRAL_ESCALATION_DAYS", 5, minimum=1, maximum=365)
+
+# The allocation of the waiting list considers, per client, this many best-fitting offers
+# (docs/decisions/0005-allocation.md).
+ALLOCATION_SHORTLIST = envint("ALLOCATION_SHORTLIST", 100, minimum=1, maximum=10_000)

@@ -42,7 +42,7 @@ def allocation_start(*, region: Any, actor: Any, fairness_weight: float = 1.0) -
         raise ValidationError({"fairness_weight": [_("Choose a fairness weight from 0 to 100.")]})
     if AllocationRun.objects.filter(region=region, status__in=["queued", "running"]).exists():
         raise ValidationError(_("An allocation is already running for this region."))
-    shortlist = int(getattr(settings, "ALLOCATION_SHORTLIST", 100))
+    shortlist = settings.ALLOCATION_SHORTLIST
     run = AllocationRun.objects.create(
         region=region, started_by=actor, fairness_weight=fairness_weight, shortlist=shortlist
     )

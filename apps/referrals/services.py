@@ -33,11 +33,11 @@ from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import HANDOVER_STATUSES, TRANSITIONS, is_receiver, is_sender
 
 S = Referral.Status
-DEFAULT_ESCALATION_DAYS = 5
 
 
 def escalation_days() -> int:
-    return int(getattr(settings, "REFERRAL_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS))
+    """Days after which an unanswered referral escalates: ``settings.REFERRAL_ESCALATION_DAYS`` (default 5)."""
+    return settings.REFERRAL_ESCALATION_DAYS
 
 
 def referral_url(referral: Referral) -> str:
