@@ -106,10 +106,11 @@ def _check_open(candidacy: Candidacy, now: dt.datetime) -> None:
 
 
 def _send(*, subject: str, body: str, to: list[str], attachments: list[tuple[str, bytes, str]] | None = None) -> None:
+    """Send an e-mail once the current transaction commits (never for a write that rolls back)."""
     message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
-    message.send()
+    transaction.on_commit(message.send)
 
 
 def _recipients(candidacy: Candidacy) -> list[str]:

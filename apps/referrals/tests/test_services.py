@@ -53,19 +53,22 @@ def audit_actions(referral: Referral) -> list[str]:
     )
 
 
-def test_the_full_loop_send_accept_start_complete(setup: Any) -> None:
+def test_the_full_loop_send_accept_start_complete(setup: Any, django_capture_on_commit_callbacks: Any) -> None:
     p = setup.p
-    referral = send(setup)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = send(setup)
     assert referral.status == S.SENT and referral.from_recommendation
     assert Notification.objects.filter(user=p.els, url=f"/doorverwijzingen/{referral.pk}/").count() == 1
     assert any("els@example.org" in m.to for m in mail.outbox)
 
-    referral_accept(referral=referral, actor=p.els)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_accept(referral=referral, actor=p.els)
     setup.offer.refresh_from_db()
     assert setup.offer.occupancy == 1
     assert referral.answered_at is not None
-    referral_start(referral=referral, actor=p.els)
-    referral_complete(referral=referral, actor=p.els, note="Doel bereikt.")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_start(referral=referral, actor=p.els)
+        referral_complete(referral=referral, actor=p.els, note="Doel bereikt.")
     referral.refresh_from_db()
     setup.offer.refresh_from_db()
     assert referral.status == S.COMPLETED
@@ -244,16 +247,17 @@ def test_the_escalation_setting_is_read(setup: Any, settings: Any) -> None:
     assert len(referrals_escalate(now=timezone.now() + dt.timedelta(days=1, minutes=1))) == 1
 
 
-def test_the_command_and_the_task_escalate_idempotently(setup: Any) -> None:
+def test_the_command_and_the_task_escalate_idempotently(setup: Any, django_capture_on_commit_callbacks: Any) -> None:
     p = setup.p
     referral = send(setup)
     waiting_offer = make_offer(p, p.brug, p.els, "Vol")
     Offer.objects.filter(pk=waiting_offer.pk).update(capacity=0)
     waiting = send(setup, offer=waiting_offer)
     Referral.objects.filter(pk__in=[referral.pk, waiting.pk]).update(created_at=timezone.now() - dt.timedelta(days=10))
-    call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert escalate_referrals.call() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert escalate_referrals.call() == 0
     assert Notification.objects.filter(user=p.wouter).count() == 1  # only the unanswered (sent) one
     assert mail.outbox and sum("wouter@example.org" in m.to for m in mail.outbox) == 1
     waiting.refresh_from_db()
