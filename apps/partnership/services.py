@@ -28,6 +28,7 @@ from stdnum.be import vat
 
 from apps.accounts.models import Membership, Organisation, Role, User
 from apps.audit.services import audit_log
+from apps.core.states import transition
 from apps.partners.models import DeliveryMode, Period
 from apps.partners.services import offer_create
 from apps.partnership.models import (
@@ -322,7 +323,7 @@ def candidacy_submit(*, candidacy: Candidacy, now: dt.datetime | None = None) ->
     )
     number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
     candidacy.reference = f"{prefix}{number:04d}"
-    candidacy.status = Candidacy.Status.SUBMITTED
+    transition(candidacy, Candidacy.Status.SUBMITTED)
     candidacy.submitted_at = now
     candidacy.save(update_fields=["reference", "status", "submitted_at", "updated_at"])
     audit_log(

@@ -24,13 +24,14 @@ from apps.accounts.models import Role, User
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
+from apps.core.states import check_transition, transition
 from apps.matching.services import waiting_list_add
 from apps.notifications.services import notify
 from apps.partners.models import Offer, WaitingListEntry
 from apps.partners.services import offer_occupancy_change
 from apps.pathways.models import Pathway, TeamMember
 from apps.referrals.models import Referral, ReferralEvent
-from apps.referrals.permissions import HANDOVER_STATUSES, TRANSITIONS, is_receiver, is_sender
+from apps.referrals.permissions import HANDOVER_STATUSES, is_receiver, is_sender
 
 S = Referral.Status
 
@@ -53,13 +54,10 @@ def _lock(referral: Referral) -> None:
     referral.status = current.status
 
 
-def _check(referral: Referral, slug: str, to: str) -> None:
+def _check(referral: Referral, to: str) -> None:
+    """Lock the row, then refuse a move the model does not declare (``Referral.TRANSITIONS``)."""
     _lock(referral)
-    if referral.status not in TRANSITIONS[slug][1]:
-        raise ValidationError(
-            _("A referral with status '%(status)s' cannot become '%(to)s'.")
-            % {"status": S(referral.status).label, "to": S(to).label}
-        )
+    check_transition(referral, to)
 
 
 def _require_receiver(actor: Any, referral: Referral) -> None:
@@ -77,7 +75,7 @@ def _event(referral: Referral, actor: Any, status: str, note: str = "") -> Refer
 
 
 def _set_status(referral: Referral, status: str, **fields: Any) -> None:
-    referral.status = status
+    transition(referral, status)
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.save(update_fields=["status", "updated_at", *fields])
@@ -217,7 +215,7 @@ def referral_send(
 @transaction.atomic
 def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_receiver(actor, referral)
-    _check(referral, "aanvaarden", S.ACCEPTED)
+    _check(referral, S.ACCEPTED)
     before = referral.status
     offer_occupancy_change(offer_id=referral.offer_id, delta=1)
     entry_id = _close_waiting_entry(referral)
@@ -269,7 +267,7 @@ def referral_refuse(*, referral: Referral, actor: Any, reason: str, note: str = 
         raise ValidationError({"reason": [_("Choose a reason.")]})
     if reason == Referral.RefusalReason.OTHER and not note.strip():
         raise ValidationError({"note": [_("Explain the reason.")]})
-    _check(referral, "weigeren", S.REFUSED)
+    _check(referral, S.REFUSED)
     entry_id = _close_waiting_entry(referral)
     _set_status(referral, S.REFUSED, answered_at=timezone.now(), reason=reason, reason_note=note.strip()[:300])
     label = str(Referral.RefusalReason(reason).label)
@@ -291,7 +289,7 @@ def referral_refuse(*, referral: Referral, actor: Any, reason: str, note: str = 
 @transaction.atomic
 def referral_start(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_receiver(actor, referral)
-    _check(referral, "starten", S.STARTED)
+    _check(referral, S.STARTED)
     _set_status(referral, S.STARTED)
     _event(referral, actor, S.STARTED, note.strip())
     audit_log(actor=actor, action="referrals.referral.started", obj=referral)
@@ -306,7 +304,7 @@ def referral_start(*, referral: Referral, actor: Any, note: str = "") -> Referra
 @transaction.atomic
 def referral_complete(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_receiver(actor, referral)
-    _check(referral, "afronden", S.COMPLETED)
+    _check(referral, S.COMPLETED)
     _release_place(referral)
     _set_status(referral, S.COMPLETED)
     _event(referral, actor, S.COMPLETED, note.strip())
@@ -326,7 +324,7 @@ def referral_not_complete(*, referral: Referral, actor: Any, reason: str, note: 
         raise ValidationError({"reason": [_("Choose a reason.")]})
     if reason == Referral.EndReason.OTHER and not note.strip():
         raise ValidationError({"note": [_("Explain the reason.")]})
-    _check(referral, "niet-afgerond", S.NOT_COMPLETED)
+    _check(referral, S.NOT_COMPLETED)
     _release_place(referral)
     _set_status(referral, S.NOT_COMPLETED, reason=reason, reason_note=note.strip()[:300])
     label = str(Referral.EndReason(reason).label)
@@ -346,7 +344,7 @@ def referral_not_complete(*, referral: Referral, actor: Any, reason: str, note: 
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_sender(actor, referral)
-    _check(referral, "intrekken", S.WITHDRAWN)
+    _check(referral, S.WITHDRAWN)
     before = referral.status
     if before == S.ACCEPTED:
         _release_place(referral)

@@ -34,10 +34,13 @@ def test_a_committed_notification_is_shown_and_mailed_in_the_persons_language(
 def test_nothing_is_sent_when_the_transaction_rolls_back(
     personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Rollback), transaction.atomic():
-            notify(users=[personas.els, personas.sofie], message=_("Referral accepted"), url="/doorverwijzingen/1/")
-            raise Rollback
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Rollback),
+        transaction.atomic(),
+    ):
+        notify(users=[personas.els, personas.sofie], message=_("Referral accepted"), url="/doorverwijzingen/1/")
+        raise Rollback
     assert callbacks == [] and mail.outbox == []
     assert not Notification.objects.exists()
 
@@ -45,8 +48,11 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
 def test_a_rolled_back_partnership_email_is_never_sent(personas: Any, django_capture_on_commit_callbacks: Any) -> None:
     from apps.partnership import services as partnership
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Rollback), transaction.atomic():
-            partnership._send(subject="Padwijzer", body="Uw kandidatuur", to=["an@example.org"])
-            raise Rollback
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Rollback),
+        transaction.atomic(),
+    ):
+        partnership._send(subject="Padwijzer", body="Uw kandidatuur", to=["an@example.org"])
+        raise Rollback
     assert callbacks == [] and mail.outbox == []
