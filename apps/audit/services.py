@@ -67,7 +67,7 @@ def audit_log(
     ``changes`` holds ids, counts and codes (JSON-serialisable; dates become ISO strings).
     """
     entry = _entry(actor=actor, action=action, obj=obj, changes=changes)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one
         _chain([entry])
         entry.save(force_insert=True)
     return entry
@@ -78,7 +78,7 @@ def audit_log_many(
 ) -> list[AuditEntry]:
     """Record one entry per object with one lock and bulk inserts (imports); same rules as ``audit_log``."""
     entries = [_entry(actor=actor, action=action, obj=obj, changes=changes) for obj in objects]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one
         _chain(entries)
         AuditEntry.objects.bulk_create(entries, batch_size=500)
     return entries

@@ -137,11 +137,11 @@ def test_without_consent_the_referral_is_refused_with_a_clear_error_and_nothing_
 
 
 def test_guidance_consent_also_covers_a_referral(setup: Any) -> None:
-    from apps.referrals.tests.conftest import consent_for
+    from apps.core.testing.factories import give_consent
 
     p = setup.p
     pathway = open_pathway(p, consent=False, first_name="Jonas", last_name="Peeters", birth_date=dt.date(1990, 1, 2))
-    consent_for(p, pathway.client, p.brug, purposes=["guidance"])
+    give_consent(p, pathway.client, purposes=["guidance"])
     assert send(setup, pathway=pathway).status == S.SENT
 
 
@@ -272,14 +272,14 @@ def test_the_task_escalates(setup: Any) -> None:
 
 
 def test_accepting_joins_the_case_team_only_under_a_guidance_consent(setup: Any) -> None:
-    from apps.referrals.tests.conftest import consent_for
+    from apps.core.testing.factories import give_consent
 
     referral = send(setup)  # the setup's consent covers referral only
     referral_accept(referral=referral, actor=setup.p.els)
     assert not setup.pathway.team.filter(user=setup.p.els, is_active=True).exists()
 
     other = open_pathway(setup.p, first_name="Saled")
-    consent_for(setup.p, other.client, setup.p.brug, purposes=["referral", "guidance"])
+    give_consent(setup.p, other.client, purposes=["referral", "guidance"])
     second = send(setup, pathway=other)
     referral_accept(referral=second, actor=setup.p.els)
     member = other.team.get(user=setup.p.els, is_active=True)
