@@ -49,7 +49,7 @@ def test_every_audit_code_in_the_code_base_is_a_literal_and_registered() -> None
 
 
 def test_every_registered_code_is_used_somewhere() -> None:
-    used = {value.value for _, _, value in _calls() if isinstance(value, ast.Constant)}
+    used = {str(value.value) for _, _, value in _calls() if isinstance(value, ast.Constant)}
     assert set(ACTIONS) - used == set()
 
 
