@@ -19,6 +19,9 @@ from typing import Any
 
 import pytest
 
+# The builders live in one factories module; many tests import them from here.
+from apps.core.testing.factories import complete_screening, give_consent, register_client, start_pathway  # noqa: F401
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent
@@ -100,59 +103,6 @@ def personas(oostende: Any, westhoek: Any, django_db_setup: Any) -> SimpleNamesp
 def _fast_password_hashing(settings: Any) -> None:
     """Argon2 is the production hasher (tested in accounts); tests hash fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
-
-
-def register_client(personas: Any, *, organisation: Any = None, actor: Any = None, **data: Any) -> Any:
-    """Register a client through the real service (Mariam-like defaults)."""
-    import datetime as dt
-
-    from apps.clients.services import client_register
-
-    region = personas.region
-    defaults: dict[str, Any] = {
-        "first_name": "Mariam",
-        "last_name": "Tesfaye",
-        "birth_date": dt.date(1998, 5, 4),
-        "gender": "F",
-        "municipality": region.municipalities.get(code="oostende"),
-        "languages": ["ti"],
-        "dutch_level": "A0",
-        "interpreter_needed": True,
-    }
-    defaults.update(data)
-    return client_register(organisation=organisation or personas.lb, actor=actor or personas.sofie, **defaults)
-
-
-def complete_screening(
-    client: Any, actor: Any, *, obstacles: list[str], level: int = 3, on: Any = None, **entry: Any
-) -> Any:
-    """A completed screening through the real services: every life domain at ``level``."""
-    import datetime as dt
-
-    from apps.assessment.services import (
-        screening_complete,
-        screening_save_domains,
-        screening_save_entry_data,
-        screening_save_ladder,
-        screening_save_obstacles,
-        screening_start,
-    )
-    from apps.regions.models import LifeDomain, Obstacle
-
-    region_id = client.organisation.region_id
-    screening = screening_start(
-        client=client, actor=actor, organisation=client.organisation, screened_on=on or dt.date(2026, 3, 1)
-    )
-    domains = LifeDomain.objects.filter(region_id=region_id)
-    screening_save_domains(screening=screening, actor=actor, levels={d.pk: (level, "") for d in domains})
-    ids = list(Obstacle.objects.filter(region_id=region_id, code__in=obstacles).values_list("pk", flat=True))
-    assert len(ids) == len(set(obstacles)), obstacles
-    screening_save_obstacles(screening=screening, actor=actor, obstacle_ids=ids)
-    screening_save_ladder(screening=screening, actor=actor, current=2, attainable=4)
-    screening_save_entry_data(
-        screening=screening, actor=actor, **({"employment_status": "unemployed", "unemployed_months": 14} | entry)
-    )
-    return screening_complete(screening=screening, actor=actor)
 
 
 @pytest.fixture(autouse=True)

@@ -48,7 +48,7 @@ def build(n_clients: int, n_offers: int) -> None:
     from apps.accounts.models import User
     from apps.clients.models import Client
     from apps.demo.services import demo_seed
-    from apps.partners.models import Offer, WaitingListEntry
+    from apps.offers.models import Offer, WaitingListEntry
     from apps.regions.models import Region
 
     call_command("migrate", verbosity=0)
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from apps.accounts.models import User
     from apps.matching.models import AllocationProposal, AllocationRun
-    from apps.partners.models import Offer, WaitingListEntry
+    from apps.offers.models import Offer, WaitingListEntry
     from apps.regions.models import Region
 
     build(args.clients, args.offers)

@@ -27,25 +27,45 @@ def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-def envbool(name: str, default: str) -> bool:
-    value = (env(name, default) or "").strip().lower()
+def envbool(name: str, default: bool) -> bool:
+    """``name`` as a boolean (true/false, 1/0, yes/no, on/off); unset or empty gives ``default``.
+
+    Raises ImproperlyConfigured on any other value, so a typo stops the start-up.
+    """
+    value = (env(name) or "").strip().lower()
+    if not value:
+        return default
     if value in {"1", "true", "yes", "on"}:
         return True
-    if value in {"0", "false", "no", "off", ""}:
+    if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {value!r}")
 
 
-def envint(name: str, default: str) -> int:
-    value = env(name, default) or ""
+def envint(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``name`` as an integer within ``[minimum, maximum]``; unset or empty gives ``default``.
+
+    Raises ImproperlyConfigured when the value is not an integer or out of range.
+    """
+    value = (env(name) or "").strip()
+    if not value:
+        return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {number}")
+    return number
 
 
-DEBUG = envbool("DEBUG", "false")
-TESTING = envbool("PADWIJZER_TESTING", "false") or "pytest" in sys.modules
+def envlist(name: str, default: str) -> list[str]:
+    """``name`` as a comma-separated list of non-empty, stripped items."""
+    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
+
+
+DEBUG = envbool("DEBUG", False)
+TESTING = envbool("PADWIJZER_TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = env("SECRET_KEY") or ""
 if not SECRET_KEY:
@@ -54,8 +74,20 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE); DEBUG is off.")
 
-ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()]
+# Encrypts and digests national register/BIS numbers (apps/clients/identifiers.py). Separate from
+# SECRET_KEY so that rotating the session/CSRF secret never makes a stored number unreadable; change it
+# only with `padwijzer rotate_identifier_key`.
+IDENTIFIER_KEY = env("IDENTIFIER_KEY") or ""
+if not IDENTIFIER_KEY:
+    if DEBUG or TESTING:
+        IDENTIFIER_KEY = "insecure-development-identifier-key-never-use-in-production"  # noqa: S105
+    else:
+        raise ImproperlyConfigured("Set IDENTIFIER_KEY (or IDENTIFIER_KEY_FILE); DEBUG is off.")
+elif len(IDENTIFIER_KEY) < 32:
+    raise ImproperlyConfigured("IDENTIFIER_KEY must be at least 32 characters long.")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -150,7 +182,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Production: persistent database connections and the shared cache (docs/deploy.md) ---
 # Each gunicorn thread keeps its connection CONN_MAX_AGE seconds (0: close after every request),
 # checked before reuse so a restarted PostgreSQL costs one failed check, not a 500.
-DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", "60")
+DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 
@@ -239,15 +271,15 @@ if not DEBUG and not TESTING and EMAIL_BACKEND.split(".")[-2:-1] in (["console"]
         "EMAIL_BACKEND: the console and file back-ends log password-reset links; use SMTP when DEBUG is off."
     )
 EMAIL_HOST = env("EMAIL_HOST", "localhost") or "localhost"
-EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=0)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 # --- end security: e-mail ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "padwijzer@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -257,22 +289,22 @@ SECURE_REFERRER_POLICY = "same-origin"
 # See docs/decisions/0011-login-security.md. Every value comes from the environment.
 # A session ends after SESSION_IDLE_TIMEOUT seconds without a request (apps.accounts.middleware),
 # and at the latest after SESSION_COOKIE_AGE seconds.
-SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", str(30 * 60))
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(10 * 3600))
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 10 * 3600, minimum=60)
 SESSION_COOKIE_SAMESITE = "Lax"
 # Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
 _proxy_ssl = [p.strip() for p in (env("SECURE_PROXY_SSL_HEADER", "") or "").split(",") if p.strip()]
 if _proxy_ssl and len(_proxy_ssl) != 2:
     raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER_NAME,value', e.g. HTTP_X_FORWARDED_PROTO,https")
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl[0], _proxy_ssl[1]) if _proxy_ssl else None
-USE_X_FORWARDED_HOST = envbool("USE_X_FORWARDED_HOST", "false")
+USE_X_FORWARDED_HOST = envbool("USE_X_FORWARDED_HOST", False)
 # Number of trusted reverse proxies in front of the app: the client IP is taken that far from the right
 # of X-Forwarded-For (0: REMOTE_ADDR). Used by the lockout and the rate limits.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp 4): no inline script or style, nothing from other hosts.
@@ -293,9 +325,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Login lockout (django-axes): AXES_FAILURE_LIMIT failures for one username from one IP lock that
 # pair for AXES_COOLOFF_MINUTES; the lockout page is accounts/locked_out.html (HTTP 429).
-AXES_ENABLED = envbool("AXES_ENABLED", "true")
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
-AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_ENABLED = envbool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15, minimum=0))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -345,12 +377,15 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+LOG_LEVEL = (env("LOG_LEVEL", "WARNING") or "WARNING").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
 # Logs carry no personal data: only codes, ids and counts.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # A measured travel-time matrix (CSV: from,to,mode,minutes) replacing the estimates; see apps/matching/travel.py.
@@ -358,3 +393,10 @@ TRAVEL_MATRIX_FILE = env("TRAVEL_MATRIX_FILE", "") or ""
 
 # Region file loaded by `make run` and the demo.
 DEFAULT_REGION_FILE = BASE_DIR / "regions" / "oostende.json"
+
+# Referrals still unanswered (status "sent") after this many days go to the region's coordinators.
+REFERRAL_ESCALATION_DAYS = envint("REFERRAL_ESCALATION_DAYS", 5, minimum=1, maximum=365)
+
+# The allocation of the waiting list considers, per client, this many best-fitting offers
+# (docs/decisions/0005-allocation.md).
+ALLOCATION_SHORTLIST = envint("ALLOCATION_SHORTLIST", 100, minimum=1, maximum=10_000)

@@ -82,10 +82,7 @@ class ClientDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_national_number(self, client: Client) -> str:
-        if not client.national_number_encrypted:
-            return ""
-        digits = identifiers.decrypt(client.national_number_encrypted)
-        return identifiers.format_number(digits) if self._access().owner else identifiers.mask(digits)
+        return identifiers.display(client.national_number_encrypted, full=self._access().owner)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_owner(self, client: Client) -> bool:

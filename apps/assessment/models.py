@@ -5,7 +5,7 @@ The first completed screening is the baseline; later ones form the timeline.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -72,6 +72,11 @@ class Screening(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         COMPLETED = "completed", _("Completed")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.DRAFT: frozenset({Status.COMPLETED}),
+        Status.COMPLETED: frozenset(),
+    }
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="screenings")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")

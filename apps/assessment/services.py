@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
+from apps.core.states import transition
 from apps.regions.models import LifeDomain, Obstacle
 
 ENTRY_FIELDS = (
@@ -177,7 +178,7 @@ def screening_complete(*, screening: Screening, actor: Any) -> Screening:
         errors["employment_status"] = [_("Choose the employment status.")]
     if errors:
         raise ValidationError(errors)
-    screening.status = Screening.Status.COMPLETED
+    transition(screening, Screening.Status.COMPLETED)
     screening.save(update_fields=["status", "updated_at"])
     audit_log(
         actor=actor, action="assessment.screening.completed", obj=screening, changes={"client": screening.client_id}

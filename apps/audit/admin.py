@@ -5,9 +5,19 @@ from apps.audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "object_type", "object_id"]
+    list_display = ["sequence", "created_at", "sentence", "action", "actor", "object_type", "object_id"]
     list_filter = ["action"]
-    readonly_fields = ["created_at", "action", "actor", "object_type", "object_id", "changes"]
+    readonly_fields = [
+        "sequence",
+        "created_at",
+        "action",
+        "actor",
+        "object_type",
+        "object_id",
+        "changes",
+        "previous_hash",
+        "hash",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -1,23 +1,111 @@
+"""Writing the audit trail: one entry (``audit_log``) or many (``audit_log_many``), always chained.
+
+Every write checks its code against the registry (apps/audit/registry.py) and chains the entry to the
+last one under a lock, so concurrent writers never fork the chain: on PostgreSQL a transaction-scoped
+advisory lock, on SQLite the database write lock taken by ``BEGIN IMMEDIATE`` (settings). The lock is
+held until the caller's transaction ends. See docs/decisions/0010-audit-trail.md.
+"""
+
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from apps.audit.models import AuditEntry
+from apps.audit import registry
+from apps.audit.models import GENESIS_HASH, AuditEntry
+
+# pg_advisory_xact_lock key: "padwijzer audit" (any constant shared by every writer).
+ADVISORY_LOCK_KEY = 7_365_402_001
+
+
+def _lock_chain_head() -> tuple[int, str]:
+    """Take the chain lock and return (sequence, hash) of the last entry, or (0, GENESIS_HASH)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    return last if last is not None else (0, GENESIS_HASH)
+
+
+def _plain(changes: dict[str, Any] | None) -> dict[str, Any]:
+    # What the JSON column will give back, so the stored entry hashes as it was hashed here.
+    return json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder))
+
+
+def _entry(*, actor: Any, action: str, obj: models.Model | None, changes: dict[str, Any] | None) -> AuditEntry:
+    registry.get(action)  # raises UnknownAuditAction
+    return AuditEntry(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        changes=_plain(changes),
+        created_at=timezone.now(),
+    )
+
+
+def _chain(entries: list[AuditEntry]) -> None:
+    sequence, previous = _lock_chain_head()
+    for entry in entries:
+        sequence += 1
+        entry.sequence = sequence
+        entry.previous_hash = previous
+        entry.hash = previous = entry.compute_hash()
 
 
 def audit_log(
     *, actor: Any, action: str, obj: models.Model | None = None, changes: dict[str, Any] | None = None
 ) -> AuditEntry:
-    """Record an audit entry. Call it inside the service's transaction.
+    """Record one audit entry, chained to the last. Call it inside the service's transaction.
 
-    ``action`` is a namespaced code such as ``regions.region.loaded``.
+    ``action`` is a registered code such as ``regions.region.loaded`` (else ``UnknownAuditAction``);
+    ``changes`` holds ids, counts and codes (JSON-serialisable; dates become ISO strings).
     """
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        changes=changes or {},
-    )
+    entry = _entry(actor=actor, action=action, obj=obj, changes=changes)
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one
+        _chain([entry])
+        entry.save(force_insert=True)
+    return entry
+
+
+def audit_log_many(
+    *, actor: Any, action: str, objects: Iterable[models.Model], changes: dict[str, Any] | None = None
+) -> list[AuditEntry]:
+    """Record one entry per object with one lock and bulk inserts (imports); same rules as ``audit_log``."""
+    entries = [_entry(actor=actor, action=action, obj=obj, changes=changes) for obj in objects]
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one
+        _chain(entries)
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return entries
+
+
+def audit_verify() -> list[str]:
+    """Walk the whole chain in sequence order and describe every break (empty list: intact).
+
+    Detects an edited entry (its hash no longer matches its fields), a deleted one (a gap in the sequence,
+    or the next entry's ``previous_hash`` no longer matching) and an inserted or reordered one (a
+    ``previous_hash`` that does not match its predecessor). Deleting the newest entries leaves no trace
+    in the chain itself: compare the head printed by ``verify_audit`` with one recorded elsewhere.
+    """
+    problems: list[str] = []
+    expected_sequence, previous = 1, GENESIS_HASH
+    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
+        if entry.sequence != expected_sequence:
+            problems.append(f"entries {expected_sequence}..{entry.sequence - 1} are missing (deleted)")
+        if entry.previous_hash != previous:
+            problems.append(f"entry {entry.sequence} does not follow its predecessor (inserted, reordered or deleted)")
+        if entry.compute_hash() != entry.hash:
+            problems.append(f"entry {entry.sequence} was changed after it was written")
+        expected_sequence, previous = entry.sequence + 1, entry.hash
+    return problems
+
+
+def audit_head() -> tuple[int, str]:
+    """(sequence, hash) of the newest entry: record it elsewhere to detect truncation of the chain's end."""
+    last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    return last if last is not None else (0, GENESIS_HASH)

@@ -10,14 +10,17 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import logging
 from functools import cache
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.be import bis, nn
 from stdnum.exceptions import ValidationError as StdnumError
+
+logger = logging.getLogger(__name__)
 
 
 def normalise(value: str) -> str:
@@ -58,23 +61,55 @@ def mask(digits: str) -> str:
     return f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}-•••.••"
 
 
-def _key_material(purpose: str) -> bytes:
-    secret = getattr(settings, "IDENTIFIER_KEY", "") or settings.SECRET_KEY
-    return hashlib.sha256(f"padwijzer:{purpose}:{secret}".encode()).digest()
+class UnreadableIdentifier(Exception):
+    """A stored number cannot be decrypted with the configured ``IDENTIFIER_KEY`` (wrong key or damaged token)."""
 
 
-def digest(digits: str) -> str:
-    return hmac.new(_key_material("digest"), digits.encode(), hashlib.sha256).hexdigest()
+def _key(key: str | None) -> str:
+    return key if key is not None else settings.IDENTIFIER_KEY
 
 
 @cache
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_key_material("encrypt")))
+def _key_material(purpose: str, key: str) -> bytes:
+    return hashlib.sha256(f"padwijzer:{purpose}:{key}".encode()).digest()
 
 
-def encrypt(digits: str) -> str:
-    return _fernet().encrypt(digits.encode()).decode()
+def digest(digits: str, *, key: str | None = None) -> str:
+    """HMAC-SHA256 (hex, 64 chars) of the 11 digits under ``key`` (default ``settings.IDENTIFIER_KEY``).
+
+    Equal numbers give equal digests under one key: duplicate detection without the number in clear.
+    """
+    return hmac.new(_key_material("digest", _key(key)), digits.encode(), hashlib.sha256).hexdigest()
 
 
-def decrypt(token: str) -> str:
-    return _fernet().decrypt(token.encode()).decode()
+@cache
+def _fernet(key: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_key_material("encrypt", key)))
+
+
+def encrypt(digits: str, *, key: str | None = None) -> str:
+    """Fernet token (URL-safe text) of the digits under ``key`` (default ``settings.IDENTIFIER_KEY``)."""
+    return _fernet(_key(key)).encrypt(digits.encode()).decode()
+
+
+def decrypt(token: str, *, key: str | None = None) -> str:
+    """The digits of a token made by :func:`encrypt`; raises :class:`UnreadableIdentifier` for another key."""
+    try:
+        return _fernet(_key(key)).decrypt(token.encode()).decode()
+    except (InvalidToken, ValueError) as exc:
+        raise UnreadableIdentifier from exc
+
+
+def display(token: str, *, full: bool) -> str:
+    """What a page shows for a stored token: formatted in full, masked, or a notice that it cannot be read.
+
+    Never raises: a key that changed without ``rotate_identifier_key`` must not take a client file down.
+    """
+    if not token:
+        return ""
+    try:
+        digits = decrypt(token)
+    except UnreadableIdentifier:
+        logger.error("national number unreadable with the configured IDENTIFIER_KEY")
+        return _("(cannot be read: the identifier key has changed)")
+    return format_number(digits) if full else mask(digits)

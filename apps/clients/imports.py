@@ -32,8 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.audit.models import AuditEntry
-from apps.audit.services import audit_log
+from apps.audit.services import audit_log, audit_log_many
 from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
 from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place
@@ -674,19 +673,8 @@ def clients_import(*, organisation: Any, actor: Any, rows: Sequence[dict[str, An
     if errors:
         raise ImportRejected(errors)
     Client.objects.bulk_create(clients, batch_size=500)
-    actor_or_none = actor if getattr(actor, "is_authenticated", False) else None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor_or_none,
-                action="clients.client.registered",
-                object_type=Client._meta.label_lower,
-                object_id=str(client.pk),
-                changes={"organisation": organisation.pk},
-            )
-            for client in clients
-        ],
-        batch_size=500,
+    audit_log_many(
+        actor=actor, action="clients.client.registered", objects=clients, changes={"organisation": organisation.pk}
     )
     audit_log(actor=actor, action="clients.import.completed", obj=organisation, changes={"count": len(clients)})
     return len(clients)

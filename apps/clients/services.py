@@ -115,7 +115,12 @@ def client_update(*, client: Client, actor: Any, national_number: str | None = N
         setattr(client, key, value)
     _check_place(client, client.organisation)
     if national_number is None and "birth_date" in changed and client.national_number_encrypted:
-        national_number = identifiers.decrypt(client.national_number_encrypted)  # recheck against the new date
+        try:  # recheck against the new date
+            national_number = identifiers.decrypt(client.national_number_encrypted)
+        except identifiers.UnreadableIdentifier as exc:
+            raise ValidationError(
+                {"national_number": [_("The stored number cannot be read; enter it again.")]}
+            ) from exc
     if national_number is not None:
         try:
             _apply_national_number(client, national_number)
@@ -132,3 +137,35 @@ def client_update(*, client: Client, actor: Any, national_number: str | None = N
 def client_file_viewed(*, client: Client, actor: Any, page: str) -> None:
     """Every opening of a client file leaves a record: who, when, from which page."""
     audit_log(actor=actor, action="clients.client.viewed", obj=client, changes={"page": page})
+
+
+@transaction.atomic
+def identifier_key_rotate(*, actor: Any, new_key: str, old_key: str | None = None) -> int:
+    """Re-encrypt and re-digest every stored national register/BIS number under ``new_key``.
+
+    ``old_key`` defaults to ``settings.IDENTIFIER_KEY``. All clients (merged ones included) are locked and
+    rewritten in one transaction: a number that ``old_key`` cannot read raises ``ValidationError`` and
+    nothing changes. Returns the number of clients rewritten. Afterwards configure ``IDENTIFIER_KEY`` to
+    ``new_key`` and restart. Rule: docs/decisions/0004-consent-and-privacy.md.
+    """
+    if len(new_key) < 32:
+        raise ValidationError(_("The new identifier key must be at least 32 characters long."))
+    rows = list(
+        Client.objects.select_for_update()
+        .exclude(national_number_encrypted="")
+        .only("pk", "national_number_encrypted", "national_number_digest")
+        .order_by("pk")
+    )
+    for client in rows:
+        try:
+            digits = identifiers.decrypt(client.national_number_encrypted, key=old_key)
+        except identifiers.UnreadableIdentifier as exc:
+            raise ValidationError(
+                _("The number of client %(id)s cannot be read with the current key; nothing was changed.")
+                % {"id": client.pk}
+            ) from exc
+        client.national_number_encrypted = identifiers.encrypt(digits, key=new_key)
+        client.national_number_digest = identifiers.digest(digits, key=new_key)
+    Client.objects.bulk_update(rows, ["national_number_encrypted", "national_number_digest"], batch_size=500)
+    audit_log(actor=actor, action="clients.identifier_key.rotated", changes={"count": len(rows)})
+    return len(rows)

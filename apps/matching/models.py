@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +52,12 @@ class AllocationProposal(models.Model):
         PROPOSED = "proposed", _("Proposed")
         CONFIRMED = "confirmed", _("Confirmed")
         DECLINED = "declined", _("Declined")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.PROPOSED: frozenset({Status.CONFIRMED, Status.DECLINED}),
+        Status.CONFIRMED: frozenset(),
+        Status.DECLINED: frozenset(),
+    }
 
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="proposals")
     entry = models.ForeignKey("partners.WaitingListEntry", on_delete=models.CASCADE, related_name="proposals")

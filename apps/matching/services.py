@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
+from apps.core.states import can_transition, transition
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_occupancy_change
@@ -23,7 +24,7 @@ def allocation_start(*, region: Any, actor: Any, fairness_weight: float = 1.0) -
         raise ValidationError({"fairness_weight": [_("Choose a fairness weight from 0 to 100.")]})
     if AllocationRun.objects.filter(region=region, status__in=["queued", "running"]).exists():
         raise ValidationError(_("An allocation is already running for this region."))
-    shortlist = int(getattr(settings, "ALLOCATION_SHORTLIST", 100))
+    shortlist = settings.ALLOCATION_SHORTLIST
     run = AllocationRun.objects.create(
         region=region, started_by=actor, fairness_weight=fairness_weight, shortlist=shortlist
     )
@@ -143,17 +144,13 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
 
 @transaction.atomic
 def proposal_confirm(*, proposal: AllocationProposal, actor: Any) -> AllocationProposal:
-    proposal = AllocationProposal.objects.select_for_update().select_related("entry", "offer").get(pk=proposal.pk)
-    if proposal.status != AllocationProposal.Status.PROPOSED:
-        raise ValidationError(_("This proposal was already decided."))
+    proposal = _lock_proposal(proposal)
     offer = Offer.objects.select_for_update().get(pk=proposal.offer_id)
     if offer.free_places <= 0:
         raise ValidationError(_("The offer has no free place any more."))
     offer_occupancy_change(offer_id=offer.pk, delta=1)
     WaitingListEntry.objects.filter(pk=proposal.entry_id).update(is_open=False)
-    proposal.status = AllocationProposal.Status.CONFIRMED
-    proposal.decided_by, proposal.decided_at = actor, timezone.now()
-    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    _decide(proposal, actor, AllocationProposal.Status.CONFIRMED)
     audit_log(
         actor=actor,
         action="matching.proposal.confirmed",
@@ -163,13 +160,24 @@ def proposal_confirm(*, proposal: AllocationProposal, actor: Any) -> AllocationP
     return proposal
 
 
-@transaction.atomic
-def proposal_decline(*, proposal: AllocationProposal, actor: Any) -> AllocationProposal:
-    if proposal.status != AllocationProposal.Status.PROPOSED:
+def _lock_proposal(proposal: AllocationProposal) -> AllocationProposal:
+    """Re-read the proposal under a row lock; refuse one already decided."""
+    proposal = AllocationProposal.objects.select_for_update().select_related("entry", "offer").get(pk=proposal.pk)
+    if not can_transition(proposal, AllocationProposal.Status.CONFIRMED):
         raise ValidationError(_("This proposal was already decided."))
-    proposal.status = AllocationProposal.Status.DECLINED
+    return proposal
+
+
+def _decide(proposal: AllocationProposal, actor: Any, status: str) -> None:
+    transition(proposal, status)
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def proposal_decline(*, proposal: AllocationProposal, actor: Any) -> AllocationProposal:
+    proposal = _lock_proposal(proposal)
+    _decide(proposal, actor, AllocationProposal.Status.DECLINED)
     audit_log(
         actor=actor,
         action="matching.proposal.declined",

@@ -5,7 +5,7 @@ See docs/decisions/0007-partnership.md. The call is driven by the region's CallT
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,6 +21,11 @@ class Candidacy(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.DRAFT: frozenset({Status.SUBMITTED}),
+        Status.SUBMITTED: frozenset(),
+    }
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("No decision yet")

@@ -28,6 +28,7 @@ from stdnum.be import vat
 
 from apps.accounts.models import Membership, Organisation, Role, User
 from apps.audit.services import audit_log
+from apps.core.states import transition
 from apps.offers.models import DeliveryMode, Period
 from apps.offers.services import offer_create
 from apps.partnership.models import (
@@ -106,10 +107,11 @@ def _check_open(candidacy: Candidacy, now: dt.datetime) -> None:
 
 
 def _send(*, subject: str, body: str, to: list[str], attachments: list[tuple[str, bytes, str]] | None = None) -> None:
+    """Send an e-mail once the current transaction commits (never for a write that rolls back)."""
     message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
-    message.send()
+    transaction.on_commit(message.send)
 
 
 def _recipients(candidacy: Candidacy) -> list[str]:
@@ -321,7 +323,7 @@ def candidacy_submit(*, candidacy: Candidacy, now: dt.datetime | None = None) ->
     )
     number = int(last.rsplit("-", 1)[-1]) + 1 if last else 1
     candidacy.reference = f"{prefix}{number:04d}"
-    candidacy.status = Candidacy.Status.SUBMITTED
+    transition(candidacy, Candidacy.Status.SUBMITTED)
     candidacy.submitted_at = now
     candidacy.save(update_fields=["reference", "status", "submitted_at", "updated_at"])
     audit_log(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +17,13 @@ class Pathway(TimeStampedModel):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
         CLOSED = "closed", _("Closed")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.INTAKE: frozenset({Status.ACTIVE, Status.CLOSED}),
+        Status.ACTIVE: frozenset({Status.PAUSED, Status.CLOSED}),
+        Status.PAUSED: frozenset({Status.ACTIVE, Status.CLOSED}),
+        Status.CLOSED: frozenset(),
+    }
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="pathways")
     organisation = models.ForeignKey(
@@ -91,6 +98,14 @@ class Action(TimeStampedModel):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # An action may be reopened or moved between any two statuses (a plan is a living document).
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.OPEN: frozenset({Status.IN_PROGRESS, Status.DONE, Status.CANCELLED}),
+        Status.IN_PROGRESS: frozenset({Status.OPEN, Status.DONE, Status.CANCELLED}),
+        Status.DONE: frozenset({Status.OPEN, Status.IN_PROGRESS, Status.CANCELLED}),
+        Status.CANCELLED: frozenset({Status.OPEN, Status.IN_PROGRESS, Status.DONE}),
+    }
 
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="actions")
     goal = models.ForeignKey(Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")

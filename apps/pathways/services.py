@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
+from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
 from apps.pathways.models import Action, Closure, ContactLog, Goal, Pathway, PlanChange, TeamMember, TeamRole
 
@@ -26,14 +27,6 @@ class PlanConflict(Exception):
         super().__init__(f"plan is at version {current_version}")
         self.current_version = current_version
         self.changed_by = changed_by
-
-
-def _transition(pathway: Pathway, allowed_from: set[str], to: str) -> None:
-    if pathway.status not in allowed_from:
-        raise ValidationError(
-            _("A pathway with status '%(status)s' cannot become '%(to)s'.")
-            % {"status": pathway.get_status_display(), "to": Pathway.Status(to).label}
-        )
 
 
 @transaction.atomic
@@ -56,8 +49,7 @@ def pathway_start(*, client: Any, actor: Any, organisation: Any, started_on: dt.
 
 @transaction.atomic
 def pathway_activate(*, pathway: Pathway, actor: Any) -> Pathway:
-    _transition(pathway, {Pathway.Status.INTAKE, Pathway.Status.PAUSED}, Pathway.Status.ACTIVE)
-    pathway.status = Pathway.Status.ACTIVE
+    transition(pathway, Pathway.Status.ACTIVE)
     pathway.save(update_fields=["status", "updated_at"])
     audit_log(actor=actor, action="pathways.pathway.activated", obj=pathway)
     return pathway
@@ -65,8 +57,7 @@ def pathway_activate(*, pathway: Pathway, actor: Any) -> Pathway:
 
 @transaction.atomic
 def pathway_pause(*, pathway: Pathway, actor: Any) -> Pathway:
-    _transition(pathway, {Pathway.Status.ACTIVE}, Pathway.Status.PAUSED)
-    pathway.status = Pathway.Status.PAUSED
+    transition(pathway, Pathway.Status.PAUSED)
     pathway.save(update_fields=["status", "updated_at"])
     audit_log(actor=actor, action="pathways.pathway.paused", obj=pathway)
     return pathway
@@ -222,8 +213,9 @@ def action_add(
 def action_set_status(*, action: Action, actor: Any, status: str) -> Action:
     if status not in Action.Status.values:
         raise ValidationError({"status": [_("Unknown status.")]})
-    before = action.status
-    action.status = status
+    if status == action.status:
+        return action
+    before = transition(action, status)
     action.save(update_fields=["status", "updated_at"])
     Pathway.objects.filter(pk=action.pathway_id).update(plan_version=F("plan_version") + 1)
     version = Pathway.objects.values_list("plan_version", flat=True).get(pk=action.pathway_id)
@@ -256,7 +248,7 @@ def contact_log_add(*, pathway: Pathway, actor: Any, organisation: Any, **data: 
 
 @transaction.atomic
 def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: str, **esf: Any) -> Closure:
-    _transition(pathway, {Pathway.Status.INTAKE, Pathway.Status.ACTIVE, Pathway.Status.PAUSED}, Pathway.Status.CLOSED)
+    check_transition(pathway, Pathway.Status.CLOSED)
     closure = Closure(
         pathway=pathway,
         closed_on=closed_on,
@@ -267,7 +259,7 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
     )
     closure.full_clean()
     closure.save()
-    pathway.status = Pathway.Status.CLOSED
+    transition(pathway, Pathway.Status.CLOSED)
     pathway.save(update_fields=["status", "updated_at"])
     Action.objects.filter(pathway=pathway, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]).update(
         status=Action.Status.CANCELLED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,17 @@ class Referral(TimeStampedModel):
         COMPLETED = "completed", _("Completed")
         NOT_COMPLETED = "not_completed", _("Not completed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.SENT: frozenset({Status.WAITING, Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN}),
+        Status.WAITING: frozenset({Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN}),
+        Status.ACCEPTED: frozenset({Status.STARTED, Status.NOT_COMPLETED, Status.WITHDRAWN}),
+        Status.STARTED: frozenset({Status.COMPLETED, Status.NOT_COMPLETED}),
+        Status.REFUSED: frozenset(),
+        Status.COMPLETED: frozenset(),
+        Status.NOT_COMPLETED: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+    }
 
     class RefusalReason(models.TextChoices):
         NOT_ELIGIBLE = "not_eligible", _("Does not meet the conditions")

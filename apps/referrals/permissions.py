@@ -24,6 +24,7 @@ from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
+from apps.core.states import can_transition
 from apps.pathways.permissions import PathwayAccess, get_pathway_for_user
 from apps.referrals.models import Referral
 
@@ -31,13 +32,15 @@ RECEIVING_ROLES = {Role.PARTNER_WORKER, Role.COUNSELLOR}
 S = Referral.Status
 
 # transition slug (URL) -> (side allowed: "receiver" / "sender", statuses it may start from)
-TRANSITIONS: dict[str, tuple[str, set[str]]] = {
-    "aanvaarden": ("receiver", {S.SENT, S.WAITING}),
-    "weigeren": ("receiver", {S.SENT, S.WAITING}),
-    "starten": ("receiver", {S.ACCEPTED}),
-    "afronden": ("receiver", {S.STARTED}),
-    "niet-afgerond": ("receiver", {S.ACCEPTED, S.STARTED}),
-    "intrekken": ("sender", {S.SENT, S.WAITING, S.ACCEPTED}),
+# The page's actions (URL slug) -> (who may do it, the status it leads to); from which statuses is
+# declared once, in Referral.TRANSITIONS.
+TRANSITIONS: dict[str, tuple[str, str]] = {
+    "aanvaarden": ("receiver", S.ACCEPTED),
+    "weigeren": ("receiver", S.REFUSED),
+    "starten": ("receiver", S.STARTED),
+    "afronden": ("receiver", S.COMPLETED),
+    "niet-afgerond": ("receiver", S.NOT_COMPLETED),
+    "intrekken": ("sender", S.WITHDRAWN),
 }
 HANDOVER_STATUSES = {S.SENT, S.WAITING, S.ACCEPTED, S.STARTED}
 
@@ -95,8 +98,8 @@ class ReferralAccess:
 
     def allowed_transitions(self) -> list[str]:
         allowed = []
-        for slug, (side, statuses) in TRANSITIONS.items():
-            if self.referral.status in statuses and getattr(self, side):
+        for slug, (side, target) in TRANSITIONS.items():
+            if can_transition(self.referral, target) and getattr(self, side):
                 allowed.append(slug)
         return allowed
 

@@ -24,19 +24,20 @@ from apps.accounts.models import Role, User
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
+from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
 from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_occupancy_change, waiting_list_add
 from apps.pathways.models import Pathway, TeamRole
 from apps.referrals.models import Referral, ReferralEvent
-from apps.referrals.permissions import HANDOVER_STATUSES, TRANSITIONS, is_receiver, is_sender
+from apps.referrals.permissions import HANDOVER_STATUSES, is_receiver, is_sender
 
 S = Referral.Status
-DEFAULT_ESCALATION_DAYS = 5
 
 
 def escalation_days() -> int:
-    return int(getattr(settings, "REFERRAL_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS))
+    """Days after which an unanswered referral escalates: ``settings.REFERRAL_ESCALATION_DAYS`` (default 5)."""
+    return settings.REFERRAL_ESCALATION_DAYS
 
 
 def referral_url(referral: Referral) -> str:
@@ -52,13 +53,10 @@ def _lock(referral: Referral) -> None:
     referral.status = current.status
 
 
-def _check(referral: Referral, slug: str, to: str) -> None:
+def _check(referral: Referral, to: str) -> None:
+    """Lock the row, then refuse a move the model does not declare (``Referral.TRANSITIONS``)."""
     _lock(referral)
-    if referral.status not in TRANSITIONS[slug][1]:
-        raise ValidationError(
-            _("A referral with status '%(status)s' cannot become '%(to)s'.")
-            % {"status": S(referral.status).label, "to": S(to).label}
-        )
+    check_transition(referral, to)
 
 
 def _require_receiver(actor: Any, referral: Referral) -> None:
@@ -76,7 +74,7 @@ def _event(referral: Referral, actor: Any, status: str, note: str = "") -> Refer
 
 
 def _set_status(referral: Referral, status: str, **fields: Any) -> None:
-    referral.status = status
+    transition(referral, status)
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.save(update_fields=["status", "updated_at", *fields])
@@ -216,7 +214,7 @@ def referral_send(
 @transaction.atomic
 def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_receiver(actor, referral)
-    _check(referral, "aanvaarden", S.ACCEPTED)
+    _check(referral, S.ACCEPTED)
     before = referral.status
     offer_occupancy_change(offer_id=referral.offer_id, delta=1)
     entry_id = _close_waiting_entry(referral)
@@ -268,7 +266,7 @@ def referral_refuse(*, referral: Referral, actor: Any, reason: str, note: str = 
         raise ValidationError({"reason": [_("Choose a reason.")]})
     if reason == Referral.RefusalReason.OTHER and not note.strip():
         raise ValidationError({"note": [_("Explain the reason.")]})
-    _check(referral, "weigeren", S.REFUSED)
+    _check(referral, S.REFUSED)
     entry_id = _close_waiting_entry(referral)
     _set_status(referral, S.REFUSED, answered_at=timezone.now(), reason=reason, reason_note=note.strip()[:300])
     label = str(Referral.RefusalReason(reason).label)
@@ -290,7 +288,7 @@ def referral_refuse(*, referral: Referral, actor: Any, reason: str, note: str = 
 @transaction.atomic
 def referral_start(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_receiver(actor, referral)
-    _check(referral, "starten", S.STARTED)
+    _check(referral, S.STARTED)
     _set_status(referral, S.STARTED)
     _event(referral, actor, S.STARTED, note.strip())
     audit_log(actor=actor, action="referrals.referral.started", obj=referral)
@@ -305,7 +303,7 @@ def referral_start(*, referral: Referral, actor: Any, note: str = "") -> Referra
 @transaction.atomic
 def referral_complete(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_receiver(actor, referral)
-    _check(referral, "afronden", S.COMPLETED)
+    _check(referral, S.COMPLETED)
     _release_place(referral)
     _set_status(referral, S.COMPLETED)
     _event(referral, actor, S.COMPLETED, note.strip())
@@ -325,7 +323,7 @@ def referral_not_complete(*, referral: Referral, actor: Any, reason: str, note: 
         raise ValidationError({"reason": [_("Choose a reason.")]})
     if reason == Referral.EndReason.OTHER and not note.strip():
         raise ValidationError({"note": [_("Explain the reason.")]})
-    _check(referral, "niet-afgerond", S.NOT_COMPLETED)
+    _check(referral, S.NOT_COMPLETED)
     _release_place(referral)
     _set_status(referral, S.NOT_COMPLETED, reason=reason, reason_note=note.strip()[:300])
     label = str(Referral.EndReason(reason).label)
@@ -345,7 +343,7 @@ def referral_not_complete(*, referral: Referral, actor: Any, reason: str, note: 
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, actor: Any, note: str = "") -> Referral:
     _require_sender(actor, referral)
-    _check(referral, "intrekken", S.WITHDRAWN)
+    _check(referral, S.WITHDRAWN)
     before = referral.status
     if before == S.ACCEPTED:
         _release_place(referral)

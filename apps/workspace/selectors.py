@@ -131,10 +131,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
                 .order_by("-created_at", "-id")[:TIMELINE_LENGTH]
             )
     timeline = sorted(timeline, key=lambda e: (e.created_at, e.pk), reverse=True)[:TIMELINE_LENGTH]
-    national_number = ""
-    if client.national_number_encrypted:
-        digits = identifiers.decrypt(client.national_number_encrypted)
-        national_number = identifiers.format_number(digits) if access.owner else identifiers.mask(digits)
+    national_number = identifiers.display(client.national_number_encrypted, full=access.owner)
     latest_obstacles = [
         o
         for o in (latest.obstacles.all() if latest else [])

@@ -15,7 +15,10 @@ ENDPOINTS = ("/", "/screenings/", "/classification/", "/consents/")
 # session, user, memberships, client, (consents covering the user's organisations), the read's record, then:
 # screenings: life domains + screenings + scores + obstacles; classification: 3 for the screenings + 6 for the
 # region's target groups, challenges (with their obstacle lines and obstacles), obstacles and life domains.
-MAX_QUERIES = {"/": 6, "/screenings/": 10, "/classification/": 15, "/consents/": 8}
+# Each read writes an access record, whose audit entry reads the chain head first (decision 0010).
+MAX_QUERIES = {"/": 7, "/screenings/": 11, "/classification/": 15, "/consents/": 9}
+# ... and on PostgreSQL takes the chain's advisory lock with one more statement.
+CHAIN_LOCK = 1 if connection.vendor == "postgresql" else 0
 
 
 def counts(http: Any, base: str) -> dict[str, int]:
@@ -43,7 +46,7 @@ def test_query_counts_do_not_grow_with_the_screenings(
     assert one == five, (one, five)
     for who in five.values():
         for path, number in who.items():
-            assert number <= MAX_QUERIES[path], (path, number)
+            assert number <= MAX_QUERIES[path] + CHAIN_LOCK, (path, number)
     assert owner.get(f"{base}/screenings/").json()["count"] == 5
-    with django_assert_max_num_queries(MAX_QUERIES["/screenings/"]):
+    with django_assert_max_num_queries(MAX_QUERIES["/screenings/"] + CHAIN_LOCK):
         partner.get(f"{base}/screenings/")

@@ -1,8 +1,9 @@
-"""National register and BIS numbers: the worked examples of the shared reference."""
+"""National register and BIS numbers: the worked examples of the identifiers reference (V1-V3)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -58,6 +59,11 @@ def test_numbers_are_stored_encrypted_and_found_by_digest() -> None:
     token = identifiers.encrypt("90031512377")
     assert "90031512377" not in token
     assert identifiers.decrypt(token) == "90031512377"
-    assert identifiers.digest("90031512377") == identifiers.digest("90031512377")
+    assert identifiers.digest(identifiers.normalise("90.03.15-123.77")) == identifiers.digest("90031512377")
     assert identifiers.digest("90031512377") != identifiers.digest("03110204663")
+    assert identifiers.digest("90031512377") != hashlib.sha256(b"90031512377").hexdigest()  # keyed, not guessable
+    other = "another-identifier-key-of-at-least-32-characters"
+    assert identifiers.digest("90031512377", key=other) != identifiers.digest("90031512377")
+    with pytest.raises(identifiers.UnreadableIdentifier):
+        identifiers.decrypt(token, key=other)
     assert identifiers.mask("90031512377") == "90.03.15-•••.••"

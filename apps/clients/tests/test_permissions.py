@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -11,21 +10,8 @@ from django.test import Client as Browser
 
 from apps.audit.models import AuditEntry
 from apps.clients.permissions import get_client_for_user
-from apps.consent.services import consent_record, consent_withdraw
-from conftest import complete_screening, register_client
-
-
-def give_consent(personas: Any, client: Any, organisation: Any, categories: list[str]) -> Any:
-    return consent_record(
-        client=client,
-        organisations=[organisation],
-        categories=categories,
-        purposes=["guidance"],
-        method="written",
-        given_on=dt.date(2026, 2, 1),
-        actor=personas.sofie,
-        actor_organisation=personas.lb,
-    )
+from apps.consent.services import consent_withdraw
+from apps.core.testing.factories import complete_screening, give_consent, register_client
 
 
 def test_the_registering_organisation_sees_everything(personas: Any) -> None:
@@ -45,7 +31,7 @@ def test_others_get_404_without_consent(personas: Any, who: str) -> None:
 
 def test_a_partner_worker_sees_only_what_consent_covers(personas: Any) -> None:
     client = register_client(personas)
-    give_consent(personas, client, personas.brug, ["identity", "life_domains"])
+    give_consent(personas, client, to=personas.brug, categories=["identity", "life_domains"])
     access = get_client_for_user(personas.els, client.pk)
     assert access.sees("identity") and access.sees("life_domains")
     assert not access.sees("health") and not access.sees("justice")
@@ -56,7 +42,7 @@ def test_a_partner_worker_sees_only_what_consent_covers(personas: Any) -> None:
 
 def test_a_withdrawal_takes_effect_on_the_next_request(personas: Any, client: Browser) -> None:
     hulpvrager = register_client(personas)
-    consent = give_consent(personas, hulpvrager, personas.brug, ["identity"])
+    consent = give_consent(personas, hulpvrager, to=personas.brug, categories=["identity"])
     client.force_login(personas.els)
     assert client.get(f"/hulpvragers/{hulpvrager.pk}/").status_code == 200
     consent_withdraw(consent=consent, actor=personas.sofie)
@@ -66,7 +52,7 @@ def test_a_withdrawal_takes_effect_on_the_next_request(personas: Any, client: Br
 def test_the_file_page_hides_what_consent_does_not_cover(personas: Any, client: Browser) -> None:
     hulpvrager = register_client(personas)
     complete_screening(hulpvrager, personas.sofie, obstacles=["electronic-monitoring", "debts", "limited-mobility"])
-    give_consent(personas, hulpvrager, personas.brug, ["identity", "life_domains"])
+    give_consent(personas, hulpvrager, to=personas.brug, categories=["identity", "life_domains"])
     client.force_login(personas.els)
     html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
     assert "Beperkte mobiliteit" in html  # mobility: a plain life domain
@@ -82,7 +68,7 @@ def test_the_file_page_hides_what_consent_does_not_cover(personas: Any, client: 
 def test_outsiders_get_404_on_every_client_page(personas: Any, client: Browser, who: str) -> None:
     hulpvrager = register_client(personas)
     screening = complete_screening(hulpvrager, personas.sofie, obstacles=["debts"])
-    consent = give_consent(personas, hulpvrager, personas.brug, ["identity"])
+    consent = give_consent(personas, hulpvrager, to=personas.brug, categories=["identity"])
     client.force_login(getattr(personas, who))
     base = f"/hulpvragers/{hulpvrager.pk}"
     for url in (
@@ -99,7 +85,7 @@ def test_outsiders_get_404_on_every_client_page(personas: Any, client: Browser, 
 
 def test_a_consented_partner_cannot_change_the_file(personas: Any, client: Browser) -> None:
     hulpvrager = register_client(personas)
-    give_consent(personas, hulpvrager, personas.brug, ["identity"])
+    give_consent(personas, hulpvrager, to=personas.brug, categories=["identity"])
     client.force_login(personas.els)
     assert client.get(f"/hulpvragers/{hulpvrager.pk}/bewerken/").status_code == 404
     assert client.post(f"/hulpvragers/{hulpvrager.pk}/screening/nieuw/").status_code == 404
@@ -119,11 +105,16 @@ def test_every_opening_of_a_client_file_is_recorded(personas: Any, client: Brows
 def test_the_classification_needs_consent_to_every_category_it_uses(personas: Any, client: Browser) -> None:
     hulpvrager = register_client(personas)
     complete_screening(hulpvrager, personas.sofie, obstacles=["debts", "limited-dutch"])
-    give_consent(personas, hulpvrager, personas.brug, ["identity", "life_domains", "health", "addiction", "justice"])
+    give_consent(
+        personas,
+        hulpvrager,
+        to=personas.brug,
+        categories=["identity", "life_domains", "health", "addiction", "justice"],
+    )
     client.force_login(personas.els)
     html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
     assert 'id="challenge-ranking"' not in html and "Schulden" not in html  # finances not covered
-    give_consent(personas, hulpvrager, personas.brug, ["finances", "work_education"])
+    give_consent(personas, hulpvrager, to=personas.brug, categories=["finances", "work_education"])
     html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
     assert 'id="challenge-ranking"' in html
 
@@ -133,7 +124,7 @@ def test_consent_only_for_organisations_of_the_clients_partnership(personas: Any
 
     hulpvrager = register_client(personas)
     with pytest.raises(ValidationError) as info:
-        give_consent(personas, hulpvrager, personas.westhoek_org, ["identity"])
+        give_consent(personas, hulpvrager, to=personas.westhoek_org, categories=["identity"])
     assert "organisations" in info.value.message_dict
 
 

@@ -14,7 +14,7 @@ BREDENE = Place("bredene", "bredene", 51.2389, 2.9726)
 
 
 def test_haversine_matches_the_reference_distances() -> None:
-    # shared/reference/region-oostende.md: Bredene 3.8 km, Ichtegem 17.6 km from Oostende (straight line)
+    # region reference (bpost/OpenStreetMap centres): Bredene 3.8 km, Ichtegem 17.6 km from Oostende (straight line)
     assert abs(haversine_km(BREDENE.latitude, BREDENE.longitude, *OOSTENDE) - 3.8) < 0.2
     assert abs(haversine_km(ICHTEGEM.latitude, ICHTEGEM.longitude, *OOSTENDE) - 17.6) < 0.3
 

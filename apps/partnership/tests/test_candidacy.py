@@ -52,17 +52,20 @@ def test_an_unknown_region_has_no_call(db: Any, client: Browser) -> None:
     assert client.get("/oproep/nergens/").status_code == 404
 
 
-def test_registration_gives_a_private_link_by_email_and_keeps_the_draft(oostende: Any, client: Browser) -> None:
+def test_registration_gives_a_private_link_by_email_and_keeps_the_draft(
+    oostende: Any, client: Browser, django_capture_on_commit_callbacks: Any
+) -> None:
     with mock.patch("django.utils.timezone.now", return_value=before_deadline(oostende)):
-        response = client.post(
-            "/oproep/oostende/",
-            {
-                "applicant_name": "An Peeters",
-                "applicant_email": "an@example.org",
-                "organisation_name": "Open Deur vzw",
-                "enterprise_number": "0202.239.951",
-            },
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/oproep/oostende/",
+                {
+                    "applicant_name": "An Peeters",
+                    "applicant_email": "an@example.org",
+                    "organisation_name": "Open Deur vzw",
+                    "enterprise_number": "0202.239.951",
+                },
+            )
         candidacy = Candidacy.objects.get()
         assert response.status_code == 302 and response["Location"] == f"/oproep/kandidatuur/{candidacy.token}/"
         assert len(candidacy.token) >= 40 and "an@example.org" not in response["Location"]
@@ -126,9 +129,10 @@ def test_registration_after_the_deadline_is_refused(oostende: Any) -> None:
         )  # fmt: skip
 
 
-def test_the_receipt_has_reference_time_and_summary(personas: Any) -> None:
+def test_the_receipt_has_reference_time_and_summary(personas: Any, django_capture_on_commit_callbacks: Any) -> None:
     mail.outbox.clear()
-    candidacy = make_candidacy(personas.region)
+    with django_capture_on_commit_callbacks(execute=True):
+        candidacy = make_candidacy(personas.region)
     assert candidacy.reference == "OOSTENDE-2023-0001"
     receipt = mail.outbox[-1]
     assert candidacy.reference in receipt.subject

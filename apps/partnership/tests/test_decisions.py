@@ -22,7 +22,9 @@ from apps.partnership.tests.conftest import make_candidacy
 BRUSSELS = services.BRUSSELS
 
 
-def test_a_pitch_is_scheduled_in_a_pitch_week_with_an_ics_invitation(personas: Any, candidacy: Candidacy) -> None:
+def test_a_pitch_is_scheduled_in_a_pitch_week_with_an_ics_invitation(
+    personas: Any, candidacy: Candidacy, django_capture_on_commit_callbacks: Any
+) -> None:
     with pytest.raises(ValidationError, match="shortlist"):
         services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis",
                                 starts_at=dt.datetime(2023, 6, 6, 10, tzinfo=BRUSSELS))  # fmt: skip
@@ -32,8 +34,9 @@ def test_a_pitch_is_scheduled_in_a_pitch_week_with_an_ics_invitation(personas: A
             services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis",
                                     starts_at=outside.replace(tzinfo=BRUSSELS))  # fmt: skip
     mail.outbox.clear()
-    slot = services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis Oostende",
-                                   starts_at=dt.datetime(2023, 6, 13, 14, 30, tzinfo=BRUSSELS))  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        slot = services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis Oostende",
+                                       starts_at=dt.datetime(2023, 6, 13, 14, 30, tzinfo=BRUSSELS))  # fmt: skip
     message = mail.outbox[0]
     name, content, mimetype = message.attachments[0]
     assert name == "pitch.ics" and mimetype == "text/calendar"
@@ -61,13 +64,16 @@ def test_the_pitch_form_on_the_page(personas: Any, candidacy: Candidacy, client:
 
 
 def test_a_decision_sends_a_pdf_letter_and_opens_the_rebuttal_window(personas: Any, candidacy: Candidacy,
-                                                                     client: Browser) -> None:  # fmt: skip
+                                                                     client: Browser,
+                                                                     django_capture_on_commit_callbacks: Any,
+                                                                     ) -> None:  # fmt: skip
     decided_at = dt.datetime(2023, 6, 28, 12, tzinfo=BRUSSELS)
     with pytest.raises(ValidationError):
         services.rebuttal_submit(candidacy=candidacy, text="x", now=decided_at)
     mail.outbox.clear()
-    services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected",
-                             motivation="Onvoldoende aansluiting bij de uitdagingen.", now=decided_at)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected",
+                                 motivation="Onvoldoende aansluiting bij de uitdagingen.", now=decided_at)  # fmt: skip
     message = mail.outbox[0]
     name, pdf, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and pdf.startswith(b"%PDF") and candidacy.reference in name

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client as Browser
 
 from apps.audit.models import AuditEntry
-from apps.consent.services import consent_record, consent_withdraw
+from apps.consent.services import consent_withdraw
+from apps.core.testing.factories import complete_screening, give_consent, register_client
 from apps.pathways.models import Action, Pathway, PlanChange
 from apps.pathways.services import (
     PlanConflict,
@@ -23,20 +24,6 @@ from apps.pathways.services import (
     team_remove,
 )
 from apps.regions.models import LifeDomain, Obstacle
-from conftest import complete_screening, register_client
-
-
-def consent_for(personas: Any, client: Any, organisation: Any, categories: list[str] | None = None) -> Any:
-    return consent_record(
-        client=client,
-        organisations=[organisation],
-        categories=categories or ["identity", "life_domains"],
-        purposes=["guidance", "referral"],
-        method="written",
-        given_on=dt.date(2026, 2, 1),
-        actor=personas.sofie,
-        actor_organisation=personas.lb,
-    )
 
 
 def started(personas: Any) -> Pathway:
@@ -62,7 +49,9 @@ def test_a_partner_worker_sees_the_pathway_only_on_the_team_and_within_consent(p
         team_add(
             pathway=pathway, actor=personas.sofie, user=personas.els, organisation=personas.brug, role="partner_worker"
         )
-    consent = consent_for(personas, pathway.client, personas.brug)
+    consent = give_consent(
+        personas, pathway.client, categories=["identity", "life_domains"], purposes=["guidance", "referral"]
+    )
     member = team_add(
         pathway=pathway,
         actor=personas.sofie,
@@ -120,7 +109,7 @@ def test_outsiders_get_404_on_every_pathway_page(personas: Any, client: Browser)
 
 def test_a_team_member_logs_contacts_but_cannot_change_the_plan(personas: Any, client: Browser) -> None:
     pathway = started(personas)
-    consent_for(personas, pathway.client, personas.brug)
+    give_consent(personas, pathway.client, categories=["identity", "life_domains"], purposes=["guidance", "referral"])
     team_add(
         pathway=pathway, actor=personas.sofie, user=personas.els, organisation=personas.brug, role="partner_worker"
     )
@@ -145,7 +134,7 @@ def test_a_team_member_logs_contacts_but_cannot_change_the_plan(personas: Any, c
 
 def test_confidential_contacts_stay_within_the_organisation(personas: Any, client: Browser) -> None:
     pathway = started(personas)
-    consent_for(personas, pathway.client, personas.brug)
+    give_consent(personas, pathway.client, categories=["identity", "life_domains"], purposes=["guidance", "referral"])
     team_add(
         pathway=pathway, actor=personas.sofie, user=personas.els, organisation=personas.brug, role="partner_worker"
     )
@@ -235,7 +224,7 @@ def test_concurrent_saves_on_the_database_let_exactly_one_win(personas: Any) -> 
 
 def test_every_write_leaves_an_audit_entry_with_actor(personas: Any) -> None:
     pathway = started(personas)
-    consent_for(personas, pathway.client, personas.brug)
+    give_consent(personas, pathway.client, categories=["identity", "life_domains"], purposes=["guidance", "referral"])
     team_add(
         pathway=pathway, actor=personas.sofie, user=personas.els, organisation=personas.brug, role="partner_worker"
     )

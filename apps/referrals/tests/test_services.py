@@ -53,19 +53,22 @@ def audit_actions(referral: Referral) -> list[str]:
     )
 
 
-def test_the_full_loop_send_accept_start_complete(setup: Any) -> None:
+def test_the_full_loop_send_accept_start_complete(setup: Any, django_capture_on_commit_callbacks: Any) -> None:
     p = setup.p
-    referral = send(setup)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = send(setup)
     assert referral.status == S.SENT and referral.from_recommendation
     assert Notification.objects.filter(user=p.els, url=f"/doorverwijzingen/{referral.pk}/").count() == 1
     assert any("els@example.org" in m.to for m in mail.outbox)
 
-    referral_accept(referral=referral, actor=p.els)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_accept(referral=referral, actor=p.els)
     setup.offer.refresh_from_db()
     assert setup.offer.occupancy == 1
     assert referral.answered_at is not None
-    referral_start(referral=referral, actor=p.els)
-    referral_complete(referral=referral, actor=p.els, note="Doel bereikt.")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_start(referral=referral, actor=p.els)
+        referral_complete(referral=referral, actor=p.els, note="Doel bereikt.")
     referral.refresh_from_db()
     setup.offer.refresh_from_db()
     assert referral.status == S.COMPLETED
@@ -134,11 +137,11 @@ def test_without_consent_the_referral_is_refused_with_a_clear_error_and_nothing_
 
 
 def test_guidance_consent_also_covers_a_referral(setup: Any) -> None:
-    from apps.referrals.tests.conftest import consent_for
+    from apps.core.testing.factories import give_consent
 
     p = setup.p
     pathway = open_pathway(p, consent=False, first_name="Jonas", last_name="Peeters", birth_date=dt.date(1990, 1, 2))
-    consent_for(p, pathway.client, p.brug, purposes=["guidance"])
+    give_consent(p, pathway.client, purposes=["guidance"])
     assert send(setup, pathway=pathway).status == S.SENT
 
 
@@ -244,16 +247,17 @@ def test_the_escalation_setting_is_read(setup: Any, settings: Any) -> None:
     assert len(referrals_escalate(now=timezone.now() + dt.timedelta(days=1, minutes=1))) == 1
 
 
-def test_the_command_and_the_task_escalate_idempotently(setup: Any) -> None:
+def test_the_command_and_the_task_escalate_idempotently(setup: Any, django_capture_on_commit_callbacks: Any) -> None:
     p = setup.p
     referral = send(setup)
     waiting_offer = make_offer(p, p.brug, p.els, "Vol")
     Offer.objects.filter(pk=waiting_offer.pk).update(capacity=0)
     waiting = send(setup, offer=waiting_offer)
     Referral.objects.filter(pk__in=[referral.pk, waiting.pk]).update(created_at=timezone.now() - dt.timedelta(days=10))
-    call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert escalate_referrals.call() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("escalate_referrals", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert escalate_referrals.call() == 0
     assert Notification.objects.filter(user=p.wouter).count() == 1  # only the unanswered (sent) one
     assert mail.outbox and sum("wouter@example.org" in m.to for m in mail.outbox) == 1
     waiting.refresh_from_db()
@@ -268,14 +272,14 @@ def test_the_task_escalates(setup: Any) -> None:
 
 
 def test_accepting_joins_the_case_team_only_under_a_guidance_consent(setup: Any) -> None:
-    from apps.referrals.tests.conftest import consent_for
+    from apps.core.testing.factories import give_consent
 
     referral = send(setup)  # the setup's consent covers referral only
     referral_accept(referral=referral, actor=setup.p.els)
     assert not setup.pathway.team.filter(user=setup.p.els, is_active=True).exists()
 
     other = open_pathway(setup.p, first_name="Saled")
-    consent_for(setup.p, other.client, setup.p.brug, purposes=["referral", "guidance"])
+    give_consent(setup.p, other.client, purposes=["referral", "guidance"])
     second = send(setup, pathway=other)
     referral_accept(referral=second, actor=setup.p.els)
     member = other.team.get(user=setup.p.els, is_active=True)

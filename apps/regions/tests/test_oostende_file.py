@@ -50,16 +50,8 @@ DUTCH_ORDINALS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5
 PAGE_FURNITURE = {"capacity building lokale partnerschappen"}
 
 
-def _shared_dir() -> Path:
-    try:
-        from django.conf import settings
-
-        return Path(settings.BASE_DIR).parent / "shared"
-    except Exception:  # settings not configured / not importable (e.g. run with -p no:django)
-        return Path(__file__).resolve().parents[3].parent / "shared"
-
-
-SEED_PATH = _shared_dir() / "seed" / "lokaal-addendum-oostende.txt"
+# The seed, kept in the repository (see regions/sources/README.md for its origin).
+SEED_PATH = REPO_ROOT / "regions" / "sources" / "oostende-addendum.txt"
 
 
 # --------------------------------------------------------------------------- seed parser

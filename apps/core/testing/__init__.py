@@ -1,0 +1,1 @@
+"""Helpers for tests (never imported by application code)."""

@@ -1,0 +1,111 @@
+"""Test data built through the real services, so every test exercises the same rules as the app.
+
+One place for the builders tests used to copy: a client, a consent, a completed screening, a pathway.
+Each takes the ``personas`` namespace of the root conftest (Sofie of Lokaal bestuur Oostende acts unless
+told otherwise) and returns the saved object. Nothing here writes to the database behind a service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+CONSENT_DATE = dt.date(2026, 2, 1)
+
+
+def register_client(personas: Any, *, organisation: Any = None, actor: Any = None, **data: Any) -> Any:
+    """Register a client through ``client_register`` (Mariam-like defaults, overridable per field)."""
+    from apps.clients.services import client_register
+
+    region = personas.region
+    defaults: dict[str, Any] = {
+        "first_name": "Mariam",
+        "last_name": "Tesfaye",
+        "birth_date": dt.date(1998, 5, 4),
+        "gender": "F",
+        "municipality": region.municipalities.get(code="oostende"),
+        "languages": ["ti"],
+        "dutch_level": "A0",
+        "interpreter_needed": True,
+    }
+    defaults.update(data)
+    return client_register(organisation=organisation or personas.lb, actor=actor or personas.sofie, **defaults)
+
+
+def give_consent(
+    personas: Any,
+    client: Any,
+    *,
+    to: Any = None,
+    categories: Iterable[str] = ("identity",),
+    purposes: Iterable[str] = ("guidance",),
+    given_on: dt.date = CONSENT_DATE,
+) -> Any:
+    """A written consent recorded by Sofie (Lokaal bestuur) through ``consent_record``.
+
+    ``to``: the receiving organisation (default De Brug, Els's organisation).
+    """
+    from apps.consent.services import consent_record
+
+    return consent_record(
+        client=client,
+        organisations=[to or personas.brug],
+        categories=list(categories),
+        purposes=list(purposes),
+        method="written",
+        given_on=given_on,
+        actor=personas.sofie,
+        actor_organisation=personas.lb,
+    )
+
+
+def complete_screening(
+    client: Any, actor: Any, *, obstacles: list[str], level: int = 3, on: Any = None, **entry: Any
+) -> Any:
+    """A completed screening through the real services: every life domain at ``level``."""
+    from apps.assessment.services import (
+        screening_complete,
+        screening_save_domains,
+        screening_save_entry_data,
+        screening_save_ladder,
+        screening_save_obstacles,
+        screening_start,
+    )
+    from apps.regions.models import LifeDomain, Obstacle
+
+    region_id = client.organisation.region_id
+    screening = screening_start(
+        client=client, actor=actor, organisation=client.organisation, screened_on=on or dt.date(2026, 3, 1)
+    )
+    domains = LifeDomain.objects.filter(region_id=region_id)
+    screening_save_domains(screening=screening, actor=actor, levels={d.pk: (level, "") for d in domains})
+    ids = list(Obstacle.objects.filter(region_id=region_id, code__in=obstacles).values_list("pk", flat=True))
+    assert len(ids) == len(set(obstacles)), obstacles
+    screening_save_obstacles(screening=screening, actor=actor, obstacle_ids=ids)
+    screening_save_ladder(screening=screening, actor=actor, current=2, attainable=4)
+    screening_save_entry_data(
+        screening=screening, actor=actor, **({"employment_status": "unemployed", "unemployed_months": 14} | entry)
+    )
+    return screening_complete(screening=screening, actor=actor)
+
+
+def start_pathway(
+    personas: Any,
+    client: Any = None,
+    *,
+    organisation: Any = None,
+    actor: Any = None,
+    obstacles: list[str] | None = None,
+) -> Any:
+    """A pathway started by Sofie through ``pathway_start``; registers a client (and screens them when
+    ``obstacles`` is given) when none is passed."""
+    from apps.pathways.services import pathway_start
+
+    organisation = organisation or personas.lb
+    actor = actor or personas.sofie
+    if client is None:
+        client = register_client(personas, organisation=organisation, actor=actor)
+    if obstacles is not None:
+        complete_screening(client, actor, obstacles=obstacles)
+    return pathway_start(client=client, actor=actor, organisation=organisation)
