@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
+from apps.core.ids import IdField
 from apps.regions.models import Deelgemeente, Municipality
 
 
@@ -93,5 +94,5 @@ class ClientSearchForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    survivor = forms.IntegerField(label=_("Keep client number"), min_value=1)
-    duplicate = forms.IntegerField(label=_("Merge client number into it"), min_value=1)
+    survivor = IdField(label=_("Keep client number"))
+    duplicate = IdField(label=_("Merge client number into it"))

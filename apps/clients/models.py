@@ -120,3 +120,23 @@ class ClientMerge(models.Model):
 
     def __str__(self) -> str:
         return f"merge #{self.pk}"
+
+
+class MergedRow(models.Model):
+    """The client a row belonged to before any merge moved it (one line per moved row, kept after undo).
+
+    ``model`` is the row's ``app_label.model_name``; ``origin`` is the client the row was made for. Undoing a
+    merge sends each row back to the active client its origin now belongs to, so undoing merges in any order
+    gives every row back to its own person (apps/workspace/services_merge.py).
+    """
+
+    model = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    origin = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "object_id"], name="uniq_merged_row")]
+        indexes = [models.Index(fields=["origin", "model"], name="clients_mergedrow_origin_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.object_id} of client {self.origin_id}"

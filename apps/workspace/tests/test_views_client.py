@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEntry
 from apps.clients.models import ClientMerge
+from apps.core.testing.factories import give_consent
 from conftest import complete_screening, register_client
 
 
@@ -19,6 +20,8 @@ def test_the_coordinator_merges_and_undoes(personas: Any, client: Browser) -> No
     survivor = register_client(personas)
     duplicate = register_client(personas, organisation=personas.vdab, actor=personas.sofie)
     screening = complete_screening(duplicate, personas.sofie, obstacles=["debts"])
+    all_categories = ["identity", "life_domains", "health", "addiction", "justice", "finances", "work_education"]
+    give_consent(personas, duplicate, to=personas.lb, categories=all_categories)  # across organisations
     client.force_login(personas.wouter)
     response = client.post("/hulpvragers/samenvoegen/", {"survivor": survivor.pk, "duplicate": duplicate.pk})
     assert response.status_code == 302
