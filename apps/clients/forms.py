@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
+from apps.core.concurrency import SubmissionKeyField, VersionField
 from apps.core.ids import IdField
 from apps.regions.models import Deelgemeente, Municipality
 
@@ -41,6 +42,8 @@ class ClientForm(forms.Form):
     )
     dutch_level = forms.ChoiceField(label=_("Level of Dutch"), choices=DutchLevel.choices)
     interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
+    version = VersionField(required=False)  # edit: the version shown (optimistic lock)
+    submission = SubmissionKeyField()  # registration: one record per submission
 
     def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,6 +84,7 @@ class ClientForm(forms.Form):
                 "languages",
                 "dutch_level",
                 "interpreter_needed",
+                "version",
             )
         }
 

@@ -79,11 +79,21 @@ class Client(TimeStampedModel):
     dutch_level = models.CharField(_("level of Dutch"), max_length=2, choices=DutchLevel.choices)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    # Optimistic lock of the edit form (apps/core/concurrency.py).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        constraints = [
+            # One active record per national number: a second registration points to the existing file.
+            models.UniqueConstraint(
+                fields=["national_number_digest"],
+                condition=models.Q(merged_into__isnull=True) & ~models.Q(national_number_digest=""),
+                name="uniq_active_national_number",
+            ),
+        ]
         indexes = [
             models.Index(fields=["organisation", "last_name"]),
             models.Index(fields=["birth_date"]),

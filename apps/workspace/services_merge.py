@@ -35,10 +35,12 @@ _OPEN_PATHWAY = ("intake", "active", "paused")
 def owned_relations() -> list[tuple[type[models.Model], str]]:
     """Every ``(model, field name)`` whose foreign key (or one-to-one) to ``clients.Client`` marks a row the
     person owns; read from the model graph so a new app's rows follow merges without a change here."""
-    found = []
+    found: list[tuple[type[models.Model], str]] = []
     for rel in Client._meta.related_objects:
         model = rel.related_model
-        if (model._meta.app_label, model._meta.model_name) in _NOT_MOVED or rel.many_to_many:
+        if not isinstance(model, type) or rel.many_to_many:
+            continue
+        if (model._meta.app_label, model._meta.model_name) in _NOT_MOVED:
             continue
         found.append((model, rel.field.name))
     return sorted(found, key=lambda pair: pair[0]._meta.label_lower)
@@ -159,13 +161,13 @@ def client_merge(*, survivor: Client, duplicate: Client, actor: Any) -> ClientMe
         model._default_manager.filter(pk__in=pks).update(**{field: survivor})
     # One active record per number (constraint uniq_active_national_number): the number follows the survivor.
     # The merged duplicate keeps its own copy (it is no longer active) for an undo.
+    duplicate.merged_into = survivor
+    duplicate.save(update_fields=["merged_into", "updated_at"])
     number_moved = bool(duplicate.national_number_digest) and not survivor.national_number_digest
-    if number_moved:
+    if number_moved:  # after the duplicate stopped being active (constraint uniq_active_national_number)
         survivor.national_number_digest = duplicate.national_number_digest
         survivor.national_number_encrypted = duplicate.national_number_encrypted
         survivor.save(update_fields=["national_number_digest", "national_number_encrypted", "updated_at"])
-    duplicate.merged_into = survivor
-    duplicate.save(update_fields=["merged_into", "updated_at"])
     merge = ClientMerge.objects.create(
         survivor=survivor,
         duplicate=duplicate,
@@ -201,6 +203,7 @@ def client_merge_undo(*, merge: ClientMerge, actor: Any) -> ClientMerge:
     if merge.undone_at is not None:
         raise ValidationError(_("This merge was already undone."))
     duplicate = Client.objects.select_for_update().get(pk=merge.duplicate_id)
+    _number_back(merge, duplicate)  # before the duplicate is active again: one active record per number
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into", "updated_at"])
     family = _subtree(duplicate.pk)
@@ -210,7 +213,6 @@ def client_merge_undo(*, merge: ClientMerge, actor: Any) -> ClientMerge:
         pks = list(MergedRow.objects.filter(model=label, origin_id__in=family).values_list("object_id", flat=True))
         if pks:
             returned[label] = model._default_manager.filter(pk__in=pks).update(**{field: duplicate})
-    _number_back(merge, duplicate)
     merge.undone_at = timezone.now()
     merge.undone_by = actor
     merge.save(update_fields=["undone_at", "undone_by"])
