@@ -13,6 +13,7 @@ urlpatterns = [
     path("oproep/", include("apps.partnership.urls")),
     path("trajecten/", include("apps.pathways.urls")),
     path("doorverwijzingen/", include("apps.referrals.urls")),
+    path("esf/", include("apps.esf.urls")),
     path("casusoverleg/", include("apps.pathways.urls_conferences")),
     path("groepsaanbod/", include("apps.pathways.urls_groups")),
     path("api/", include("apps.api.urls")),
