@@ -16,6 +16,7 @@ urlpatterns = [
     path("esf/", include("apps.esf.urls")),
     path("casusoverleg/", include("apps.pathways.urls_conferences")),
     path("groepsaanbod/", include("apps.pathways.urls_groups")),
+    path("api/v1/esf/", include("apps.esf.urls_api")),
     path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from apps.clients.services import client_file_viewed
 from apps.esf import exports, selectors, services
+from apps.esf.imports import COLUMNS, ImportRejected, parse_upload, participations_import
 from apps.esf.forms import EntryForm, FollowUpForm, LeavingForm, PeriodForm
 from apps.esf.indicators import BY_CODE, genders
 from apps.esf.models import EsfGender, Participation
@@ -203,5 +208,44 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "esf/record.html",
         {"participation": p, "form": form, "leaving": leaving, "follow_up": follow_up},
+        status=status,
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File with ESF+ participants (.csv or .xlsx)"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_participants(request: HttpRequest, code: str) -> HttpResponse:
+    """Import existing participants (apps/esf/imports.py): all rows or none, errors by row and column."""
+    access = get_esf_access_for_user(request.user, code)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = parse_upload(upload.name, upload.read())
+            done = participations_import(actor=request.user, rows=rows)
+        except ImportRejected as exc:
+            errors = exc.row_errors
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)s participant imported.", "%(count)s participants imported.", len(done))
+                % {"count": len(done)},
+            )
+            return redirect("esf:quality", code=access.region.code)
+    status = 400 if (errors or form.errors) else 200
+    return render(
+        request,
+        "esf/import.html",
+        {"form": form, "errors": errors, "region": access.region, "columns": COLUMNS},
         status=status,
     )
