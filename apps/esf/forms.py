@@ -93,10 +93,15 @@ class EntryForm(forms.ModelForm):
     minority = _tri(_("Minority"))
     minority_source = _source()
 
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = Challenge.objects.filter(region=region)  # type: ignore[attr-defined]
+        self.fields["target_group"].queryset = TargetGroup.objects.filter(region=region)  # type: ignore[attr-defined]
+
     class Meta:
         model = Participation
         fields = [
-            "entry_date", "gender", "labour_status", "unemployed_months", "isced_level", "nationality", "housing",
+            "entry_date", "challenge", "target_group", "gender", "labour_status", "unemployed_months", "isced_level", "nationality", "housing",
             "disability", "disability_source", "foreign_background", "foreign_background_source",
             "minority", "minority_source",
         ]  # fmt: skip

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:code>/jaarrapport.pdf", views.export_pdf, name="export_pdf"),
     path("<slug:code>/auditlijst.<str:fmt>", views.auditors, name="auditors"),
     path("<slug:code>/datakwaliteit/", views.quality, name="quality"),
+    path("<slug:code>/voortgang/", views.progress_page, name="progress"),
     path("<slug:code>/import/", views.import_participants, name="import"),
     path("traject/<int:pathway_pk>/", views.enter, name="enter"),
     path("deelname/<int:pk>/", views.record, name="record"),

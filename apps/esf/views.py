@@ -22,6 +22,7 @@ from apps.esf.imports import COLUMNS, ImportRejected, parse_upload, participatio
 from apps.esf.forms import EntryForm, FollowUpForm, LeavingForm, PeriodForm
 from apps.esf.indicators import BY_CODE, genders
 from apps.esf.models import EsfGender, Participation
+from apps.esf.progress import progress
 from apps.esf.permissions import EsfAccess, get_esf_access_for_user, get_participation_for_editing
 from apps.pathways.permissions import get_pathway_for_editing
 
@@ -50,6 +51,21 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         gender_labels=[EsfGender(g).label for g in genders()],
     )
     return render(request, "esf/report.html", context)
+
+
+@login_required
+def progress_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Progress outcomes beyond ESF+ (apps/esf/progress.py), with the report's period and breakdowns."""
+    access = get_esf_access_for_user(request.user, code)
+    form = _period(request, access)
+    context: dict[str, Any] = {"region": access.region, "form": form}
+    if not form.is_valid():
+        return render(request, "esf/progress.html", context, status=400)
+    d = form.cleaned_data
+    context.update(
+        progress(region=access.region, start=d["start"], end=d["end"], filters=form.filters(), detailed=access.detailed)
+    )
+    return render(request, "esf/progress.html", context)
 
 
 @login_required
@@ -155,7 +171,7 @@ def enter(request: HttpRequest, pathway_pk: int) -> HttpResponse:
     if existing is not None and request.method == "GET":
         return redirect("esf:record", pk=existing.pk)
     initial = {"entry_date": pathway.started_on, **services.entry_from_intake(pathway)}
-    form = EntryForm(request.POST or None, initial=initial)
+    form = EntryForm(request.POST or None, initial=initial, region=pathway.organisation.region)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "entry_date"}
         try:
@@ -174,7 +190,7 @@ def enter(request: HttpRequest, pathway_pk: int) -> HttpResponse:
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_participation_for_editing(request.user, pk)
     client_file_viewed(client=p.client, actor=request.user, page="esf_record")
-    form = EntryForm(request.POST or None, instance=p, prefix="entry")
+    form = EntryForm(request.POST or None, instance=p, prefix="entry", region=p.region)
     leaving = LeavingForm(None, prefix="leaving", initial={"in_sample": p.in_sample, "leaving_date": p.leaving_date})
     follow_up = FollowUpForm(None, prefix="follow_up")
     status = 200
@@ -187,13 +203,13 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
                 services.participation_save_entry(actor=request.user, participation=p, **data)
                 return redirect("esf:record", pk=p.pk)
             if step == "leaving":
-                form = EntryForm(None, instance=p, prefix="entry")
+                form = EntryForm(None, instance=p, prefix="entry", region=p.region)
                 leaving = LeavingForm(request.POST, prefix="leaving")
                 if leaving.is_valid():
                     services.participation_record_leaving(actor=request.user, participation=p, **leaving.cleaned_data)
                     return redirect("esf:record", pk=p.pk)
             if step == "follow_up":
-                form = EntryForm(None, instance=p, prefix="entry")
+                form = EntryForm(None, instance=p, prefix="entry", region=p.region)
                 follow_up = FollowUpForm(request.POST, prefix="follow_up")
                 if follow_up.is_valid():
                     services.participation_record_follow_up(
