@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.esf.models import EU_COUNTRIES, EsfGender, LabourStatus, Participation, Tri
+from apps.regions.models import Municipality
 
 OUTPUT, RESULT, LONG_TERM = "output", "result", "long_term"
 
@@ -103,16 +104,20 @@ def _housing_exclusion() -> Q:
 
 
 def _rural() -> Q:
-    """EECO17: the municipality of residence at entry has a DEGURBA class in ESF_RURAL_DEGURBA (3 = rural)."""
-    return Q(municipality__degurba__in=list(settings.ESF_RURAL_DEGURBA))
+    """EECO17: the municipality of residence at entry has a DEGURBA class in ESF_RURAL_DEGURBA (3 = rural).
+
+    A subquery on the region's few municipalities rather than a join, so the aggregate stays on one table."""
+    rural = Municipality.objects.filter(degurba__in=list(settings.ESF_RURAL_DEGURBA)).values("pk")
+    return Q(municipality_id__in=rural)
+
+
+def _rural_unknown() -> Q:
+    return Q(municipality_id__in=Municipality.objects.filter(degurba__isnull=True).values("pk"))
 
 
 def _within_window() -> Q:
     """Results count as 'upon leaving' when recorded within ESF_LEAVING_WINDOW_DAYS after leaving [unverified]."""
-    limit = ExpressionWrapper(
-        F("leaving_date") + dt.timedelta(days=settings.ESF_LEAVING_WINDOW_DAYS), output_field=DateField()
-    )
-    return Q(results_recorded_on__isnull=False, results_recorded_on__lte=limit)
+    return Q(results_delay_days__isnull=False, results_delay_days__lte=settings.ESF_LEAVING_WINDOW_DAYS)
 
 
 def _job_searching() -> Q:
@@ -209,10 +214,15 @@ def _isced(lo: int, hi: int, doc: str) -> Callable[[], Q]:
     return rule
 
 
+def _isced_missing() -> Q:
+    return Q(isced_level=None)
+
+
 def _blank(name: str) -> Callable[[], Q]:
     def missing() -> Q:
         return Q(**{name: ""})
 
+    missing.__name__ = f"blank_{name}"  # names the shared aggregate in compute()
     return missing
 
 
@@ -250,15 +260,15 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator(
         "EECO09", _("Lower secondary education or less (ISCED 0-2)"), OUTPUT,
-        _isced(0, 2, "EECO09: highest ISCED level completed at entry is 0, 1 or 2."), lambda: Q(isced_level=None),
+        _isced(0, 2, "EECO09: highest ISCED level completed at entry is 0, 1 or 2."), _isced_missing,
     ),
     Indicator(
         "EECO10", _("Upper secondary or post-secondary education (ISCED 3-4)"), OUTPUT,
-        _isced(3, 4, "EECO10: highest ISCED level completed at entry is 3 or 4."), lambda: Q(isced_level=None),
+        _isced(3, 4, "EECO10: highest ISCED level completed at entry is 3 or 4."), _isced_missing,
     ),
     Indicator(
         "EECO11", _("Tertiary education (ISCED 5-8)"), OUTPUT,
-        _isced(5, 8, "EECO11: highest ISCED level completed at entry is 5 to 8."), lambda: Q(isced_level=None),
+        _isced(5, 8, "EECO11: highest ISCED level completed at entry is 5 to 8."), _isced_missing,
     ),
     Indicator(
         "EECO12", _("Participants with disabilities"), OUTPUT,
@@ -277,7 +287,7 @@ INDICATORS: list[Indicator] = [
         "EECO16", _("Homeless or affected by housing exclusion"), OUTPUT, _housing_exclusion, _blank("housing")
     ),
     Indicator(
-        "EECO17", _("Participants from rural areas"), OUTPUT, _rural, lambda: Q(municipality__degurba=None)
+        "EECO17", _("Participants from rural areas"), OUTPUT, _rural, _rural_unknown
     ),
     Indicator("EECR01", _("Engaged in job searching upon leaving"), RESULT, _job_searching, _results_missing),
     Indicator("EECR02", _("In education or training upon leaving"), RESULT, _in_education, _results_missing),
@@ -358,28 +368,34 @@ def compute(*, region_id: int, start: dt.date, end: dt.date, filters: Filters | 
     Returns a Report whose rows hold, per indicator (Annex I order), the counts per gender (columns of
     ``genders()``), the total (all genders, also a non-binary participant when that column is off) and the
     number of participations in the indicator's base that lack the data the rule needs (``incomplete``).
-    One SQL query, whatever the number of participations. Raises ValueError when start > end.
+    One SQL query (grouped by gender), whatever the number of participations. Raises ValueError when start > end.
     """
     if start > end:
         raise ValueError("start after end")
     filters = filters or Filters()
     cols = genders()
     aggregates: dict[str, Any] = {}
+    missing_key: dict[str, str] = {}  # indicators sharing a base and a missing-data rule share one aggregate
     for ind in INDICATORS:
-        q = indicator_q(ind, start, end)
-        aggregates[f"{ind.code}__total"] = Count("pk", filter=q)
-        for g in cols:
-            aggregates[f"{ind.code}__{g}"] = Count("pk", filter=q & Q(gender=g))
-        aggregates[f"{ind.code}__missing"] = Count("pk", filter=base_q(ind.kind, start, end) & ind.missing())
-    values = scope(region_id, start, end, filters).aggregate(**aggregates)
+        aggregates[ind.code] = Count("pk", filter=indicator_q(ind, start, end))
+        if ind.missing is _nothing_missing:
+            continue
+        key = f"missing__{ind.kind}__{ind.missing.__name__}"
+        missing_key[ind.code] = key
+        aggregates.setdefault(key, Count("pk", filter=base_q(ind.kind, start, end) & ind.missing()))
+    by_gender = {
+        row["gender"]: row
+        for row in scope(region_id, start, end, filters).order_by().values("gender").annotate(**aggregates)
+    }
     report = Report(region_id=region_id, start=start, end=end, filters=filters, genders=cols)
     for ind in INDICATORS:
+        counts = {g: row[ind.code] for g, row in by_gender.items()}
         report.rows.append(
             Row(
                 indicator=ind,
-                by_gender={g: values[f"{ind.code}__{g}"] for g in cols},
-                total=values[f"{ind.code}__total"],
-                incomplete=values[f"{ind.code}__missing"],
+                by_gender={g: counts.get(g, 0) for g in cols},
+                total=sum(counts.values()),
+                incomplete=sum(row[missing_key[ind.code]] for row in by_gender.values()) if ind.code in missing_key else 0,
             )
         )
     return report

@@ -97,6 +97,8 @@ class Participation(TimeStampedModel):
     minority_source = models.CharField(_("source"), max_length=14, choices=Source.choices, blank=True)
     # results upon leaving (EECR01-04), recorded within the leaving window
     results_recorded_on = models.DateField(_("results recorded on"), null=True, blank=True)
+    # days between leaving and recording the results, kept by the service so the report compares integers
+    results_delay_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
     job_searching = models.BooleanField(_("job searching upon leaving"), null=True, blank=True)
     in_education = models.BooleanField(_("in education or training upon leaving"), null=True, blank=True)
     qualification = models.BooleanField(_("gained a qualification upon leaving"), null=True, blank=True)

@@ -139,6 +139,7 @@ def participation_record_leaving(
         raise ValidationError(errors)
     p.leaving_date = leaving_date
     p.results_recorded_on = recorded_on
+    p.results_delay_days = (recorded_on - leaving_date).days
     p.job_searching, p.in_education = job_searching, in_education
     p.qualification, p.employed_on_leaving = qualification, employed
     p.in_sample = in_sample
