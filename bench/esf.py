@@ -32,57 +32,60 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-EU = "'AT','BE','BG','HR','CY','CZ','DK','EE','FI','FR','DE','GR','IE','IT','LV','LT','LU','MT','NL','PL','PT','RO','SK','SI','ES','SE','HU'"
+EU_CODES = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT"]
+EU_CODES += ["LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU"]
+EU = ",".join(f"'{c}'" for c in EU_CODES)
 # The same report written by hand: every indicator and every distinct incomplete count, by gender, one SELECT.
 # Placeholders: out = entry in the period, res = leaving in the period, lt = leaving six months before.
-BASELINE_SQL = f"""
+BASELINE_SQL = """
 SELECT gender,
-  SUM(CASE WHEN {{out}} THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND labour_status = 'unemployed' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND labour_status = 'unemployed' AND ((age_at_entry < 25 AND unemployed_months > 6)
+  SUM(CASE WHEN {out} THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND labour_status = 'unemployed' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND labour_status = 'unemployed' AND ((age_at_entry < 25 AND unemployed_months > 6)
       OR (age_at_entry >= 25 AND unemployed_months > 12)) THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND labour_status = 'inactive' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND labour_status = 'employed' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND age_at_entry < 18 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND age_at_entry BETWEEN 18 AND 29 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND age_at_entry >= 55 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND isced_level BETWEEN 0 AND 2 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND isced_level BETWEEN 3 AND 4 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND isced_level BETWEEN 5 AND 8 THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND disability = 'yes' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND nationality <> '' AND nationality NOT IN ({EU}) THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND foreign_background = 'yes' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND minority = 'yes' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND housing IN ('roofless','houseless','insecure','inadequate') THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND municipality_id IN (SELECT id FROM regions_municipality WHERE degurba IN (3))
+  SUM(CASE WHEN {out} AND labour_status = 'inactive' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND labour_status = 'employed' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND age_at_entry < 18 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND age_at_entry BETWEEN 18 AND 29 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND age_at_entry >= 55 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND isced_level BETWEEN 0 AND 2 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND isced_level BETWEEN 3 AND 4 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND isced_level BETWEEN 5 AND 8 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND disability = 'yes' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND nationality <> '' AND nationality NOT IN ({eu}) THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND foreign_background = 'yes' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND minority = 'yes' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND housing IN ('roofless','houseless','insecure','inadequate') THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND municipality_id IN (SELECT id FROM regions_municipality WHERE degurba IN (3))
       THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{res}} AND {{win}} AND job_searching AND labour_status = 'inactive' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{res}} AND {{win}} AND in_education THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{res}} AND {{win}} AND qualification THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{res}} AND {{win}} AND employed_on_leaving AND labour_status <> 'employed' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{lt}} AND employed_after THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{lt}} AND labour_status = 'employed' AND better_situation_after THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND labour_status = '' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND (labour_status = '' OR (labour_status = 'unemployed' AND unemployed_months IS NULL))
+  SUM(CASE WHEN {res} AND {win} AND job_searching AND labour_status = 'inactive' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {res} AND {win} AND in_education THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {res} AND {win} AND qualification THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {res} AND {win} AND employed_on_leaving AND labour_status <> 'employed' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {lt} AND employed_after THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {lt} AND labour_status = 'employed' AND better_situation_after THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND labour_status = '' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND (labour_status = '' OR (labour_status = 'unemployed' AND unemployed_months IS NULL))
       THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND isced_level IS NULL THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND disability = '' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND nationality = '' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND foreign_background = '' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND minority = '' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND housing = '' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{out}} AND municipality_id IN (SELECT id FROM regions_municipality WHERE degurba IS NULL)
+  SUM(CASE WHEN {out} AND isced_level IS NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND disability = '' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND nationality = '' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND foreign_background = '' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND minority = '' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND housing = '' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {out} AND municipality_id IN (SELECT id FROM regions_municipality WHERE degurba IS NULL)
       THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{res}} AND NOT ({{win}}) THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {{lt}} AND in_sample AND followed_up_on IS NULL THEN 1 ELSE 0 END)
+  SUM(CASE WHEN {res} AND NOT ({win}) THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {lt} AND in_sample AND followed_up_on IS NULL THEN 1 ELSE 0 END)
 FROM esf_participation
-WHERE region_id = %(region)s AND ({{out}} OR {{res}} OR {{lt}})
+WHERE region_id = %(region)s AND ({out} OR {res} OR {lt})
 GROUP BY gender
-""".format(
+""".format(  # noqa: S608 - constants only; the values are query parameters
     out="(entry_date >= %(start)s AND entry_date <= %(end)s)",
     res="(leaving_date >= %(start)s AND leaving_date <= %(end)s)",
     lt="(leaving_date >= %(start6)s AND leaving_date <= %(end6)s)",
     win="(results_delay_days IS NOT NULL AND results_delay_days <= 28)",
+    eu=EU,
 )
 CODES = [
     "EECO01", "EECO02", "EECO03", "EECO04", "EECO05", "EECO06", "EECO07", "EECO08", "EECO09", "EECO10", "EECO11",

@@ -69,7 +69,7 @@ class FollowUpSerializer(serializers.Serializer):
 
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     kind = serializers.CharField()
     by_gender = serializers.DictField(child=serializers.CharField())
     total = serializers.CharField()
@@ -80,7 +80,9 @@ def _service(call: Any, **kwargs: Any) -> Any:
     try:
         return call(**kwargs)
     except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        ) from exc
 
 
 def _entry(data: dict[str, Any]) -> dict[str, Any]:
@@ -137,9 +139,7 @@ class FollowUpView(APIView):
         p = get_participation_for_editing(request.user, pk)
         s = FollowUpSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        p = _service(
-            services.participation_record_follow_up, actor=request.user, participation=p, **s.validated_data
-        )
+        p = _service(services.participation_record_follow_up, actor=request.user, participation=p, **s.validated_data)
         return Response(ParticipationSerializer(p).data)
 
 

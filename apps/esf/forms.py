@@ -21,15 +21,9 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("Up to and including"), widget=DATE)
     challenge = forms.ModelChoiceField(queryset=Challenge.objects.none(), required=False, label=_("Challenge"))
-    target_group = forms.ModelChoiceField(
-        queryset=TargetGroup.objects.none(), required=False, label=_("Target group")
-    )
-    municipality = forms.ModelChoiceField(
-        queryset=Municipality.objects.none(), required=False, label=_("Municipality")
-    )
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, label=_("Organisation")
-    )
+    target_group = forms.ModelChoiceField(queryset=TargetGroup.objects.none(), required=False, label=_("Target group"))
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), required=False, label=_("Municipality"))
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False, label=_("Organisation"))
 
     def __init__(self, data: Any, *, region: Region) -> None:
         year = timezone.localdate().year
@@ -52,7 +46,12 @@ class PeriodForm(forms.Form):
 
     def filters(self) -> Filters:
         d = self.cleaned_data
-        return Filters(**{k: (d[k].pk if d.get(k) else None) for k in ("challenge", "target_group", "municipality", "organisation")})
+        return Filters(
+            **{
+                k: (d[k].pk if d.get(k) else None)
+                for k in ("challenge", "target_group", "municipality", "organisation")
+            }
+        )
 
     def query(self) -> str:
         """The period and breakdowns as a query string (ids and ISO dates only: no personal data)."""
@@ -101,7 +100,8 @@ class EntryForm(forms.ModelForm):
     class Meta:
         model = Participation
         fields = [
-            "entry_date", "challenge", "target_group", "gender", "labour_status", "unemployed_months", "isced_level", "nationality", "housing",
+            "entry_date", "challenge", "target_group", "gender", "labour_status", "unemployed_months", "isced_level",
+            "nationality", "housing",
             "disability", "disability_source", "foreign_background", "foreign_background_source",
             "minority", "minority_source",
         ]  # fmt: skip

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.permissions import CASE_ROLES, memberships_of
 from apps.audit.services import audit_log
 from apps.clients.imports import ImportRejected, RowError, normalise_header, parse_date, parse_upload
-from apps.esf.models import Ethos, EsfGender, LabourStatus, Participation, Source, Tri
+from apps.esf.models import EsfGender, Ethos, LabourStatus, Participation, Source, Tri
 from apps.esf.services import (
     participation_enter,
     participation_record_follow_up,
@@ -136,7 +136,9 @@ def participations_import(*, actor: Any, rows: list[dict[str, Any]]) -> list[Par
                 headers[key] = header
     errors: list[RowError] = []
     if "pathway" not in headers or "entry_date" not in headers:
-        raise ImportRejected([RowError(1, "pathway, entry_date", _("The file needs the columns pathway and entry_date."))])
+        raise ImportRejected(
+            [RowError(1, "pathway, entry_date", _("The file needs the columns pathway and entry_date."))]
+        )
     parsed = []
     for r in rows:
         row = _Row(r["row"], r["cells"], headers)

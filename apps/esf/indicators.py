@@ -395,7 +395,9 @@ def compute(*, region_id: int, start: dt.date, end: dt.date, filters: Filters | 
                 indicator=ind,
                 by_gender={g: counts.get(g, 0) for g in cols},
                 total=sum(counts.values()),
-                incomplete=sum(row[missing_key[ind.code]] for row in by_gender.values()) if ind.code in missing_key else 0,
+                incomplete=sum(row[missing_key[ind.code]] for row in by_gender.values())
+                if ind.code in missing_key
+                else 0,
             )
         )
     return report

@@ -14,7 +14,35 @@ from apps.core.models import TimeStampedModel
 # EU member states (ISO 3166-1 alpha-2). A nationality outside this list is a third-country national
 # (Reg. 2021/1057 Art. 2(2): not an EU citizen, stateless persons included).
 EU_COUNTRIES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "HU",
+    ]
 )
 STATELESS = "XX"
 

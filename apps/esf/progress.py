@@ -33,16 +33,13 @@ class Group:
     domains: dict[int, int] = field(default_factory=dict)
 
 
-def progress(
-    *, region: Any, start: dt.date, end: dt.date, filters: Filters, detailed: bool
-) -> dict[str, Any]:
+def progress(*, region: Any, start: dt.date, end: dt.date, filters: Filters, detailed: bool) -> dict[str, Any]:
     """{"domains": [LifeDomain], "groups": [{"label", "screened", "ladder_up", "domains": [shown per domain]}]}.
 
     Counts are exact for ``detailed`` users and suppressed (ESF_SUPPRESSION_THRESHOLD) for others.
     """
     parts = list(
-        Participation.objects.filter(Q(region_id=region.pk) & filters.q())
-        .select_related("challenge", "target_group")
+        Participation.objects.filter(Q(region_id=region.pk) & filters.q()).select_related("challenge", "target_group")
     )
     by_client = {p.client_id: p for p in parts}
     first: dict[int, Any] = {}
@@ -54,11 +51,7 @@ def progress(
     ):
         first.setdefault(s.client_id, s)
         last[s.client_id] = s
-    pairs = {
-        c: (first[c], last[c])
-        for c in last
-        if last[c].pk != first[c].pk and start <= last[c].screened_on <= end
-    }
+    pairs = {c: (first[c], last[c]) for c in last if last[c].pk != first[c].pk and start <= last[c].screened_on <= end}
     ids = [s.pk for pair in pairs.values() for s in pair]
     levels: dict[int, dict[int, int]] = defaultdict(dict)
     for score in DomainScore.objects.filter(screening_id__in=ids).only("screening_id", "life_domain_id", "level"):
@@ -68,10 +61,10 @@ def progress(
     for client_id, (a, b) in pairs.items():
         p = by_client[client_id]
         keys = [("", "")]
-        if p.challenge_id:
-            keys.append((f"c:{p.challenge.rank:03d}", _("Challenge: %(name)s") % {"name": p.challenge.persona_name}))
-        if p.target_group_id:
-            keys.append((f"t:{p.target_group.code}", _("Target group: %(name)s") % {"name": p.target_group.label}))
+        if (challenge := p.challenge) is not None:
+            keys.append((f"c:{challenge.rank:03d}", _("Challenge: %(name)s") % {"name": challenge.persona_name}))
+        if (group := p.target_group) is not None:
+            keys.append((f"t:{group.code}", _("Target group: %(name)s") % {"name": group.label}))
         for key, label in keys:
             g = groups.setdefault(key, Group(label=label))
             g.screened += 1

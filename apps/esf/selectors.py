@@ -48,7 +48,9 @@ def behind_count(
     Raises KeyError for an unknown indicator code. Two queries.
     """
     indicator = BY_CODE[code]
-    qs = Participation.objects.filter(Q(region_id=access.region.pk) & filters.q() & participants_q(code, start, end, gender))
+    qs = Participation.objects.filter(
+        Q(region_id=access.region.pk) & filters.q() & participants_q(code, start, end, gender)
+    )
     total = qs.count()
     visible = list(
         qs.filter(access.visible_q(indicator.sensitive))
@@ -65,7 +67,9 @@ def auditors_rows(*, access: EsfAccess, start: dt.date, end: dt.date, filters: F
     organisations are blanked by the exporter (``access.sees_sensitive``).
     """
     flags = {
-        i.code: Case(When(participants_q(i.code, start, end), then=Value(1)), default=Value(0), output_field=IntegerField())
+        i.code: Case(
+            When(participants_q(i.code, start, end), then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
         for i in INDICATORS
     }
     return (
@@ -90,7 +94,9 @@ def missing_entry_q() -> Q:
     )
 
 
-def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None = None) -> dict[str, list[Participation]]:
+def data_quality(
+    *, access: EsfAccess, today: dt.date, organisation: int | None = None
+) -> dict[str, list[Participation]]:
     """Participations with missing entry data, missing results past the leaving window, missing follow-ups past due.
 
     Coordinators see every organisation of the region, others their own organisations. Three queries.

@@ -18,19 +18,19 @@ from django.views.decorators.http import require_http_methods
 
 from apps.clients.services import client_file_viewed
 from apps.esf import exports, selectors, services
-from apps.esf.imports import COLUMNS, ImportRejected, parse_upload, participations_import
 from apps.esf.forms import EntryForm, FollowUpForm, LeavingForm, PeriodForm
+from apps.esf.imports import COLUMNS, ImportRejected, parse_upload, participations_import
 from apps.esf.indicators import BY_CODE, genders
 from apps.esf.models import EsfGender, Participation
-from apps.esf.progress import progress
 from apps.esf.permissions import EsfAccess, get_esf_access_for_user, get_participation_for_editing
+from apps.esf.progress import progress
 from apps.pathways.permissions import get_pathway_for_editing
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
     """A service's errors on the form: on the field when the form has it, else on the form."""
-    for name, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-        form.add_error(name if name in form.fields else None, messages)
+    for name, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def _period(request: HttpRequest, access: EsfAccess) -> PeriodForm:

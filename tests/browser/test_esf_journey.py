@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,17 +44,18 @@ def test_wouter_reads_changes_drills_down_and_exports_the_esf_report(
 
     with page.expect_download() as info:
         page.locator("#export-xlsx").click()
-    ws = load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
+    ws = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     assert ws is not None
     codes = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0]}
     assert codes["EECO01"][5] == 5 and codes["EECR05"][5] == 3
 
     with page.expect_download() as info:
         page.locator("#export-pdf").click()
-    pdf = open(info.value.path(), "rb").read()
+    pdf = Path(info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        text = subprocess.run([pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True)  # noqa: S603
         lines = text.stdout.decode().splitlines()
         assert any(line.split()[:1] == ["EECO01"] and line.split()[-2:] == ["5", "0"] for line in lines)
         assert any(line.split()[:1] == ["EECR06"] for line in lines)

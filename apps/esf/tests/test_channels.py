@@ -123,7 +123,7 @@ def by_api(client: Any, personas: Any) -> None:
         )
         assert r.status_code == 201, r.json()
         pk = r.json()["id"]
-        leaving = {"leaving_date": LEFT, "recorded_on": RECORDED, **{k: False for k in RESULT_FIELDS}}
+        leaving = {"leaving_date": LEFT, "recorded_on": RECORDED, **dict.fromkeys(RESULT_FIELDS, False)}
         leaving.update(person["leaving"])
         assert client.post(f"/api/v1/esf/participations/{pk}/leaving/", leaving, "application/json").status_code == 200
         if person["follow_up"] is not None:

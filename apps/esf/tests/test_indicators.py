@@ -149,9 +149,7 @@ def test_a_child_is_below_18_until_the_18th_birthday(edge: Any, personas: Any) -
 def test_long_term_unemployment_needs_more_than_6_or_12_months(edge: Any, personas: Any) -> None:
     long_term = counted(personas, "EECO03")
     assert long_term == {edge.young_7_months.pk, edge.older_13_months.pk}
-    assert {edge.young_6_months.pk, edge.older_12_months.pk, edge.just_25_10_months.pk} <= counted(
-        personas, "EECO02"
-    )
+    assert {edge.young_6_months.pk, edge.older_12_months.pk, edge.just_25_10_months.pk} <= counted(personas, "EECO02")
 
 
 @pytest.mark.django_db
@@ -257,6 +255,7 @@ def test_a_reentry_in_the_same_operation_counts_once(personas: Any) -> None:
     from apps.pathways.services import pathway_close
 
     first = participant(personas, born=dt.date(1990, 1, 1), labour_status="inactive")
+    assert first.pathway is not None
     pathway_close(pathway=first.pathway, actor=personas.sofie, closed_on=dt.date(2025, 4, 1), outcome="other")
     second = pathway_start(
         client=first.client, actor=personas.sofie, organisation=personas.lb, started_on=dt.date(2025, 6, 1)
