@@ -97,9 +97,11 @@ def missing_entry_q() -> Q:
 def data_quality(
     *, access: EsfAccess, today: dt.date, organisation: int | None = None
 ) -> dict[str, list[Participation]]:
-    """Participations with missing entry data, missing results past the leaving window, missing follow-ups past due.
+    """Open pathways of the user's organisations without an ESF+ record, and participations with missing entry
+    data, missing results past the leaving window, missing follow-ups past due.
 
-    Coordinators see every organisation of the region, others their own organisations. Three queries.
+    Coordinators see the participations of every organisation of the region, others their own organisations'.
+    Four queries.
     """
     qs = Participation.objects.filter(region_id=access.region.pk).select_related("client", "organisation", "worker")
     if not access.detailed:
@@ -108,7 +110,21 @@ def data_quality(
         qs = qs.filter(organisation_id=organisation)
     qs = qs.order_by("organisation__name", "worker__first_name", "client__last_name", "pk")
     window = dt.timedelta(days=settings.ESF_LEAVING_WINDOW_DAYS)
+    from apps.pathways.models import Pathway
+
+    without = (
+        Pathway.objects.filter(
+            organisation__region_id=access.region.pk, client__organisation_id__in=sorted(access.own_organisations)
+        )
+        .exclude(status=Pathway.Status.CLOSED)
+        .exclude(client__esf_participations__region_id=access.region.pk)
+        .select_related("client", "organisation")
+        .order_by("organisation__name", "client__last_name", "pk")
+    )
+    if organisation is not None:
+        without = without.filter(organisation_id=organisation)
     return {
+        "without_record": list(without),
         "entry": list(qs.filter(missing_entry_q())),
         "results": list(qs.filter(leaving_date__lt=today - window, results_recorded_on__isnull=True)),
         "follow_up": list(qs.filter(in_sample=True, follow_up_due__lt=today, followed_up_on__isnull=True)),

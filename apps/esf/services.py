@@ -172,6 +172,23 @@ def participation_record_follow_up(
     return p
 
 
+@transaction.atomic
+def participants_listed(*, actor: Any, clients: list[Any], page: str) -> None:
+    """Log a read of each listed client, as opening their file would (``clients.client.viewed``), in one insert."""
+    from apps.audit.models import AuditEntry
+
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            action="clients.client.viewed",
+            object_type=c._meta.label_lower,
+            object_id=str(c.pk),
+            changes={"page": page},
+        )
+        for c in clients
+    )
+
+
 def entry_from_intake(pathway: Any) -> dict[str, Any]:
     """Entry data proposed from the client's baseline screening (apps.assessment), for the entry form.
 

@@ -82,8 +82,7 @@ def participants(request: HttpRequest, code: str) -> HttpResponse:
     visible, hidden = selectors.behind_count(
         access=access, start=d["start"], end=d["end"], filters=form.filters(), code=indicator.code, gender=gender
     )
-    for p in visible:
-        client_file_viewed(client=p.client, actor=request.user, page="esf_participants")
+    services.participants_listed(actor=request.user, clients=[p.client for p in visible], page="esf_participants")
     return render(
         request,
         "esf/participants.html",

@@ -179,9 +179,12 @@ def test_the_data_quality_page_lists_missing_entry_data_results_and_follow_ups(c
     participant(personas, born=dt.date(1990, 1, 1), labour_status="inactive")  # much missing
     gone = participant(personas, born=dt.date(1990, 1, 1), entry=dt.date(2024, 1, 1), labour_status="inactive")
     Participation.objects.filter(pk=gone.pk).update(leaving_date=dt.date(2024, 3, 1), follow_up_due=dt.date(2024, 9, 1))
+    mariam = register_client(personas)
+    open_pathway = pathway_start(client=mariam, actor=personas.sofie, organisation=personas.lb)
     client.force_login(personas.sofie)
     html = client.get("/esf/oostende/datakwaliteit/").content.decode()
     assert f"/esf/deelname/{gone.pk}/" in html
+    assert f"/esf/traject/{open_pathway.pk}/" in html
     assert 'id="missing-results"' in html and 'id="missing-follow-up"' in html
     client.force_login(personas.els)
     assert f"/esf/deelname/{gone.pk}/" not in client.get("/esf/oostende/datakwaliteit/").content.decode()
@@ -238,3 +241,25 @@ def test_a_yes_without_a_source_is_refused_on_the_field(client: Any, personas: A
     assert "Zeg waar dit antwoord vandaan komt" in response.content.decode() or "source" in str(
         response.context["form"].errors
     )
+
+
+@pytest.mark.django_db
+def test_the_drill_down_data_quality_and_record_pages_have_a_fixed_number_of_queries(
+    client: Any, personas: Any, django_assert_num_queries: Any
+) -> None:
+    first = participant(personas, born=dt.date(1990, 1, 1), labour_status="inactive")
+    client.force_login(personas.wouter)
+    urls = {"/esf/oostende/datakwaliteit/": 8, "/esf/oostende/deelnemers/" + YEAR + "&indicator=EECO04": 9}
+    for url, queries in urls.items():
+        client.get(url)
+        with django_assert_num_queries(queries):
+            client.get(url)
+    for _ in range(3):
+        participant(personas, born=dt.date(1991, 1, 1), labour_status="inactive")
+    for url, queries in urls.items():
+        with django_assert_num_queries(queries):
+            client.get(url)
+    client.force_login(personas.sofie)
+    client.get(f"/esf/deelname/{first.pk}/")
+    with django_assert_num_queries(7):
+        client.get(f"/esf/deelname/{first.pk}/")
