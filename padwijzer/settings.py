@@ -202,6 +202,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GenderEnum": "apps.clients.models.Gender",
+        "EsfGenderEnum": "apps.esf.models.EsfGender",
+        "EsfAnswerEnum": "apps.esf.models.Tri",
+        "EsfSourceEnum": "apps.esf.models.Source",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
