@@ -32,6 +32,8 @@ urlpatterns = [
     path("doorverwijzingen/", include("apps.referrals.urls")),
     path("casusoverleg/", include("apps.conferences.urls")),
     path("groepsaanbod/", include("apps.groups.urls")),
+    path("esf/", include("apps.esf.urls")),
+    path("api/v1/esf/", include("apps.esf.urls_api")),
     path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -62,6 +62,8 @@ class Municipality(RegionItem):
     latitude = models.FloatField()
     longitude = models.FloatField()
     population = models.PositiveIntegerField(null=True, blank=True)
+    # Eurostat degree of urbanisation (1 cities, 2 towns and suburbs, 3 rural); None = unknown (ESF+ EECO17).
+    degurba = models.PositiveSmallIntegerField(_("degree of urbanisation (DEGURBA)"), null=True, blank=True)
 
     class Meta(RegionItem.Meta):
         verbose_name = _("municipality")

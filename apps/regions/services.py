@@ -294,6 +294,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
             "latitude": item["latitude"],
             "longitude": item["longitude"],
             "population": item.get("population"),
+            "degurba": item.get("degurba"),
             "position": i,
         }
         municipality = loader.upsert(

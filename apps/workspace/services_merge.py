@@ -71,24 +71,14 @@ def _refusals(survivor: Client, duplicate: Client) -> list[str]:
         if open_for == set(both):
             reasons.append(_("Both records have a pathway that is still open: close one of them first."))
     for model, field in relations.values():
-        one_to_one = getattr(model._meta.get_field(field), "one_to_one", False)
-        if one_to_one and model._default_manager.filter(**{f"{field}__in": both}).count() > 1:
+        if _would_clash(model, field, both):
             reasons.append(
-                _("Both records have a %(thing)s: remove the one that is no longer right first.")
+                _(
+                    "Both records have a %(thing)s that can exist only once: "
+                    "remove the one that is no longer right first."
+                )
                 % {"thing": model._meta.verbose_name}
             )
-    if "employers.placement" in relations:
-        model, field = relations["employers.placement"]
-        live = (
-            model._default_manager.filter(**{f"{field}__in": both})
-            .exclude(status__in=["declined", "withdrawn", "ended"])
-            .values_list("opportunity_id", f"{field}_id")
-        )
-        per_opportunity: dict[int, set[int]] = defaultdict(set)
-        for opportunity_id, client_id in live:
-            per_opportunity[opportunity_id].add(client_id)
-        if any(len(clients) > 1 for clients in per_opportunity.values()):
-            reasons.append(_("Both records are proposed for the same job: withdraw one of the proposals first."))
     if survivor.organisation_id != duplicate.organisation_id and _holds_more_than_identity(duplicate):
         seen = covered_categories(
             client_id=survivor.pk, organisation_ids={survivor.organisation_id}, purpose=Purpose.GUIDANCE
@@ -105,6 +95,28 @@ def _refusals(survivor: Client, duplicate: Client) -> list[str]:
                 % {"survivor_org": survivor.organisation.name, "duplicate_org": duplicate.organisation.name}
             )
     return reasons
+
+
+def _would_clash(model: type[models.Model], field: str, both: list[int]) -> bool:
+    """Whether moving the duplicate's rows would break a unique rule that includes the client (a one-to-one,
+    or a ``UniqueConstraint`` such as one live placement per job or one ESF+ participation per operation)."""
+    manager = model._default_manager
+    if getattr(model._meta.get_field(field), "one_to_one", False):
+        return manager.filter(**{f"{field}__in": both}).count() > 1
+    for constraint in model._meta.constraints:
+        fields = list(getattr(constraint, "fields", ()) or ())
+        if not isinstance(constraint, models.UniqueConstraint) or field not in fields:
+            continue
+        rows = manager.filter(**{f"{field}__in": both})
+        if constraint.condition is not None:
+            rows = rows.filter(constraint.condition)
+        others = [f"{f}_id" if model._meta.get_field(f).is_relation else f for f in fields if f != field]
+        seen: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+        for values in rows.values_list(f"{field}_id", *others):
+            seen[tuple(values[1:])].add(values[0])
+        if any(len(owners) > 1 for owners in seen.values()):
+            return True
+    return False
 
 
 def _holds_more_than_identity(client: Client) -> bool:

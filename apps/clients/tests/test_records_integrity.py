@@ -15,7 +15,7 @@ from django.test import Client as Browser
 from apps.clients.models import Client
 from apps.clients.services import AlreadyRegistered, client_update
 from apps.core.concurrency import EditConflict, new_submission_key
-from apps.core.testing.factories import register_client
+from tests.factories import register_client
 
 NN = "85073003328"  # born 30 July 1985
 BORN = dt.date(1985, 7, 30)

@@ -15,7 +15,7 @@ from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.core.ids import parse_id
-from apps.core.testing.factories import complete_screening, register_client, start_pathway
+from tests.factories import complete_screening, register_client, start_pathway
 
 HUGE = str(2**70)
 JUNK = ["abc", HUGE, "-1", "1.5", "", "\x00", "<b>x</b>"]

@@ -11,7 +11,6 @@ from django.test import Client as Browser
 
 from apps.audit.models import AuditEntry
 from apps.consent.services import consent_withdraw
-from apps.core.testing.factories import complete_screening, give_consent, register_client
 from apps.pathways.models import Action, Pathway, PlanChange
 from apps.pathways.services import (
     PlanConflict,
@@ -24,6 +23,7 @@ from apps.pathways.services import (
     team_remove,
 )
 from apps.regions.models import LifeDomain, Obstacle
+from tests.factories import complete_screening, give_consent, register_client
 
 
 def started(personas: Any) -> Pathway:

@@ -13,11 +13,11 @@ from django.test import Client as Browser
 from apps.assessment.models import Screening
 from apps.clients.models import Client, MergedRow
 from apps.clients.services import possible_duplicates
-from apps.core.testing.factories import complete_screening, give_consent, register_client, start_pathway
 from apps.employers.services import work_wish_save
 from apps.offers.services import waiting_list_add
 from apps.pathways.services import pathway_close
 from apps.workspace.services_merge import client_merge, client_merge_undo, owned_relations
+from tests.factories import complete_screening, give_consent, register_client, start_pathway
 
 ALL = ["identity", "life_domains", "health", "addiction", "justice", "finances", "work_education"]
 NN = "85073003328"  # a valid national number of someone born on 30 July 1985
@@ -59,6 +59,7 @@ def test_every_foreign_key_to_a_client_is_moved_by_the_merge() -> None:
         "partners.waitinglistentry",
         "employers.workwish",
         "employers.placement",
+        "esf.participation",
     } <= labels
 
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEntry
 from apps.clients.models import ClientMerge
-from apps.core.testing.factories import give_consent
 from conftest import complete_screening, register_client
+from tests.factories import give_consent
 
 
 def test_the_coordinator_merges_and_undoes(personas: Any, client: Browser) -> None:
