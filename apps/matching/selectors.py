@@ -13,12 +13,20 @@ from django.utils import timezone
 from apps.assessment.classification import classify, screening_facts
 from apps.assessment.models import Screening
 from apps.consent.models import Consent
-from apps.matching.recommend import ClientProfile, Need, OfferProfile
+from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
 from apps.matching.travel import Place, TravelModel
 from apps.offers.models import Offer
 from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
 from apps.regions.severity import NEED_LEVELS, severity_weight
 from apps.regions.target_group_rules import evaluate
+
+
+def _offers_version(region_id: int) -> tuple[Any, str]:
+    """(active offers of the region, a key holding their number and latest change): 1 query."""
+    qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
+    version = qs.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    changed = version["changed"].timestamp() if version["changed"] else 0
+    return qs, f"pw:offer-profiles:{region_id}:{version['n']}:{changed:.6f}"
 
 
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:
@@ -27,15 +35,35 @@ def offer_profiles(*, region_id: int) -> list[OfferProfile]:
     The cache key holds the number of offers and their latest change: every write goes through
     apps.offers.services, which saves the offer (and so its ``updated_at``) with its links.
     """
-    qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
-    version = qs.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    changed = version["changed"].timestamp() if version["changed"] else 0
-    key = f"pw:offer-profiles:{region_id}:{version['n']}:{changed:.6f}"
+    qs, key = _offers_version(region_id)
     profiles = cache.get(key)
     if profiles is None:
         profiles = _load_offer_profiles(qs)
         cache.set(key, profiles, timeout=3600)
     return profiles
+
+
+def offer_index(*, region_id: int) -> OfferIndex:
+    """The region's offer profiles indexed by obstacle and intervention type (``recommend.index_offers``).
+
+    Kept in this process per version of the offers (the key of ``offer_profiles``: their number and
+    latest change), so a recommendation neither unpickles the profiles nor rebuilds the index:
+    1 query when the offers did not change. One index per region is kept.
+    """
+    qs, key = _offers_version(region_id)
+    cached = _INDEXES.get(region_id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    profiles = cache.get(key)
+    if profiles is None:
+        profiles = _load_offer_profiles(qs)
+        cache.set(key, profiles, timeout=3600)
+    index = index_offers(profiles)
+    _INDEXES[region_id] = (key, index)
+    return index
+
+
+_INDEXES: dict[int, tuple[str, OfferIndex]] = {}
 
 
 def _load_offer_profiles(qs: Any) -> list[OfferProfile]:
