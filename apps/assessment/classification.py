@@ -35,6 +35,13 @@ class Classification:
 
 
 def screening_facts(*, client: Any, screening: Any | None, obstacle_codes: set[str], on: dt.date) -> Facts:
+    """What the rules may test, as on the screening's date (the ESF+ entry date), else on ``on``.
+
+    A target group is decided at intake: a client screened at 25 stays in a 16-25 group for that
+    screening after turning 26 (docs/region-format.md, "Rules"). Household: ``household_adults``,
+    ``single_parent`` and the children's birth years (``Facts.children_birth_years``).
+    """
+
     def answer(value: str) -> bool | None:
         return {"yes": True, "no": False}.get(value or "")
 
@@ -48,8 +55,14 @@ def screening_facts(*, client: Any, screening: Any | None, obstacle_codes: set[s
             "disability": answer(screening.disability),
             "isced_level": screening.isced_level,
             "housing_situation": screening.housing_situation or None,
+            "household_adults": screening.household_adults,
+            "single_parent": screening.single_parent,
         }
-    return Facts(age=client.age_on(on), obstacles=frozenset(obstacle_codes), facts=facts)
+        on = screening.screened_on
+    children: tuple[int, ...] | None = None  # unknown until the household is recorded
+    if screening is not None and (screening.household_adults is not None or screening.household_children):
+        children = tuple(screening.household_children or ())
+    return Facts(age=client.age_on(on), obstacles=frozenset(obstacle_codes), facts=facts, on=on, children=children)
 
 
 def _weight(obstacle: Any, levels: dict[int, int]) -> float:
