@@ -2,7 +2,13 @@
 
 Closeness to a challenge is the Jaccard similarity of the client's obstacles and the persona's
 obstacles, each obstacle weighted by how severe the client's level is in its life domain
-(apps.regions.severity, defined once for recommendations and closeness alike). Ties go to the more prevalent
+(apps.regions.severity, defined once for recommendations and closeness alike). Related obstacles
+(one ``family`` in the region file, e.g. debts and money management) count as partly shared: a
+client obstacle and a persona obstacle of one family form a pair that weighs once in the union and
+RELATED (0.5) in the overlap, once at least one obstacle is shared exactly (families alone make
+no resemblance: an under-employed newcomer is not Mariam). Then the persona's profile (format
+1.3) weighs in when both sides are known: an age outside the persona's range lowers the closeness by AGE_STEP per year (at most
+AGE_MAX), a different single-parent status by HOUSEHOLD_PENALTY. Ties go to the more prevalent
 challenge. Pure functions: the region's data comes in, no query is made here.
 """
 
@@ -65,6 +71,52 @@ def screening_facts(*, client: Any, screening: Any | None, obstacle_codes: set[s
     return Facts(age=client.age_on(on), obstacles=frozenset(obstacle_codes), facts=facts, on=on, children=children)
 
 
+RELATED = 0.5  # a related obstacle (same family) counts half as shared
+AGE_STEP = 0.03  # closeness lost per year outside the persona's age range
+AGE_MAX = 0.3
+HOUSEHOLD_PENALTY = 0.15  # single parent against not (both known)
+
+
+def _related_pairs(mine: set[Any], theirs: set[Any]) -> list[tuple[Any, Any]]:
+    """One-to-one pairs (client obstacle, persona obstacle) of one family, neither shared exactly."""
+    pairs = []
+    left = sorted(theirs - mine, key=lambda o: (o.position, o.code))
+    for o in sorted(mine - theirs, key=lambda o: (o.position, o.code)):
+        family = getattr(o, "family", "")
+        match = next((p for p in left if family and getattr(p, "family", "") == family), None)
+        if match is not None:
+            pairs.append((o, match))
+            left.remove(match)
+    return pairs
+
+
+def _profile_fit(challenge: Any, facts: Facts) -> tuple[float, list[str]]:
+    """(factor 0.55..1, explanation parts) from the persona's age range and household, when known."""
+    factor, parts = 1.0, []
+    low, high = getattr(challenge, "persona_age_min", None), getattr(challenge, "persona_age_max", None)
+    if facts.age is not None and (low is not None or high is not None):
+        outside = max((low or 0) - facts.age, facts.age - (high if high is not None else 200), 0)
+        span = f"{low if low is not None else ''}–{high if high is not None else ''}"
+        if outside:
+            factor -= min(AGE_MAX, AGE_STEP * outside)
+            parts.append(_("Age %(age)s is outside the persona's %(span)s.") % {"age": facts.age, "span": span})
+        else:
+            parts.append(_("Age %(age)s fits the persona's %(span)s.") % {"age": facts.age, "span": span})
+    persona_single = getattr(challenge, "persona_single_parent", None)
+    single = facts.facts.get("single_parent")
+    if persona_single is not None and single is not None:
+        if bool(single) == persona_single:
+            parts.append(
+                _("Single parent, like the persona.") if single else _("Not a single parent, like the persona.")
+            )
+        else:
+            factor -= HOUSEHOLD_PENALTY
+            parts.append(
+                _("Single parent, unlike the persona.") if single else _("Not a single parent, unlike the persona.")
+            )
+    return factor, parts
+
+
 def _weight(obstacle: Any, levels: dict[int, int]) -> float:
     return severity_weight(levels.get(obstacle.life_domain_id))
 
@@ -89,22 +141,40 @@ def classify(
         theirs = set(persona_obstacles)
         union = mine | theirs
         shared = mine & theirs
-        total = sum(_weight(o, levels) for o in union)
-        score = sum(_weight(o, levels) for o in shared) / total if total else 0.0
+        # related obstacles add to a resemblance; on their own (nothing shared exactly) they make none
+        pairs = _related_pairs(mine, theirs) if shared else []
+        # a related pair weighs once in the union (the heavier of the two) and RELATED in the overlap
+        total = sum(_weight(o, levels) for o in union) - sum(
+            min(_weight(a, levels), _weight(b, levels)) for a, b in pairs
+        )
+        overlap = sum(_weight(o, levels) for o in shared) + RELATED * sum(
+            max(_weight(a, levels), _weight(b, levels)) for a, b in pairs
+        )
+        score = overlap / total if total else 0.0
+        fit, profile_parts = _profile_fit(challenge, facts)
+        score *= fit
+        paired_mine = {a for a, _b in pairs}
+        paired_theirs = {b for _a, b in pairs}
         shared_l, persona_l, client_l = (
             _labels(list(shared)),
-            _labels(list(theirs - mine)),
-            _labels(list(mine - theirs)),
+            _labels(list(theirs - mine - paired_theirs)),
+            _labels(list(mine - theirs - paired_mine)),
         )
         parts = [
             _("%(n)s of the persona's %(total)s obstacles are shared") % {"n": len(shared), "total": len(theirs)}
             + (": " + ", ".join(shared_l) if shared_l else "")
             + "."
         ]
+        if pairs:
+            parts.append(
+                _("Related, counted as partly shared: %(list)s.")
+                % {"list": ", ".join(f"{a.label} ~ {b.label}" for a, b in pairs)}
+            )
         if persona_l:
             parts.append(_("Not (yet) seen with this client: %(list)s.") % {"list": ", ".join(persona_l)})
         if client_l:
             parts.append(_("Only with this client: %(list)s.") % {"list": ", ".join(client_l)})
+        parts.extend(profile_parts)
         matches.append(ChallengeMatch(challenge, round(score, 3), shared_l, persona_l, client_l, " ".join(parts)))
     matches.sort(key=lambda m: (-m.score, m.challenge.rank))
     return Classification(target_groups=groups, challenges=matches)

@@ -233,6 +233,10 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         values = {
             "rank": item["rank"],
             "persona_name": item["persona"],
+            "persona_age_min": item.get("persona_age", {}).get("min"),
+            "persona_age_max": item.get("persona_age", {}).get("max"),
+            "persona_single_parent": item.get("persona_household", {}).get("single_parent"),
+            "persona_children": item.get("persona_household", {}).get("children"),
             "title_nl": item["title"]["nl"],
             "title_en": item["title"]["en"],
             "description_nl": item["description"]["nl"],
