@@ -9,7 +9,8 @@ RELATED (0.5) in the overlap, once at least one obstacle is shared exactly (fami
 no resemblance: an under-employed newcomer is not Mariam). Then the persona's profile (format
 1.3) weighs in when both sides are known: an age outside the persona's range lowers the
 closeness by AGE_STEP per year (at most AGE_MAX), a different single-parent status by
-HOUSEHOLD_PENALTY. Ties go to the more prevalent challenge. Pure functions: the region's data comes in, no query is made here.
+HOUSEHOLD_PENALTY. Ties go to the more prevalent challenge. Pure functions: the region's data
+comes in, no query is made here.
 """
 
 from __future__ import annotations
