@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.assessment.models import (
@@ -119,6 +120,43 @@ class EntryDataForm(forms.Form):
         label=_("Third-country national (not EU)"), choices=_blank(Answer.choices), required=False
     )
     disability = forms.ChoiceField(label=_("Disability"), choices=_blank(Answer.choices), required=False)
+    household_adults = forms.IntegerField(
+        label=_("How many adults live in the household (the client included)?"),
+        min_value=0,
+        max_value=20,
+        required=False,
+    )
+    household_children = forms.CharField(
+        label=_("Birth years of the children in the household"),
+        help_text=_("Separated by commas, e.g. 2012, 2019. Leave empty when there are none."),
+        required=False,
+        max_length=200,
+    )
+    single_parent = forms.TypedChoiceField(
+        label=_("Single parent?"),
+        choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))],
+        coerce=lambda v: v == "true",
+        empty_value=None,
+        required=False,
+    )
+
+    def clean_household_children(self) -> list[int]:
+        """'2012, 2019' -> [2012, 2019]; a clear error naming the entry that is not a birth year."""
+        text = self.cleaned_data.get("household_children") or ""
+        years = []
+        this_year = timezone.localdate().year
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1900 <= int(part) <= this_year:
+                raise forms.ValidationError(
+                    _("'%(value)s' is not a birth year (1900 to %(year)s).") % {"value": part, "year": this_year}
+                )
+            years.append(int(part))
+        if len(years) > 20:
+            raise forms.ValidationError(_("Give at most 20 birth years."))
+        return sorted(years)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

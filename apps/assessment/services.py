@@ -17,6 +17,7 @@ from apps.regions.models import LifeDomain, Obstacle
 ENTRY_FIELDS = (
     "employment_status", "unemployed_months", "in_education", "isced_level", "housing_situation",
     "foreign_background", "third_country_national", "disability",
+    "household_adults", "household_children", "single_parent",
 )  # fmt: skip
 
 

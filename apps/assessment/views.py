@@ -128,9 +128,12 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
                 "foreign_background",
                 "third_country_national",
                 "disability",
+                "household_adults",
             )
             entry: dict[str, Any] = {f: getattr(screening, f) for f in fields}
             entry["in_education"] = {True: "true", False: "false"}.get(screening.in_education, "")  # type: ignore[arg-type]
+            entry["single_parent"] = {True: "true", False: "false"}.get(screening.single_parent, "")  # type: ignore[arg-type]
+            entry["household_children"] = ", ".join(str(y) for y in screening.household_children or [])
             form = EntryDataForm(data, initial=entry)
             if data is not None and form.is_valid():
                 screening_save_entry_data(screening=screening, actor=request.user, **form.cleaned_data)
