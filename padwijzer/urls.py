@@ -32,6 +32,7 @@ urlpatterns = [
     path("doorverwijzingen/", include("apps.referrals.urls")),
     path("casusoverleg/", include("apps.conferences.urls")),
     path("groepsaanbod/", include("apps.groups.urls")),
+    path("meldingen/", include("apps.notifications.urls")),
     path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
