@@ -23,6 +23,7 @@ from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
 from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
+from apps.conferences.services import scheduling_regions
 from apps.pathways.permissions import get_pathway_for_user
 from apps.pathways.services_handover import HANDOVER_ROLES, caseload_hand_over
 from apps.workspace.forms import CaseloadFilterForm, HandOverForm
@@ -180,4 +181,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request.user, pk)
     client_file_viewed(client=access.pathway.client, actor=request.user, page="pathway")
-    return render(request, "workspace/pathway_detail.html", pathway_file(access=access))
+    context = pathway_file(access=access)
+    context["can_schedule"] = bool(scheduling_regions(request.user))
+    return render(request, "workspace/pathway_detail.html", context)
