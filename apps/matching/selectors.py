@@ -120,7 +120,7 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     )
     if screening is None:
         return None
-    levels = {s.life_domain_id: s.level for s in screening.scores.all()}
+    levels = {s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None}  # "not known"
     obstacles = list(screening.obstacles.all())
     weights = {o.pk: severity_weight(levels.get(o.life_domain_id)) for o in obstacles}
     needs = client_needs(region_id=client.organisation.region_id, obstacles=obstacles, levels=levels)

@@ -94,7 +94,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
     visible_domains = [d for d in region_data["life_domains"] if d.data_category not in hidden_categories]
     visible_domain_ids = {d.pk for d in visible_domains}
 
-    def levels(screening: Screening | None) -> dict[int, int]:
+    def levels(screening: Screening | None) -> dict[int, int | None]:
         if screening is None:
             return {}
         return {s.life_domain_id: s.level for s in screening.scores.all() if s.life_domain_id in visible_domain_ids}
@@ -144,6 +144,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "latest": latest,
         "draft": draft,
         "latest_obstacles": latest_obstacles,
+        "sees_entry_data": latest is not None and access.sees(DataCategory.WORK_EDUCATION),
         "radar": {
             "labels": [d.label for d in visible_domains],
             "baseline": [levels(baseline).get(d.pk) for d in visible_domains],
