@@ -25,7 +25,7 @@ from apps.referrals.models import Referral
 from apps.referrals.permissions import RECEIVING_ROLES, client_label_for_receiver
 from apps.referrals.selectors import identity_shared
 
-FOLLOW_UP_HORIZON = 14
+FOLLOW_UP_HORIZON = 30
 LIST_LIMIT = 20
 PROPOSAL_ROLES = {Role.COUNSELLOR, Role.PEER_COMPANION}
 
