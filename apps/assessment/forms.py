@@ -15,6 +15,17 @@ from apps.assessment.models import (
     Level,
 )
 
+NOT_KNOWN = "unknown"
+
+
+def _level(value: str) -> int | None:
+    return None if value == NOT_KNOWN else int(value)
+
+
+def _choice_key(value: Any) -> Any:
+    """A bound value ("3", 3 or "unknown") as the key of the level choices (ints and ``NOT_KNOWN``)."""
+    return value if value == NOT_KNOWN else int(value)
+
 
 class DomainsForm(forms.Form):
     """One radio group (1-5) and a short note per life domain of the region."""
@@ -23,7 +34,7 @@ class DomainsForm(forms.Form):
         self,
         *args: Any,
         domains: list[Any],
-        initial_levels: dict[int, tuple[int, str]],
+        initial_levels: dict[int, tuple[int | None, str]],
         initial_client: dict[int, int | None] | None = None,
         **kwargs: Any,
     ):
@@ -32,7 +43,13 @@ class DomainsForm(forms.Form):
         for domain in domains:
             level, note = initial_levels.get(domain.pk, (None, ""))
             self.fields[f"level_{domain.pk}"] = forms.TypedChoiceField(
-                label=domain.label, choices=Level.choices, coerce=int, widget=forms.RadioSelect, initial=level
+                label=domain.label,
+                choices=[*Level.choices, (NOT_KNOWN, _("Not known / not discussed"))],
+                coerce=_level,
+                widget=forms.RadioSelect,
+                required=False,
+                empty_value="",
+                initial=NOT_KNOWN if (level is None and domain.pk in initial_levels) else level,
             )
             self.fields[f"client_{domain.pk}"] = forms.TypedChoiceField(
                 label=_("The client's own view of %(domain)s") % {"domain": domain.label},
@@ -52,11 +69,42 @@ class DomainsForm(forms.Form):
     def rows(self) -> list[tuple[Any, Any, Any, Any]]:
         return [(d, self[f"level_{d.pk}"], self[f"client_{d.pk}"], self[f"note_{d.pk}"]) for d in self.domains]
 
+    def panels(self) -> list[dict[str, Any]]:
+        """Per domain: its fields, the chosen answer's label ("" when none) and whether to show it open (the
+        first unanswered domain and every domain with an error)."""
+        result, opened = [], False
+        labels = dict(self.fields[f"level_{self.domains[0].pk}"].choices) if self.domains else {}  # type: ignore[attr-defined]
+        for d, level, client_view, note in self.rows():
+            value = level.value()
+            answer = labels.get(_choice_key(value), "") if value not in (None, "") else ""
+            is_open = bool(level.errors or client_view.errors or note.errors) or (not answer and not opened)
+            opened = opened or (not answer)
+            result.append(
+                {
+                    "domain": d,
+                    "level": level,
+                    "client_view": client_view,
+                    "note": note,
+                    "answer": answer,
+                    "open": is_open,
+                }
+            )
+        return result
+
     def client_levels(self) -> dict[int, int | None]:
         return {d.pk: self.cleaned_data.get(f"client_{d.pk}") for d in self.domains}
 
-    def levels(self) -> dict[int, tuple[int, str]]:
-        return {d.pk: (self.cleaned_data[f"level_{d.pk}"], self.cleaned_data[f"note_{d.pk}"]) for d in self.domains}
+    def levels(self) -> dict[int, tuple[int | None, str]]:
+        """Answered domains only (a level or "not known"); unanswered ones are left as they were."""
+        return {
+            d.pk: (self.cleaned_data[f"level_{d.pk}"], self.cleaned_data[f"note_{d.pk}"])
+            for d in self.domains
+            if self.cleaned_data.get(f"level_{d.pk}") != ""
+        }
+
+    def answered(self) -> int:
+        """How many domains have an answer (bound: as submitted; unbound: as saved)."""
+        return sum(1 for d in self.domains if self[f"level_{d.pk}"].value() not in (None, ""))
 
 
 class ObstaclesForm(forms.Form):

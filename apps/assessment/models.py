@@ -151,7 +151,8 @@ class Screening(TimeStampedModel):
 class DomainScore(models.Model):
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="scores")
     life_domain = models.ForeignKey("regions.LifeDomain", on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    # None: "not known / not discussed" (a domain can be left open without guessing a level)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, null=True, blank=True)
     client_level = models.PositiveSmallIntegerField(
         _("the client's own view"), choices=Level.choices, null=True, blank=True
     )

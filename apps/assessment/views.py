@@ -145,6 +145,11 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
                 return redirect("clients:detail", pk=pk)
             context["scores"] = list(screening.scores.select_related("life_domain").order_by("life_domain__position"))
             context["obstacles"] = list(screening.obstacles.all())
+            context["missing_domains"] = [
+                d
+                for d in LifeDomain.objects.filter(region_id=region_id)
+                if d.pk not in {s.life_domain_id for s in context["scores"]}
+            ]
     except ValidationError as exc:
         if form is not None:
             form_errors(form, exc)

@@ -155,7 +155,7 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     return _build_profile(
         client=client,
         screening=screening,
-        levels={s.life_domain_id: s.level for s in screening.scores.all()},
+        levels={s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None},  # "not known"
         obstacles=[_Obstacle.of(o) for o in screening.obstacles.all()],
         target_groups=list(TargetGroup.objects.filter(region_id=region_id)),
         personas=_personas(region_id),
@@ -207,7 +207,7 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
     for screening_id, domain_id, level in DomainScore.objects.filter(**completed).values_list(
         "screening_id", "life_domain_id", "level"
     ):
-        if screening_id in chosen:
+        if screening_id in chosen and level is not None:  # None: "not known / not discussed"
             levels.setdefault(screening_id, {})[domain_id] = level
     by_id = {o.pk: _Obstacle.of(o) for o in Obstacle.objects.filter(region_id=region_id).select_related("life_domain")}
     obstacles: dict[int, list[_Obstacle]] = {}
