@@ -167,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.accounts.context_processors.navigation",
+                "apps.workspace.context_processors.workspace_menu",
             ],
         },
     },

@@ -34,6 +34,7 @@ urlpatterns = [
     path("groepsaanbod/", include("apps.groups.urls")),
     path("esf/", include("apps.esf.urls")),
     path("api/v1/esf/", include("apps.esf.urls_api")),
+    path("meldingen/", include("apps.notifications.urls")),
     path("api/", include("apps.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

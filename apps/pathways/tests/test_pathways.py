@@ -278,8 +278,8 @@ def test_closing_records_the_outcome_and_plans_the_follow_up(personas: Any, clie
     pathway.refresh_from_db()
     assert pathway.status == "closed" and pathway.closure.follow_up_due == dt.date(2026, 11, 30)
     assert not Action.objects.filter(pathway=pathway, status="open").exists()
-    html = client.get("/trajecten/mijn-werk/").content.decode()
-    assert f"/trajecten/{pathway.pk}/opvolging/" in html  # due within 30 days: on "my work"
+    html = client.get("/").content.decode()
+    assert f"/trajecten/{pathway.pk}/opvolging/" in html  # due within 30 days: on the home to-do list
     response = client.post(
         f"/trajecten/{pathway.pk}/opvolging/",
         {"followed_up_on": "2026-11-30", "employed": "on", "better_situation": "on"},
