@@ -107,6 +107,7 @@ class DemoReport:
     clients: int = 0
     offers: int = 0
     candidacies: int = 0
+    waiting: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -438,6 +439,23 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
     return made
 
 
+def _demo_waiting_list(*, region: Region, counsellor: User, rng: random.Random, today: dt.date) -> int:
+    """Put up to 12 demo clients on the partnership's waiting list for allocation (offer None), waiting 3-90 days.
+
+    Goes through apps.offers.services.waiting_list_add (audited). Idempotent: a region with open entries is left
+    alone. Entries are on the general list (no offer) so no identity is shown to a partner without consent.
+    """
+    from apps.offers.models import WaitingListEntry
+    from apps.offers.services import waiting_list_add
+
+    if WaitingListEntry.objects.filter(client__organisation__region=region, is_open=True).exists():
+        return 0
+    waiting = list(Client.objects.filter(organisation__region=region).order_by("pk")[:12])
+    for client in waiting:
+        waiting_list_add(client=client, actor=counsellor, since=today - dt.timedelta(days=rng.randint(3, 90)))
+    return len(waiting)
+
+
 def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False, actor: Any = None) -> DemoReport:
     rng = random.Random(seed)
     report = DemoReport()
@@ -640,6 +658,9 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
         rng=random.Random(seed + 2),
         now=timezone.now(),
     )
+    report.waiting = _demo_waiting_list(
+        region=region, counsellor=screener, rng=random.Random(seed + 3), today=timezone.localdate()
+    )
     audit_log(
         actor=actor,
         action="demo.seeded",
@@ -650,6 +671,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             "organisations": report.organisations,
             "offers": report.offers,
             "candidacies": report.candidacies,
+            "waiting": report.waiting,
         },
     )
     report.logins.sort(key=lambda login: login.username)

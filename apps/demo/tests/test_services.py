@@ -110,3 +110,14 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
     # a second run keeps the candidacies and moves only the dates
     demo_seed(region=oostende, clients=20, seed=1)
     assert Candidacy.objects.filter(region=oostende).count() == 6
+
+
+def test_the_demo_fills_the_waiting_list_for_allocation(oostende: Region) -> None:
+    from apps.offers.models import WaitingListEntry
+
+    report = demo_seed(region=oostende, clients=20, seed=1)
+    entries = WaitingListEntry.objects.filter(client__organisation__region=oostende, is_open=True)
+    assert report.waiting == entries.count() == 12
+    assert len(set(entries.values_list("since", flat=True))) > 1  # waiting times differ
+    demo_seed(region=oostende, clients=20, seed=1)
+    assert entries.count() == 12
