@@ -27,6 +27,7 @@ install: system-deps $(STAMP)
 run: install
 	mkdir -p var/static
 	DEBUG=true $(BIN)/padwijzer migrate --noinput -v0
+	DEBUG=true $(BIN)/padwijzer createcachetable
 	DEBUG=true $(BIN)/padwijzer load_region regions/oostende.json
 	DEBUG=true $(BIN)/padwijzer seed_demo --clients $(DEMO_CLIENTS) --seed 1
 	@echo "Padwijzer: http://127.0.0.1:$(PORT)/ (log in with a demo login above; Ctrl+C stops server and worker)"

@@ -534,6 +534,8 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     user("partner-other", "Dries", "Partnerwerker", [(partners[-1], Role.PARTNER_WORKER)])
     user("jury", "Ine", "Jurylid", [(vdab, Role.JURY_MEMBER)])
     user("admin", "Glenn", "Beheerder", [(vdab, Role.ADMINISTRATOR)])
+    # the demo administrator manages the platform through Django's admin site, which needs is_staff
+    User.objects.filter(username=f"admin{suffix}").update(is_staff=True, is_superuser=True)
 
     registering = [vdab, *local]
     existing = Client.objects.filter(organisation__region=region)
