@@ -94,7 +94,7 @@ class AlreadyRegistered(ValidationError):
     """The national number belongs to an active client already: ``existing`` is that client.
 
     A ValidationError on ``national_number`` (so forms and the import show it at the field); the page sends
-    the user to the existing file when they may open it (docs/decisions/0013-records-integrity.md).
+    the user to the existing file when they may open it (docs/decisions/0015-records-integrity.md).
     """
 
     def __init__(self, existing: Client):

@@ -37,7 +37,7 @@ class SubmissionKey(models.Model):
     """A form submission already handled: its one-time key (a hidden field), what it was for, and the id of
     the record it created. Unique on ``key``, written in the transaction that creates the record, so a double
     submit (two clicks, a resent request) finds the first record instead of creating a second
-    (apps/core/concurrency.py, docs/decisions/0013-records-integrity.md)."""
+    (apps/core/concurrency.py, docs/decisions/0015-records-integrity.md)."""
 
     key = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=50)

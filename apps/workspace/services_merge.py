@@ -8,7 +8,7 @@ survivor, or is refused with a reason the coordinator can act on. Each moved row
 own person: after an undo each recorded row goes to the active client its origin now belongs to.
 
 Lives here because it writes rows of many apps together; clients itself may not import the apps above it
-(docs/architecture.md). Rules: docs/decisions/0013-records-integrity.md.
+(docs/architecture.md). Rules: docs/decisions/0015-records-integrity.md.
 """
 
 from __future__ import annotations
