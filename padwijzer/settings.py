@@ -144,6 +144,8 @@ MIDDLEWARE = [
     # security (docs/decisions/0011-login-security.md): idle timeout, second factor, no-store, CSP, lockout
     "apps.accounts.middleware.IdleSessionMiddleware",
     "apps.accounts.middleware.SecondFactorMiddleware",
+    # privacy: one record of every client read per request (apps/audit/reads.py)
+    "apps.audit.middleware.ReadRecordMiddleware",
     "apps.core.middleware.NoStoreForAuthenticatedMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -400,3 +402,7 @@ REFERRAL_ESCALATION_DAYS = envint("REFERRAL_ESCALATION_DAYS", 5, minimum=1, maxi
 # The allocation of the waiting list considers, per client, this many best-fitting offers
 # (docs/decisions/0005-allocation.md).
 ALLOCATION_SHORTLIST = envint("ALLOCATION_SHORTLIST", 100, minimum=1, maximum=10_000)
+
+# Privacy (docs/decisions/0013-access-matrix.md): a sealed special category (health, addiction, justice) opened
+# with a reason ("break the glass") stays open for that user and client this many hours.
+SEAL_OPEN_HOURS = envint("SEAL_OPEN_HOURS", 8, minimum=1, maximum=72)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
 from apps.employers import isco
 from apps.employers.exports import overview_xlsx
@@ -285,7 +284,6 @@ def opportunity_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def client_opportunities(request: HttpRequest, client_pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, client_pk)
     client = access.client
-    client_file_viewed(client=client, actor=request.user, page="employer-opportunities")
     region_id = client.organisation.region_id
     profile = candidate_profile(client=client)
     matches = (
@@ -372,7 +370,6 @@ def propose(request: HttpRequest, client_pk: int, opportunity_pk: int) -> HttpRe
 @login_required
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
-    client_file_viewed(client=placement.client, actor=request.user, page="placement")
     new_link = request.session.get(LINK_SESSION_KEY)
     if new_link and new_link.get("placement") == placement.pk:
         del request.session[LINK_SESSION_KEY]

@@ -18,7 +18,6 @@ from apps.accounts.permissions import memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
-from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
 from apps.pathways.permissions import get_pathway_for_user
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
@@ -36,7 +35,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_user(request.user, pk)
-    client_file_viewed(client=access.client, actor=request.user, page="client_file")
     return render(request, "workspace/client_detail.html", client_file(access=access, user=request.user))
 
 
@@ -99,5 +97,4 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request.user, pk)
-    client_file_viewed(client=access.pathway.client, actor=request.user, page="pathway")
     return render(request, "workspace/pathway_detail.html", pathway_file(access=access))
