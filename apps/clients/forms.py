@@ -113,4 +113,5 @@ class SealOpenForm(forms.Form):
 
     def __init__(self, *args: Any, sealed: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].choices = [(c.value, c.label) for c in DataCategory if c.value in sealed]
+        field: Any = self.fields["categories"]
+        field.choices = [(c.value, c.label) for c in DataCategory if c.value in sealed]

@@ -53,18 +53,18 @@ class ClientQuerySet(models.QuerySet["Client"]):
     _read_organisations: frozenset[int] = frozenset()
 
     def recorded_for(self, user: Any, organisation_ids: frozenset[int] = frozenset()) -> ClientQuerySet:
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._read_actor, clone._read_organisations = user, organisation_ids
         return clone
 
     def _clone(self) -> ClientQuerySet:
         clone = super()._clone()  # type: ignore[misc]
         clone._read_actor, clone._read_organisations = self._read_actor, self._read_organisations
-        return clone  # type: ignore[no-any-return]
+        return clone
 
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
-        super()._fetch_all()  # type: ignore[misc]
+        super()._fetch_all()
         if fresh and self._read_actor is not None and self._result_cache:
             reads.note_list(
                 actor=self._read_actor,

@@ -32,7 +32,7 @@ from apps.clients.models import Client
 from apps.consent.models import SPECIAL_CATEGORIES, DataCategory, Purpose
 from apps.consent.services import covered_categories
 
-ALL_CATEGORIES = frozenset(DataCategory.values)
+ALL_CATEGORIES: frozenset[str] = frozenset(DataCategory.values)
 # The classification (target groups, nearest challenges) is built from obstacles of every life domain and
 # from ESF+ entry facts: it is shown only to those who see all of these.
 CLASSIFICATION_CATEGORIES = frozenset(
@@ -50,7 +50,7 @@ CLASSIFICATION_CATEGORIES = frozenset(
 # Roles of the registering organisation that hold the whole file; a peer companion of that organisation
 # sees only what the access matrix gives it.
 FULL_ROLES = frozenset({Role.COUNSELLOR, Role.PARTNER_WORKER, Role.COORDINATOR})
-SEALED_CATEGORIES = frozenset(SPECIAL_CATEGORIES)
+SEALED_CATEGORIES: frozenset[str] = frozenset(str(c) for c in SPECIAL_CATEGORIES)
 
 
 @dataclass

@@ -23,7 +23,9 @@ def team_of_brug(personas: Any) -> Any:
     """A pathway of Lokaal bestuur with Els (De Brug) on the team under an identity consent."""
     pathway = start_pathway(personas)
     give_consent(personas, pathway.client, to=personas.brug, categories=["identity", "life_domains"])
-    team_add(pathway=pathway, actor=personas.sofie, user=personas.els, organisation=personas.brug, role="partner_worker")
+    team_add(
+        pathway=pathway, actor=personas.sofie, user=personas.els, organisation=personas.brug, role="partner_worker"
+    )
     return pathway
 
 
@@ -134,7 +136,9 @@ def test_a_peer_companion_on_the_team_cannot_edit_close_or_withdraw_and_sees_no_
     hulpvrager = pathway.client
     complete_screening(hulpvrager, personas.sofie, obstacles=["electronic-monitoring", "debts"])
     consent = give_consent(personas, hulpvrager, to=personas.brug, categories=["identity"])
-    team_add(pathway=pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb, role="peer_companion")
+    team_add(
+        pathway=pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb, role="peer_companion"
+    )
     access = get_client_for_user(personas.yonas, hulpvrager.pk)
     assert not access.can_edit and not access.sees("health") and not access.sees("justice")
     assert access.sealed == {"health", "addiction", "justice"}
@@ -153,7 +157,9 @@ def test_breaking_the_glass_asks_a_reason_records_it_and_opens_the_category_for_
 ) -> None:
     pathway = start_pathway(personas)
     hulpvrager = pathway.client
-    team_add(pathway=pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb, role="peer_companion")
+    team_add(
+        pathway=pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb, role="peer_companion"
+    )
     client.force_login(personas.yonas)
     url = f"/hulpvragers/{hulpvrager.pk}/verzegeld/"
     assert client.get(url).status_code == 200
