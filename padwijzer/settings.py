@@ -145,6 +145,8 @@ MIDDLEWARE = [
     # security (docs/decisions/0011-login-security.md): idle timeout, second factor, no-store, CSP, lockout
     "apps.accounts.middleware.IdleSessionMiddleware",
     "apps.accounts.middleware.SecondFactorMiddleware",
+    # privacy: one record of every client read per request (apps/audit/reads.py)
+    "apps.audit.middleware.ReadRecordMiddleware",
     "apps.core.middleware.NoStoreForAuthenticatedMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -433,3 +435,7 @@ ESF_HOUSING_EXCLUSION_CLASSES = [
 ESF_RURAL_DEGURBA = [int(c) for c in (env("ESF_RURAL_DEGURBA", "3") or "").split(",") if c.strip()]
 # Aggregated outputs show counts from 1 up to this threshold minus one as "<threshold" (0 = no suppression).
 ESF_SUPPRESSION_THRESHOLD = envint("ESF_SUPPRESSION_THRESHOLD", 5, minimum=0)
+
+# Privacy (docs/decisions/0014-access-matrix.md): a sealed special category (health, addiction, justice) opened
+# with a reason ("break the glass") stays open for that user and client this many hours.
+SEAL_OPEN_HOURS = envint("SEAL_OPEN_HOURS", 8, minimum=1, maximum=72)

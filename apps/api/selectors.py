@@ -57,8 +57,9 @@ def classification_of(*, access: ClientAccess) -> ClassificationResult:
 
 
 def consents_for(*, access: ClientAccess) -> list[Consent]:
-    """The owning organisation sees every consent, withdrawn ones included; others only active ones."""
+    """The owning organisation sees every consent, withdrawn ones included; others only the active ones given
+    to their own organisations (docs/decisions/0014-access-matrix.md)."""
     consents = Consent.objects.filter(client=access.client).prefetch_related("organisations")
     if not access.owner:
-        consents = consents.filter(withdrawn_on__isnull=True)
+        consents = consents.filter(withdrawn_on__isnull=True, organisations__in=access.organisation_ids).distinct()
     return list(consents)

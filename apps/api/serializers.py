@@ -82,7 +82,10 @@ class ClientDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_national_number(self, client: Client) -> str:
-        return identifiers.display(client.national_number_encrypted, full=self._access().owner)
+        access = self._access()
+        if access.peer:  # a peer companion never sees the number (docs/decisions/0014-access-matrix.md)
+            return ""
+        return identifiers.display(client.national_number_encrypted, full=access.sees_identifier)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_owner(self, client: Client) -> bool:

@@ -35,7 +35,7 @@ from apps.clients.permissions import (
     organisations_for_registration,
 )
 from apps.clients.selectors import clients_for_user
-from apps.clients.services import client_file_viewed, client_register, client_update, possible_duplicates
+from apps.clients.services import client_register, client_update, possible_duplicates
 from apps.consent.models import Consent
 from apps.consent.services import consent_record, consent_withdraw
 from apps.core import ratelimit
@@ -61,10 +61,8 @@ def raise_service_error(exc: DjangoValidationError) -> NoReturn:
 
 
 def viewed(request: Request, pk: int) -> ClientAccess:
-    """The client file the user may see (or 404), with the record of this read."""
-    access = get_client_for_user(request.user, pk)
-    client_file_viewed(client=access.client, actor=request.user, page="api")
-    return access
+    """The client file the user may see (or 404); ``get_client_for_user`` records the read."""
+    return get_client_for_user(request.user, pk)
 
 
 def detail_response(access: ClientAccess, status_code: int = status.HTTP_200_OK) -> Response:

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from apps.api.pagination import page_of, paginated
 from apps.api.views import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
-from apps.clients.services import client_file_viewed
 from apps.pathways.models import ContactLog
 from apps.pathways.permissions import (
     candidate_pathways,
@@ -127,7 +126,6 @@ class PathwayDetailView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         access = get_pathway_for_user(request.user, pk)
-        client_file_viewed(client=access.pathway.client, actor=request.user, page="api-pathway")
         page = {**pathway_page(access=access), "referrals": referrals_for_pathway(access.pathway)}
         return Response(PathwayDetailSerializer(page).data)
 

@@ -109,3 +109,17 @@ def audit_head() -> tuple[int, str]:
     """(sequence, hash) of the newest entry: record it elsewhere to detect truncation of the chain's end."""
     last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
     return last if last is not None else (0, GENESIS_HASH)
+
+
+def audit_log_refs(*, actor: Any, action: str, refs: Iterable[tuple[str, str, dict[str, Any]]]) -> list[AuditEntry]:
+    """Record one entry per (object type, object id, changes) with one lock: for the record of reads, which
+    knows clients by id only (apps/audit/reads.py). Same rules as ``audit_log``."""
+    built = []
+    for object_type, object_id, changes in refs:
+        entry = _entry(actor=actor, action=action, obj=None, changes=changes)
+        entry.object_type, entry.object_id = object_type, object_id
+        built.append(entry)
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one
+        _chain(built)
+        AuditEntry.objects.bulk_create(built, batch_size=500)
+    return built

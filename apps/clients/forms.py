@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
+from apps.consent.models import DataCategory
 from apps.core.concurrency import SubmissionKeyField, VersionField
 from apps.core.ids import IdField
 from apps.regions.models import Deelgemeente, Municipality
@@ -100,3 +101,22 @@ class ClientSearchForm(forms.Form):
 class MergeForm(forms.Form):
     survivor = IdField(label=_("Keep client number"))
     duplicate = IdField(label=_("Merge client number into it"))
+
+
+class SealOpenForm(forms.Form):
+    """Break the glass: which sealed categories, and why (the reason is kept in the audit trail)."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Sealed categories to open"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    reason = forms.CharField(
+        label=_("Why do you need this data?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text=_("Your reason is recorded with your name and the time; the client can ask who read their file."),
+    )
+
+    def __init__(self, *args: Any, sealed: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["categories"]
+        field.choices = [(c.value, c.label) for c in DataCategory if c.value in sealed]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit import reads
 from apps.core.models import TimeStampedModel
 
 
@@ -41,6 +43,34 @@ LANGUAGE_CHOICES = [
     ("tr", _("Turkish")),
     ("other", _("Another language")),
 ]
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    """Clients; ``recorded_for(user)`` makes the rows this queryset fetches land in the record of reads as one
+    list entry (apps/audit/reads.py): a page of a list records the ids it shows, a count records nothing."""
+
+    _read_actor: Any = None
+    _read_organisations: frozenset[int] = frozenset()
+
+    def recorded_for(self, user: Any, organisation_ids: frozenset[int] = frozenset()) -> ClientQuerySet:
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._read_actor, clone._read_organisations = user, organisation_ids
+        return clone
+
+    def _clone(self) -> ClientQuerySet:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._read_actor, clone._read_organisations = self._read_actor, self._read_organisations
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._read_actor is not None and self._result_cache:
+            reads.note_list(
+                actor=self._read_actor,
+                client_ids=[row.pk for row in self._result_cache if isinstance(row, Client)],
+                organisation_ids=self._read_organisations,
+            )
 
 
 class Client(TimeStampedModel):
@@ -81,6 +111,8 @@ class Client(TimeStampedModel):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     # Optimistic lock of the edit form (apps/core/concurrency.py).
     version = models.PositiveIntegerField(default=1)
+
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -1,7 +1,12 @@
-"""Who may open a client file, and which parts of it (see docs/decisions/0003-access-model.md).
+"""Who may open a client file, and which parts of it (docs/decisions/0003-access-model.md and the access
+matrix in docs/decisions/0014-access-matrix.md).
 
-- Members of the registering organisation (counsellor, peer companion, partner worker,
-  coordinator) see the whole file and may change it.
+- Counsellors, partner workers and coordinators of the registering organisation see the whole file and
+  may change it.
+- A peer companion of the registering organisation sees only the clients whose case team they are on
+  (active), never the national number, and the special categories (health, addiction, justice) only after
+  opening them with a reason ("break the glass", ``client_seal_open``) for ``SEAL_OPEN_HOURS``. They change
+  nothing in the file.
 - Members of another organisation see only the data categories that an active consent gives
   their organisation for the purpose; without consent to identity and contact, the file is 404.
 - A coordinator of the region sees identity and contact of every client (to handle duplicates).
@@ -10,18 +15,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import CASE_ROLES, memberships_of
+from apps.audit import reads
+from apps.audit.models import AuditEntry
 from apps.clients.models import Client
-from apps.consent.models import DataCategory, Purpose
+from apps.consent.models import SPECIAL_CATEGORIES, DataCategory, Purpose
 from apps.consent.services import covered_categories
 
-ALL_CATEGORIES = frozenset(DataCategory.values)
+ALL_CATEGORIES: frozenset[str] = frozenset(DataCategory.values)
 # The classification (target groups, nearest challenges) is built from obstacles of every life domain and
 # from ESF+ entry facts: it is shown only to those who see all of these.
 CLASSIFICATION_CATEGORIES = frozenset(
@@ -36,14 +47,34 @@ CLASSIFICATION_CATEGORIES = frozenset(
 )
 
 
+# Roles of the registering organisation that hold the whole file; a peer companion of that organisation
+# sees only what the access matrix gives it.
+FULL_ROLES = frozenset({Role.COUNSELLOR, Role.PARTNER_WORKER, Role.COORDINATOR})
+SEALED_CATEGORIES: frozenset[str] = frozenset(str(c) for c in SPECIAL_CATEGORIES)
+
+
 @dataclass
 class ClientAccess:
+    """What one user may see and do of one client.
+
+    ``categories``: the DataCategory values shown; ``sealed``: special categories the user may open with a
+    reason (break the glass); ``organisation_ids``: the organisations the user acts for (the read record).
+    """
+
     client: Client
     categories: frozenset[str] = field(default_factory=frozenset)
     owner: bool = False
+    sealed: frozenset[str] = field(default_factory=frozenset)
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    peer: bool = False  # a peer companion of the registering organisation, on the case team
 
     @property
     def can_edit(self) -> bool:
+        return self.owner
+
+    @property
+    def sees_identifier(self) -> bool:
+        """The national register number, in full: only the registering organisation's full roles."""
         return self.owner
 
     @property
@@ -54,21 +85,76 @@ class ClientAccess:
         return category in self.categories
 
 
+def opened_seals(user: Any, client_ids: Iterable[int], now: dt.datetime | None = None) -> dict[int, set[str]]:
+    """Per client id, the sealed categories ``user`` opened with a reason in the last ``SEAL_OPEN_HOURS`` hours
+    (the ``clients.seal.opened`` audit entries). One query."""
+    ids = [str(pk) for pk in client_ids]
+    result: dict[int, set[str]] = {}
+    if not ids or not getattr(user, "is_authenticated", False):
+        return result
+    since = (now or timezone.now()) - dt.timedelta(hours=settings.SEAL_OPEN_HOURS)
+    rows = AuditEntry.objects.filter(
+        object_type="clients.client",
+        object_id__in=ids,
+        action="clients.seal.opened",
+        actor=user,
+        created_at__gte=since,
+    ).values_list("object_id", "changes")
+    for object_id, changes in rows:
+        result.setdefault(int(object_id), set()).update(changes.get("categories", []))
+    return result
+
+
+def peer_view(opened: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(categories shown, categories still sealed) for a peer companion on the client's case team."""
+    still_sealed = SEALED_CATEGORIES - opened
+    return ALL_CATEGORIES - still_sealed, still_sealed
+
+
 def client_access(user: Any, client: Client, purpose: str = Purpose.GUIDANCE) -> ClientAccess | None:
+    """The rule (docs/decisions/0014-access-matrix.md); None when the user may not see the client at all."""
     memberships = [m for m in memberships_of(user) if m.role in CASE_ROLES]
-    if any(m.organisation_id == client.organisation_id for m in memberships):
-        return ClientAccess(client=client, categories=ALL_CATEGORIES, owner=True)
+    own = [m for m in memberships if m.organisation_id == client.organisation_id]
+    if any(m.role in FULL_ROLES for m in own):
+        return ClientAccess(
+            client=client, categories=ALL_CATEGORIES, owner=True, organisation_ids=frozenset({client.organisation_id})
+        )
+    if own and _on_case_team(user, client, {client.organisation_id}):
+        shown, sealed = peer_view(opened_seals(user, [client.pk]).get(client.pk, set()))
+        return ClientAccess(
+            client=client,
+            categories=shown,
+            sealed=sealed,
+            organisation_ids=frozenset({client.organisation_id}),
+            peer=True,
+        )
     region_id = client.organisation.region_id
-    other_orgs = {m.organisation_id for m in memberships if m.organisation.region_id == region_id}
+    other_orgs = {
+        m.organisation_id
+        for m in memberships
+        if m.organisation.region_id == region_id and m.organisation_id != client.organisation_id
+    }
     categories = covered_categories(client_id=client.pk, organisation_ids=other_orgs, purpose=purpose)
     if any(m.role == Role.COORDINATOR and m.organisation.region_id == region_id for m in memberships):
         categories.add(DataCategory.IDENTITY)
     if DataCategory.IDENTITY not in categories:
         return None
-    return ClientAccess(client=client, categories=frozenset(categories))
+    return ClientAccess(client=client, categories=frozenset(categories), organisation_ids=frozenset(other_orgs))
+
+
+def _on_case_team(user: Any, client: Client, organisation_ids: set[int]) -> bool:
+    # Through the reverse relations (pathways -> team): the clients app sits below pathways in the layers.
+    return Client.objects.filter(
+        pk=client.pk,
+        pathways__team__user=user,
+        pathways__team__is_active=True,
+        pathways__team__organisation_id__in=organisation_ids,
+    ).exists()
 
 
 def get_client_for_user(user: Any, pk: int, purpose: str = Purpose.GUIDANCE) -> ClientAccess:
+    """The client ``pk`` as ``user`` may see it, or Http404 (missing and forbidden alike). Records the read
+    (apps/audit/reads.py): every page or API call that opens a client goes through here."""
     client = (
         Client.objects.select_related("organisation", "organisation__region", "municipality", "deelgemeente")
         .filter(pk=pk, merged_into__isnull=True)
@@ -79,6 +165,7 @@ def get_client_for_user(user: Any, pk: int, purpose: str = Purpose.GUIDANCE) -> 
     access = client_access(user, client, purpose)
     if access is None:
         raise Http404
+    reads.note_read(actor=user, client_id=client.pk, organisation_ids=access.organisation_ids, purpose=purpose)
     return access
 
 
@@ -91,8 +178,4 @@ def get_client_for_editing(user: Any, pk: int) -> ClientAccess:
 
 def organisations_for_registration(user: Any) -> list[Any]:
     """Organisations in which the user may register clients."""
-    return [
-        m.organisation
-        for m in memberships_of(user)
-        if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER}
-    ]
+    return [m.organisation for m in memberships_of(user) if m.role in {Role.COUNSELLOR, Role.PARTNER_WORKER}]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -229,11 +230,6 @@ def client_update(
     return client
 
 
-def client_file_viewed(*, client: Client, actor: Any, page: str) -> None:
-    """Every opening of a client file leaves a record: who, when, from which page."""
-    audit_log(actor=actor, action="clients.client.viewed", obj=client, changes={"page": page})
-
-
 @transaction.atomic
 def identifier_key_rotate(*, actor: Any, new_key: str, old_key: str | None = None) -> int:
     """Re-encrypt and re-digest every stored national register/BIS number under ``new_key``.
@@ -264,3 +260,28 @@ def identifier_key_rotate(*, actor: Any, new_key: str, old_key: str | None = Non
     Client.objects.bulk_update(rows, ["national_number_encrypted", "national_number_digest"], batch_size=500)
     audit_log(actor=actor, action="clients.identifier_key.rotated", changes={"count": len(rows)})
     return len(rows)
+
+
+@transaction.atomic
+def client_seal_open(*, client: Client, actor: Any, categories: list[str], reason: str, sealed: frozenset[str]) -> None:
+    """Open sealed special categories of ``client`` for ``actor`` ("break the glass").
+
+    ``sealed``: the categories this user may open (``ClientAccess.sealed``); ``categories`` must be a non-empty
+    subset of it and ``reason`` at least 10 characters. Writes one ``clients.seal.opened`` audit entry holding
+    the categories, the reason and the hours; the categories stay open for ``settings.SEAL_OPEN_HOURS`` hours
+    (``apps.clients.permissions.opened_seals``). Raises ValidationError by field. Rule:
+    docs/decisions/0014-access-matrix.md.
+    """
+    errors: dict[str, list[str]] = {}
+    if not categories or not set(categories) <= set(sealed):
+        errors["categories"] = [_("Choose at least one sealed category.")]
+    if len(reason.strip()) < 10:
+        errors["reason"] = [_("Give the reason why you need this data (at least 10 characters).")]
+    if errors:
+        raise ValidationError(errors)
+    audit_log(
+        actor=actor,
+        action="clients.seal.opened",
+        obj=client,
+        changes={"categories": sorted(set(categories)), "reason": reason.strip(), "hours": settings.SEAL_OPEN_HOURS},
+    )

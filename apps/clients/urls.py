@@ -10,4 +10,5 @@ urlpatterns = [
     path("nieuw/", views.client_register_view, name="register"),
     path("import/", views_import.client_import, name="import"),
     path("<int:pk>/bewerken/", views.client_edit, name="edit"),
+    path("<int:pk>/verzegeld/", views.client_seal_open_view, name="seal_open"),
 ]

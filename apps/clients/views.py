@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,12 +12,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.clients import identifiers
-from apps.clients.forms import ClientForm, ClientSearchForm, ConfirmDuplicateForm
-from apps.clients.permissions import client_access, get_client_for_editing, organisations_for_registration
+from apps.clients.forms import ClientForm, ClientSearchForm, ConfirmDuplicateForm, SealOpenForm
+from apps.clients.permissions import (
+    client_access,
+    get_client_for_editing,
+    get_client_for_user,
+    organisations_for_registration,
+)
 from apps.clients.selectors import clients_for_user
 from apps.clients.services import (
     AlreadyRegistered,
     client_register,
+    client_seal_open,
     client_update,
     possible_duplicates,
 )
@@ -132,3 +139,29 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The changes are saved."))
             return redirect("clients:detail", pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client, "conflict": conflict})
+
+
+@login_required
+def client_seal_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Break the glass: a peer companion opens a sealed special category of a client with a reason."""
+    access = get_client_for_user(request.user, pk)
+    if not access.sealed:
+        raise Http404
+    form = SealOpenForm(request.POST or None, sealed=access.sealed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_seal_open(
+                client=access.client,
+                actor=request.user,
+                categories=form.cleaned_data["categories"],
+                reason=form.cleaned_data["reason"],
+                sealed=access.sealed,
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The data is open for you for %(hours)s hours.") % {"hours": settings.SEAL_OPEN_HOURS}
+            )
+            return redirect("clients:detail", pk=access.client.pk)
+    return render(request, "clients/seal_open.html", {"form": form, "client": access.client})

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import CASE_ROLES, memberships_of
+from apps.audit import reads
 from apps.clients.permissions import client_access
 from apps.employers.models import CoachingContact, Employer, Opportunity, Placement
 
@@ -83,6 +84,7 @@ def get_placement_for_user(user: Any, pk: int) -> Placement:
     )
     if placement is None or not placement_visible(user, placement):
         raise Http404
+    reads.note_read(actor=user, client_id=placement.client_id, organisation_ids={placement.organisation_id})
     return placement
 
 

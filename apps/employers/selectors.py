@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from apps.assessment.models import Screening
 from apps.clients.models import Client
-from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import consented_categories
+from apps.clients.selectors import clients_for_user
 from apps.employers.matching import DUTCH_RANK, CandidateProfile, OpportunityProfile
 from apps.employers.models import (
     CoachingContact,
@@ -127,20 +126,17 @@ def candidate_profile(*, client: Client) -> CandidateProfile | None:
 
 
 def visible_clients(*, user: Any, region_id: int) -> list[Client]:
-    """The clients whose files the user may open with identity: their own organisations' clients and
-    those with an active guidance consent to identity for one of their organisations (one check, as
-    apps.clients.permissions.client_access does, in bulk)."""
+    """The clients of the region the user may propose to an employer: those of ``clients_for_user`` (the one
+    rule: a full role's own organisations, a peer companion's team clients; docs/decisions/0014-access-matrix.md)
+    that belong to the user's own organisations, since proposing edits the client's file."""
     orgs = {o.pk for o in case_organisations(user, region_id)}
     if not orgs:
         return []
-    base = Client.objects.filter(merged_into__isnull=True, organisation__region_id=region_id).select_related(
-        "municipality", "deelgemeente", "organisation"
+    return list(
+        clients_for_user(user=user)
+        .filter(organisation_id__in=orgs)
+        .select_related("municipality", "deelgemeente", "organisation")
     )
-    own = list(base.filter(organisation_id__in=orgs))
-    others = list(base.exclude(organisation_id__in=orgs).filter(consents__organisations__in=orgs).distinct())
-    consented = consented_categories(pairs={(c.pk, o) for c in others for o in orgs}, purposes=[Purpose.GUIDANCE])
-    shared = [c for c in others if any(DataCategory.IDENTITY in consented.get((c.pk, o), set()) for o in orgs)]
-    return own + shared
 
 
 def employer_list(*, region_id: int) -> list[Employer]:

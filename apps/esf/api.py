@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.clients.services import client_file_viewed
 from apps.esf import selectors, services
 from apps.esf.forms import PeriodForm
 from apps.esf.models import Participation
@@ -110,7 +109,6 @@ class ParticipationDetailView(APIView):
     @extend_schema(tags=TAGS, responses={200: ParticipationSerializer})
     def get(self, request: Request, pk: int) -> Response:
         p = get_participation_for_editing(request.user, pk)
-        client_file_viewed(client=p.client, actor=request.user, page="api_esf_participation")
         return Response(ParticipationSerializer(p).data)
 
     @extend_schema(tags=TAGS, request=ParticipationSerializer, responses={200: ParticipationSerializer})

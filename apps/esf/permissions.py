@@ -19,6 +19,7 @@ from django.http import Http404
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import CASE_ROLES, memberships_of
+from apps.audit.reads import note_read
 from apps.esf.models import Participation
 from apps.regions.models import Region
 
@@ -67,4 +68,5 @@ def get_participation_for_editing(user: Any, pk: int) -> Participation:
     )
     if p is None:
         raise Http404
+    note_read(actor=user, client_id=p.client_id, organisation_ids=own)  # the record of reads (apps.audit.reads)
     return p

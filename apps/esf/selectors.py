@@ -94,9 +94,7 @@ def missing_entry_q() -> Q:
     )
 
 
-def data_quality(
-    *, access: EsfAccess, today: dt.date, organisation: int | None = None
-) -> dict[str, list[Any]]:
+def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None = None) -> dict[str, list[Any]]:
     """Open pathways of the user's organisations without an ESF+ record, and participations with missing entry
     data, missing results past the leaving window, missing follow-ups past due.
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.audit.services import audit_log, audit_log_many
+from apps.audit.services import audit_log
 from apps.esf.indicators import add_months
 from apps.esf.models import EsfGender, LabourStatus, Participation, Tri
 
@@ -170,12 +170,6 @@ def participation_record_follow_up(
     p.save()
     audit_log(actor=actor, action="esf.participation.followed_up", obj=p, changes={"employed": employed})
     return p
-
-
-@transaction.atomic
-def participants_listed(*, actor: Any, clients: list[Any], page: str) -> None:
-    """Log a read of each listed client, as opening their file would (``clients.client.viewed``), in one insert."""
-    audit_log_many(actor=actor, action="clients.client.viewed", objects=clients, changes={"page": page})
 
 
 def entry_from_intake(pathway: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from apps.clients.services import client_file_viewed
+from apps.audit.reads import note_list
 from apps.esf import exports, selectors, services
 from apps.esf.forms import EntryForm, FollowUpForm, LeavingForm, PeriodForm
 from apps.esf.imports import COLUMNS, ImportRejected, parse_upload, participations_import
@@ -82,7 +82,7 @@ def participants(request: HttpRequest, code: str) -> HttpResponse:
     visible, hidden = selectors.behind_count(
         access=access, start=d["start"], end=d["end"], filters=form.filters(), code=indicator.code, gender=gender
     )
-    services.participants_listed(actor=request.user, clients=[p.client for p in visible], page="esf_participants")
+    note_list(actor=request.user, client_ids=[p.client_id for p in visible])  # the record of reads (apps.audit.reads)
     return render(
         request,
         "esf/participants.html",
@@ -188,7 +188,6 @@ def enter(request: HttpRequest, pathway_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_participation_for_editing(request.user, pk)
-    client_file_viewed(client=p.client, actor=request.user, page="esf_record")
     form = EntryForm(request.POST or None, instance=p, prefix="entry", region=p.region)
     leaving = LeavingForm(None, prefix="leaving", initial={"in_sample": p.in_sample, "leaving_date": p.leaving_date})
     follow_up = FollowUpForm(None, prefix="follow_up")

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.services import client_file_viewed
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.recommend import recommend, suggest_package, uncovered_obstacles
 from apps.matching.selectors import client_profile, offer_index, travel_model
@@ -30,7 +29,6 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     """Offers for one client, ranked, each with its reasons; and a suggested package."""
     access = get_client_for_editing(request.user, pk)
     client = access.client
-    client_file_viewed(client=client, actor=request.user, page="recommendations")
     profile = client_profile(client=client)
     ranked = package = []
     if profile is not None:

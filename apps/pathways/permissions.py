@@ -1,7 +1,12 @@
 """Who sees a pathway (see docs/decisions/0003-access-model.md).
 
-- Members of the organisation that holds the direction (counsellor, peer companion, partner
-  worker, coordinator of that organisation) see and change everything.
+- Counsellors, partner workers and coordinators of the organisation that holds the direction (or that
+  registered the client) see and change everything.
+- A peer companion of that organisation sees the pathway only while on its case team: the special
+  categories sealed until opened with a reason (``apps.clients.permissions.peer_view``); they log
+  contacts and keep their actions but do not edit the plan or close the pathway.
+- A team member counts only while their membership of the team organisation is active and that
+  organisation is active: ending either cuts every access at once.
 - An active team member from another organisation sees the pathway while on the team AND while a
   consent gives their organisation the client's identity for guidance; what they see of the
   client's data is limited to the consented categories. They log contacts and keep their actions.
@@ -18,7 +23,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.permissions import memberships_of
-from apps.clients.permissions import CASE_ROLES
+from apps.audit import reads
+from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_seals, peer_view
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import consented_categories
 from apps.pathways.models import Pathway, TeamMember
@@ -31,6 +37,7 @@ class PathwayAccess:
     owner: bool = False
     member: TeamMember | None = None
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    sealed: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def can_edit_plan(self) -> bool:
@@ -45,21 +52,33 @@ class PathwayAccess:
         return category in self.categories
 
 
-def pathway_accesses(user: Any, pathways: Iterable[Pathway]) -> dict[int, PathwayAccess]:
+def pathway_accesses(user: Any, pathways: Iterable[Pathway], *, record: bool = True) -> dict[int, PathwayAccess]:
     """The rule for many pathways at once, consents read in one query. Pathways must come with
-    ``client`` selected and ``team`` prefetched; those the user may not see are left out."""
-    orgs = frozenset(m.organisation_id for m in memberships_of(user) if m.role in CASE_ROLES)
+    ``client`` selected and ``team`` prefetched; those the user may not see are left out.
+    The clients of the pathways granted are recorded as one list read (apps/audit/reads.py)."""
+    memberships = [m for m in memberships_of(user) if m.role in CASE_ROLES]
+    orgs = frozenset(m.organisation_id for m in memberships)
+    full = frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES)
     result: dict[int, PathwayAccess] = {}
     pending = []
+    peers = []
     for pathway in pathways:
-        if pathway.organisation_id in orgs or pathway.client.organisation_id in orgs:
+        if pathway.organisation_id in full or pathway.client.organisation_id in full:
             result[pathway.pk] = PathwayAccess(
                 pathway, frozenset(DataCategory.values), owner=True, organisation_ids=orgs
             )
             continue
         member = next((t for t in pathway.team.all() if t.user_id == user.pk and t.is_active), None)
-        if member is not None:
+        if member is None or member.organisation_id not in orgs:
+            continue  # not on the team, or the membership (or its organisation) has ended
+        if member.organisation_id in {pathway.organisation_id, pathway.client.organisation_id}:
+            peers.append((pathway, member))
+        else:
             pending.append((pathway, member))
+    opened = opened_seals(user, {p.client_id for p, _m in peers}) if peers else {}
+    for pathway, member in peers:
+        shown, sealed = peer_view(opened.get(pathway.client_id, set()))
+        result[pathway.pk] = PathwayAccess(pathway, shown, member=member, organisation_ids=orgs, sealed=sealed)
     consents = consented_categories(
         pairs={(p.client_id, m.organisation_id) for p, m in pending}, purposes=[Purpose.GUIDANCE]
     )
@@ -67,11 +86,14 @@ def pathway_accesses(user: Any, pathways: Iterable[Pathway]) -> dict[int, Pathwa
         categories = consents.get((pathway.client_id, member.organisation_id), set())
         if DataCategory.IDENTITY in categories:
             result[pathway.pk] = PathwayAccess(pathway, frozenset(categories), member=member, organisation_ids=orgs)
+    if record:
+        reads.note_list(actor=user, client_ids=[a.pathway.client_id for a in result.values()], organisation_ids=orgs)
     return result
 
 
 def pathway_access(user: Any, pathway: Pathway) -> PathwayAccess | None:
-    return pathway_accesses(user, [pathway]).get(pathway.pk)
+    """The rule for one pathway, without recording a read (``get_pathway_for_user`` records it)."""
+    return pathway_accesses(user, [pathway], record=False).get(pathway.pk)
 
 
 def candidate_pathways(user: Any) -> QuerySet[Pathway]:
@@ -100,6 +122,7 @@ def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:
     access = pathway_access(user, pathway)
     if access is None:
         raise Http404
+    reads.note_read(actor=user, client_id=pathway.client_id, organisation_ids=access.organisation_ids)
     return access
 
 

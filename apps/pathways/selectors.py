@@ -23,7 +23,9 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
     pathway = access.pathway
     team = list(pathway.team.filter(is_active=True).select_related("user", "organisation"))
     goals = list(Goal.objects.filter(pathway=pathway).select_related("life_domain").prefetch_related("obstacles"))
-    actions = list(Action.objects.filter(pathway=pathway).select_related("owner", "owner_organisation", "goal"))
+    actions = list(
+        Action.objects.filter(pathway=pathway).select_related("owner", "owner_organisation", "goal__life_domain")
+    )
     history = list(PlanChange.objects.filter(pathway=pathway).select_related("changed_by")[:HISTORY])
     contacts_qs = ContactLog.objects.filter(pathway=pathway).select_related("author", "author_organisation")
     if not access.owner:
@@ -46,7 +48,8 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
         "client": pathway.client,
         "team": team,
         "goals": [g for g in goals if g.life_domain.data_category not in hidden],
-        "actions": actions,
+        # an action tied to a goal of a hidden life domain would tell what the goal hides
+        "actions": [a for a in actions if a.goal is None or a.goal.life_domain.data_category not in hidden],
         "history": history,
         "contacts": contacts,
         "closure": closure,

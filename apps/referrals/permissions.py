@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
+from apps.audit import reads
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
 from apps.core.states import can_transition
@@ -118,6 +119,8 @@ def referral_access(user: Any, referral: Referral) -> ReferralAccess | None:
     coordinator = referral.escalated_at is not None and is_region_coordinator(user, referral)
     if pathway_access is None and not receiver and not coordinator:
         return None
+    if pathway_access is None and receiver:
+        reads.note_read(actor=user, client_id=referral.pathway.client_id, purpose=Purpose.REFERRAL)
     if pathway_access is not None:
         client = referral.pathway.client
         label = f"{client.first_name} {client.last_name}"

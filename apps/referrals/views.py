@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.clients.services import client_file_viewed
 from apps.core.ids import parse_id
 from apps.offers.models import Offer, WaitingListEntry
 from apps.pathways.models import Pathway
@@ -88,8 +87,6 @@ def _render_detail(
 @login_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_referral_for_user(request.user, pk)
-    if access.sender or access.receiver:
-        client_file_viewed(client=access.referral.pathway.client, actor=request.user, page="referral")
     return _render_detail(request, access)
 
 

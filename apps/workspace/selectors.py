@@ -103,7 +103,11 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
     if latest is not None and access.sees_classification:
         classification = classification_for(client=client, screening=latest, region_data=region_data)
 
-    consents = list(Consent.objects.filter(client=client).prefetch_related("organisations"))
+    # the registering organisation sees every consent; others only those given to their own organisations
+    consent_qs = Consent.objects.filter(client=client)
+    if not access.owner:
+        consent_qs = consent_qs.filter(organisations__in=access.organisation_ids).distinct()
+    consents = list(consent_qs.prefetch_related("organisations"))
     draft = (
         Screening.objects.filter(client=client, status=Screening.Status.DRAFT).order_by("-id").first()
         if access.can_edit
@@ -119,7 +123,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
     # whole log backwards by created_at (0.9 s at 3 million entries, bench/audit_timeline.py).
     timeline: list[AuditEntry] = []
     for object_type, pks in ids.items():
-        if pks:
+        if pks and access.owner:  # the history of the file is the registering organisation's
             timeline += (
                 AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks])
                 .exclude(action="clients.client.viewed")
@@ -127,7 +131,9 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
                 .order_by("-created_at", "-id")[:TIMELINE_LENGTH]
             )
     timeline = sorted(timeline, key=lambda e: (e.created_at, e.pk), reverse=True)[:TIMELINE_LENGTH]
-    national_number = identifiers.display(client.national_number_encrypted, full=access.owner)
+    national_number = (
+        "" if access.peer else identifiers.display(client.national_number_encrypted, full=access.sees_identifier)
+    )
     latest_obstacles = [
         o
         for o in (latest.obstacles.all() if latest else [])

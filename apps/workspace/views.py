@@ -21,7 +21,6 @@ from apps.accounts.permissions import memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
-from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
 from apps.conferences.services import scheduling_regions
 from apps.pathways.permissions import get_pathway_for_user
@@ -44,7 +43,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_user(request.user, pk)
-    client_file_viewed(client=access.client, actor=request.user, page="client_file")
     return render(request, "workspace/client_detail.html", client_file(access=access, user=request.user))
 
 
@@ -180,7 +178,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request.user, pk)
-    client_file_viewed(client=access.pathway.client, actor=request.user, page="pathway")
     context = pathway_file(access=access)
     context["can_schedule"] = bool(scheduling_regions(request.user))
     return render(request, "workspace/pathway_detail.html", context)

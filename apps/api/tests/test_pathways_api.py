@@ -92,7 +92,7 @@ def test_a_team_member_within_consent_reads_and_logs_contacts(personas: Any, pat
     )
     assert response.status_code == 201 and response.json()["organisation"] == "De Brug vzw"
     assert AuditEntry.objects.filter(action="pathways.contact.logged", actor=personas.els).exists()
-    assert AuditEntry.objects.filter(action="clients.client.viewed", changes__page="api-pathway").exists()
+    assert AuditEntry.objects.filter(action="clients.client.viewed", changes__page="api:pathway-detail").exists()
     consent_withdraw(consent=consent, actor=personas.sofie)
     assert api.get(f"/api/v1/pathways/{pathway.pk}/").status_code == 404
 

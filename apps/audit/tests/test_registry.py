@@ -17,7 +17,7 @@ from apps.consent.services import consent_record
 from conftest import complete_screening, register_client
 
 APPS = Path(__file__).resolve().parents[2]
-WRITERS = {"audit_log", "audit_log_many"}
+WRITERS = {"audit_log", "audit_log_many", "audit_log_refs"}
 
 
 def _calls() -> list[tuple[Path, int, ast.expr]]:

@@ -76,7 +76,7 @@ def test_a_double_submitted_registration_creates_one_client(personas: Any, clien
 
 def test_a_second_registration_of_a_national_number_points_to_the_existing_file(personas: Any, client: Browser) -> None:
     mariam = register_client(personas, birth_date=BORN, national_number=NN)
-    client.force_login(personas.yonas)  # same organisation: may open the file
+    client.force_login(personas.sofie)  # same organisation: may open the file
     response = client.post("/hulpvragers/nieuw/", _form(personas, national_number=NN, confirm_new="on"))
     assert response.status_code == 302 and response["Location"].endswith(f"/hulpvragers/{mariam.pk}/")
     assert Client.objects.count() == 1

@@ -84,7 +84,7 @@ def test_sofie_finds_the_place_for_mariam_and_proposes_her(
         page = client.get(url)
     html = page.content.decode()
     assert "Werkervaring keukenhulp" in html and "Trede 4" in html
-    assert AuditEntry.objects.filter(action="clients.client.viewed", changes__page="employer-opportunities").exists()
+    assert AuditEntry.objects.filter(action="clients.client.viewed", changes__page="employers:client").exists()
     response = client.post(
         reverse("employers:propose", kwargs={"client_pk": world.client.pk, "opportunity_pk": world.opportunity.pk}),
         {"motivation": "Sterk gemotiveerd"},

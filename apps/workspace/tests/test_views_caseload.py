@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.core.exceptions import ValidationError
 from django.test import Client as Browser
 from django.utils import timezone
@@ -104,13 +105,15 @@ def test_the_caseload_has_a_fixed_number_of_queries(
     )
     client.force_login(personas.sofie)
     client.get(URL)
-    # session, user, memberships, menu counts, challenges (filter), pathways, teams, waiting positions, colleagues
-    with django_assert_num_queries(9):
+    # session, user, memberships, menu counts, challenges (filter), pathways, teams, waiting positions, colleagues,
+    # and the record of the list's read (its place in the audit hash chain, plus the lock on PostgreSQL; the insert)
+    read = (3 if connection.vendor == "postgresql" else 2)
+    with django_assert_num_queries(9 + read):
         assert client.get(URL).status_code == 200
     for i in range(30):
         pathway = open_pathway(personas, f"Meer{i}", due_in=i - 5)
         waiting_list_add(client=pathway.client, actor=personas.sofie)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(9 + read):
         html = client.get(URL).content.decode()
     assert "Pagina 1 van 2" in html
 
