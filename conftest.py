@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 # The builders live in one factories module; many tests import them from here.
-from apps.core.testing.factories import complete_screening, give_consent, register_client, start_pathway  # noqa: F401
+from tests.factories import complete_screening, give_consent, register_client, start_pathway  # noqa: F401
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

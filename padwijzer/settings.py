@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "apps.conferences",
     "apps.groups",
     "apps.referrals",
+    "apps.esf",
     "apps.demo",
     "apps.api",
     "apps.workspace",
@@ -166,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.accounts.context_processors.navigation",
+                "apps.workspace.context_processors.workspace_menu",
             ],
         },
     },
@@ -245,7 +247,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", "") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -373,6 +375,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GenderEnum": "apps.clients.models.Gender",
+        "EsfGenderEnum": "apps.esf.models.EsfGender",
+        "EsfAnswerEnum": "apps.esf.models.Tri",
+        "EsfSourceEnum": "apps.esf.models.Source",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -400,3 +408,28 @@ REFERRAL_ESCALATION_DAYS = envint("REFERRAL_ESCALATION_DAYS", 5, minimum=1, maxi
 # The allocation of the waiting list considers, per client, this many best-fitting offers
 # (docs/decisions/0005-allocation.md).
 ALLOCATION_SHORTLIST = envint("ALLOCATION_SHORTLIST", 100, minimum=1, maximum=10_000)
+
+# ESF+ reporting (apps/esf; the rules and their sources: docs/esf-indicators.md). Rules marked [unverified]
+# in the reference are settings, so a region can follow its managing authority without a code change.
+# "Upon leaving" = results recorded within this many days after the leaving date (2014-20 guidance: 4 weeks).
+ESF_LEAVING_WINDOW_DAYS = envint("ESF_LEAVING_WINDOW_DAYS", 28, minimum=0)
+# The longer-term results are measured this many months after leaving.
+ESF_FOLLOW_UP_MONTHS = envint("ESF_FOLLOW_UP_MONTHS", 6, minimum=0)
+# EECR01 (job searching upon leaving) only for participants inactive at entry (2014-20 rule).
+ESF_EECR01_INACTIVE_AT_ENTRY_ONLY = envbool("ESF_EECR01_INACTIVE_AT_ENTRY_ONLY", True)
+# EECR04 (employed upon leaving) excludes participants employed at entry (2014-20 rule).
+ESF_EECR04_EXCLUDE_EMPLOYED_AT_ENTRY = envbool("ESF_EECR04_EXCLUDE_EMPLOYED_AT_ENTRY", True)
+# EECR05 (employed six months after leaving) excludes participants employed at entry (reference: not excluded).
+ESF_EECR05_EXCLUDE_EMPLOYED_AT_ENTRY = envbool("ESF_EECR05_EXCLUDE_EMPLOYED_AT_ENTRY", False)
+# Whether a non-binary column is reported (Annex I: "in accordance with national law").
+ESF_REPORT_NON_BINARY = envbool("ESF_REPORT_NON_BINARY", True)
+# ETHOS classes that count as homeless or housing exclusion (EECO16), comma-separated.
+ESF_HOUSING_EXCLUSION_CLASSES = [
+    c.strip()
+    for c in (env("ESF_HOUSING_EXCLUSION_CLASSES", "roofless,houseless,insecure,inadequate") or "").split(",")
+    if c.strip()
+]
+# DEGURBA classes of the municipality that count as rural (EECO17): 3 = rural areas.
+ESF_RURAL_DEGURBA = [int(c) for c in (env("ESF_RURAL_DEGURBA", "3") or "").split(",") if c.strip()]
+# Aggregated outputs show counts from 1 up to this threshold minus one as "<threshold" (0 = no suppression).
+ESF_SUPPRESSION_THRESHOLD = envint("ESF_SUPPRESSION_THRESHOLD", 5, minimum=0)

@@ -174,6 +174,11 @@ class EntryDataSerializer(serializers.Serializer):
     foreign_background = serializers.CharField(allow_blank=True)
     third_country_national = serializers.CharField(allow_blank=True)
     disability = serializers.CharField(allow_blank=True)
+    household_adults = serializers.IntegerField(allow_null=True, help_text="Adults in the household, client included.")
+    household_children = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Birth years of the children in the household."
+    )
+    single_parent = serializers.BooleanField(allow_null=True)
 
 
 class ScreeningSerializer(serializers.Serializer):

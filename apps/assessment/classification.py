@@ -2,8 +2,15 @@
 
 Closeness to a challenge is the Jaccard similarity of the client's obstacles and the persona's
 obstacles, each obstacle weighted by how severe the client's level is in its life domain
-(apps.regions.severity, defined once for recommendations and closeness alike). Ties go to the more prevalent
-challenge. Pure functions: the region's data comes in, no query is made here.
+(apps.regions.severity, defined once for recommendations and closeness alike). Related obstacles
+(one ``family`` in the region file, e.g. debts and money management) count as partly shared: a
+client obstacle and a persona obstacle of one family form a pair that weighs once in the union and
+RELATED (0.5) in the overlap, once at least one obstacle is shared exactly (families alone make
+no resemblance: an under-employed newcomer is not Mariam). Then the persona's profile (format
+1.3) weighs in when both sides are known: an age outside the persona's range lowers the
+closeness by AGE_STEP per year (at most AGE_MAX), a different single-parent status by
+HOUSEHOLD_PENALTY. Ties go to the more prevalent challenge. Pure functions: the region's data
+comes in, no query is made here.
 """
 
 from __future__ import annotations
@@ -35,6 +42,13 @@ class Classification:
 
 
 def screening_facts(*, client: Any, screening: Any | None, obstacle_codes: set[str], on: dt.date) -> Facts:
+    """What the rules may test, as on the screening's date (the ESF+ entry date), else on ``on``.
+
+    A target group is decided at intake: a client screened at 25 stays in a 16-25 group for that
+    screening after turning 26 (docs/region-format.md, "Rules"). Household: ``household_adults``,
+    ``single_parent`` and the children's birth years (``Facts.children_birth_years``).
+    """
+
     def answer(value: str) -> bool | None:
         return {"yes": True, "no": False}.get(value or "")
 
@@ -48,21 +62,89 @@ def screening_facts(*, client: Any, screening: Any | None, obstacle_codes: set[s
             "disability": answer(screening.disability),
             "isced_level": screening.isced_level,
             "housing_situation": screening.housing_situation or None,
+            "household_adults": screening.household_adults,
+            "single_parent": screening.single_parent,
         }
-    return Facts(age=client.age_on(on), obstacles=frozenset(obstacle_codes), facts=facts)
+        on = screening.screened_on
+    children: tuple[int, ...] | None = None  # unknown until the household is recorded
+    if screening is not None and (screening.household_adults is not None or screening.household_children):
+        children = tuple(screening.household_children or ())
+    return Facts(age=client.age_on(on), obstacles=frozenset(obstacle_codes), facts=facts, on=on, children=children)
 
 
-def persona_closeness(*, mine: dict[int, int], theirs: dict[int, int], levels: dict[int, int]) -> float:
-    """Closeness of a client to a persona, 0..1 rounded to 3 decimals: the weighted Jaccard similarity of
-    their obstacles, each weighted by the severity of the client's level in its life domain.
+RELATED = 0.5  # a related obstacle (same family) counts half as shared
+AGE_STEP = 0.03  # closeness lost per year outside the persona's age range
+AGE_MAX = 0.3
+HOUSEHOLD_PENALTY = 0.15  # single parent against not (both known)
 
-    ``mine`` and ``theirs`` map obstacle id → life domain id; ``levels`` maps life domain id → level 1-5.
-    Weights: apps.regions.severity (one definition for closeness and recommendations).
+
+def _related_pairs(mine: set[Any], theirs: set[Any]) -> list[tuple[Any, Any]]:
+    """One-to-one pairs (client obstacle, persona obstacle) of one family, neither shared exactly."""
+    pairs = []
+    left = sorted(theirs - mine, key=lambda o: (o.position, o.code))
+    for o in sorted(mine - theirs, key=lambda o: (o.position, o.code)):
+        family = getattr(o, "family", "")
+        match = next((p for p in left if family and getattr(p, "family", "") == family), None)
+        if match is not None:
+            pairs.append((o, match))
+            left.remove(match)
+    return pairs
+
+
+def _profile_fit(challenge: Any, facts: Facts, explain: bool = True) -> tuple[float, list[str]]:
+    """(factor 0.55..1, explanation parts) from the persona's age range and household, when known."""
+    factor, parts = 1.0, []
+    low, high = getattr(challenge, "persona_age_min", None), getattr(challenge, "persona_age_max", None)
+    if facts.age is not None and (low is not None or high is not None):
+        outside = max((low or 0) - facts.age, facts.age - (high if high is not None else 200), 0)
+        span = f"{low if low is not None else ''}–{high if high is not None else ''}"
+        if outside:
+            factor -= min(AGE_MAX, AGE_STEP * outside)
+            parts.append(_("Age %(age)s is outside the persona's %(span)s.") % {"age": facts.age, "span": span})
+        else:
+            parts.append(_("Age %(age)s fits the persona's %(span)s.") % {"age": facts.age, "span": span})
+    persona_single = getattr(challenge, "persona_single_parent", None)
+    single = facts.facts.get("single_parent")
+    if persona_single is not None and single is not None:
+        if bool(single) == persona_single:
+            parts.append(
+                _("Single parent, like the persona.") if single else _("Not a single parent, like the persona.")
+            )
+        else:
+            factor -= HOUSEHOLD_PENALTY
+            parts.append(
+                _("Single parent, unlike the persona.") if single else _("Not a single parent, unlike the persona.")
+            )
+    return factor, (parts if explain else [])
+
+
+def _weight(obstacle: Any, levels: dict[int, int]) -> float:
+    return severity_weight(levels.get(obstacle.life_domain_id))
+
+
+def challenge_closeness(
+    *, challenge: Any, mine: set[Any], theirs: set[Any], levels: dict[int, int], facts: Facts, explain: bool = True
+) -> tuple[float, list[tuple[Any, Any]], list[str]]:
+    """How close a client is to a challenge's persona: ``(score 0..1 rounded to 3 decimals, related pairs,
+    explanation parts about age and household)``; the one rule for classify and the allocation's bulk profiles.
+
+    ``mine``/``theirs``: the client's and the persona's obstacles (objects with ``pk``, ``life_domain_id``,
+    ``family``, ``position``, ``code``); ``levels``: life domain id → level 1-5. A weighted Jaccard similarity
+    (weights: apps.regions.severity) where an obstacle of the same family counts RELATED as shared (only when
+    at least one obstacle is shared exactly), times the fit of the persona's age range and household.
+    ``explain=False`` skips the translated explanation (bulk use).
     """
-    union = {**theirs, **mine}
-    total = sum(severity_weight(levels.get(domain)) for domain in union.values())
-    shared = sum(severity_weight(levels.get(mine[pk])) for pk in mine.keys() & theirs.keys())
-    return round(shared / total, 3) if total else 0.0
+    union = mine | theirs
+    shared = mine & theirs
+    # related obstacles add to a resemblance; on their own (nothing shared exactly) they make none
+    pairs = _related_pairs(mine, theirs) if shared else []
+    # a related pair weighs once in the union (the heavier of the two) and RELATED in the overlap
+    total = sum(_weight(o, levels) for o in union) - sum(min(_weight(a, levels), _weight(b, levels)) for a, b in pairs)
+    overlap = sum(_weight(o, levels) for o in shared) + RELATED * sum(
+        max(_weight(a, levels), _weight(b, levels)) for a, b in pairs
+    )
+    fit, profile_parts = _profile_fit(challenge, facts, explain=explain)
+    return round((overlap / total if total else 0.0) * fit, 3), pairs, profile_parts
 
 
 def _labels(obstacles: list[Any]) -> list[str]:
@@ -84,23 +166,31 @@ def classify(
     for challenge, persona_obstacles in challenges:
         theirs = set(persona_obstacles)
         shared = mine & theirs
-        score = persona_closeness(
-            mine={o.pk: o.life_domain_id for o in mine}, theirs={o.pk: o.life_domain_id for o in theirs}, levels=levels
+        score, pairs, profile_parts = challenge_closeness(
+            challenge=challenge, mine=mine, theirs=theirs, levels=levels, facts=facts
         )
+        paired_mine = {a for a, _b in pairs}
+        paired_theirs = {b for _a, b in pairs}
         shared_l, persona_l, client_l = (
             _labels(list(shared)),
-            _labels(list(theirs - mine)),
-            _labels(list(mine - theirs)),
+            _labels(list(theirs - mine - paired_theirs)),
+            _labels(list(mine - theirs - paired_mine)),
         )
         parts = [
             _("%(n)s of the persona's %(total)s obstacles are shared") % {"n": len(shared), "total": len(theirs)}
             + (": " + ", ".join(shared_l) if shared_l else "")
             + "."
         ]
+        if pairs:
+            parts.append(
+                _("Related, counted as partly shared: %(list)s.")
+                % {"list": ", ".join(f"{a.label} ~ {b.label}" for a, b in pairs)}
+            )
         if persona_l:
             parts.append(_("Not (yet) seen with this client: %(list)s.") % {"list": ", ".join(persona_l)})
         if client_l:
             parts.append(_("Only with this client: %(list)s.") % {"list": ", ".join(client_l)})
+        parts.extend(profile_parts)
         matches.append(ChallengeMatch(challenge, score, shared_l, persona_l, client_l, " ".join(parts)))
     matches.sort(key=lambda m: (-m.score, m.challenge.rank))
     return Classification(target_groups=groups, challenges=matches)

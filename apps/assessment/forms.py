@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.assessment.models import (
@@ -14,6 +15,17 @@ from apps.assessment.models import (
     Level,
 )
 
+NOT_KNOWN = "unknown"
+
+
+def _level(value: str) -> int | None:
+    return None if value == NOT_KNOWN else int(value)
+
+
+def _choice_key(value: Any) -> Any:
+    """A bound value ("3", 3 or "unknown") as the key of the level choices (ints and ``NOT_KNOWN``)."""
+    return value if value == NOT_KNOWN else int(value)
+
 
 class DomainsForm(forms.Form):
     """One radio group (1-5) and a short note per life domain of the region."""
@@ -22,7 +34,7 @@ class DomainsForm(forms.Form):
         self,
         *args: Any,
         domains: list[Any],
-        initial_levels: dict[int, tuple[int, str]],
+        initial_levels: dict[int, tuple[int | None, str]],
         initial_client: dict[int, int | None] | None = None,
         **kwargs: Any,
     ):
@@ -31,7 +43,13 @@ class DomainsForm(forms.Form):
         for domain in domains:
             level, note = initial_levels.get(domain.pk, (None, ""))
             self.fields[f"level_{domain.pk}"] = forms.TypedChoiceField(
-                label=domain.label, choices=Level.choices, coerce=int, widget=forms.RadioSelect, initial=level
+                label=domain.label,
+                choices=[*Level.choices, (NOT_KNOWN, _("Not known / not discussed"))],
+                coerce=_level,
+                widget=forms.RadioSelect,
+                required=False,
+                empty_value="",
+                initial=NOT_KNOWN if (level is None and domain.pk in initial_levels) else level,
             )
             self.fields[f"client_{domain.pk}"] = forms.TypedChoiceField(
                 label=_("The client's own view of %(domain)s") % {"domain": domain.label},
@@ -51,11 +69,42 @@ class DomainsForm(forms.Form):
     def rows(self) -> list[tuple[Any, Any, Any, Any]]:
         return [(d, self[f"level_{d.pk}"], self[f"client_{d.pk}"], self[f"note_{d.pk}"]) for d in self.domains]
 
+    def panels(self) -> list[dict[str, Any]]:
+        """Per domain: its fields, the chosen answer's label ("" when none) and whether to show it open (the
+        first unanswered domain and every domain with an error)."""
+        result, opened = [], False
+        labels = dict(self.fields[f"level_{self.domains[0].pk}"].choices) if self.domains else {}  # type: ignore[attr-defined]
+        for d, level, client_view, note in self.rows():
+            value = level.value()
+            answer = labels.get(_choice_key(value), "") if value not in (None, "") else ""
+            is_open = bool(level.errors or client_view.errors or note.errors) or (not answer and not opened)
+            opened = opened or (not answer)
+            result.append(
+                {
+                    "domain": d,
+                    "level": level,
+                    "client_view": client_view,
+                    "note": note,
+                    "answer": answer,
+                    "open": is_open,
+                }
+            )
+        return result
+
     def client_levels(self) -> dict[int, int | None]:
         return {d.pk: self.cleaned_data.get(f"client_{d.pk}") for d in self.domains}
 
-    def levels(self) -> dict[int, tuple[int, str]]:
-        return {d.pk: (self.cleaned_data[f"level_{d.pk}"], self.cleaned_data[f"note_{d.pk}"]) for d in self.domains}
+    def levels(self) -> dict[int, tuple[int | None, str]]:
+        """Answered domains only (a level or "not known"); unanswered ones are left as they were."""
+        return {
+            d.pk: (self.cleaned_data[f"level_{d.pk}"], self.cleaned_data[f"note_{d.pk}"])
+            for d in self.domains
+            if self.cleaned_data.get(f"level_{d.pk}") != ""
+        }
+
+    def answered(self) -> int:
+        """How many domains have an answer (bound: as submitted; unbound: as saved)."""
+        return sum(1 for d in self.domains if self[f"level_{d.pk}"].value() not in (None, ""))
 
 
 class ObstaclesForm(forms.Form):
@@ -119,6 +168,43 @@ class EntryDataForm(forms.Form):
         label=_("Third-country national (not EU)"), choices=_blank(Answer.choices), required=False
     )
     disability = forms.ChoiceField(label=_("Disability"), choices=_blank(Answer.choices), required=False)
+    household_adults = forms.IntegerField(
+        label=_("How many adults live in the household (the client included)?"),
+        min_value=0,
+        max_value=20,
+        required=False,
+    )
+    household_children = forms.CharField(
+        label=_("Birth years of the children in the household"),
+        help_text=_("Separated by commas, e.g. 2012, 2019. Leave empty when there are none."),
+        required=False,
+        max_length=200,
+    )
+    single_parent = forms.TypedChoiceField(
+        label=_("Single parent?"),
+        choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))],
+        coerce=lambda v: v == "true",
+        empty_value=None,
+        required=False,
+    )
+
+    def clean_household_children(self) -> list[int]:
+        """'2012, 2019' -> [2012, 2019]; a clear error naming the entry that is not a birth year."""
+        text = self.cleaned_data.get("household_children") or ""
+        years = []
+        this_year = timezone.localdate().year
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1900 <= int(part) <= this_year:
+                raise forms.ValidationError(
+                    _("'%(value)s' is not a birth year (1900 to %(year)s).") % {"value": part, "year": this_year}
+                )
+            years.append(int(part))
+        if len(years) > 20:
+            raise forms.ValidationError(_("Give at most 20 birth years."))
+        return sorted(years)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

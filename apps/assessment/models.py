@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -68,6 +70,15 @@ ISCED_CHOICES = [
 ]
 
 
+def validate_birth_years(value: Any) -> None:
+    """A list of at most 20 birth years (integers from 1900 to this year); raises ValidationError."""
+    if not isinstance(value, list) or len(value) > 20:
+        raise ValidationError(_("Give at most 20 birth years."))
+    for year in value:
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= timezone.localdate().year:
+            raise ValidationError(_("%(value)s is not a birth year.") % {"value": year})
+
+
 class Screening(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -110,6 +121,18 @@ class Screening(TimeStampedModel):
         _("third-country national"), max_length=12, choices=Answer.choices, blank=True
     )
     disability = models.CharField(_("disability"), max_length=12, choices=Answer.choices, blank=True)
+    # Household at intake (ESF+ asks for single-adult households with dependent children); rules
+    # test them as facts: docs/region-format.md, "Rules" (format 1.3).
+    household_adults = models.PositiveSmallIntegerField(
+        _("adults in the household"), null=True, blank=True, validators=[MaxValueValidator(20)]
+    )
+    household_children = models.JSONField(
+        _("birth years of the children in the household"),
+        default=list,
+        blank=True,
+        validators=[validate_birth_years],
+    )
+    single_parent = models.BooleanField(_("single parent"), null=True, blank=True)
     other_obstacles = models.TextField(_("other obstacles"), blank=True)
     obstacles: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "regions.Obstacle", through="ScreeningObstacle", related_name="screenings", blank=True
@@ -128,7 +151,8 @@ class Screening(TimeStampedModel):
 class DomainScore(models.Model):
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="scores")
     life_domain = models.ForeignKey("regions.LifeDomain", on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    # None: "not known / not discussed" (a domain can be left open without guessing a level)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, null=True, blank=True)
     client_level = models.PositiveSmallIntegerField(
         _("the client's own view"), choices=Level.choices, null=True, blank=True
     )

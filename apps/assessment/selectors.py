@@ -47,7 +47,11 @@ def classification_for(
     *, client: Any, screening: Screening | None, region_data: dict[str, Any], on: dt.date | None = None
 ) -> Classification:
     codes = {o.code for o in screening.obstacles.all()} if screening is not None else set()
-    levels = {s.life_domain_id: s.level for s in screening.scores.all()} if screening is not None else {}
+    levels = (
+        {s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None}  # "not known": no level
+        if screening is not None
+        else {}
+    )
     facts = screening_facts(client=client, screening=screening, obstacle_codes=codes, on=on or timezone.localdate())
     return classify(
         facts=facts,

@@ -17,6 +17,7 @@ from apps.regions.models import LifeDomain, Obstacle
 ENTRY_FIELDS = (
     "employment_status", "unemployed_months", "in_education", "isced_level", "housing_situation",
     "foreign_background", "third_country_national", "disability",
+    "household_adults", "household_children", "single_parent",
 )  # fmt: skip
 
 
@@ -63,10 +64,11 @@ def screening_save_domains(
     *,
     screening: Screening,
     actor: Any,
-    levels: dict[int, tuple[int, str]],
+    levels: dict[int, tuple[int | None, str]],
     client_levels: dict[int, int | None] | None = None,
 ) -> Screening:
-    """``levels`` maps a life domain id to (level 1-5, short note); ``client_levels`` holds the
+    """``levels`` maps a life domain id to (level 1-5 or ``None`` for "not known / not discussed", short note);
+    domains left out keep what was saved before (a step can be saved half-filled). ``client_levels`` holds the
     client's own view of each domain (optional), kept beside the worker's."""
     _editable(screening)
     region_id = screening.client.organisation.region_id
@@ -75,7 +77,7 @@ def screening_save_domains(
     for domain_id, (level, _note) in levels.items():
         if domain_id not in domains:
             errors[f"domain_{domain_id}"] = [_("This life domain is not part of the region.")]
-        elif level not in range(1, 6):
+        elif level is not None and level not in range(1, 6):
             errors[f"domain_{domain_id}"] = [_("Choose a level from 1 to 5.")]
     if errors:
         raise ValidationError(errors)

@@ -128,9 +128,12 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
                 "foreign_background",
                 "third_country_national",
                 "disability",
+                "household_adults",
             )
             entry: dict[str, Any] = {f: getattr(screening, f) for f in fields}
             entry["in_education"] = {True: "true", False: "false"}.get(screening.in_education, "")  # type: ignore[arg-type]
+            entry["single_parent"] = {True: "true", False: "false"}.get(screening.single_parent, "")  # type: ignore[arg-type]
+            entry["household_children"] = ", ".join(str(y) for y in screening.household_children or [])
             form = EntryDataForm(data, initial=entry)
             if data is not None and form.is_valid():
                 screening_save_entry_data(screening=screening, actor=request.user, **form.cleaned_data)
@@ -142,6 +145,11 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
                 return redirect("clients:detail", pk=pk)
             context["scores"] = list(screening.scores.select_related("life_domain").order_by("life_domain__position"))
             context["obstacles"] = list(screening.obstacles.all())
+            context["missing_domains"] = [
+                d
+                for d in LifeDomain.objects.filter(region_id=region_id)
+                if d.pk not in {s.life_domain_id for s in context["scores"]}
+            ]
     except ValidationError as exc:
         if form is not None:
             form_errors(form, exc)

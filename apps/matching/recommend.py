@@ -144,20 +144,92 @@ def language_fit(client: ClientProfile, offer: OfferProfile) -> float:
     return 0.0
 
 
-def score_offer(
-    client: ClientProfile, offer: OfferProfile, travel: TravelModel, explain: bool = True
-) -> Recommendation:
+@dataclass(frozen=True)
+class OfferIndex:
+    """The offers of a region indexed by the needs they can meet: build once (``index_offers``), reuse.
+
+    ``by_obstacle``: obstacle id -> ids of the offers addressing it; ``by_type``: intervention type
+    id -> ids of the offers of that kind; ``by_municipality``: municipality id -> ids of the offers
+    serving it, ``online``: ids of the online offers (they serve everywhere). A domain need is met
+    through the obstacles of its domain (``Need.obstacle_ids``), so obstacle -> offers also serves
+    domain -> offers. Sets of ids, so unions and intersections run in C.
+    """
+
+    by_id: dict[int, OfferProfile]
+    by_obstacle: dict[int, frozenset[int]]
+    by_type: dict[int, frozenset[int]]
+    by_municipality: dict[int, frozenset[int]]
+    online: frozenset[int]
+
+    @property
+    def offers(self) -> list[OfferProfile]:
+        return list(self.by_id.values())
+
+    def meeting(self, obstacle_ids: frozenset[int] | set[int]) -> set[int]:
+        """Ids of the offers addressing any of ``obstacle_ids``."""
+        return set().union(*(self.by_obstacle.get(o, ()) for o in obstacle_ids))
+
+    def of_kinds(self, type_ids: frozenset[int] | set[int]) -> set[int]:
+        """Ids of the offers of any of the intervention types ``type_ids``."""
+        return set().union(*(self.by_type.get(t, ()) for t in type_ids))
+
+    def serving(self, municipality_id: int) -> frozenset[int]:
+        """Ids of the offers a client living in ``municipality_id`` can take part in (by place only)."""
+        return self.by_municipality.get(municipality_id, frozenset()) | self.online
+
+
+def index_offers(offers: list[OfferProfile] | tuple[OfferProfile, ...]) -> OfferIndex:
+    """Index ``offers`` by obstacle, intervention type and municipality (linear in the number of links)."""
+    by_obstacle: dict[int, set[int]] = {}
+    by_type: dict[int, set[int]] = {}
+    by_municipality: dict[int, set[int]] = {}
+    for offer in offers:
+        for o in offer.obstacle_ids:
+            by_obstacle.setdefault(o, set()).add(offer.id)
+        for t in offer.intervention_type_ids:
+            by_type.setdefault(t, set()).add(offer.id)
+        for m in offer.municipality_ids:
+            by_municipality.setdefault(m, set()).add(offer.id)
+    return OfferIndex(
+        by_id={o.id: o for o in offers},
+        by_obstacle={k: frozenset(v) for k, v in by_obstacle.items()},
+        by_type={k: frozenset(v) for k, v in by_type.items()},
+        by_municipality={k: frozenset(v) for k, v in by_municipality.items()},
+        online=frozenset(o.id for o in offers if o.delivery_mode == "online"),
+    )
+
+
+def _need_share(client: ClientProfile, offer: OfferProfile) -> float:
+    """Share (0..1) of the client's need weight that ``offer`` meets."""
     if client.needs:
         total = sum(n.weight for n in client.needs) or 1.0
-        need = sum(n.weight for n in client.needs if not n.obstacle_ids.isdisjoint(offer.obstacle_ids)) / total
-    else:
-        total = sum(client.obstacle_weights.values()) or 1.0
-        need = sum(w for o, w in client.obstacle_weights.items() if o in offer.obstacle_ids) / total
-    covered_ids = offer.obstacle_ids.intersection(client.obstacle_weights)
+        return sum(n.weight for n in client.needs if not n.obstacle_ids.isdisjoint(offer.obstacle_ids)) / total
+    total = sum(client.obstacle_weights.values()) or 1.0
+    return sum(w for o, w in client.obstacle_weights.items() if o in offer.obstacle_ids) / total
+
+
+def travel_minutes(client: ClientProfile, offer: OfferProfile, travel: TravelModel) -> float:
+    """Minutes by public transport from the client's place to the offer; 0 for outreach, online, no location."""
     if offer.delivery_mode in {"outreach", "online"} or offer.latitude is None or offer.longitude is None:
-        minutes = 0.0
-    else:
-        minutes = travel.minutes(client.place, offer.location_municipality, offer.latitude, offer.longitude)
+        return 0.0
+    return travel.minutes(client.place, offer.location_municipality, offer.latitude, offer.longitude)
+
+
+def score_offer(
+    client: ClientProfile,
+    offer: OfferProfile,
+    travel: TravelModel,
+    explain: bool = True,
+    *,
+    need: float | None = None,
+    minutes: float | None = None,
+) -> Recommendation:
+    """Score one eligible offer (formula in the module docstring); ``need`` and ``minutes`` when known already."""
+    if need is None:
+        need = _need_share(client, offer)
+    covered_ids = offer.obstacle_ids.intersection(client.obstacle_weights)
+    if minutes is None:
+        minutes = travel_minutes(client, offer, travel)
     travel_weight = 30.0 if client.mobility_limited else 10.0
     travel_norm = min(minutes, TRAVEL_CAP_MIN) / TRAVEL_CAP_MIN
     language = language_fit(client, offer)
@@ -226,14 +298,27 @@ def _tie_key(r: Recommendation) -> tuple[float, float, float, int, int]:
 
 
 def select_top(
-    client: ClientProfile, ranked: list[Recommendation], limit: int = TOP, per_kind: int = PER_KIND
+    client: ClientProfile,
+    ranked: list[Recommendation],
+    limit: int = TOP,
+    per_kind: int = PER_KIND,
+    index: OfferIndex | None = None,
 ) -> list[Recommendation]:
     """The top ``limit``: the best fitting offer per need (most severe first), then sought kinds, then score.
 
     At most ``per_kind`` offers of one intervention type (the worker may ask for more). Each
     chosen offer carries ``need`` (the need's label) or ``sought`` (the region's answer for the
-    nearest persona, not led to by a recorded obstacle). ``ranked`` is sorted by score.
+    nearest persona, not led to by a recorded obstacle). ``ranked`` is sorted by score. With
+    ``index`` only the offers meeting a need are looked at per need (same result, fewer steps).
     """
+    by_id = {r.offer.id: r for r in ranked} if index is not None else {}
+    by_quality = sorted(ranked, key=lambda r: -r.quality) if index is not None else ranked
+
+    def of_kind(kind: int) -> list[Recommendation]:
+        if index is None:
+            return [r for r in ranked if kind in r.offer.intervention_type_ids]
+        return [by_id[i] for i in index.by_type.get(kind, ()) if i in by_id]
+
     chosen: list[Recommendation] = []
     taken: set[int] = set()
     per: dict[int, int] = {}
@@ -261,8 +346,16 @@ def select_top(
         if need.key in met:
             continue
         best, best_key = None, None
-        for r in ranked:
-            if need.obstacle_ids.isdisjoint(r.offer.obstacle_ids) or not allowed(r):
+        members = index.meeting(need.obstacle_ids) if index is not None else None
+        for r in by_quality:
+            if best_key is not None and index is not None and r.quality < best_key[0]:
+                break  # sorted by quality: no later offer can beat the best (its rank penalty is >= 0)
+            if members is not None:
+                if r.offer.id not in members:
+                    continue
+            elif need.obstacle_ids.isdisjoint(r.offer.obstacle_ids):
+                continue
+            if not allowed(r):
                 continue
             fitting = [need.kinds[k] for k in r.offer.intervention_type_ids if k in need.kinds]
             if not fitting:
@@ -277,7 +370,7 @@ def select_top(
         for kind in sorted(client.challenge_intervention_ids - shown):
             if len(chosen) >= limit:
                 break
-            options = [r for r in ranked if kind in r.offer.intervention_type_ids and allowed(r)]
+            options = [r for r in of_kind(kind) if allowed(r)]
             if options:
                 best = max(options, key=_tie_key)
                 led = not best.offer.obstacle_ids.isdisjoint(client.need_obstacles)
@@ -292,7 +385,7 @@ def select_top(
 
 def recommend(
     client: ClientProfile,
-    offers: list[OfferProfile],
+    offers: list[OfferProfile] | OfferIndex,
     travel: TravelModel,
     limit: int | None = None,
     explain: int | None = 20,
@@ -300,11 +393,67 @@ def recommend(
 ) -> list[Recommendation]:
     """Eligible offers, best first: the top 5 by needs (``select_top``), then the rest by score.
 
-    The first ``explain`` (all when None) carry their reasons.
+    ``offers``: a list, or better an ``OfferIndex`` built once (``index_offers``; the selectors
+    cache it): only the offers meeting a need or of a sought kind are looked at, and the need share
+    is summed per need over the offers meeting it instead of per offer over all needs. The first
+    ``explain`` (all when None) carry their reasons.
     """
-    ranked = [score_offer(client, o, travel, explain=False) for o in offers if eligible(client, o)]
+    index = offers if isinstance(offers, OfferIndex) else index_offers(offers)
+    needs = client.need_obstacles or frozenset(client.obstacle_weights)
+    candidates = index.meeting(needs)
+    candidates |= index.of_kinds(client.challenge_intervention_ids)
+    candidates &= index.serving(client.municipality_id)
+    met: dict[int, float] = {}  # offer id -> need weight it meets
+    if client.needs:
+        total = sum(n.weight for n in client.needs) or 1.0
+        for n in client.needs:
+            for offer_id in index.meeting(n.obstacle_ids) & candidates:
+                met[offer_id] = met.get(offer_id, 0.0) + n.weight
+    else:
+        total = sum(client.obstacle_weights.values()) or 1.0
+        for o, w in client.obstacle_weights.items():
+            for offer_id in index.by_obstacle.get(o, frozenset()) & candidates:
+                met[offer_id] = met.get(offer_id, 0.0) + w
+    # The ranking pass of score_offer(explain=False), inlined over the candidates (the hot loop;
+    # tests/test_recommend.py checks it against score_offer on every offer). Place, need and
+    # challenge kinds are settled by the index; age, gender and target group are checked here.
+    memo: dict[tuple[str, float | None, float | None], float] = {}
+    language_memo: dict[tuple[frozenset[str], bool], float] = {}
+    travel_weight = 30.0 if client.mobility_limited else 10.0
+    challenge_weight = 25 * client.challenge_closeness
+    sought = client.challenge_intervention_ids
+    age, gender, groups = client.age, client.gender, client.target_group_ids
+    ranked = []
+    for offer_id in candidates:
+        offer = index.by_id[offer_id]
+        if (
+            (offer.min_age is not None and age < offer.min_age)
+            or (offer.max_age is not None and age > offer.max_age)
+            or (offer.target_group_ids and offer.target_group_ids.isdisjoint(groups))
+            or (offer.gender and offer.gender != gender)
+        ):
+            continue
+        if offer.delivery_mode in {"outreach", "online"}:
+            minutes = 0.0
+        else:
+            where = (offer.location_municipality, offer.latitude, offer.longitude)
+            found = memo.get(where)
+            minutes = memo[where] = travel_minutes(client, offer, travel) if found is None else found
+        spoken = (offer.languages, offer.interpreter)
+        language = language_memo.get(spoken)
+        if language is None:
+            language = language_memo[spoken] = language_fit(client, offer)
+        quality = (
+            20 * language
+            - travel_weight * (min(minutes, TRAVEL_CAP_MIN) / TRAVEL_CAP_MIN)
+            - (0.0 if offer.free_places > 0 else 10 * (min(offer.waiting_weeks, 12) / 12))
+            + (10.0 if offer.organisation_id in client.organisation_ids else 0.0)
+            + (challenge_weight if not offer.intervention_type_ids.isdisjoint(sought) else 0.0)
+        )
+        score = 100 * (met.get(offer_id, 0.0) / total) + quality
+        ranked.append(Recommendation(offer, round(score, 2), [], round(minutes, 1), [], quality))
     ranked.sort(key=lambda r: (-r.score, r.travel_minutes, r.offer.id))
-    top = select_top(client, ranked, per_kind=per_kind)
+    top = select_top(client, ranked, per_kind=per_kind, index=index)
     ids = {r.offer.id for r in top}
     ranked = top + [r for r in ranked if r.offer.id not in ids]
     if limit:

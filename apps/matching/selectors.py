@@ -11,16 +11,24 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from apps.assessment.classification import persona_closeness, screening_facts
+from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.clients.models import Client
 from apps.consent.models import Consent
-from apps.matching.recommend import ClientProfile, Need, OfferProfile
+from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
 from apps.matching.travel import Place, TravelModel
 from apps.offers.models import Offer
 from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
 from apps.regions.severity import NEED_LEVELS, severity_weight
 from apps.regions.target_group_rules import evaluate
+
+
+def _offers_version(region_id: int) -> tuple[Any, str]:
+    """(active offers of the region, a key holding their number and latest change): 1 query."""
+    qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
+    version = qs.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    changed = version["changed"].timestamp() if version["changed"] else 0
+    return qs, f"pw:offer-profiles:{region_id}:{version['n']}:{changed:.6f}"
 
 
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:
@@ -29,15 +37,35 @@ def offer_profiles(*, region_id: int) -> list[OfferProfile]:
     The cache key holds the number of offers and their latest change: every write goes through
     apps.offers.services, which saves the offer (and so its ``updated_at``) with its links.
     """
-    qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
-    version = qs.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    changed = version["changed"].timestamp() if version["changed"] else 0
-    key = f"pw:offer-profiles:{region_id}:{version['n']}:{changed:.6f}"
+    qs, key = _offers_version(region_id)
     profiles = cache.get(key)
     if profiles is None:
         profiles = _load_offer_profiles(qs)
         cache.set(key, profiles, timeout=3600)
     return profiles
+
+
+def offer_index(*, region_id: int) -> OfferIndex:
+    """The region's offer profiles indexed by obstacle and intervention type (``recommend.index_offers``).
+
+    Kept in this process per version of the offers (the key of ``offer_profiles``: their number and
+    latest change), so a recommendation neither unpickles the profiles nor rebuilds the index:
+    1 query when the offers did not change. One index per region is kept.
+    """
+    qs, key = _offers_version(region_id)
+    cached = _INDEXES.get(region_id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    profiles = cache.get(key)
+    if profiles is None:
+        profiles = _load_offer_profiles(qs)
+        cache.set(key, profiles, timeout=3600)
+    index = index_offers(profiles)
+    _INDEXES[region_id] = (key, index)
+    return index
+
+
+_INDEXES: dict[int, tuple[str, OfferIndex]] = {}
 
 
 def _load_offer_profiles(qs: Any) -> list[OfferProfile]:
@@ -127,7 +155,7 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     return _build_profile(
         client=client,
         screening=screening,
-        levels={s.life_domain_id: s.level for s in screening.scores.all()},
+        levels={s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None},  # "not known"
         obstacles=[_Obstacle.of(o) for o in screening.obstacles.all()],
         target_groups=list(TargetGroup.objects.filter(region_id=region_id)),
         personas=_personas(region_id),
@@ -145,6 +173,7 @@ PLACE_FIELDS = ("code", "latitude", "longitude")
 SCREENING_FIELDS: tuple[str, ...] = (
     *("client_id", "screened_on", "employment_status", "in_education", "foreign_background"),
     *("third_country_national", "disability", "isced_level", "housing_situation"),
+    *("household_adults", "household_children", "single_parent"),
 )
 
 
@@ -178,7 +207,7 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
     for screening_id, domain_id, level in DomainScore.objects.filter(**completed).values_list(
         "screening_id", "life_domain_id", "level"
     ):
-        if screening_id in chosen:
+        if screening_id in chosen and level is not None:  # None: "not known / not discussed"
             levels.setdefault(screening_id, {})[domain_id] = level
     by_id = {o.pk: _Obstacle.of(o) for o in Obstacle.objects.filter(region_id=region_id).select_related("life_domain")}
     obstacles: dict[int, list[_Obstacle]] = {}
@@ -234,23 +263,23 @@ class _Obstacle:
 
 @dataclass(frozen=True)
 class _Persona:
-    """A regional challenge: its persona's obstacles ``(pk, life domain id)`` and the kinds of support sought."""
+    """A regional challenge: the challenge itself, its persona's obstacles and the kinds of support sought."""
 
-    rank: int
-    persona_name: str
-    obstacles: tuple[tuple[int, int], ...]
+    challenge: Challenge
+    obstacles: frozenset[Obstacle]
     intervention_ids: frozenset[int]
+
+    @property
+    def persona_name(self) -> str:
+        return self.challenge.persona_name
 
 
 def _personas(region_id: int) -> list[_Persona]:
     """The region's challenges (3 queries)."""
     return [
         _Persona(
-            rank=c.rank,
-            persona_name=c.persona_name,
-            obstacles=tuple(
-                dict.fromkeys((o.pk, o.life_domain_id) for line in c.obstacle_lines.all() for o in line.obstacles.all())
-            ),
+            challenge=c,
+            obstacles=frozenset(o for line in c.obstacle_lines.all() for o in line.obstacles.all()),
             intervention_ids=frozenset(t.pk for line in c.support_lines.all() for t in line.intervention_types.all()),
         )
         for c in Challenge.objects.filter(region_id=region_id).prefetch_related(
@@ -260,20 +289,26 @@ def _personas(region_id: int) -> list[_Persona]:
 
 
 def _nearest_persona(
-    obstacles: list[_Obstacle], levels: dict[int, int], personas: list[_Persona]
+    mine: set[Obstacle], levels: dict[int, int], personas: list[_Persona], facts: Any
 ) -> tuple[_Persona | None, float]:
     """The regional challenge whose persona is closest to the client, and how close (0..1), or (None, 0.0).
 
-    The closeness of ``apps.assessment.classification.classify`` (the same ``persona_closeness``; ties: the
-    challenge's rank), without the explanations classify writes, which cost 95 % of its time in an
+    The closeness of ``apps.assessment.classification.classify`` (the same ``challenge_closeness``; ties:
+    the challenge's rank), without the explanations classify writes, which cost 95 % of its time in an
     allocation of 10,000 clients.
     """
-    mine = {o.pk: o.life_domain_id for o in obstacles}
     best: tuple[float, int] | None = None
     chosen = None
     for persona in personas:
-        score = persona_closeness(mine=mine, theirs=dict(persona.obstacles), levels=levels)
-        key = (-score, persona.rank)
+        score, _pairs, _parts = challenge_closeness(
+            challenge=persona.challenge,
+            mine=mine,
+            theirs=set(persona.obstacles),
+            levels=levels,
+            facts=facts,
+            explain=False,
+        )
+        key = (-score, persona.challenge.rank)
         if best is None or key < best:
             best, chosen = key, persona
     if chosen is None or best is None or -best[0] <= 0:
@@ -306,7 +341,8 @@ def _build_profile(
         latitude=where.latitude if where else client.municipality.latitude,
         longitude=where.longitude if where else client.municipality.longitude,
     )
-    top, closeness = _nearest_persona(obstacles, levels, personas)
+    mine = {catalogue.obstacles[o.pk] for o in obstacles if o.pk in catalogue.obstacles}
+    top, closeness = _nearest_persona(mine, levels, personas, facts)
     return ClientProfile(
         age=client.age_on(today),
         gender=client.gender,

@@ -16,7 +16,7 @@ from apps.clients.permissions import get_client_for_editing
 from apps.clients.services import client_file_viewed
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.recommend import recommend, suggest_package, uncovered_obstacles
-from apps.matching.selectors import client_profile, offer_profiles, travel_model
+from apps.matching.selectors import client_profile, offer_index, travel_model
 from apps.matching.services import (
     allocation_start,
     proposal_confirm,
@@ -36,7 +36,7 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     ranked = package = []
     if profile is not None:
         region_id = client.organisation.region_id
-        ranked = recommend(profile, offer_profiles(region_id=region_id), travel_model(region_id=region_id))
+        ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region_id=region_id))
         package = suggest_package(profile, ranked)
     return render(
         request,

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.notifications.models import Notification
 
@@ -37,3 +37,20 @@ def notify(*, users: Iterable[Any], message: Any, url: str = "", email: bool = T
                 )
             )
     return created
+
+
+def notification_mark_read(*, user: Any, notification_id: int) -> Notification | None:
+    """Mark one of ``user``'s notifications read (now); ``None`` when it is not theirs or does not exist.
+
+    No audit entry: a read receipt is the person's own reading state, not a change to anyone's data, and the
+    audit app sits beside this one in the layers (docs/architecture.md)."""
+    notification = Notification.objects.filter(user=user, pk=notification_id).first()
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    """Mark every unread notification of ``user`` read; returns how many (one UPDATE)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -62,6 +62,8 @@ class Municipality(RegionItem):
     latitude = models.FloatField()
     longitude = models.FloatField()
     population = models.PositiveIntegerField(null=True, blank=True)
+    # Eurostat degree of urbanisation (1 cities, 2 towns and suburbs, 3 rural); None = unknown (ESF+ EECO17).
+    degurba = models.PositiveSmallIntegerField(_("degree of urbanisation (DEGURBA)"), null=True, blank=True)
 
     class Meta(RegionItem.Meta):
         verbose_name = _("municipality")
@@ -182,6 +184,12 @@ class Challenge(RegionItem):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="challenges")
     rank = models.PositiveIntegerField(_("rank"))
     persona_name = models.CharField(_("persona"), max_length=100)
+    # the persona's age range and household when the addendum gives them (format 1.3); they weigh
+    # in the closeness of a client to the persona (apps.assessment.classification)
+    persona_age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    persona_age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    persona_single_parent = models.BooleanField(null=True, blank=True)
+    persona_children = models.BooleanField(null=True, blank=True)
     title_nl = models.CharField(max_length=300)
     title_en = models.CharField(max_length=300)
     description_nl = models.TextField()

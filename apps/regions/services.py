@@ -233,6 +233,10 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         values = {
             "rank": item["rank"],
             "persona_name": item["persona"],
+            "persona_age_min": item.get("persona_age", {}).get("min"),
+            "persona_age_max": item.get("persona_age", {}).get("max"),
+            "persona_single_parent": item.get("persona_household", {}).get("single_parent"),
+            "persona_children": item.get("persona_household", {}).get("children"),
             "title_nl": item["title"]["nl"],
             "title_en": item["title"]["en"],
             "description_nl": item["description"]["nl"],
@@ -294,6 +298,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
             "latitude": item["latitude"],
             "longitude": item["longitude"],
             "population": item.get("population"),
+            "degurba": item.get("degurba"),
             "position": i,
         }
         municipality = loader.upsert(
@@ -376,23 +381,27 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     return report
 
 
-CURRENT_FORMAT_VERSION = "1.2"
+CURRENT_FORMAT_VERSION = "1.3"
 
 
 def upgrade_document(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a 1.0/1.1 region document in format 1.2 (docs/region-format.md, "Versions").
+    """A copy of a 1.0-1.2 region document in format 1.3 (docs/region-format.md, "Versions").
 
     1.2 declares which life domain means mobility (``mobility: true``); before, the code did
-    that by the domain code ``mobility``, so the upgrade marks that domain. Newer files unchanged.
+    that by the domain code ``mobility``, so the upgrade of a 1.0/1.1 file marks that domain.
+    1.3 only adds optional things (household rules, persona age and household, transit per
+    deelgemeente, an optional written round), so a 1.2 file keeps its meaning and only its
+    version changes. Files of the current version come back unchanged.
     """
     version = tuple(int(p) for p in str(document.get("format_version", "1.0")).split(".")[:2] if p.isdigit())
-    if version >= (1, 2):
+    if version >= (1, 3):
         return document
     upgraded = dict(document, format_version=CURRENT_FORMAT_VERSION)
-    upgraded["life_domains"] = [
-        dict(d, mobility=True) if d.get("code") == "mobility" and "mobility" not in d else d
-        for d in document.get("life_domains", [])
-    ]
+    if version < (1, 2):
+        upgraded["life_domains"] = [
+            dict(d, mobility=True) if d.get("code") == "mobility" and "mobility" not in d else d
+            for d in document.get("life_domains", [])
+        ]
     return upgraded
 
 

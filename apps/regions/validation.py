@@ -33,6 +33,8 @@ KNOWN_FACTS: dict[str, set[Any]] = {
     "disability": {True, False},
     "isced_level": set(range(0, 9)),
     "housing_situation": {"own_home", "rented", "with_family", "homeless", "institution"},
+    "household_adults": set(range(0, 21)),
+    "single_parent": {True, False},
 }
 
 

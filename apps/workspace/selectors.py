@@ -3,11 +3,9 @@ and "my work". Each in a fixed number of queries (asserted in the tests)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Count
-from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
@@ -19,11 +17,9 @@ from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import Consent, DataCategory
 from apps.groups.services import sessions_for_pathway
-from apps.notifications.models import Notification
-from apps.pathways.models import Action, Closure, Pathway, TeamMember
+from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
 from apps.pathways.selectors import pathway_page
-from apps.referrals.models import Referral
 from apps.referrals.selectors import referrals_for_pathway
 from apps.regions.models import CallTimeline, Challenge
 
@@ -37,7 +33,7 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
     org_ids = {m.organisation_id for m in memberships}
     panels: dict[str, Any] = {"roles": roles, "memberships": memberships}
 
-    worker_roles = {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER}
+    worker_roles = {Role.COUNSELLOR, Role.PEER_COMPANION}  # roles that register clients (partners get referrals)
     if roles & worker_roles:
         counts = dict(
             Client.objects.filter(organisation_id__in=org_ids)
@@ -98,7 +94,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
     visible_domains = [d for d in region_data["life_domains"] if d.data_category not in hidden_categories]
     visible_domain_ids = {d.pk for d in visible_domains}
 
-    def levels(screening: Screening | None) -> dict[int, int]:
+    def levels(screening: Screening | None) -> dict[int, int | None]:
         if screening is None:
             return {}
         return {s.life_domain_id: s.level for s in screening.scores.all() if s.life_domain_id in visible_domain_ids}
@@ -148,6 +144,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "latest": latest,
         "draft": draft,
         "latest_obstacles": latest_obstacles,
+        "sees_entry_data": latest is not None and access.sees(DataCategory.WORK_EDUCATION),
         "radar": {
             "labels": [d.label for d in visible_domains],
             "baseline": [levels(baseline).get(d.pk) for d in visible_domains],
@@ -177,61 +174,4 @@ def pathway_file(*, access: PathwayAccess) -> dict[str, Any]:
         **pathway_page(access=access),
         "referrals": referrals_for_pathway(access.pathway),
         "sessions": sessions_for_pathway(access.pathway),
-    }
-
-
-def my_work(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
-    """Due actions, pending referrals, follow-ups, escalations and unread notifications."""
-    today = today or timezone.localdate()
-    memberships = memberships_of(user)
-    orgs = {m.organisation_id for m in memberships}
-    coordinated = {m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR}
-    actions = list(
-        Action.objects.filter(owner=user, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
-        .select_related("pathway")
-        .order_by("due_on", "id")[:50]
-    )
-    incoming = list(
-        Referral.objects.filter(offer__organisation_id__in=orgs, status__in=["sent", "waiting"])
-        .select_related("offer")
-        .order_by("created_at")[:50]
-    )
-    outgoing = list(
-        Referral.objects.filter(sent_by=user, status__in=["sent", "waiting", "accepted"])
-        .select_related("offer", "offer__organisation")
-        .order_by("created_at")[:50]
-    )
-    follow_ups = list(
-        Closure.objects.filter(
-            pathway__organisation_id__in=orgs,
-            followed_up_on__isnull=True,
-            follow_up_due__lte=today + dt.timedelta(days=30),
-        )
-        .select_related("pathway")
-        .order_by("follow_up_due")[:50]
-    )
-    escalations = (
-        list(
-            Referral.objects.filter(
-                offer__organisation__region_id__in=coordinated, escalated_at__isnull=False, status="sent"
-            ).select_related("offer", "offer__organisation")[:50]
-        )
-        if coordinated
-        else []
-    )
-    notifications = list(Notification.objects.filter(user=user, read_at__isnull=True)[:20])
-    teams = list(
-        TeamMember.objects.filter(user=user, is_active=True)
-        .exclude(pathway__status="closed")
-        .select_related("pathway")[:50]
-    )
-    return {
-        "actions": actions,
-        "incoming": incoming,
-        "outgoing": outgoing,
-        "follow_ups": follow_ups,
-        "escalations": escalations,
-        "notifications": notifications,
-        "teams": teams,
-        "today": today,
     }

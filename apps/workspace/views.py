@@ -8,30 +8,38 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.permissions import memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
 from apps.clients.services import client_file_viewed
 from apps.clients.views import form_errors
+from apps.conferences.services import scheduling_regions
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
 from apps.pathways.services import closing_summary, consent_withdraw_with_team, pathway_reopen
+from apps.pathways.services_handover import HANDOVER_ROLES, caseload_hand_over
 from apps.referrals.services import pathway_close_with_referrals
+from apps.workspace.forms import CaseloadFilterForm, HandOverForm
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
-from apps.workspace.selectors import my_work as my_work_selector
+from apps.workspace.selectors_caseload import caseload_rows, hand_over_candidates
+from apps.workspace.selectors_todo import todo_for_user
 from apps.workspace.services_merge import client_merge, client_merge_undo
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     context = home_for_user(user=request.user)
+    context["todo"] = todo_for_user(user=request.user)
     context["Role"] = Role
     return render(request, "workspace/home.html", context)
 
@@ -94,16 +102,91 @@ def client_merge_undo_view(request: HttpRequest, merge_pk: int) -> HttpResponse:
     return redirect("clients:merge")
 
 
+CASELOAD_PAGE_SIZE = 25
+
+
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/my_work.html", my_work_selector(user=request.user))
+    """The caseload of the person logged in: filters, sorting, pagination, and the hand-over to a colleague."""
+    memberships = memberships_of(request.user)
+    worker_orgs = {m.organisation_id: m.organisation for m in memberships if m.role in HANDOVER_ROLES}
+    if not worker_orgs:
+        raise Http404
+    today = timezone.localdate()
+    filters = CaseloadFilterForm(request.GET or None, region_ids={o.region_id for o in worker_orgs.values()})
+    options: dict[str, Any] = {}
+    status = 200
+    if filters.is_bound:
+        if filters.is_valid():
+            challenge = filters.cleaned_data["challenge"]
+            options = {
+                "show": filters.cleaned_data["show"],
+                "challenge_id": challenge.pk if challenge else None,
+                "sort": filters.cleaned_data["sort"] or "due",
+            }
+        else:
+            status = 400
+    rows = caseload_rows(user=request.user, today=today, **options)
+    page = Paginator(rows, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    colleagues = (
+        User.objects.filter(hand_over_candidates(organisation_ids=set(worker_orgs)))
+        .exclude(pk=request.user.pk or 0)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+    handover = HandOverForm(
+        request.POST if request.method == "POST" else None,
+        colleagues=colleagues,
+        pathway_ids=[r.pathway.pk for r in rows],
+    )
+    if request.method == "POST" and handover.is_valid():
+        organisation = next(iter(worker_orgs.values()))
+        to_user = handover.cleaned_data["to_user"]
+        shared = [o for pk, o in worker_orgs.items() if to_user.memberships.filter(organisation_id=pk).exists()]
+        organisation = shared[0] if shared else organisation
+        ids = None if handover.cleaned_data["scope"] == "all" else handover.cleaned_data["pathway"]
+        try:
+            result = caseload_hand_over(
+                actor=request.user, from_user=request.user, to_user=to_user, organisation=organisation, pathway_ids=ids
+            )
+        except ValidationError as exc:
+            form_errors(handover, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d pathway is handed over to %(name)s.",
+                    "%(n)d pathways are handed over to %(name)s.",
+                    len(result.pathway_ids),
+                )
+                % {"n": len(result.pathway_ids), "name": to_user.get_full_name() or to_user.username},
+            )
+            return redirect("pathways:my_work")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workspace/my_work.html",
+        {
+            "filters": filters,
+            "page": page,
+            "total": len(rows),
+            "overdue": sum(1 for r in rows if r.overdue),
+            "query": query.urlencode(),
+            "handover": handover,
+            "today": today,
+        },
+        status=400 if request.method == "POST" else status,
+    )
 
 
 @login_required
 def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request.user, pk)
     client_file_viewed(client=access.pathway.client, actor=request.user, page="pathway")
-    return render(request, "workspace/pathway_detail.html", pathway_file(access=access))
+    context = pathway_file(access=access)
+    context["can_schedule"] = bool(scheduling_regions(request.user))
+    return render(request, "workspace/pathway_detail.html", context)
 
 
 @login_required

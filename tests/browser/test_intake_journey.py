@@ -177,8 +177,14 @@ def test_counsellor_registers_screens_and_classifies_a_client_on_a_phone(
     expect(page.get_by_text("Stap 1 van 5")).to_be_visible()
     fits_the_phone(page)
     check_accessibility(page)
+    expect(page.get_by_text(f"0 van {len(DOMAIN_LABELS)} levensdomeinen ingevuld")).to_be_visible()
     for code, label in DOMAIN_LABELS.items():
         level = LEVELS[MARIAM_LEVELS.get(code, 4)]
+        panel = page.locator("details.domain-panel").filter(
+            has=page.locator("summary > span.fw-semibold").get_by_text(label, exact=True)
+        )
+        if not panel.evaluate("d => d.open"):  # the domains fold open one by one (<details>)
+            panel.locator("summary").click()
         group(page, label).get_by_role("radio", name=level, exact=True).check()
     page.get_by_role("button", name="Bewaren en verder").click()
 

@@ -170,7 +170,7 @@ def test_a_pathway_from_referral_to_closure_with_the_partner_on_a_phone(
 
     # "Doorverwijzingen" is in the collapsed menu: open it with the toggler first.
     referrals_link = els.get_by_role("navigation", name="Hoofdnavigatie").get_by_role(
-        "link", name="Doorverwijzingen", exact=True
+        "link", name=re.compile(r"^Doorverwijzingen( \d+ te beantwoorden)?$")
     )
     expect(referrals_link).to_be_hidden()
     toggler = els.get_by_role("button", name="Menu tonen of verbergen")
@@ -252,6 +252,10 @@ def test_a_pathway_from_referral_to_closure_with_the_partner_on_a_phone(
     expect(sofie.locator("input[type=radio][name^=level_]:checked")).to_have_count(len(DOMAIN_LABELS))
     for code, level in RESCREEN.items():
         assert level == 4
+        # every domain is answered, so each is folded (<details>): its summary shows the answer; open it to change
+        sofie.locator("details.domain-panel").filter(
+            has=sofie.locator("summary > span.fw-semibold").get_by_text(DOMAIN_LABELS[code], exact=True)
+        ).locator("summary").click()
         group(sofie, DOMAIN_LABELS[code]).get_by_role("radio", name=LEVEL_4, exact=True).check()
     sofie.get_by_role("button", name="Bewaren en verder").click()
     for step, number in (("drempels", 2), ("ladder", 3), ("gegevens", 4)):  # kept from the last screening

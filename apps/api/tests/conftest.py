@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from apps.assessment import services as screening_services
 from apps.clients.services import client_register
-from apps.core.testing import factories
+from tests import factories
 
 # Obstacles of the Oostende region file, with their life domain's data category.
 OBSTACLES = {
@@ -73,7 +73,7 @@ def screen(personas: SimpleNamespace, client: Any, day: dt.date, level: int = 2)
 
 
 def give_consent(personas: SimpleNamespace, client: Any, categories: list[str], organisation: Any = None) -> Any:
-    """The API tests' argument order for ``apps.core.testing.factories.give_consent`` (given today)."""
+    """The API tests' argument order for ``tests.factories.give_consent`` (given today)."""
     return factories.give_consent(
         personas, client, to=organisation, categories=categories, given_on=timezone.localdate()
     )

@@ -21,7 +21,11 @@ def test_no_api_list_answers_a_bare_array_in_the_schema(tmp_path: Path) -> None:
     call_command("spectacular", file=str(target))
     schema = yaml.safe_load(target.read_text(encoding="utf-8"))
     lists = []
+    # a report is one table of fixed size (the ESF+ indicators of Annex I), not a list that grows with the data
+    fixed_size = {"/api/v1/esf/{code}/report/"}
     for path, operations in schema["paths"].items():
+        if path in fixed_size:
+            continue
         get = operations.get("get")
         if not get or "200" not in get["responses"]:
             continue

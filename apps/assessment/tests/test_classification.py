@@ -19,7 +19,10 @@ PERSONAS = ["Saled", "Marlies", "Thierry", "Roy", "John", "Mariam"]
 def test_each_persona_gets_its_own_challenge_first(personas: Any, persona: str) -> None:
     challenge = personas.region.challenges.get(persona_name=persona)
     codes = sorted({o.code for line in challenge.obstacle_lines.all() for o in line.obstacles.all()})
-    client = register_client(personas, first_name=persona)
+    # the persona entered as the addendum draws it: its obstacles, and its age when the file gives one
+    low, high = challenge.persona_age_min, challenge.persona_age_max
+    age = (low + high) // 2 if low is not None and high is not None else 27
+    client = register_client(personas, first_name=persona, birth_date=dt.date(2026 - age - 1, 5, 4))
     complete_screening(client, personas.sofie, obstacles=codes)
     latest = completed_screenings(client=client)[-1]
     with translation.override("nl-be"):
@@ -74,3 +77,30 @@ def test_rules_evaluate_all_any_not_age_and_facts() -> None:
     assert evaluate({"fact": {"name": "employment_status", "in": ["unemployed", "inactive"]}}, facts)
     assert not evaluate({"fact": {"name": "disability", "equals": True}}, facts)  # unknown is not true
     assert not evaluate({"age": {"min": 30}}, facts)
+
+
+def test_a_45_year_old_single_mother_in_debt_is_nearest_to_marlies_not_john(personas: Any) -> None:
+    """Issue 13, item 5. Debts, a threatened eviction (housing: threatened homelessness), hoarding (mental
+    health) and her children placed (a difficult home situation): Marlies by meaning, not John (23)."""
+    mother = register_client(personas, first_name="Moeder", birth_date=dt.date(1980, 6, 1), gender="F")
+    complete_screening(
+        mother,
+        personas.sofie,
+        obstacles=["debts", "youth-threatened-homelessness", "mental-health-problems", "difficult-home-situation"],
+        household_adults=1,
+        household_children=[],
+        single_parent=True,
+    )
+    latest = completed_screenings(client=mother)[-1]
+    data = region_classification_data(region_id=personas.region.pk)
+    with translation.override("nl-be"):
+        result = classification_for(client=mother, screening=latest, region_data=data)
+    ranked = [m.challenge.persona_name for m in result.challenges]
+    assert ranked[0] == "Marlies", [(m.challenge.persona_name, m.score) for m in result.challenges]
+    assert ranked.index("Marlies") < ranked.index("John")
+    marlies, john = result.challenges[0], next(m for m in result.challenges if m.challenge.persona_name == "John")
+    assert (
+        "Verwant, deels gedeeld" in marlies.explanation
+        and "Alleenstaande ouder, zoals de persona" in marlies.explanation
+    )
+    assert "buiten" in john.explanation  # 45 is outside John's 20-26

@@ -11,7 +11,7 @@ from django.test import Client as Browser
 from apps.audit.models import AuditEntry
 from apps.clients.permissions import get_client_for_user
 from apps.consent.services import consent_withdraw
-from apps.core.testing.factories import complete_screening, give_consent, register_client
+from tests.factories import complete_screening, give_consent, register_client
 
 
 def test_the_registering_organisation_sees_everything(personas: Any) -> None:

@@ -108,9 +108,13 @@ def test_the_screening_wizard_step_by_step(personas: Any, client: Browser) -> No
     base = f"/hulpvragers/{hulpvrager.pk}/screening/{screening.pk}"
     assert response["Location"] == f"{base}/domeinen/"
     domains = list(personas.region.life_domains.all())
-    response = client.post(f"{base}/domeinen/", {f"level_{d.pk}": "2" for d in domains[:-1]})
-    assert response.status_code == 200 and "Dit veld is vereist." in response.content.decode()
-    levels = {f"level_{d.pk}": "2" for d in domains} | {f"note_{domains[0].pk}": "geen diploma"}
+    # part of the domains saved now (one "not known"), the rest later: nothing entered is lost
+    partial = {f"level_{d.pk}": "2" for d in domains[:-2]} | {f"level_{domains[-2].pk}": "unknown"}
+    assert client.post(f"{base}/domeinen/", partial)["Location"] == f"{base}/drempels/"
+    html = client.get(f"{base}/domeinen/").content.decode()
+    assert f"{len(domains) - 1} van {len(domains)} levensdomeinen ingevuld" in html and "<details" in html
+    assert client.post(f"{base}/overzicht/").status_code == 200  # refused: one domain has no answer
+    levels = {f"level_{domains[-1].pk}": "2", f"note_{domains[-1].pk}": "geen diploma"}
     assert client.post(f"{base}/domeinen/", levels)["Location"] == f"{base}/drempels/"
     obstacles = personas.region.obstacles.filter(code__in=["limited-dutch", "no-network"])
     response = client.post(f"{base}/drempels/", {"obstacles": [o.pk for o in obstacles], "other": "kent niemand"})
@@ -125,12 +129,15 @@ def test_the_screening_wizard_step_by_step(personas: Any, client: Browser) -> No
         {"employment_status": "inactive", "disability": "prefer_not", "foreign_background": "yes", "isced_level": "1"},
     )
     assert response["Location"] == f"{base}/overzicht/"
+    summary = client.get(f"{base}/overzicht/").content.decode()
+    assert "kent niemand" in summary and "niet gekend / niet besproken" in summary and "ISCED 1" in summary
     assert client.post(f"{base}/overzicht/")["Location"] == f"/hulpvragers/{hulpvrager.pk}/"
     screening.refresh_from_db()
     assert screening.status == "completed" and screening.disability == "prefer_not"
     assert client.get(f"{base}/domeinen/").status_code == 404  # completed: no longer editable
     html = client.get(f"/hulpvragers/{hulpvrager.pk}/").content.decode()
     assert 'id="radar-data"' in html and "Mariam" in html and 'id="challenge-ranking"' in html
+    assert 'id="entry-data"' in html and "kent niemand" in html  # the entry data are shown again afterwards
 
 
 def test_a_later_screening_starts_from_the_latest(personas: Any, client: Browser) -> None:

@@ -18,7 +18,7 @@ from apps.consent.services import (
     consented_categories,
     covered_categories,
 )
-from apps.core.testing.factories import give_consent, register_client
+from tests.factories import give_consent, register_client
 
 
 def test_a_consent_covers_exactly_its_organisations_categories_and_purposes(personas: Any) -> None:

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "k7#Vq2!pZ9@xR4$wL8^nB3&mT6*cY1(hJ5)dF0_gS-eU+aQ=iO~oP",
+    "IDENTIFIER_KEY": "a-separate-identifier-key-of-at-least-32-characters",
     "ALLOWED_HOSTS": "padwijzer.example.be",
     "CSRF_TRUSTED_ORIGINS": "https://padwijzer.example.be",
     "SECURE_COOKIES": "true",
@@ -39,10 +40,18 @@ def manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_deployment_check_passes_with_production_settings() -> None:
-    result = manage("check", "--deploy", "--fail-level", "WARNING")
+def test_the_deployment_check_passes_with_production_settings(tmp_path: Path) -> None:
+    # collected static files are part of a production set-up (make serve runs collectstatic); a manifest
+    # stands for them here, so that the check of padwijzer.W001 below is the only difference
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}', encoding="utf-8")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", STATIC_ROOT=str(tmp_path))
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_check_warns_when_static_files_were_not_collected(tmp_path: Path) -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING", STATIC_ROOT=str(tmp_path / "empty"))
+    assert result.returncode != 0 and "padwijzer.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_the_console_mail_backend_that_would_log_reset_links() -> None:

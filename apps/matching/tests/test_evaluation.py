@@ -62,6 +62,13 @@ def intake(personas: Any, case: dict[str, Any], on: dt.date) -> Any:
         "employment_status": case.get("employment_status", "unemployed"),
         "in_education": case.get("in_education", False),
     }
+    household = case.get("household")
+    if household:  # recorded at intake since format 1.3 (issue 13, item 4)
+        entry |= {
+            "household_adults": household["adults"],
+            "household_children": household["children"],
+            "single_parent": household["single_parent"],
+        }
     screening_save_entry_data(screening=screening, actor=personas.sofie, **entry)
     screening_complete(screening=screening, actor=personas.sofie)
     return client

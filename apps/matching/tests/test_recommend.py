@@ -199,3 +199,19 @@ def test_offer_profiles_follow_every_change(personas: Any) -> None:
     offer_update(offer=offer, actor=personas.els, title="Daarna", capacity=3)
     profiles = offer_profiles(region_id=region.pk)
     assert [(p.title, p.free_places) for p in profiles] == [("Daarna", 3)]
+
+
+def test_the_offer_index_is_kept_until_an_offer_changes(personas: Any, django_assert_num_queries: Any) -> None:
+    from apps.matching.selectors import offer_index
+    from apps.offers.services import offer_update
+
+    region = personas.region
+    offer = _offer(personas.brug, region, "Eerst", "outreach", None, personas.els)
+    first = offer_index(region_id=region.pk)
+    with django_assert_num_queries(1):  # only the version of the offers
+        assert offer_index(region_id=region.pk) is first
+    offer_update(offer=offer, actor=personas.els, title="Daarna", capacity=3)
+    again = offer_index(region_id=region.pk)
+    assert again is not first and [o.title for o in again.offers] == ["Daarna"]
+    unemployed = Obstacle.objects.get(region=region, code="unemployed")
+    assert again.meeting({unemployed.pk}) == {offer.pk}

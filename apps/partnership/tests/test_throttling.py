@@ -19,11 +19,14 @@ def enterprise_number(i: int) -> str:
 
 
 def test_twenty_candidacies_in_one_second_are_refused_after_the_limit_and_send_no_mail(
-    oostende: Any, client: Browser, settings: Any
+    oostende: Any, client: Browser, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "candidacy": "5/3600"}
     statuses = []
-    with mock.patch("django.utils.timezone.now", return_value=before_deadline(oostende)):
+    with (
+        mock.patch("django.utils.timezone.now", return_value=before_deadline(oostende)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         for i in range(20):
             response = client.post(
                 "/oproep/oostende/",

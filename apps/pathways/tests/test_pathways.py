@@ -11,7 +11,6 @@ from django.test import Client as Browser
 
 from apps.audit.models import AuditEntry
 from apps.consent.services import consent_withdraw
-from apps.core.testing.factories import complete_screening, give_consent, register_client
 from apps.pathways.models import Action, Pathway, PlanChange
 from apps.pathways.services import (
     PlanConflict,
@@ -24,6 +23,7 @@ from apps.pathways.services import (
     team_remove,
 )
 from apps.regions.models import LifeDomain, Obstacle
+from tests.factories import complete_screening, give_consent, register_client
 
 
 def started(personas: Any) -> Pathway:
@@ -278,8 +278,8 @@ def test_closing_records_the_outcome_and_plans_the_follow_up(personas: Any, clie
     pathway.refresh_from_db()
     assert pathway.status == "closed" and pathway.closure.follow_up_due == dt.date(2026, 11, 30)
     assert not Action.objects.filter(pathway=pathway, status="open").exists()
-    html = client.get("/trajecten/mijn-werk/").content.decode()
-    assert f"/trajecten/{pathway.pk}/opvolging/" in html  # due within 30 days: on "my work"
+    html = client.get("/").content.decode()
+    assert f"/trajecten/{pathway.pk}/opvolging/" in html  # due within 30 days: on the home to-do list
     response = client.post(
         f"/trajecten/{pathway.pk}/opvolging/",
         {"followed_up_on": "2026-11-30", "employed": "on", "better_situation": "on"},

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from apps.core.testing.factories import give_consent, register_client
 from apps.offers.models import Offer
 from apps.offers.tests.test_views_offers import make_offer
 from apps.pathways.models import Pathway
 from apps.pathways.services import pathway_start
+from tests.factories import give_consent, register_client
 
 
 def open_pathway(personas: Any, *, consent: bool = True, **client_data: Any) -> Pathway:

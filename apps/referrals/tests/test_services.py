@@ -145,7 +145,7 @@ def test_without_consent_the_referral_is_refused_with_a_clear_error_and_nothing_
 
 
 def test_guidance_consent_also_covers_a_referral(setup: Any) -> None:
-    from apps.core.testing.factories import give_consent
+    from tests.factories import give_consent
 
     p = setup.p
     pathway = open_pathway(p, consent=False, first_name="Jonas", last_name="Peeters", birth_date=dt.date(1990, 1, 2))
@@ -280,7 +280,7 @@ def test_the_task_escalates(setup: Any) -> None:
 
 
 def test_accepting_joins_the_case_team_only_under_a_guidance_consent(setup: Any) -> None:
-    from apps.core.testing.factories import give_consent
+    from tests.factories import give_consent
 
     referral = send(setup)  # the setup's consent covers referral only
     referral_accept(referral=referral, actor=setup.p.els)

@@ -33,7 +33,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from apps.clients.models import Client, ClientMerge
 from apps.consent.models import Consent
 from apps.consent.services import consent_withdraw
-from apps.core.testing.factories import complete_screening, give_consent, register_client
 from apps.matching.models import AllocationProposal
 from apps.matching.services import allocation_execute, allocation_start, proposal_confirm
 from apps.offers.models import Offer, WaitingListEntry
@@ -44,6 +43,7 @@ from apps.referrals.models import Referral
 from apps.referrals.services import pathway_close_with_referrals, referral_accept, referral_send
 from apps.regions.models import InterventionType, Obstacle
 from apps.workspace.services_merge import client_merge, client_merge_undo
+from tests.factories import complete_screening, give_consent, register_client
 
 pytestmark = pytest.mark.django_db
 
@@ -288,7 +288,7 @@ def test_random_case_work_keeps_every_invariant(personas: Any) -> None:
 )
 def test_merging_away_a_client_with_an_open_pathway_leaves_nothing_behind(personas: Any) -> None:
     """The invariant ``nothing_left_on_a_merged_away_client`` on the smallest input the machine can meet."""
-    from apps.core.testing.factories import start_pathway
+    from tests.factories import start_pathway
 
     amina = register_client(personas, first_name="Amina")
     bilal = register_client(personas, first_name="Bilal")

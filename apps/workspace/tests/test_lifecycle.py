@@ -12,7 +12,6 @@ from django.test import Client as Browser
 from apps.accounts.models import Membership
 from apps.audit.models import AuditEntry
 from apps.consent.models import Consent
-from apps.core.testing.factories import give_consent
 from apps.offers.tests.test_views_offers import make_offer
 from apps.pathways.models import TeamMember, TeamRole
 from apps.pathways.services import consent_withdraw_with_team, team_add
@@ -20,6 +19,7 @@ from apps.referrals.models import Referral
 from apps.referrals.services import referral_accept, referral_send
 from apps.referrals.tests.conftest import open_pathway
 from apps.workspace.services_lifecycle import membership_deactivate, organisation_deactivate
+from tests.factories import give_consent
 
 pytestmark = pytest.mark.django_db
 

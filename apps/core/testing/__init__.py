@@ -1,1 +1,0 @@
-"""Helpers for tests (never imported by application code)."""

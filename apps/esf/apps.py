@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EsfConfig(AppConfig):
+    name = "apps.esf"
+    label = "esf"

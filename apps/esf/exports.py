@@ -1,0 +1,158 @@
+"""ESF+ exports: the indicator table (xlsx as a funder expects, csv, PDF year report) and the auditors' list.
+
+Every text cell is formula-neutralised (a leading = + - @ tab or CR gets a quote), every PDF value escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from apps.esf.indicators import INDICATORS
+from apps.esf.models import EsfGender, Participation
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe for spreadsheets: text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _gender_label(g: str) -> str:
+    return str(EsfGender(g).label)
+
+
+def table_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the indicator table: code, indicator, one column per gender, total, incomplete."""
+    report = table["report"]
+    header = [_("Code"), _("Indicator"), *[_gender_label(g) for g in report.genders], _("Total"), _("Incomplete")]
+    rows = []
+    for item in table["rows"]:
+        cells = [c.count if table["detailed"] else c.shown for c in item["cells"]]
+        incomplete = item["row"].incomplete if table["detailed"] else item["incomplete"]
+        rows.append([item["row"].indicator.code, str(item["row"].indicator.label), *cells, incomplete])
+    return header, rows
+
+
+def _title_lines(region: Any, table: dict[str, Any]) -> list[list[Any]]:
+    report = table["report"]
+    return [
+        [_("ESF+ common indicators (Reg. (EU) 2021/1057, Annex I)")],
+        [_("Operation"), neutralise(region.name)],
+        [_("Period"), report.start, report.end],
+        [_("Generated on"), timezone.localdate()],
+        [],
+    ]
+
+
+def report_xlsx(*, region: Any, table: dict[str, Any]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Indicators")[:31]
+    for line in _title_lines(region, table):
+        ws.append(line)
+    ws["A1"].font = Font(bold=True)
+    header, rows = table_rows(table)
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([neutralise(v) for v in row])
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 60
+    for i in range(3, len(header) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 14
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def report_csv(*, table: dict[str, Any]) -> str:
+    header, rows = table_rows(table)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    return out.getvalue()
+
+
+def report_pdf(*, region: Any, table: dict[str, Any]) -> bytes:
+    """The year report as PDF (WeasyPrint), the indicator table in it; the template escapes every value."""
+    from weasyprint import HTML
+
+    header, rows = table_rows(table)
+    html = render_to_string(
+        "esf/report_pdf.html",
+        {"region": region, "report": table["report"], "header": header, "rows": rows, "today": timezone.localdate()},
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+AUDIT_FIELDS = [
+    "entry_date", "leaving_date", "gender", "age_at_entry", "labour_status", "unemployed_months", "isced_level",
+    "nationality", "housing", "disability", "disability_source", "foreign_background", "foreign_background_source",
+    "minority", "minority_source", "results_recorded_on", "job_searching", "in_education", "qualification",
+    "employed_on_leaving", "in_sample", "follow_up_due", "followed_up_on", "employed_after", "better_situation_after",
+]  # fmt: skip
+SENSITIVE_COLUMNS = {
+    "disability", "disability_source", "foreign_background", "foreign_background_source", "minority",
+    "minority_source", "EECO12", "EECO14", "EECO15",
+}  # fmt: skip
+
+
+def auditors_rows_out(*, access: Any, rows: Any) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the auditors' list: ids (no names), entry data, dates, results, a 0/1 per indicator.
+
+    Special-category values of clients outside the user's own organisations are given as 'hidden'.
+    """
+    codes = [i.code for i in INDICATORS]
+    header = ["participation", "client", _("Organisation"), _("Municipality"), *AUDIT_FIELDS, *codes]
+    out: list[list[Any]] = []
+    p: Participation
+    for p in rows:
+        sees = access.sees_sensitive(p)
+        values: list[Any] = [p.pk, p.client_id, p.organisation.name, p.municipality.name]
+        for name in [*AUDIT_FIELDS, *codes]:
+            value = getattr(p, name)
+            if name in SENSITIVE_COLUMNS and not sees:
+                value = _("hidden")
+            elif value is None:
+                value = ""
+            values.append(value)
+        out.append(values)
+    return header, out
+
+
+def auditors_xlsx(*, access: Any, rows: Any) -> bytes:
+    header, data = auditors_rows_out(access=access, rows=rows)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Participants")[:31])
+    ws.append(header)
+    for row in data:
+        ws.append([neutralise(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def auditors_csv(*, access: Any, rows: Any) -> str:
+    header, data = auditors_rows_out(access=access, rows=rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in data:
+        writer.writerow([neutralise(v) for v in row])
+    return out.getvalue()

@@ -1,0 +1,131 @@
+"""Reads of the ESF+ pages: the report table, the participants behind a count, the auditors' list, data quality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from apps.esf.indicators import BY_CODE, INDICATORS, Filters, Report, compute, participants_q, scope, suppress
+from apps.esf.models import LabourStatus, Participation
+from apps.esf.permissions import EsfAccess
+
+
+@dataclass
+class Cell:
+    count: int
+    shown: str
+    gender: str  # "" for the total
+
+
+def report_table(*, access: EsfAccess, start: dt.date, end: dt.date, filters: Filters) -> dict[str, Any]:
+    """The report for the page and exports: exact counts for coordinators, suppressed ones for others.
+
+    Shape: {"report": Report, "rows": [{"row": Row, "cells": [Cell per gender..., Cell total]}], "detailed": bool}.
+    One query.
+    """
+    report: Report = compute(region_id=access.region.pk, start=start, end=end, filters=filters)
+    rows = []
+    for row in report.rows:
+        cells = [Cell(row.by_gender[g], _shown(row.by_gender[g], access), g) for g in report.genders]
+        cells.append(Cell(row.total, _shown(row.total, access), ""))
+        rows.append({"row": row, "cells": cells, "incomplete": _shown(row.incomplete, access)})
+    return {"report": report, "rows": rows, "detailed": access.detailed}
+
+
+def _shown(count: int, access: EsfAccess) -> str:
+    return str(count) if access.detailed else suppress(count)
+
+
+def behind_count(
+    *, access: EsfAccess, start: dt.date, end: dt.date, filters: Filters, code: str, gender: str
+) -> tuple[list[Participation], int]:
+    """The participations behind one count that this user may see listed, and how many are not shown.
+
+    Raises KeyError for an unknown indicator code. Two queries.
+    """
+    indicator = BY_CODE[code]
+    qs = Participation.objects.filter(
+        Q(region_id=access.region.pk) & filters.q() & participants_q(code, start, end, gender)
+    )
+    total = qs.count()
+    visible = list(
+        qs.filter(access.visible_q(indicator.sensitive))
+        .select_related("client", "organisation", "worker")
+        .order_by("client__last_name", "client__first_name", "pk")
+    )
+    return visible, total - len(visible)
+
+
+def auditors_rows(*, access: EsfAccess, start: dt.date, end: dt.date, filters: Filters) -> QuerySet[Participation]:
+    """One row per participation touched by the period, with a 0/1 annotation per indicator code. One query.
+
+    Only for coordinators (the caller checks ``access.detailed``); the sensitive values of clients of other
+    organisations are blanked by the exporter (``access.sees_sensitive``).
+    """
+    flags = {
+        i.code: Case(
+            When(participants_q(i.code, start, end), then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        for i in INDICATORS
+    }
+    return (
+        scope(access.region.pk, start, end, filters)
+        .select_related("client", "organisation", "municipality")
+        .annotate(**flags)
+        .order_by("entry_date", "pk")
+    )
+
+
+def missing_entry_q() -> Q:
+    """Entry data still missing: any of the fields the output indicators need (refused is an answer)."""
+    return (
+        Q(labour_status="")
+        | Q(labour_status=LabourStatus.UNEMPLOYED, unemployed_months__isnull=True)
+        | Q(isced_level__isnull=True)
+        | Q(nationality="")
+        | Q(housing="")
+        | Q(disability="")
+        | Q(foreign_background="")
+        | Q(minority="")
+    )
+
+
+def data_quality(
+    *, access: EsfAccess, today: dt.date, organisation: int | None = None
+) -> dict[str, list[Any]]:
+    """Open pathways of the user's organisations without an ESF+ record, and participations with missing entry
+    data, missing results past the leaving window, missing follow-ups past due.
+
+    Coordinators see the participations of every organisation of the region, others their own organisations'.
+    Four queries.
+    """
+    qs = Participation.objects.filter(region_id=access.region.pk).select_related("client", "organisation", "worker")
+    if not access.detailed:
+        qs = qs.filter(client__organisation_id__in=sorted(access.own_organisations))
+    if organisation is not None:
+        qs = qs.filter(organisation_id=organisation)
+    qs = qs.order_by("organisation__name", "worker__first_name", "client__last_name", "pk")
+    window = dt.timedelta(days=settings.ESF_LEAVING_WINDOW_DAYS)
+    from apps.pathways.models import Pathway
+
+    without = (
+        Pathway.objects.filter(
+            organisation__region_id=access.region.pk, client__organisation_id__in=sorted(access.own_organisations)
+        )
+        .exclude(status=Pathway.Status.CLOSED)
+        .exclude(client__esf_participations__region_id=access.region.pk)
+        .select_related("client", "organisation")
+        .order_by("organisation__name", "client__last_name", "pk")
+    )
+    if organisation is not None:
+        without = without.filter(organisation_id=organisation)
+    return {
+        "without_record": list(without),
+        "entry": list(qs.filter(missing_entry_q())),
+        "results": list(qs.filter(leaving_date__lt=today - window, results_recorded_on__isnull=True)),
+        "follow_up": list(qs.filter(in_sample=True, follow_up_due__lt=today, followed_up_on__isnull=True)),
+    }

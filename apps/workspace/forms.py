@@ -1,0 +1,75 @@
+"""Forms of the workspace pages (filters and the caseload hand-over)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.regions.models import Challenge
+
+
+class CaseloadFilterForm(forms.Form):
+    """The caseload's filters (all optional; a wrong value is a form error, never a crash)."""
+
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("All my pathways")),
+            ("overdue", _("Overdue actions")),
+            ("week", _("Due this week")),
+            ("waiting", _("Waiting for a partner's answer")),
+        ],
+    )
+    challenge = forms.ModelChoiceField(
+        label=_("Regional challenge"), required=False, queryset=Challenge.objects.none(), empty_label=_("Any")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("due", _("Next due date")),
+            ("name", _("Client name")),
+            ("contact", _("Longest without contact")),
+            ("stage", _("Stage")),
+        ],
+    )
+
+    def __init__(self, *args: Any, region_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["challenge"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Challenge.objects.filter(region_id__in=region_ids).order_by("region_id", "rank")
+        field.label_from_instance = lambda c: f"{c.persona_name}: {c.title}"  # type: ignore[method-assign,assignment]
+
+
+class HandOverForm(forms.Form):
+    """Hand the selected pathways (or the whole caseload) to a colleague of the same organisation."""
+
+    to_user = forms.ModelChoiceField(label=_("Colleague taking over"), queryset=User.objects.none())
+    scope = forms.ChoiceField(
+        label=_("What to hand over"),
+        choices=[("selected", _("The pathways ticked in the table")), ("all", _("My whole caseload"))],
+        initial="selected",
+        widget=forms.RadioSelect,
+    )
+    pathway = forms.TypedMultipleChoiceField(label=_("Pathways"), required=False, coerce=int, choices=[])
+
+    def __init__(self, *args: Any, colleagues: Any, pathway_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to_user = self.fields["to_user"]
+        assert isinstance(to_user, forms.ModelChoiceField)
+        to_user.queryset = colleagues
+        to_user.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
+        pathway = self.fields["pathway"]
+        assert isinstance(pathway, forms.TypedMultipleChoiceField)
+        pathway.choices = [(pk, str(pk)) for pk in pathway_ids]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("scope") == "selected" and not data.get("pathway"):
+            self.add_error("pathway", _("Tick at least one pathway in the table, or choose the whole caseload."))
+        return data

@@ -1,0 +1,163 @@
+"""The home page as a to-do list ("what needs me now") and the counts the menu shows on every page.
+
+Rules: a referral needs an answer while it is ``sent`` to an offer of an organisation where the user answers
+referrals (partner worker or counsellor); an action is overdue when open and due before today; a follow-up is due
+within ``FOLLOW_UP_HORIZON`` days; a case conference needs its decisions when it took place, the user organised it
+and no decisions are recorded; an allocation proposal needs confirming while ``proposed`` for a client of the
+user's organisation (counsellor, peer companion)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.accounts.permissions import memberships_of
+from apps.conferences.models import CaseConference
+from apps.matching.models import AllocationProposal
+from apps.notifications.models import Notification
+from apps.pathways.models import Action, Closure
+from apps.referrals.models import Referral
+from apps.referrals.permissions import RECEIVING_ROLES, client_label_for_receiver
+from apps.referrals.selectors import identity_shared
+
+FOLLOW_UP_HORIZON = 30
+LIST_LIMIT = 20
+PROPOSAL_ROLES = {Role.COUNSELLOR, Role.PEER_COMPANION}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisations (ids) through which the user gets each kind of work; ``regions``: coordinated regions."""
+
+    receiving: frozenset[int]
+    proposals: frozenset[int]
+    case: frozenset[int]
+    regions: frozenset[int]
+
+
+def scope_of(user: Any) -> Scope:
+    memberships = memberships_of(user)
+    return Scope(
+        receiving=frozenset(m.organisation_id for m in memberships if m.role in RECEIVING_ROLES),
+        proposals=frozenset(m.organisation_id for m in memberships if m.role in PROPOSAL_ROLES),
+        case=frozenset(
+            m.organisation_id
+            for m in memberships
+            if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}
+        ),
+        regions=frozenset(m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR),
+    )
+
+
+def _referrals_to_answer(scope: Scope) -> QuerySet[Referral]:
+    return Referral.objects.filter(offer__organisation_id__in=scope.receiving, status=Referral.Status.SENT)
+
+
+def _overdue_actions(user: Any, today: dt.date) -> QuerySet[Action]:
+    return Action.objects.filter(
+        owner=user, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_on__lt=today
+    )
+
+
+def _proposals(scope: Scope) -> QuerySet[AllocationProposal]:
+    return AllocationProposal.objects.filter(
+        entry__client__organisation_id__in=scope.proposals, status=AllocationProposal.Status.PROPOSED
+    )
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    return Subquery(queryset.order_by().values(n=Func(F("id"), function="COUNT")), output_field=IntegerField())
+
+
+def menu_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
+    """Badges of the menu: ``unread`` notifications, and ``todo`` = referrals to answer + overdue actions +
+    proposals to confirm. One query (scalar subqueries on the user's row)."""
+    today = today or timezone.localdate()
+    scope = scope_of(user)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            unread=_count(Notification.objects.filter(user=user, read_at__isnull=True)),
+            referrals=_count(_referrals_to_answer(scope)),
+            overdue=_count(_overdue_actions(user, today)),
+            proposals=_count(_proposals(scope)),
+        )
+        .values("unread", "referrals", "overdue", "proposals")
+        .first()
+    ) or {}
+    counts = {k: int(v or 0) for k, v in row.items()}
+    counts["todo"] = counts.get("referrals", 0) + counts.get("overdue", 0) + counts.get("proposals", 0)
+    return counts
+
+
+def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """The lists of the home page (each at most ``LIST_LIMIT`` long, oldest first) and the unread notifications.
+    A fixed number of queries: one per list the user's roles can have, plus one for consents when referrals wait."""
+    today = today or timezone.localdate()
+    scope = scope_of(user)
+    result: dict[str, Any] = {"today": today}
+    if scope.receiving:
+        referrals = list(
+            _referrals_to_answer(scope)
+            .select_related("pathway__client", "offer", "offer__organisation", "pathway__organisation")
+            .order_by("created_at", "id")[:LIST_LIMIT]
+        )
+        shared = identity_shared({r.pathway.client_id for r in referrals}, set(scope.receiving))
+        result["referrals"] = [
+            (
+                r,
+                client_label_for_receiver(
+                    r,
+                    (r.pathway.client_id, r.offer.organisation_id) in shared
+                    or r.offer.organisation_id in {r.pathway.client.organisation_id, r.pathway.organisation_id},
+                ),
+            )
+            for r in referrals
+        ]
+    if scope.case:
+        result["actions"] = list(
+            Action.objects.filter(owner=user, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
+            .filter(due_on__lte=today + dt.timedelta(days=6 - today.weekday()))
+            .select_related("pathway__client")
+            .order_by("due_on", "id")[:LIST_LIMIT]
+        )
+        result["follow_ups"] = list(
+            Closure.objects.filter(
+                pathway__organisation_id__in=scope.case,
+                followed_up_on__isnull=True,
+                follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_HORIZON),
+            )
+            .select_related("pathway__client")
+            .order_by("follow_up_due")[:LIST_LIMIT]
+        )
+        result["conferences"] = list(
+            CaseConference.objects.filter(organised_by=user, scheduled_at__lt=timezone.now(), decisions="").order_by(
+                "scheduled_at"
+            )[:LIST_LIMIT]
+        )
+    if scope.proposals:
+        result["proposals"] = list(
+            _proposals(scope)
+            .select_related("entry__client", "offer", "offer__organisation")
+            .order_by("id")[:LIST_LIMIT]
+        )
+    if scope.regions:
+        result["escalations"] = list(
+            Referral.objects.filter(
+                offer__organisation__region_id__in=scope.regions,
+                escalated_at__isnull=False,
+                status=Referral.Status.SENT,
+            )
+            .select_related("offer", "offer__organisation")
+            .order_by("escalated_at")[:LIST_LIMIT]
+        )
+    result["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)[:LIST_LIMIT])
+    result["nothing_to_do"] = not any(
+        result.get(k) for k in ("referrals", "actions", "follow_ups", "conferences", "proposals", "escalations")
+    )
+    return result

@@ -1,0 +1,157 @@
+"""The caseload ("Mijn werk"): a table per person with client names, overdue marking, filters, and hand-over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client as Browser
+from django.utils import timezone
+
+from apps.audit.models import AuditEntry
+from apps.offers.services import waiting_list_add
+from apps.pathways.models import Action, TeamMember
+from apps.pathways.services import action_add, contact_log_add, pathway_start
+from apps.pathways.services_handover import caseload_hand_over
+from apps.regions.models import Challenge
+from conftest import complete_screening, register_client
+
+URL = "/trajecten/mijn-werk/"
+
+
+def open_pathway(personas: Any, last_name: str, *, due_in: int | None = None, obstacles: list[str] | None = None):
+    client = register_client(personas, last_name=last_name)
+    complete_screening(client, personas.sofie, obstacles=obstacles or ["no-network"])
+    pathway = pathway_start(client=client, actor=personas.sofie, organisation=personas.lb)
+    if due_in is not None:
+        action_add(
+            pathway=pathway,
+            actor=personas.sofie,
+            description=f"Bellen voor {last_name}",
+            owner=personas.sofie,
+            owner_organisation=personas.lb,
+            due_on=timezone.localdate() + dt.timedelta(days=due_in),
+        )
+    return pathway
+
+
+def test_sofie_sees_her_clients_by_name_with_the_next_action_and_overdue_marked(personas: Any, client: Browser) -> None:
+    open_pathway(personas, "Overdue", due_in=-3)
+    open_pathway(personas, "Later", due_in=20)
+    client.force_login(personas.sofie)
+    html = client.get(URL).content.decode()
+    assert "Mariam Overdue" in html and "Mariam Later" in html
+    assert "Bellen voor Overdue" in html
+    assert "Traject #" not in html
+    assert html.index("Mariam Overdue") < html.index("Mariam Later")  # sorted by next due date
+    assert "table-danger" in html and "(te laat)" in html
+
+
+def test_the_filters_show_overdue_this_week_and_by_challenge(personas: Any, client: Browser) -> None:
+    open_pathway(personas, "Overdue", due_in=-3, obstacles=["limited-dutch"])
+    open_pathway(personas, "Later", due_in=40)
+    client.force_login(personas.sofie)
+    html = client.get(URL, {"show": "overdue"}).content.decode()
+    assert "Mariam Overdue" in html and "Mariam Later" not in html
+    html = client.get(URL, {"show": "waiting"}).content.decode()
+    assert "Mariam Overdue" not in html and "Mariam Later" not in html
+    challenge = (
+        Challenge.objects.filter(region=personas.region, obstacle_lines__obstacles__code="limited-dutch")
+        .exclude(obstacle_lines__obstacles__code="no-network")
+        .first()
+    )
+    assert challenge is not None
+    html = client.get(URL, {"challenge": str(challenge.pk), "sort": "name"}).content.decode()
+    assert "Mariam Overdue" in html and "Mariam Later" not in html
+
+
+def test_junk_filter_values_are_a_400_not_a_crash(personas: Any, client: Browser) -> None:
+    client.force_login(personas.sofie)
+    assert client.get(URL, {"show": "<script>", "challenge": "x"}).status_code == 400
+    assert client.get(URL, {"page": "zzz"}).status_code == 200
+
+
+def test_the_waiting_list_position_is_shown(personas: Any, client: Browser) -> None:
+    pathway = open_pathway(personas, "Wacht")
+    waiting_list_add(client=pathway.client, actor=personas.sofie)
+    client.force_login(personas.sofie)
+    assert "positie 1" in client.get(URL).content.decode()
+
+
+def test_the_caseload_is_per_person_and_outsiders_and_jury_get_404(personas: Any, client: Browser) -> None:
+    open_pathway(personas, "VanSofie")
+    client.force_login(personas.yonas)
+    assert "Mariam VanSofie" not in client.get(URL).content.decode()
+    for outsider in (personas.ine, personas.nadia):
+        client.force_login(outsider)
+        assert client.get(URL).status_code == 404
+
+
+def test_the_caseload_has_a_fixed_number_of_queries(
+    personas: Any, client: Browser, django_assert_num_queries: Any
+) -> None:
+    first = open_pathway(personas, "Eerste", due_in=1)
+    waiting_list_add(client=first.client, actor=personas.sofie)
+    contact_log_add(
+        pathway=first,
+        actor=personas.sofie,
+        organisation=personas.lb,
+        happened_on=timezone.localdate(),
+        place="home",
+        summary="contact",
+    )
+    client.force_login(personas.sofie)
+    client.get(URL)
+    # session, user, memberships, menu counts, challenges (filter), pathways, teams, waiting positions, colleagues
+    with django_assert_num_queries(9):
+        assert client.get(URL).status_code == 200
+    for i in range(30):
+        pathway = open_pathway(personas, f"Meer{i}", due_in=i - 5)
+        waiting_list_add(client=pathway.client, actor=personas.sofie)
+    with django_assert_num_queries(9):
+        html = client.get(URL).content.decode()
+    assert "Pagina 1 van 2" in html
+
+
+def test_sofie_hands_her_caseload_to_yonas_in_one_audited_step(personas: Any, client: Browser) -> None:
+    one = open_pathway(personas, "Een", due_in=2)
+    two = open_pathway(personas, "Twee", due_in=3)
+    client.force_login(personas.sofie)
+    response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected", "pathway": [one.pk]})
+    assert response.status_code == 302
+    assert TeamMember.objects.filter(pathway=one, user=personas.yonas, is_active=True).exists()
+    assert not TeamMember.objects.filter(pathway=one, user=personas.sofie, is_active=True).exists()
+    assert TeamMember.objects.filter(pathway=two, user=personas.sofie, is_active=True).exists()
+    assert Action.objects.get(pathway=one).owner == personas.yonas
+    entry = AuditEntry.objects.get(action="pathways.caseload.handed_over")
+    assert entry.changes["pathways"] == [one.pk] and entry.changes["actions"] == 1
+    client.post(URL, {"to_user": personas.yonas.pk, "scope": "all"})
+    assert not TeamMember.objects.filter(user=personas.sofie, is_active=True).exists()
+
+
+def test_a_hand_over_to_someone_outside_the_organisation_is_refused_and_nothing_moves(personas: Any) -> None:
+    pathway = open_pathway(personas, "Blijft", due_in=2)
+    with pytest.raises(ValidationError):
+        caseload_hand_over(
+            actor=personas.sofie, from_user=personas.sofie, to_user=personas.olaf, organisation=personas.lb
+        )
+    with pytest.raises(ValidationError):
+        caseload_hand_over(
+            actor=personas.olaf, from_user=personas.sofie, to_user=personas.yonas, organisation=personas.lb
+        )
+    assert TeamMember.objects.get(pathway=pathway, is_active=True).user == personas.sofie
+    # the coordinator may hand over for a worker who left
+    result = caseload_hand_over(
+        actor=personas.wouter, from_user=personas.sofie, to_user=personas.yonas, organisation=personas.lb
+    )
+    assert result.pathway_ids == [pathway.pk]
+
+
+def test_a_hand_over_form_without_a_selection_says_what_to_do(personas: Any, client: Browser) -> None:
+    open_pathway(personas, "Een")
+    client.force_login(personas.sofie)
+    response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected"})
+    assert response.status_code == 400
+    assert "Vink minstens" in response.content.decode()

@@ -1,0 +1,99 @@
+"""Home as a to-do list, the menu's badges and notifications with read/unread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client as Browser
+from django.utils import timezone
+
+from apps.notifications.models import Notification
+from apps.notifications.services import notify
+from apps.offers.tests.test_views_offers import make_offer
+from apps.pathways.services import action_add, pathway_start
+from apps.referrals.services import referral_send
+from apps.referrals.tests.conftest import open_pathway
+from conftest import complete_screening, register_client
+
+
+def test_els_sees_the_referral_waiting_for_her_answer_and_a_badge(personas: Any, client: Browser) -> None:
+    pathway = open_pathway(personas)
+    offer = make_offer(personas, personas.brug, personas.els)
+    referral = referral_send(pathway=pathway, offer=offer, actor=personas.sofie, note="")
+    client.force_login(personas.els)
+    html = client.get("/").content.decode()
+    assert "1 doorverwijzing te beantwoorden" in html
+    assert f"/doorverwijzingen/{referral.pk}/" in html
+    assert '1<span class="visually-hidden"> taak te doen' in html
+
+
+def test_sofie_sees_her_overdue_action_with_the_client_name(personas: Any, client: Browser) -> None:
+    c = register_client(personas, last_name="Achter")
+    complete_screening(c, personas.sofie, obstacles=["no-network"])
+    pathway = pathway_start(client=c, actor=personas.sofie, organisation=personas.lb)
+    action_add(
+        pathway=pathway,
+        actor=personas.sofie,
+        description="Afspraak bij het OCMW",
+        owner=personas.sofie,
+        owner_organisation=personas.lb,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+    )
+    client.force_login(personas.sofie)
+    html = client.get("/").content.decode()
+    assert "Mariam Achter</a>: Afspraak bij het OCMW" in html and "(te laat)" in html
+
+
+def test_notifications_are_marked_read_one_by_one_and_all_at_once(personas: Any, client: Browser) -> None:
+    first, second = (
+        notify(users=[personas.sofie], message=text, url=url, email=False)[0]
+        for text, url in (("Een", "/trajecten/mijn-werk/"), ("Twee", "https://evil.example/"))
+    )
+    client.force_login(personas.sofie)
+    assert "Meldingen <span" in client.get("/meldingen/").content.decode()
+    response = client.post(f"/meldingen/{first.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/trajecten/mijn-werk/"
+    assert client.post(f"/meldingen/{second.pk}/")["Location"] == "/meldingen/"  # never off-site
+    notify(users=[personas.sofie], message="Drie", email=False)
+    client.post("/meldingen/alles-gelezen/")
+    assert not Notification.objects.filter(user=personas.sofie, read_at__isnull=True).exists()
+
+
+def test_someone_else_s_notification_is_a_404(personas: Any, client: Browser) -> None:
+    note = notify(users=[personas.sofie], message="Van Sofie", email=False)[0]
+    client.force_login(personas.olaf)
+    assert client.post(f"/meldingen/{note.pk}/").status_code == 404
+    assert client.get(f"/meldingen/{note.pk}/").status_code == 405
+    assert Notification.objects.get(pk=note.pk).read_at is None
+
+
+def test_the_notifications_page_and_home_have_fixed_query_counts(
+    personas: Any, client: Browser, django_assert_num_queries: Any
+) -> None:
+    client.force_login(personas.sofie)
+    notify(users=[personas.sofie], message="Een", email=False)
+    client.get("/meldingen/")
+    # session, user, memberships, notifications count (paginator), page, menu counts
+    with django_assert_num_queries(6):
+        client.get("/meldingen/")
+    for i in range(40):
+        notify(users=[personas.sofie], message=f"M{i}", email=False)
+    with django_assert_num_queries(6):
+        client.get("/meldingen/")
+    # home of a counsellor: session, user, memberships, to-do lists (actions, follow-ups, conferences, proposals,
+    # referrals), notifications, home panels (clients, challenges), menu counts
+    with django_assert_num_queries(12):
+        client.get("/")
+
+
+def test_menu_items_match_what_each_role_can_open(personas: Any, client: Browser) -> None:
+    client.force_login(personas.yonas)
+    html = client.get("/").content.decode()
+    assert 'href="/groepsaanbod/"' not in html and 'href="/matching/voorstellen/"' in html
+    client.force_login(personas.els)
+    html = client.get("/").content.decode()
+    assert 'href="/matching/voorstellen/"' not in html and 'href="/groepsaanbod/"' in html
+    client.force_login(personas.wouter)
+    html = client.get("/").content.decode()
+    assert 'href="/matching/voorstellen/"' not in html and 'href="/trajecten/mijn-werk/"' not in html
