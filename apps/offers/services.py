@@ -95,7 +95,7 @@ def offer_update(*, offer: Offer, actor: Any, seen_occupancy: int | None = None,
                 }
             )
     ending = offer.is_active and data.get("is_active") is False
-    if ending and offer.referrals.filter(status__in=["sent", "waiting"]).exists():  # type: ignore[attr-defined]
+    if ending and offer.referrals.filter(status__in=["sent", "waiting"]).exists():
         # the referrals waiting for an answer are refused by apps.referrals.services.offer_deactivate
         raise ValidationError(
             {"is_active": [_("Referrals still wait for an answer: use 'Stop the offer', which answers them.")]}

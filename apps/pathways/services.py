@@ -349,9 +349,7 @@ def closing_summary(*, pathway: Pathway) -> dict[str, Any]:
             ).select_related("owner")
         ),
         "referrals": list(
-            pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).select_related(  # type: ignore[attr-defined]
-                "offer", "offer__organisation"
-            )
+            pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).select_related("offer", "offer__organisation")
         ),
         "waiting": list(
             WaitingListEntry.objects.filter(client_id=pathway.client_id, is_open=True).select_related("offer")
@@ -370,7 +368,7 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
 
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
     check_transition(pathway, Pathway.Status.CLOSED)
-    if pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).exists():  # type: ignore[attr-defined]
+    if pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).exists():
         raise ValidationError(_("This pathway still has open referrals: withdraw them first."))
     closure = Closure(
         pathway=pathway,

@@ -120,7 +120,7 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
             client = self.client(i)
             if client is None or client.merged_into_id is not None:
                 return
-            with contextlib.suppress(REFUSALS):
+            with contextlib.suppress(*REFUSALS):
                 pathway_start(client=client, actor=p.sofie, organisation=p.lb)
 
         @rule(i=st.integers(0, 7), o=st.integers(0, 1))
@@ -128,21 +128,21 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
             pathway = self.open_pathway(i)
             if pathway is None:
                 return
-            with contextlib.suppress(REFUSALS):
+            with contextlib.suppress(*REFUSALS):
                 referral_send(pathway=pathway, offer=offers[o], actor=p.sofie)
 
         @rule(i=st.integers(0, 7))
         def wait(self, i: int) -> None:
             if self.open_pathway(i) is None:
                 return
-            with contextlib.suppress(REFUSALS):
+            with contextlib.suppress(*REFUSALS):
                 waiting_list_add(client=self.client(i), actor=p.sofie)
 
         @rule(k=st.integers(0, 20))
         def accept(self, k: int) -> None:
             candidates = list(Referral.objects.filter(status__in=["sent", "waiting"]).order_by("pk"))
             if candidates:
-                with contextlib.suppress(REFUSALS):
+                with contextlib.suppress(*REFUSALS):
                     referral_accept(referral=candidates[k % len(candidates)], actor=p.els)
 
         @rule()
@@ -157,7 +157,7 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
         def confirm(self, k: int) -> None:
             candidates = list(AllocationProposal.objects.filter(status="proposed").order_by("pk"))
             if candidates:
-                with contextlib.suppress(REFUSALS):
+                with contextlib.suppress(*REFUSALS):
                     proposal_confirm(proposal=candidates[k % len(candidates)], actor=p.sofie)
 
         @rule(i=st.integers(0, 7))
@@ -173,7 +173,7 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
             client = self.client(i)
             closed = client and Pathway.objects.filter(client=client, status="closed").order_by("-pk").first()
             if closed:
-                with contextlib.suppress(REFUSALS):
+                with contextlib.suppress(*REFUSALS):
                     pathway_reopen(pathway=closed, actor=p.sofie, reason="Opnieuw begeleiding")
 
         @rule(i=st.integers(0, 7), j=st.integers(0, 7))
@@ -181,14 +181,14 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
             survivor, duplicate = self.client(i), self.client(j)
             if survivor is None or duplicate is None:
                 return
-            with contextlib.suppress(REFUSALS):
+            with contextlib.suppress(*REFUSALS):
                 client_merge(survivor=survivor, duplicate=duplicate, actor=p.sofie)
 
         @rule()
         def unmerge(self) -> None:
             merge = ClientMerge.objects.filter(undone_at__isnull=True).order_by("-pk").first()
             if merge is not None:
-                with contextlib.suppress(REFUSALS):
+                with contextlib.suppress(*REFUSALS):
                     client_merge_undo(merge=merge, actor=p.sofie)
 
         @rule(k=st.integers(0, 20))
