@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_CLIENTS ?= 1000
+PORT ?= 8000
 
 .PHONY: install run serve smoke test lint system-deps browser-deps messages bench clean
 
@@ -26,13 +27,14 @@ install: system-deps $(STAMP)
 run: install
 	mkdir -p var/static
 	DEBUG=true $(BIN)/padwijzer migrate --noinput -v0
+	DEBUG=true $(BIN)/padwijzer createcachetable
 	DEBUG=true $(BIN)/padwijzer load_region regions/oostende.json
 	DEBUG=true $(BIN)/padwijzer seed_demo --clients $(DEMO_CLIENTS) --seed 1
-	@echo "Padwijzer: http://127.0.0.1:8000/ (log in with a demo login above)"
+	@echo "Padwijzer: http://127.0.0.1:$(PORT)/ (log in with a demo login above; Ctrl+C stops server and worker)"
 	@DEBUG=true $(BIN)/padwijzer db_worker --interval 2 & WORKER=$$!; \
 	  ( while true; do DEBUG=true $(BIN)/padwijzer escalate_referrals >/dev/null; sleep 3600; done ) & TIMER=$$!; \
 	  trap "kill $$WORKER $$TIMER 2>/dev/null" EXIT INT TERM; \
-	  DEBUG=true $(BIN)/padwijzer runserver 127.0.0.1:8000
+	  DEBUG=true $(BIN)/padwijzer runserver 127.0.0.1:$(PORT)
 
 # The production configuration (DEBUG off, gunicorn, worker, scheduled jobs) against DATABASE_URL;
 # see docs/deploy.md. Needs SECRET_KEY; BIND, WEB_WORKERS, WEB_THREADS from the environment.

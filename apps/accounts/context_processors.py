@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_memberships": memberships,
         "nav_regions": list(regions.values()),
-        "nav_is_admin": is_platform_admin(user),
+        "nav_is_admin": is_platform_admin(user) and user.is_staff,  # the admin site needs is_staff
         "nav_case_worker": any(m.role in CASE_ROLES for m in memberships),
         "nav_coordinator": any(m.role == Role.COORDINATOR for m in memberships),
     }

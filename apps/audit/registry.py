@@ -166,5 +166,5 @@ register("esf.participation.entry_saved", _("ESF+ entry data saved"))
 register("esf.participation.left", _("ESF+ results on leaving saved"))
 register("esf.participation.followed_up", _("ESF+ six-month results saved"))
 register("esf.participations.imported", _("ESF+ participants imported (%(count)s)"), "count")
-register("pathways.caseload.handed_over", _("Caseload handed over to a colleague (%(actions)s open actions)"), "actions")
+register("pathways.caseload.handed_over", _("Caseload handed over to a colleague (%(actions)s open actions)"), "actions")  # noqa: E501
 # fmt: on

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
+from apps.core.concurrency import SubmissionKeyField, VersionField
+from apps.core.ids import IdField
 from apps.regions.models import Deelgemeente, Municipality
 
 
@@ -40,6 +42,8 @@ class ClientForm(forms.Form):
     )
     dutch_level = forms.ChoiceField(label=_("Level of Dutch"), choices=DutchLevel.choices)
     interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
+    version = VersionField(required=False)  # edit: the version shown (optimistic lock)
+    submission = SubmissionKeyField()  # registration: one record per submission
 
     def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +84,7 @@ class ClientForm(forms.Form):
                 "languages",
                 "dutch_level",
                 "interpreter_needed",
+                "version",
             )
         }
 
@@ -93,5 +98,5 @@ class ClientSearchForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    survivor = forms.IntegerField(label=_("Keep client number"), min_value=1)
-    duplicate = forms.IntegerField(label=_("Merge client number into it"), min_value=1)
+    survivor = IdField(label=_("Keep client number"))
+    duplicate = IdField(label=_("Merge client number into it"))

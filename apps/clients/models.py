@@ -79,11 +79,21 @@ class Client(TimeStampedModel):
     dutch_level = models.CharField(_("level of Dutch"), max_length=2, choices=DutchLevel.choices)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    # Optimistic lock of the edit form (apps/core/concurrency.py).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        constraints = [
+            # One active record per national number: a second registration points to the existing file.
+            models.UniqueConstraint(
+                fields=["national_number_digest"],
+                condition=models.Q(merged_into__isnull=True) & ~models.Q(national_number_digest=""),
+                name="uniq_active_national_number",
+            ),
+        ]
         indexes = [
             models.Index(fields=["organisation", "last_name"]),
             models.Index(fields=["birth_date"]),
@@ -120,3 +130,23 @@ class ClientMerge(models.Model):
 
     def __str__(self) -> str:
         return f"merge #{self.pk}"
+
+
+class MergedRow(models.Model):
+    """The client a row belonged to before any merge moved it (one line per moved row, kept after undo).
+
+    ``model`` is the row's ``app_label.model_name``; ``origin`` is the client the row was made for. Undoing a
+    merge sends each row back to the active client its origin now belongs to, so undoing merges in any order
+    gives every row back to its own person (apps/workspace/services_merge.py).
+    """
+
+    model = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    origin = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "object_id"], name="uniq_merged_row")]
+        indexes = [models.Index(fields=["origin", "model"], name="clients_mergedrow_origin_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.object_id} of client {self.origin_id}"

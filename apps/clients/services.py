@@ -9,12 +9,14 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.clients import identifiers
 from apps.clients.models import Client
+from apps.core.concurrency import remember_submission, submitted_before, versioned_update
 
 CLIENT_FIELDS = (
     "first_name", "last_name", "birth_date", "gender", "phone", "email", "street", "municipality",
@@ -88,8 +90,65 @@ def _check_place(client: Client, organisation: Any) -> None:
         raise ValidationError({"deelgemeente": _("This deelgemeente is not part of the municipality.")})
 
 
+class AlreadyRegistered(ValidationError):
+    """The national number belongs to an active client already: ``existing`` is that client.
+
+    A ValidationError on ``national_number`` (so forms and the import show it at the field); the page sends
+    the user to the existing file when they may open it (docs/decisions/0015-records-integrity.md).
+    """
+
+    def __init__(self, existing: Client):
+        super().__init__(
+            {
+                "national_number": [
+                    _("A client with this national number is already registered by %(organisation)s.")
+                    % {"organisation": existing.organisation.name}
+                ]
+            }
+        )
+        self.existing = existing
+
+
+class _SameSubmission(Exception):
+    def __init__(self, client_id: int):
+        self.client_id = client_id
+
+
+def _active_with_digest(digest: str, exclude_pk: int | None = None) -> Client | None:
+    if not digest:
+        return None
+    found = Client.objects.select_related("organisation").filter(
+        national_number_digest=digest, merged_into__isnull=True
+    )
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+def client_register(
+    *, organisation: Any, actor: Any, national_number: str = "", submission_key: str = "", **data: Any
+) -> Client:
+    """Register a client of ``organisation`` (fields: ``CLIENT_FIELDS``); writes ``clients.client.registered``.
+
+    ``submission_key``: the form's one-time key; a second submission with the same key returns the client the
+    first created (a double click makes one record). Raises ``AlreadyRegistered`` when an active client has
+    the national number (also when a concurrent registration wins the race: the partial unique constraint
+    ``uniq_active_national_number`` decides), ``ValidationError`` for bad data, ``TypeError`` for unknown
+    fields. Nothing is saved on an error.
+    """
+    earlier = submitted_before(submission_key, "clients.register")
+    if earlier is not None:
+        return Client.objects.get(pk=earlier)
+    try:
+        return _register(
+            organisation=organisation, actor=actor, national_number=national_number, key=submission_key, data=data
+        )
+    except _SameSubmission as same:
+        return Client.objects.get(pk=same.client_id)
+
+
 @transaction.atomic
-def client_register(*, organisation: Any, actor: Any, national_number: str = "", **data: Any) -> Client:
+def _register(*, organisation: Any, actor: Any, national_number: str, key: str, data: dict[str, Any]) -> Client:
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
@@ -99,17 +158,50 @@ def client_register(*, organisation: Any, actor: Any, national_number: str = "",
         _apply_national_number(client, national_number)
     except ValidationError as exc:
         raise ValidationError({"national_number": exc.messages}) from exc
-    client.full_clean()
-    client.save()
+    client.full_clean(validate_constraints=False)
+    existing = _active_with_digest(client.national_number_digest)
+    if existing is not None:
+        raise AlreadyRegistered(existing)
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError:  # a concurrent registration of the same number committed first
+        earlier = submitted_before(key, "clients.register")
+        if earlier is not None:
+            raise _SameSubmission(earlier) from None
+        existing = _active_with_digest(client.national_number_digest)
+        if existing is None:
+            raise
+        raise AlreadyRegistered(existing) from None
+    first = remember_submission(key, "clients.register", client.pk)
+    if first is not None:
+        raise _SameSubmission(first)
     audit_log(actor=actor, action="clients.client.registered", obj=client, changes={"organisation": organisation.pk})
     return client
 
 
 @transaction.atomic
-def client_update(*, client: Client, actor: Any, national_number: str | None = None, **data: Any) -> Client:
+def client_update(
+    *,
+    client: Client,
+    actor: Any,
+    national_number: str | None = None,
+    expected_version: int | None = None,
+    **data: Any,
+) -> Client:
+    """Change a client's fields (``CLIENT_FIELDS``) and, when given, the national number; writes
+    ``clients.client.updated``. ``expected_version``: the version the edit form showed; a stale one raises
+    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decision 0008/0013).
+    Raises ``AlreadyRegistered`` when another active client holds the number, ``ValidationError`` for bad data.
+    """
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    if expected_version is not None:
+        client.version = versioned_update(Client, pk=client.pk, expected_version=expected_version)
+    else:  # the API and the import: no form version, but every save moves the version on
+        Client.objects.filter(pk=client.pk).update(version=F("version") + 1)
+        client.version = Client.objects.values_list("version", flat=True).get(pk=client.pk)
     changed = sorted(k for k, v in data.items() if getattr(client, k) != v)
     for key, value in data.items():
         setattr(client, key, value)
@@ -128,7 +220,10 @@ def client_update(*, client: Client, actor: Any, national_number: str | None = N
             raise ValidationError({"national_number": exc.messages}) from exc
         if "national_number" not in changed:
             changed.append("national_number")
-    client.full_clean()
+        existing = _active_with_digest(client.national_number_digest, exclude_pk=client.pk)
+        if existing is not None:
+            raise AlreadyRegistered(existing)
+    client.full_clean(validate_constraints=False)
     client.save()
     audit_log(actor=actor, action="clients.client.updated", obj=client, changes={"fields": changed})
     return client

@@ -10,15 +10,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from apps.clients import identifiers
 from apps.clients.forms import ClientForm, ClientSearchForm, ConfirmDuplicateForm
-from apps.clients.permissions import get_client_for_editing, organisations_for_registration
+from apps.clients.permissions import client_access, get_client_for_editing, organisations_for_registration
 from apps.clients.selectors import clients_for_user
 from apps.clients.services import (
+    AlreadyRegistered,
     client_register,
     client_update,
     possible_duplicates,
 )
 from apps.core import ratelimit
+from apps.core.concurrency import EditConflict, submitted_before
 
 
 def form_errors(form: Any, exc: ValidationError) -> None:
@@ -55,7 +58,11 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         national_number = data.pop("national_number", "")
-        from apps.clients import identifiers
+        submission_key = data.pop("submission", "")
+        data.pop("version", None)
+        earlier = submitted_before(submission_key, "clients.register")
+        if earlier is not None:  # the same form sent again (double click, resent request): one record
+            return redirect("clients:detail", pk=earlier)
 
         digits = identifiers.normalise(national_number)
         # The check tells where a person is a client: limited per account (docs/decisions/0011-login-security.md).
@@ -72,8 +79,17 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
         if not duplicates or confirmed:
             try:
                 client = client_register(
-                    organisation=organisation, actor=request.user, national_number=national_number, **data
+                    organisation=organisation,
+                    actor=request.user,
+                    national_number=national_number,
+                    submission_key=submission_key,
+                    **data,
                 )
+            except AlreadyRegistered as exc:
+                if client_access(request.user, exc.existing) is not None:
+                    messages.info(request, _("This person is already registered: this is their file."))
+                    return redirect("clients:detail", pk=exc.existing.pk)
+                form_errors(form, exc)
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
@@ -91,16 +107,28 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, pk)
     client = access.client
     form = ClientForm(request.POST or None, region=client.organisation.region, initial=ClientForm.initial_for(client))
+    conflict = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         national_number = data.pop("national_number", "")
+        data.pop("submission", None)
+        version = data.pop("version", None)
         try:
             client_update(
-                client=client, actor=request.user, national_number=national_number if national_number else None, **data
+                client=client,
+                actor=request.user,
+                national_number=national_number if national_number else None,
+                expected_version=version if version is not None else client.version,
+                **data,
             )
+        except EditConflict as exc:
+            conflict = True
+            data_again = request.POST.copy()
+            data_again["version"] = str(exc.current_version)  # a second save is deliberate
+            form.data = data_again
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "client": client})
+    return render(request, "clients/client_form.html", {"form": form, "client": client, "conflict": conflict})

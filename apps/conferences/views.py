@@ -33,14 +33,12 @@ from apps.conferences.services import (
     signals_for_user,
     worker_regions,
 )
+from apps.core.ids import parse_id
 from apps.pathways.permissions import get_pathway_for_user
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 @login_required

@@ -31,3 +31,18 @@ class BilingualLabelMixin(models.Model):
 
 def pick_language(nl: str, en: str) -> str:
     return en if (get_language() or "nl").startswith("en") and en else nl
+
+
+class SubmissionKey(models.Model):
+    """A form submission already handled: its one-time key (a hidden field), what it was for, and the id of
+    the record it created. Unique on ``key``, written in the transaction that creates the record, so a double
+    submit (two clicks, a resent request) finds the first record instead of creating a second
+    (apps/core/concurrency.py, docs/decisions/0015-records-integrity.md)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=50)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.object_id}"

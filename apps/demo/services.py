@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, Role, User
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
@@ -104,6 +106,8 @@ class DemoReport:
     users: int = 0
     clients: int = 0
     offers: int = 0
+    candidacies: int = 0
+    waiting: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -336,6 +340,122 @@ def _demo_offers(
 
 
 @transaction.atomic
+def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Random, now: dt.datetime) -> int:
+    """Move the region's call timeline around ``now`` and add candidacies in several stages; returns how many.
+
+    Shapes: launch 30 days ago, candidacies until 14 days from now at 17:00 (Brussels), written round the two weeks
+    after, pitch weeks from the sixth Monday on, decision within 50 days and rebuttals until 65 days from now, so
+    applying, jury work and rebuttals can all be tried on the day of seeding. Candidacies go through the real
+    services of apps.partnership (draft, submitted, scored with a consensus and shortlist, decided with a letter).
+    Idempotent: a region that already has candidacies keeps them (only the dates move).
+    """
+    from apps.partnership import services as calls
+    from apps.partnership.models import Candidacy, Criterion
+    from apps.regions.models import CallTimeline
+
+    call = CallTimeline.objects.filter(region=region).first()
+    if call is None:
+        return 0
+    brussels = calls.BRUSSELS
+    today = now.astimezone(brussels).date()
+    monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=35)  # a Monday after the written round
+    call.launch_date = today - dt.timedelta(days=30)
+    call.candidacy_deadline = dt.datetime.combine(today + dt.timedelta(days=14), dt.time(17, 0), tzinfo=brussels)
+    call.written_round_start = today + dt.timedelta(days=15)
+    call.written_round_end = today + dt.timedelta(days=28)
+    call.pitch_weeks = [monday.isoformat(), (monday + dt.timedelta(days=7)).isoformat()]
+    call.decision_by = today + dt.timedelta(days=50)
+    call.rebuttal_by = today + dt.timedelta(days=65)
+    call.save()
+    region.call = call  # the services read the timeline through the region: no stale cached copy
+    if Candidacy.objects.filter(region=region).exists():
+        return 0
+    criteria = list(Criterion.objects.filter(region=region).order_by("position"))
+    if not criteria:
+        criteria = [
+            calls.criterion_save(region=region, actor=coordinator, name="Aansluiting bij de uitdagingen", weight=3),
+            calls.criterion_save(region=region, actor=coordinator, name="Haalbaarheid en bereik", weight=2),
+        ]
+    challenges = list(Challenge.objects.filter(region=region).order_by("rank"))
+    types = list(InterventionType.objects.filter(region=region).order_by("position"))
+    municipalities = list(Municipality.objects.filter(region=region).order_by("position"))
+    stages = ["draft", "submitted", "scored", "shortlisted", "selected", "not_selected"]
+    made = 0
+    for i, stage in enumerate(stages):
+        name = f"{PARTNER_NAMES[i % len(PARTNER_NAMES)]} Kandidaat vzw"
+        digits = f"0{rng.randint(200000000, 999999999)}"[:8]
+        kbo = "0" + digits[1:] + f"{97 - int('0' + digits[1:]) % 97:02d}"
+        candidacy = calls.candidacy_start(
+            region=region,
+            applicant_name="Demo Aanvrager",
+            applicant_email=f"kandidaat-{i + 1}@demo.padwijzer.invalid",
+            organisation_name=name,
+            enterprise_number=kbo,
+            site_url="http://127.0.0.1:8000/",
+            now=now,
+        )
+        made += 1
+        calls.candidacy_save_draft(
+            candidacy=candidacy,
+            now=now,
+            offers={t.pk: rng.randint(10, 60) for t in types[i % len(types) : i % len(types) + 2]},
+            address=f"Kerkstraat {i + 1}",
+            municipality=municipalities[i % len(municipalities)],
+            contact_name="Demo Aanvrager",
+            contact_email=f"kandidaat-{i + 1}@demo.padwijzer.invalid",
+            expertise="Jarenlange ervaring met outreach en trajectbegeleiding.",
+            budget_requested=Decimal(rng.randint(10, 60) * 1000),
+            challenges=challenges[i % len(challenges) : i % len(challenges) + 2],
+            municipalities=municipalities[:2],
+        )
+        if stage == "draft":
+            continue
+        candidacy = calls.candidacy_submit(candidacy=candidacy, now=now)
+        if stage == "submitted":
+            continue
+        calls.conflict_declare(candidacy=candidacy, member=jury, has_conflict=False)
+        calls.scores_save(
+            candidacy=candidacy,
+            member=jury,
+            round=1,
+            values={c.pk: (rng.randint(2, 5), "Goed onderbouwd voorstel.") for c in criteria},
+            now=now,
+        )
+        if stage == "scored":
+            continue
+        calls.consensus_record(
+            candidacy=candidacy, actor=coordinator, score=Decimal(rng.randint(3, 5)), motivation="Consensus jury."
+        )
+        calls.shortlist_set(candidacy=candidacy, actor=coordinator, shortlisted=True)
+        if stage == "shortlisted":
+            continue
+        calls.decision_record(
+            candidacy=candidacy,
+            actor=coordinator,
+            decision=stage,
+            motivation="Sterke aansluiting." if stage == "selected" else "Te weinig aansluiting bij de uitdagingen.",
+            now=now,
+        )
+    return made
+
+
+def _demo_waiting_list(*, region: Region, counsellor: User, rng: random.Random, today: dt.date) -> int:
+    """Put up to 12 demo clients on the partnership's waiting list for allocation (offer None), waiting 3-90 days.
+
+    Goes through apps.offers.services.waiting_list_add (audited). Idempotent: a region with open entries is left
+    alone. Entries are on the general list (no offer) so no identity is shown to a partner without consent.
+    """
+    from apps.offers.models import WaitingListEntry
+    from apps.offers.services import waiting_list_add
+
+    if WaitingListEntry.objects.filter(client__organisation__region=region, is_open=True).exists():
+        return 0
+    waiting = list(Client.objects.filter(organisation__region=region).order_by("pk")[:12])
+    for client in waiting:
+        waiting_list_add(client=client, actor=counsellor, since=today - dt.timedelta(days=rng.randint(3, 90)))
+    return len(waiting)
+
+
 def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False, actor: Any = None) -> DemoReport:
     rng = random.Random(seed)
     report = DemoReport()
@@ -414,6 +534,8 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     user("partner-other", "Dries", "Partnerwerker", [(partners[-1], Role.PARTNER_WORKER)])
     user("jury", "Ine", "Jurylid", [(vdab, Role.JURY_MEMBER)])
     user("admin", "Glenn", "Beheerder", [(vdab, Role.ADMINISTRATOR)])
+    # the demo administrator manages the platform through Django's admin site, which needs is_staff
+    User.objects.filter(username=f"admin{suffix}").update(is_staff=True, is_superuser=True)
 
     registering = [vdab, *local]
     existing = Client.objects.filter(organisation__region=region)
@@ -531,6 +653,16 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     if batch:
         flush()
     _demo_employers(region=region, partners=partners, municipalities=municipalities, counsellor=screener, rng=rng)
+    report.candidacies = _demo_call(
+        region=region,
+        coordinator=User.objects.get(username=f"coordinator{suffix}"),
+        jury=User.objects.get(username=f"jury{suffix}"),
+        rng=random.Random(seed + 2),
+        now=timezone.now(),
+    )
+    report.waiting = _demo_waiting_list(
+        region=region, counsellor=screener, rng=random.Random(seed + 3), today=timezone.localdate()
+    )
     audit_log(
         actor=actor,
         action="demo.seeded",
@@ -540,6 +672,8 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             "seed": seed,
             "organisations": report.organisations,
             "offers": report.offers,
+            "candidacies": report.candidacies,
+            "waiting": report.waiting,
         },
     )
     report.logins.sort(key=lambda login: login.username)

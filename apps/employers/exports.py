@@ -8,17 +8,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from apps.core.cells import safe_cell
 from apps.employers.selectors import Overview
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text starting with = + - @ tab or CR gets a leading apostrophe, so no spreadsheet runs it as a
-    formula (OWASP "CSV injection"); numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+neutralise = safe_cell  # the one helper in apps/core/cells.py
 
 
 def overview_xlsx(*, overview: Overview) -> bytes:

@@ -16,17 +16,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from apps.core.cells import safe_cell
 from apps.esf.indicators import INDICATORS
 from apps.esf.models import EsfGender, Participation
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value safe for spreadsheets: text starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+neutralise = safe_cell  # the one helper in apps/core/cells.py
 
 
 def _gender_label(g: str) -> str:

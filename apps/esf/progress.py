@@ -55,7 +55,8 @@ def progress(*, region: Any, start: dt.date, end: dt.date, filters: Filters, det
     ids = [s.pk for pair in pairs.values() for s in pair]
     levels: dict[int, dict[int, int]] = defaultdict(dict)
     for score in DomainScore.objects.filter(screening_id__in=ids).only("screening_id", "life_domain_id", "level"):
-        levels[score.screening_id][score.life_domain_id] = score.level
+        if score.level is not None:  # "not known / not discussed" is no measurement
+            levels[score.screening_id][score.life_domain_id] = score.level
     domains = list(LifeDomain.objects.filter(region=region).order_by("position", "id"))
     groups: dict[str, Group] = {"": Group(label=_("All participants"))}
     for client_id, (a, b) in pairs.items():

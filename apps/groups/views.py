@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.clients.views import form_errors
+from apps.core.ids import parse_id
 from apps.groups.forms import AttendanceForm, GroupActivityForm, SessionForm
 from apps.groups.permissions import get_activity_for_user, get_session_for_user
 from apps.groups.services import (
@@ -40,7 +41,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     form = GroupActivityForm(
         request.POST or None,
         offers=offers,
-        initial={"offer": request.GET.get("aanbod")} if request.GET.get("aanbod") else None,
+        initial={"offer": parse_id(request.GET.get("aanbod"))},
     )
     if request.method == "POST" and form.is_valid():
         try:

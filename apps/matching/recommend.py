@@ -98,7 +98,7 @@ class ClientProfile:
     languages: frozenset[str]
     dutch_level: str
     target_group_ids: frozenset[int]
-    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)  # working with the client (see selectors)
     challenge_persona: str = ""
     challenge_intervention_ids: frozenset[int] = field(default_factory=frozenset)
     challenge_closeness: float = 0.0

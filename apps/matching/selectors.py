@@ -14,10 +14,11 @@ from django.utils import timezone
 from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.clients.models import Client
-from apps.consent.models import Consent
 from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
 from apps.matching.travel import Place, TravelModel
 from apps.offers.models import Offer
+from apps.pathways.models import Pathway, TeamMember
+from apps.referrals.models import Referral
 from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
 from apps.regions.severity import NEED_LEVELS, severity_weight
 from apps.regions.target_group_rules import evaluate
@@ -151,7 +152,7 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     if screening is None:
         return None
     region_id = client.organisation.region_id
-    consented = Consent.objects.filter(client=client, withdrawn_on__isnull=True).values_list("organisations", flat=True)
+    working = working_organisations(clients=Client.objects.filter(pk=client.pk)).get(client.pk, set())
     return _build_profile(
         client=client,
         screening=screening,
@@ -160,9 +161,36 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         target_groups=list(TargetGroup.objects.filter(region_id=region_id)),
         personas=_personas(region_id),
         catalogue=need_catalogue(region_id=region_id),
-        consented={o for o in consented if o},
+        working=working,
         today=timezone.localdate(),
     )
+
+
+WORKING_REFERRAL_STATUSES = (Referral.Status.ACCEPTED, Referral.Status.STARTED)
+
+
+def working_organisations(*, clients: Any) -> dict[int, set[int]]:
+    """Which organisations already work with each client: ``{client id: {organisation id, ...}}`` (1 query).
+
+    ``clients``: a queryset of clients (or of their ids), used as a subquery. An organisation works with
+    the client when, in one of the client's open pathways (not closed), it holds the direction (the
+    pathway's organisation), has an active member on the case team, or runs an offer the client was
+    referred to and that referral is accepted or started. Being named in a consent is not enough: a
+    consent allows sharing, it is no working relation (issue 13, the reason "works with this client").
+    A client without an open pathway is left out.
+    """
+    open_pathways = Pathway.objects.filter(client__in=clients).exclude(status=Pathway.Status.CLOSED)
+    lead = open_pathways.values_list("client_id", "organisation_id")
+    team = TeamMember.objects.filter(pathway__in=open_pathways.values("pk"), is_active=True).values_list(
+        "pathway__client_id", "organisation_id"
+    )
+    referred = Referral.objects.filter(
+        pathway__in=open_pathways.values("pk"), status__in=WORKING_REFERRAL_STATUSES
+    ).values_list("pathway__client_id", "offer__organisation_id")
+    working: dict[int, set[int]] = {}
+    for client_id, organisation_id in lead.order_by().union(team.order_by(), referred.order_by()):
+        working.setdefault(client_id, set()).add(organisation_id)
+    return working
 
 
 # What a profile reads (model instances without the other columns: a third of the time of 10,000 profiles).
@@ -181,7 +209,7 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
     """Profiles of many clients of one region in a fixed number of queries (9), whatever their number.
 
     ``clients`` is a queryset (not evaluated by the caller): it is read once with the places it needs, and
-    used as a subquery for the screenings, their scores and obstacles, and the consents, so no query holds
+    used as a subquery for the screenings, their scores and obstacles, and the open pathways, so no query holds
     a list of ids. Returns ``{client id: profile}``; a client without a completed screening is left out.
     Each profile equals ``client_profile(client=...)`` for that client (same latest screening: the last
     ``screened_on``, then the highest id).
@@ -216,12 +244,7 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
     ):
         if screening_id in chosen and obstacle_id in by_id:
             obstacles.setdefault(screening_id, []).append(by_id[obstacle_id])
-    consented: dict[int, set[int]] = {}
-    for client_id, organisation_id in Consent.objects.filter(client__in=ids, withdrawn_on__isnull=True).values_list(
-        "client_id", "organisations"
-    ):
-        if organisation_id:
-            consented.setdefault(client_id, set()).add(organisation_id)
+    working = working_organisations(clients=ids)
     target_groups = list(TargetGroup.objects.filter(region_id=region_id))
     personas = _personas(region_id)
     catalogue = need_catalogue(region_id=region_id)
@@ -239,7 +262,7 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
             target_groups=target_groups,
             personas=personas,
             catalogue=catalogue,
-            consented=consented.get(client.pk, set()),
+            working=working.get(client.pk, set()),
             today=today,
         )
     return profiles
@@ -325,7 +348,7 @@ def _build_profile(
     target_groups: list[TargetGroup],
     personas: list[_Persona],
     catalogue: NeedCatalogue,
-    consented: set[int],
+    working: set[int],
     today: Any,
 ) -> ClientProfile:
     """One profile from data already loaded (no query)."""
@@ -354,7 +377,7 @@ def _build_profile(
         languages=frozenset(client.languages),
         dutch_level=client.dutch_level,
         target_group_ids=groups,
-        organisation_ids=frozenset({client.organisation_id, *consented}),
+        organisation_ids=frozenset(working),
         challenge_persona=top.persona_name if top else "",
         challenge_closeness=closeness,
         challenge_intervention_ids=top.intervention_ids if top else frozenset(),

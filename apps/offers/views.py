@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "can_add": bool(offer_organisations_for_user(request.user)),
-            "query": request.GET.urlencode(),
+            "query": _without_page(request.GET),
         },
     )
 
@@ -98,3 +98,10 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The changes are saved."))
             return redirect("offers:detail", pk=offer.pk)
     return render(request, "offers/offer_form.html", {"form": form, "organisation": organisation, "offer": offer})
+
+
+def _without_page(params: QueryDict) -> str:
+    """The search's query string without its ``page``, so the page links do not pile up ``page=`` parameters."""
+    kept = params.copy()
+    kept.pop("page", None)
+    return kept.urlencode()

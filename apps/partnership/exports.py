@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from apps.core.cells import safe_workbook
 from apps.partnership.models import Score, ScoreChange
 from apps.partnership.selectors import ranking
 from apps.regions.models import Region
@@ -68,5 +69,6 @@ def candidacies_xlsx(*, region: Region) -> bytes:
         for i in range(1, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(i)].width = 22
     out = io.BytesIO()
+    safe_workbook(wb)  # what applicants typed can never be a formula (apps/core/cells.py)
     wb.save(out)
     return out.getvalue()

@@ -90,9 +90,23 @@ def deadline_passed(call: CallTimeline, now: dt.datetime) -> bool:
     return now >= call.candidacy_deadline
 
 
+def day_closes_at(last_day: dt.date) -> dt.datetime:
+    """The moment an inclusive last day ("tot en met <last_day>") closes: the start of the next day, Brussels time.
+
+    Every date-only deadline of the call timeline (region file, `call.*_by`) is inclusive: the page shows
+    `last_day` itself and the service refuses from the returned moment on, so shown and enforced day are the same.
+    """
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=BRUSSELS)
+
+
+def rebuttal_last_day(call: CallTimeline) -> dt.date:
+    """The last day (inclusive) a rebuttal can be submitted: the region file's `rebuttal_by`."""
+    return call.rebuttal_by
+
+
 def rebuttal_closes_at(call: CallTimeline) -> dt.datetime:
-    """The end of the rebuttal date (Europe/Brussels)."""
-    return dt.datetime.combine(call.rebuttal_by + dt.timedelta(days=1), dt.time(0, 0), tzinfo=BRUSSELS)
+    """The end of the rebuttal date (Europe/Brussels): the start of the day after `rebuttal_last_day`."""
+    return day_closes_at(rebuttal_last_day(call))
 
 
 def local(moment: dt.datetime) -> dt.datetime:

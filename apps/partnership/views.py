@@ -91,6 +91,13 @@ def call_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "partnership/call.html", {**_call_context(region), "form": form})
 
 
+def _missing_with_labels(missing: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """The missing fields as (field name, translated label, messages), in form order: people read labels, not names."""
+    labels = {f.name: f.verbose_name for f in Candidacy._meta.get_fields() if hasattr(f, "verbose_name")}
+    labels["offers"] = _("Intervention types and yearly capacity")
+    return [(name, str(labels.get(name, name)).capitalize(), errors) for name, errors in missing.items()]
+
+
 def _candidacy_context(candidacy: Candidacy, **extra: Any) -> dict[str, Any]:
     call = candidacy.region.call
     now = timezone.now()
@@ -103,10 +110,10 @@ def _candidacy_context(candidacy: Candidacy, **extra: Any) -> dict[str, Any]:
         "editable": editable,
         "attachments": list(candidacy.attachments.all()),
         "offers": list(candidacy.offers.select_related("intervention_type")),
-        "missing": services.missing_for_submission(candidacy) if editable else {},
+        "missing": _missing_with_labels(services.missing_for_submission(candidacy)) if editable else [],
         "rebuttal": Rebuttal.objects.filter(candidacy=candidacy).first(),
         "rebuttal_open": services.rebuttal_open(candidacy, now),
-        "rebuttal_closes": services.local(services.rebuttal_closes_at(call)),
+        "rebuttal_last_day": services.rebuttal_last_day(call),
     }
     if editable:
         context["form"] = CandidacyForm(instance=candidacy, region=candidacy.region)

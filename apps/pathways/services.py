@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.services import covered_categories
+from apps.core.concurrency import EditConflict, versioned_update
 from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
 from apps.pathways.models import Action, Closure, ContactLog, Goal, Pathway, PlanChange, TeamMember, TeamRole
@@ -30,13 +31,8 @@ def require_open(pathway: Pathway) -> None:
         raise ValidationError(_("This pathway is closed: reopen it first to change its plan, team or actions."))
 
 
-class PlanConflict(Exception):
-    """Someone else saved the plan since it was opened; nothing was written."""
-
-    def __init__(self, current_version: int, changed_by: str):
-        super().__init__(f"plan is at version {current_version}")
-        self.current_version = current_version
-        self.changed_by = changed_by
+class PlanConflict(EditConflict):
+    """Someone else saved the plan since it was opened; nothing was written (the plan's EditConflict)."""
 
 
 @transaction.atomic
@@ -200,13 +196,18 @@ def plan_save(
     """Save the client's words and the goals. Optimistic lock: a stale ``expected_version`` raises
     PlanConflict and writes nothing, so two people saving at once lose no update."""
     require_open(pathway)
-    updated = Pathway.objects.filter(pk=pathway.pk, plan_version=expected_version).update(
-        plan_version=F("plan_version") + 1, client_words=client_words, updated_at=timezone.now()
-    )
-    if not updated:
+    try:
+        versioned_update(
+            Pathway,
+            pk=pathway.pk,
+            expected_version=expected_version,
+            field="plan_version",
+            client_words=client_words,
+            updated_at=timezone.now(),
+        )
+    except EditConflict as conflict:
         last = PlanChange.objects.filter(pathway=pathway).select_related("changed_by").first()
-        current = Pathway.objects.values_list("plan_version", flat=True).get(pk=pathway.pk)
-        raise PlanConflict(current, str(last.changed_by) if last else "")
+        raise PlanConflict(conflict.current_version, str(last.changed_by) if last else "") from None
     before = {"client_words": pathway.client_words, "goals": _goals_snapshot(pathway)}
     region_id = pathway.organisation.region_id
     keep: list[int] = []

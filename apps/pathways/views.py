@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Membership
 from apps.clients.permissions import get_client_for_editing
 from apps.clients.views import form_errors
+from apps.core.ids import id_or_404, parse_id
 from apps.pathways.forms import ActionForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
 from apps.pathways.models import Action, Closure, Goal, TeamMember
 from apps.pathways.permissions import (
@@ -64,11 +65,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_editing(request.user, pk)
     pathway = access.pathway
     conference = None
-    if request.GET.get("casusoverleg"):
+    if conference_pk := parse_id(request.GET.get("casusoverleg")):
         # the conference (apps.conferences) through the pathway's reverse relation: pathways does not import it
-        conference = pathway.case_conferences.filter(
-            pk=request.GET["casusoverleg"], participants=request.user.pk
-        ).first()
+        conference = pathway.case_conferences.filter(pk=conference_pk, participants=request.user.pk).first()
     goals = list(Goal.objects.filter(pathway=pathway).prefetch_related("obstacles"))
     initial = [
         {
@@ -131,7 +130,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = TeamMemberForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and request.POST.get("remove"):
-        member = get_object_or_404(TeamMember, pk=request.POST["remove"], pathway=pathway, is_active=True)
+        member = get_object_or_404(TeamMember, pk=id_or_404(request.POST["remove"]), pathway=pathway, is_active=True)
         try:
             team_remove(member=member, actor=request.user)
         except ValidationError as exc:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.clients.services import client_file_viewed
+from apps.core.ids import parse_id
 from apps.offers.models import Offer, WaitingListEntry
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import get_pathway_for_contributing
@@ -187,16 +188,16 @@ def referral_new(request: HttpRequest, pathway_pk: int) -> HttpResponse:
         form = ReferralForm(
             region_id=region_id,
             initial={
-                "offer": request.GET.get("offer") or None,
+                "offer": parse_id(request.GET.get("offer")),
                 "from_recommendation": request.GET.get("bron") == "aanbeveling",
             },
         )
     selected = str((form.data.get("offer") if form.is_bound else form.initial.get("offer")) or "")
     offer = (
         Offer.objects.select_related("organisation")
-        .filter(pk=selected, organisation__region_id=region_id, is_active=True)
+        .filter(pk=offer_pk, organisation__region_id=region_id, is_active=True)
         .first()
-        if selected.isdigit()
+        if (offer_pk := parse_id(selected))
         else None
     )
     client = pathway.client

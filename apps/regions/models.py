@@ -283,7 +283,9 @@ class CallTimeline(models.Model):
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="call")
     launch_date = models.DateField(_("launch"))
     candidacy_deadline = models.DateTimeField(_("candidacy deadline"))
-    written_round_start = models.DateField(_("written round from"))
+    written_round_start = models.DateField(
+        _("written round from"), null=True, blank=True, help_text="optional: some calls give only the end"
+    )
     written_round_end = models.DateField(_("written round until"))
     pitch_weeks = models.JSONField(default=list, help_text="Mondays of the pitch weeks (ISO dates)")
     decision_by = models.DateField(_("decision before"))

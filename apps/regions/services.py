@@ -344,7 +344,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     call_values = {
         "launch_date": _date(call["launch"]),
         "candidacy_deadline": deadline,
-        "written_round_start": _date(call["written_round"]["start"]),
+        "written_round_start": _date(call["written_round"]["start"]) if "start" in call["written_round"] else None,
         "written_round_end": _date(call["written_round"]["end"]),
         "pitch_weeks": call["pitch_weeks"],
         "decision_by": _date(call["decision_by"]),

@@ -130,3 +130,27 @@ def test_household_rules_follow_the_screening(personas: Any) -> None:
     assert [g.code for g in result.target_groups] == ["young-single-parents"]
     rule["all"][1] = {"children_under": 3}
     assert classification_for(client=client, screening=latest, region_data=data).target_groups == []
+
+
+def _neet(personas: Any, client: Any, on: dt.date) -> bool:
+    latest = completed_screenings(client=client)[-1]
+    data = region_classification_data(region_id=personas.region.pk)
+    return "neet-youth" in {
+        g.code for g in classification_for(client=client, screening=latest, region_data=data, on=on).target_groups
+    }
+
+
+def test_a_pupil_of_17_at_risk_of_early_school_leaving_is_neet_and_stays_so_after_turning_19(personas: Any) -> None:
+    """Oostende's addendum: "ongekwalificeerde uitstroom in het onderwijs/ drop-out 16-18 jaar" counts,
+    even while the pupil is still enrolled; decided on the screening date, across a birthday."""
+    pupil = register_client(personas, first_name="Roy", birth_date=dt.date(2008, 6, 1))  # 17 on SCREENED
+    complete_screening(pupil, personas.sofie, obstacles=["early-school-leaving"], on=SCREENED, in_education=True)
+    assert _neet(personas, pupil, SCREENED)
+    assert pupil.age_on(dt.date(2027, 7, 1)) == 19
+    assert _neet(personas, pupil, dt.date(2027, 7, 1))
+
+
+def test_a_student_of_20_at_risk_of_leaving_school_is_not_neet_while_enrolled(personas: Any) -> None:
+    student = register_client(personas, first_name="John", birth_date=dt.date(2005, 6, 1))  # 20 on SCREENED
+    complete_screening(student, personas.sofie, obstacles=["early-school-leaving"], on=SCREENED, in_education=True)
+    assert not _neet(personas, student, SCREENED)

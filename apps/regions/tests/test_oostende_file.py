@@ -315,8 +315,10 @@ def test_target_groups(oostende: dict[str, Any]) -> None:
     assert set(groups) == {"psychosocial", "migration-background", "neet-youth"}
     seed_labels = [normalise(label) for label in seed_target_groups()]
     assert sorted(seed_labels) == sorted(normalise(g["label"]["nl"]) for g in groups.values())
-    neet = dict(rule_nodes(groups["neet-youth"]["rule"]))
-    assert neet["age"] == {"min": 15, "max": 29}
+    neet = list(rule_nodes(groups["neet-youth"]["rule"]))
+    assert ("age", {"min": 15, "max": 29}) in neet
+    # addendum: "ongekwalificeerde uitstroom in het onderwijs/ drop-out 16-18 jaar"
+    assert ("age", {"min": 16, "max": 18}) in neet and ("obstacles_any", ["early-school-leaving"]) in neet
 
 
 # --------------------------------------------------------------------------- (e) references

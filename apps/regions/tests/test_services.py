@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from apps.assessment.models import Screening, ScreeningObstacle
 from apps.audit.models import AuditEntry
@@ -133,3 +134,17 @@ def test_a_second_region_loads_beside_the_first(oostende: Region, westhoek: Regi
     assert westhoek.challenges.count() == 2
     assert {c.persona_name for c in westhoek.challenges.all()} == {"Nadia", "Koen"}
     assert oostende.challenges.count() == 6
+
+
+def test_a_call_that_gives_only_the_end_of_the_written_round_loads_and_says_until(db: Any) -> None:
+    from django.template.loader import render_to_string
+
+    document = copy.deepcopy(OOSTENDE)
+    del document["call"]["written_round"]["start"]
+    region = region_load(document=document, source="oostende.json").region
+    region.refresh_from_db()
+    assert region.call.written_round_start is None
+    assert region.call.written_round_end == dt.date.fromisoformat(document["call"]["written_round"]["end"])
+    with translation.override("nl"):
+        html = render_to_string("partnership/call.html", {"call": region.call, "region": region})
+    assert "tot " in html

@@ -13,12 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from apps.audit.models import AuditEntry
 from apps.clients.models import ClientMerge
 from conftest import complete_screening, register_client
+from tests.factories import give_consent
 
 
 def test_the_coordinator_merges_and_undoes(personas: Any, client: Browser) -> None:
     survivor = register_client(personas)
     duplicate = register_client(personas, organisation=personas.vdab, actor=personas.sofie)
     screening = complete_screening(duplicate, personas.sofie, obstacles=["debts"])
+    all_categories = ["identity", "life_domains", "health", "addiction", "justice", "finances", "work_education"]
+    give_consent(personas, duplicate, to=personas.lb, categories=all_categories)  # across organisations
     client.force_login(personas.wouter)
     response = client.post("/hulpvragers/samenvoegen/", {"survivor": survivor.pk, "duplicate": duplicate.pk})
     assert response.status_code == 302
