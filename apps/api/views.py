@@ -37,8 +37,9 @@ from apps.clients.permissions import (
 from apps.clients.selectors import clients_for_user
 from apps.clients.services import client_register, client_update, possible_duplicates
 from apps.consent.models import Consent
-from apps.consent.services import consent_record, consent_withdraw
+from apps.consent.services import consent_record
 from apps.core import ratelimit
+from apps.pathways.services import consent_withdraw_with_team
 
 NOT_FOUND = OpenApiResponse(description="No such client, or not visible to you (the two look the same).")
 INVALID = OpenApiResponse(description="Invalid input: the errors by field.")
@@ -256,7 +257,7 @@ class ConsentWithdrawView(APIView):
         client = get_client_for_editing(request.user, pk).client
         consent = get_object_or_404(Consent, pk=consent_pk, client=client)
         try:
-            consent_withdraw(consent=consent, actor=request.user)
+            consent_withdraw_with_team(consent=consent, actor=request.user)
         except DjangoValidationError as exc:
             raise_service_error(exc)
         return Response(s.ConsentSerializer(consent).data)

@@ -80,17 +80,20 @@ register("assessment.screening.completed", _("Screening completed"))
 
 register("partners.offer.created", _("Offer created"))
 register("partners.offer.updated", _("Offer changed"))
+register("partners.offer.deactivated", _("Offer stopped; what waited for it was answered"))
 
 register("matching.waiting_list.added", _("Placed on the waiting list"))
 register("matching.allocation.started", _("Allocation of the waiting list started"))
 register("matching.allocation.finished", _("Allocation of the waiting list finished (%(proposals)s proposals)"), "proposals")  # noqa: E501
 register("matching.proposal.confirmed", _("Allocation proposal confirmed"))
 register("matching.proposal.declined", _("Allocation proposal declined"))
+register("matching.proposal.expired", _("Allocation proposals no longer open closed"))
 
 register("pathways.pathway.started", _("Pathway started"))
 register("pathways.pathway.activated", _("Pathway made active"))
 register("pathways.pathway.paused", _("Pathway paused"))
 register("pathways.pathway.closed", _("Pathway closed"))
+register("pathways.pathway.reopened", _("Pathway reopened"))
 register("pathways.follow_up.recorded", _("Follow-up after the pathway recorded"))
 register("pathways.team.added", _("Case team member added"))
 register("pathways.team.removed", _("Case team member removed"))
@@ -108,6 +111,7 @@ register("pathways.group.session_recorded", _("Group session attendance recorded
 
 register("referrals.referral.sent", _("Referral sent"))
 register("referrals.referral.accepted", _("Referral accepted"))
+register("referrals.referral.allocated", _("Referral given a place by a confirmed allocation"))
 register("referrals.referral.refused", _("Referral refused"))
 register("referrals.referral.started", _("Referral started"))
 register("referrals.referral.completed", _("Referral completed"))
@@ -136,6 +140,8 @@ register("partnership.rebuttal.handled", _("Rebuttal handled"))
 register("partnership.export.downloaded", _("Candidacies exported"))
 register("accounts.totp_device.started", _("Two-step login: set-up started"))
 register("accounts.totp_device.confirmed", _("Two-step login: authenticator app confirmed"))
+register("accounts.membership.deactivated", _("Membership ended; the team places it gave ended with it"))
+register("accounts.organisation.deactivated", _("Organisation stopped; its memberships and offers ended"))
 
 register("employers.employer.registered", _("Employer registered"))
 register("employers.contact.added", _("Employer contact person added"))

@@ -8,5 +8,4 @@ from apps.consent import views
 client_urlpatterns = [
     path("<int:pk>/toestemming/nieuw/", views.consent_new, name="consent_new"),
     path("<int:pk>/toestemming/formulier/", views.consent_printable, name="consent_form"),
-    path("<int:pk>/toestemming/<int:consent_pk>/intrekken/", views.consent_withdraw_view, name="consent_withdraw"),
 ]

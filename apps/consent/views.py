@@ -4,16 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Organisation
 from apps.clients.permissions import get_client_for_editing
 from apps.clients.views import form_errors
 from apps.consent.forms import ConsentForm
-from apps.consent.models import Consent, DataCategory, Purpose
-from apps.consent.services import consent_record, consent_withdraw
+from apps.consent.models import DataCategory, Purpose
+from apps.consent.services import consent_record
 
 
 @login_required
@@ -40,20 +39,6 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The consent is recorded."))
             return redirect("clients:detail", pk=client.pk)
     return render(request, "consent/consent_form.html", {"form": form, "client": client})
-
-
-@login_required
-@require_POST
-def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    access = get_client_for_editing(request.user, pk)
-    consent = get_object_or_404(Consent, pk=consent_pk, client=access.client)
-    try:
-        consent_withdraw(consent=consent, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The consent is withdrawn. From now on, nobody else can see these data."))
-    return redirect("clients:detail", pk=pk)
 
 
 @login_required

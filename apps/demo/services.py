@@ -301,7 +301,7 @@ def _demo_offers(
                 languages=["nl"] + ([rng.choice(OTHER_LANGUAGES)] if rng.random() < 0.3 else []),
                 interpreter_available=rng.random() < 0.3,
                 capacity=capacity,
-                occupancy=rng.randint(0, capacity + 3),
+                occupancy=min(rng.randint(0, capacity + 3), capacity),  # some full, never over (constraint)
                 waiting_weeks=rng.randint(0, 12),
             )
             offer.intervention_types.set([itype])

@@ -86,7 +86,7 @@ from apps.matching.selectors import travel_model
 from apps.pathways.forms import ClosureForm
 from apps.pathways.models import Outcome
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
-from apps.pathways.services import pathway_close
+from apps.referrals.services import pathway_close_with_referrals
 
 LINK_SESSION_KEY = "employers_new_link"
 
@@ -523,7 +523,7 @@ def placement_close_pathway(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            pathway_close(
+            pathway_close_with_referrals(
                 pathway=access.pathway,
                 actor=request.user,
                 closed_on=data.pop("closed_on"),

@@ -42,6 +42,14 @@ class AllocationRun(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # one queued or running allocation per region, even when two coordinators start one at once
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="uniq_unfinished_allocation_run",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"allocation run #{self.pk}"
@@ -52,11 +60,13 @@ class AllocationProposal(models.Model):
         PROPOSED = "proposed", _("Proposed")
         CONFIRMED = "confirmed", _("Confirmed")
         DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("No longer open")
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        Status.PROPOSED: frozenset({Status.CONFIRMED, Status.DECLINED}),
+        Status.PROPOSED: frozenset({Status.CONFIRMED, Status.DECLINED, Status.EXPIRED}),
         Status.CONFIRMED: frozenset(),
         Status.DECLINED: frozenset(),
+        Status.EXPIRED: frozenset(),
     }
 
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="proposals")

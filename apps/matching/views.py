@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -92,14 +93,23 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
 PROPOSALS_PER_PAGE = 50
 
 
+def _stalled(run: AllocationRun) -> bool:
+    """A run still queued after ``ALLOCATION_WORKER_GRACE_SECONDS`` (default 15): no worker took it."""
+    from django.utils import timezone
+
+    grace = getattr(settings, "ALLOCATION_WORKER_GRACE_SECONDS", 15)
+    return run.status == AllocationRun.Status.QUEUED and (timezone.now() - run.created_at).total_seconds() > grace
+
+
 @login_required
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's status, polled by htmx every 2 s while it is queued or running; when it is done the same
+    fragment brings the proposals (first page), each with a sentence saying why this client and this offer,
+    so they appear without a reload. A run queued too long says that no worker runs and how to start one."""
     region = _coordinated_region(request.user)
     run = get_object_or_404(AllocationRun, pk=pk, region=region)
-    is_htmx = bool(getattr(request, "htmx", False))
-    if is_htmx:
-        return render(request, "matching/_run_status.html", {"run": run})
     page = None
+    count = 0
     if run.status == "done":
         proposals = run.proposals.select_related(
             "entry__client", "entry__client__organisation", "offer", "offer__organisation"
@@ -108,7 +118,20 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             page = Paginator(proposals, PROPOSALS_PER_PAGE).page(request.GET.get("page", "1"))
         except (PageNotAnInteger, EmptyPage) as exc:
             raise Http404 from exc
-    return render(request, "matching/allocation_detail.html", {"run": run, "page": page})
+        count = page.paginator.count
+        started = run.created_at.date()
+        for proposal in page.object_list:
+            setattr(proposal, "waited_days", max((started - proposal.entry.since).days, 0))  # noqa: B010
+            setattr(proposal, "bonus", proposal.value - proposal.score)  # noqa: B010
+    context = {
+        "run": run,
+        "page": page,
+        "proposal_count": count,
+        "stalled": _stalled(run),
+        "grace": getattr(settings, "ALLOCATION_WORKER_GRACE_SECONDS", 15),
+    }
+    template = "matching/_run_status.html" if getattr(request, "htmx", False) else "matching/allocation_detail.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -14,6 +14,8 @@ class OfferForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
+    # the places taken when the form was opened: a stale form does not overwrite places taken meanwhile
+    seen_occupancy = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Offer
@@ -43,6 +45,8 @@ class OfferForm(forms.ModelForm):
         self.fields["location_municipality"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(region=region)  # type: ignore[attr-defined]
         self.fields["municipalities"].required = False
+        if self.instance.pk:
+            self.fields["seen_occupancy"].initial = self.instance.occupancy
 
 
 class OfferSearchForm(forms.Form):

@@ -77,6 +77,12 @@ class Offer(TimeStampedModel):
 
     class Meta:
         ordering = ["organisation__name", "title"]
+        constraints = [
+            # the database, not only the services, keeps the places taken within the capacity (issue 10)
+            models.CheckConstraint(
+                condition=models.Q(occupancy__lte=models.F("capacity")), name="offer_occupancy_within_capacity"
+            ),
+        ]
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
 
@@ -100,6 +106,20 @@ class WaitingListEntry(TimeStampedModel):
     class Meta:
         ordering = ["since", "id"]
         indexes = [models.Index(fields=["is_open", "since"])]
+        constraints = [
+            # one open entry per client and offer, and one open "any fitting offer" entry per client (issue 10);
+            # two partial constraints because NULL offers are distinct in a unique index
+            models.UniqueConstraint(
+                fields=["client", "offer"],
+                condition=models.Q(is_open=True, offer__isnull=False),
+                name="uniq_open_waiting_entry_offer",
+            ),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(is_open=True, offer__isnull=True),
+                name="uniq_open_waiting_entry_any",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"waiting #{self.pk}"

@@ -32,8 +32,11 @@ def _check(offer: Offer, m2m: dict[str, Any]) -> None:
             offer.longitude = offer.location_municipality.longitude
     if offer.min_age is not None and offer.max_age is not None and offer.min_age > offer.max_age:
         errors["max_age"] = [_("The maximum age is below the minimum age.")]
-    if offer.occupancy > offer.capacity * 10:
-        errors["occupancy"] = [_("The occupancy is implausibly high for this capacity.")]
+    if offer.occupancy > offer.capacity:
+        errors["occupancy"] = [
+            _("The places taken (%(occupancy)s) cannot exceed the capacity (%(capacity)s).")
+            % {"occupancy": offer.occupancy, "capacity": offer.capacity}
+        ]
     for name, items in m2m.items():
         if any(getattr(item, "region_id", region_id) != region_id for item in items):
             errors[name] = [_("Choose only items of the organisation's region.")]
@@ -64,11 +67,39 @@ def offer_create(*, organisation: Any, actor: Any, **data: Any) -> Offer:
 
 
 @transaction.atomic
-def offer_update(*, offer: Offer, actor: Any, **data: Any) -> Offer:
+def offer_update(*, offer: Offer, actor: Any, seen_occupancy: int | None = None, **data: Any) -> Offer:
+    """Change an offer's fields (scalars of ``SCALAR_FIELDS``, many-to-many of ``M2M_FIELDS``).
+
+    ``seen_occupancy``: the places taken when the form was opened. The row is re-read under a lock, so an
+    accept or an allocation that took a place meanwhile is not overwritten by a stale form: an unchanged
+    occupancy keeps the current value; a changed one over a changed current value raises ``ValidationError``
+    on ``occupancy`` (issue 10). Raises ``ValidationError`` (field errors) for invalid data, ``TypeError``
+    for unknown fields.
+    """
     m2m = {k: list(data.pop(k)) for k in M2M_FIELDS if k in data}
     unknown = set(data) - set(SCALAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown offer fields: {sorted(unknown)}")
+    current_occupancy = Offer.objects.select_for_update().values_list("occupancy", flat=True).get(pk=offer.pk)
+    offer.occupancy = current_occupancy
+    if seen_occupancy is not None and "occupancy" in data and current_occupancy != seen_occupancy:
+        if data["occupancy"] == seen_occupancy:
+            data.pop("occupancy")  # not touched in the form: keep the places taken meanwhile
+        else:
+            raise ValidationError(
+                {
+                    "occupancy": [
+                        _("Meanwhile the places taken changed to %(now)s. Check the number and save again.")
+                        % {"now": current_occupancy}
+                    ]
+                }
+            )
+    ending = offer.is_active and data.get("is_active") is False
+    if ending and offer.referrals.filter(status__in=["sent", "waiting"]).exists():
+        # the referrals waiting for an answer are refused by apps.referrals.services.offer_deactivate
+        raise ValidationError(
+            {"is_active": [_("Referrals still wait for an answer: use 'Stop the offer', which answers them.")]}
+        )
     changed = sorted(k for k, v in data.items() if getattr(offer, k) != v)
     for key, value in data.items():
         setattr(offer, key, value)
@@ -80,7 +111,17 @@ def offer_update(*, offer: Offer, actor: Any, **data: Any) -> Offer:
         if {i.pk for i in items} != {i.pk for i in current[name]}:
             getattr(offer, name).set(items)
             changed.append(name)
-    audit_log(actor=actor, action="partners.offer.updated", obj=offer, changes={"fields": changed})
+    closed: list[int] = []
+    if ending:  # nobody waits for an offer that has ended (issue 10)
+        entries = WaitingListEntry.objects.filter(offer=offer, is_open=True)
+        closed = list(entries.values_list("pk", flat=True))
+        entries.update(is_open=False, updated_at=timezone.now())
+    audit_log(
+        actor=actor,
+        action="partners.offer.updated",
+        obj=offer,
+        changes={"fields": changed, **({"waiting_entries_closed": closed} if ending else {})},
+    )
     return offer
 
 
@@ -88,26 +129,40 @@ def offer_occupancy_change(*, offer_id: int, delta: int) -> None:
     """Take (+1) or give back (-1) a place. Touches ``updated_at``, so cached offer profiles follow.
 
     Called inside the caller's transaction (a referral accepted, an allocation confirmed, ...), which
-    writes the audit entry of the business event.
+    writes the audit entry of the business event. One conditional UPDATE: taking a place of a full offer
+    raises ``ValidationError`` and changes nothing (the check constraint ``offer_occupancy_within_capacity``
+    is the last line, issue 10); giving back a place of an empty offer changes nothing.
     """
-    from django.db.models import F
-    from django.utils import timezone
+    from django.db.models import F, Q
 
-    qs = Offer.objects.filter(pk=offer_id)
-    if delta < 0:
-        qs = qs.filter(occupancy__gte=-delta)
-    qs.update(occupancy=F("occupancy") + delta, updated_at=timezone.now())
+    limit = Q(occupancy__gte=-delta) if delta < 0 else Q(occupancy__lte=F("capacity") - delta)
+    qs = Offer.objects.filter(limit, pk=offer_id)
+    updated = qs.update(occupancy=F("occupancy") + delta, updated_at=timezone.now())
+    if delta > 0 and not updated:
+        raise ValidationError(_("The offer has no free place any more."))
 
 
 @transaction.atomic
 def waiting_list_add(
     *, client: Any, actor: Any, offer: Offer | None = None, since: dt.date | None = None
 ) -> WaitingListEntry:
+    """Put a client on the waiting list of ``offer`` (or of any fitting offer when None).
+
+    One open entry per client and offer (partial unique constraints ``uniq_open_waiting_entry_*``): a second
+    raises ``ValidationError``, also when two requests race (the constraint's IntegrityError is translated).
+    """
+    from django.db import IntegrityError
+
+    duplicate = ValidationError(_("The client is already on this waiting list."))
     if WaitingListEntry.objects.filter(client=client, offer=offer, is_open=True).exists():
-        raise ValidationError(_("The client is already on this waiting list."))
-    entry = WaitingListEntry.objects.create(
-        client=client, offer=offer, since=since or timezone.localdate(), added_by=actor
-    )
+        raise duplicate
+    try:
+        with transaction.atomic():
+            entry = WaitingListEntry.objects.create(
+                client=client, offer=offer, since=since or timezone.localdate(), added_by=actor
+            )
+    except IntegrityError as exc:
+        raise duplicate from exc
     audit_log(
         actor=actor,
         action="matching.waiting_list.added",

@@ -51,7 +51,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    scalars = {k: v for k, v in data.items() if k not in M2M_FIELDS}
+    scalars = {k: v for k, v in data.items() if k not in M2M_FIELDS and k != "seen_occupancy"}
     return scalars, {k: data[k] for k in M2M_FIELDS if k in data}
 
 
@@ -90,7 +90,8 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         scalars, m2m = _split(form.cleaned_data)
         offer.refresh_from_db()
         try:
-            offer_update(offer=offer, actor=request.user, **scalars, **m2m)
+            seen = form.cleaned_data.get("seen_occupancy")
+            offer_update(offer=offer, actor=request.user, seen_occupancy=seen, **scalars, **m2m)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -22,7 +22,7 @@ class Pathway(TimeStampedModel):
         Status.INTAKE: frozenset({Status.ACTIVE, Status.CLOSED}),
         Status.ACTIVE: frozenset({Status.PAUSED, Status.CLOSED}),
         Status.PAUSED: frozenset({Status.ACTIVE, Status.CLOSED}),
-        Status.CLOSED: frozenset(),
+        Status.CLOSED: frozenset({Status.ACTIVE}),  # only through pathway_reopen, with a reason
     }
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="pathways")
@@ -39,6 +39,12 @@ class Pathway(TimeStampedModel):
 
     class Meta:
         ordering = ["-started_on", "-id"]
+        constraints = [
+            # at most one open pathway per client, guaranteed by the database (issue 10)
+            models.UniqueConstraint(
+                fields=["client"], condition=~models.Q(status="closed"), name="uniq_open_pathway_per_client"
+            ),
+        ]
         verbose_name = _("pathway")
         verbose_name_plural = _("pathways")
 

@@ -20,6 +20,16 @@ from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
 from apps.pathways.models import Action, Closure, ContactLog, Goal, Pathway, PlanChange, TeamMember, TeamRole
 
+# referral statuses that are still open (strings: apps.referrals sits above pathways; docs/architecture.md)
+OPEN_REFERRAL_STATUSES = ("sent", "waiting", "accepted", "started")
+
+
+def require_open(pathway: Pathway) -> None:
+    """Refuse (``ValidationError``) any change to the plan, team or actions of a closed pathway (issue 10)."""
+    current = Pathway.objects.values_list("status", flat=True).get(pk=pathway.pk)
+    if current == Pathway.Status.CLOSED:
+        raise ValidationError(_("This pathway is closed: reopen it first to change its plan, team or actions."))
+
 
 class PlanConflict(EditConflict):
     """Someone else saved the plan since it was opened; nothing was written (the plan's EditConflict)."""
@@ -27,11 +37,20 @@ class PlanConflict(EditConflict):
 
 @transaction.atomic
 def pathway_start(*, client: Any, actor: Any, organisation: Any, started_on: dt.date | None = None) -> Pathway:
+    """Start a pathway with the actor as counsellor. One open pathway per client: checked here and guaranteed
+    by the partial unique constraint ``uniq_open_pathway_per_client`` when two start at once (issue 10)."""
+    from django.db import IntegrityError
+
+    duplicate = ValidationError(_("This client already has an open pathway."))
     if Pathway.objects.filter(client=client).exclude(status=Pathway.Status.CLOSED).exists():
-        raise ValidationError(_("This client already has an open pathway."))
-    pathway = Pathway.objects.create(
-        client=client, organisation=organisation, started_on=started_on or timezone.localdate()
-    )
+        raise duplicate
+    try:
+        with transaction.atomic():
+            pathway = Pathway.objects.create(
+                client=client, organisation=organisation, started_on=started_on or timezone.localdate()
+            )
+    except IntegrityError as exc:
+        raise duplicate from exc
     TeamMember.objects.create(
         pathway=pathway,
         user=actor,
@@ -61,6 +80,7 @@ def pathway_pause(*, pathway: Pathway, actor: Any) -> Pathway:
 
 @transaction.atomic
 def team_add(*, pathway: Pathway, actor: Any, user: Any, organisation: Any, role: str, task: str = "") -> TeamMember:
+    require_open(pathway)
     if organisation.region_id != pathway.organisation.region_id:
         raise ValidationError({"user": [_("Only people of the partnership can join the team.")]})
     if not user.memberships.filter(organisation=organisation, is_active=True).exists():
@@ -89,11 +109,78 @@ def team_add(*, pathway: Pathway, actor: Any, user: Any, organisation: Any, role
 
 
 @transaction.atomic
-def team_remove(*, member: TeamMember, actor: Any) -> TeamMember:
+def team_remove(*, member: TeamMember, actor: Any, reason: str = "") -> TeamMember:
+    """End a member's place on the team. What depended on it is handled and stated in the audit entry: the
+    member's open actions go to the counsellor who holds the direction (``ValidationError`` when the member
+    is that last counsellor, or the pathway is closed). ``reason`` is stored in the audit entry."""
+    require_open(member.pathway)
+    return _team_place_end(member, actor, reason=reason)
+
+
+def _team_place_end(member: TeamMember, actor: Any, *, reason: str) -> TeamMember:
+    pathway = member.pathway
+    heir = (
+        pathway.team.filter(is_active=True, role=TeamRole.COUNSELLOR)
+        .exclude(pk=member.pk)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    open_actions = Action.objects.filter(
+        pathway=pathway, owner_id=member.user_id, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
+    )
+    moved: list[int] = []
+    if pathway.status != Pathway.Status.CLOSED:
+        if heir is None and member.role == TeamRole.COUNSELLOR:
+            raise ValidationError(
+                {"user": [_("This is the only counsellor who holds the direction: add another counsellor first.")]}
+            )
+        if heir is not None:
+            moved = list(open_actions.values_list("pk", flat=True))
+            open_actions.update(owner=heir.user, owner_organisation=heir.organisation, updated_at=timezone.now())
     member.is_active = False
     member.save(update_fields=["is_active", "updated_at"])
-    audit_log(actor=actor, action="pathways.team.removed", obj=member.pathway, changes={"user": member.user_id})
+    audit_log(
+        actor=actor,
+        action="pathways.team.removed",
+        obj=pathway,
+        changes={"user": member.user_id, "actions_moved": moved, "to": heir.user_id if heir else None,
+                 "reason": reason[:100]},
+    )  # fmt: skip
     return member
+
+
+@transaction.atomic
+def team_places_end(
+    *, user: Any, actor: Any, reason: str, organisation: Any = None, pathway: Pathway | None = None
+) -> list[TeamMember]:
+    """End every active team place of ``user`` (only those for ``organisation`` when given), on open and
+    closed pathways alike: a worker who leaves loses the access the team gave at once (issue 10). The last
+    counsellor of an open pathway is ended too; that pathway's open actions stay with them and the audit
+    entry says so (someone must take over the direction). ``pathway``: only the place on that pathway.
+    ``reason`` is a short code (``membership_ended``, ``consent``), never free text. Returns the places ended."""
+    places = TeamMember.objects.filter(user=user, is_active=True).select_related("pathway", "organisation")
+    if organisation is not None:
+        places = places.filter(organisation=organisation)
+    if pathway is not None:
+        places = places.filter(pathway=pathway)
+    ended = []
+    for member in places:
+        try:
+            with transaction.atomic():
+                ended.append(_team_place_end(member, actor, reason=reason))
+        except ValidationError:
+            member.is_active = False
+            member.save(update_fields=["is_active", "updated_at"])
+            audit_log(
+                actor=actor,
+                action="pathways.team.removed",
+                obj=member.pathway,
+                changes={"user": member.user_id, "actions_moved": [], "to": None, "reason": reason[:100],
+                         "without_counsellor": True},
+            )  # fmt: skip
+            ended.append(member)
+    return ended
 
 
 @transaction.atomic
@@ -108,6 +195,7 @@ def plan_save(
 ) -> Pathway:
     """Save the client's words and the goals. Optimistic lock: a stale ``expected_version`` raises
     PlanConflict and writes nothing, so two people saving at once lose no update."""
+    require_open(pathway)
     try:
         versioned_update(
             Pathway,
@@ -183,6 +271,7 @@ def action_add(
     due_on: dt.date | None = None,
     goal: Goal | None = None,
 ) -> Action:
+    require_open(pathway)
     if not pathway.team.filter(user=owner, is_active=True).exists():
         raise ValidationError({"owner": [_("The owner must be on the team.")]})
     action = Action.objects.create(
@@ -216,6 +305,7 @@ def action_set_status(*, action: Action, actor: Any, status: str) -> Action:
         raise ValidationError({"status": [_("Unknown status.")]})
     if status == action.status:
         return action
+    require_open(action.pathway)
     before = transition(action, status)
     action.save(update_fields=["status", "updated_at"])
     Pathway.objects.filter(pk=action.pathway_id).update(plan_version=F("plan_version") + 1)
@@ -247,9 +337,40 @@ def contact_log_add(*, pathway: Pathway, actor: Any, organisation: Any, **data: 
     return contact
 
 
+def closing_summary(*, pathway: Pathway) -> dict[str, Any]:
+    """What is still open on a pathway before it closes (for the closing page and the audit entry): open
+    actions, open referrals (through the reverse relation ``pathway.referrals``), the client's open waiting
+    entries and the active team. Lists of model instances."""
+    from apps.offers.models import WaitingListEntry
+
+    return {
+        "actions": list(
+            Action.objects.filter(
+                pathway=pathway, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
+            ).select_related("owner")
+        ),
+        "referrals": list(
+            pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).select_related("offer", "offer__organisation")
+        ),
+        "waiting": list(
+            WaitingListEntry.objects.filter(client_id=pathway.client_id, is_open=True).select_related("offer")
+        ),
+        "team": list(pathway.team.filter(is_active=True).select_related("user", "organisation")),
+    }
+
+
 @transaction.atomic
 def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: str, **esf: Any) -> Closure:
+    """Close the pathway itself: record the closure (ESF+ results), cancel open actions and close the
+    client's open waiting entries. Refuses (``ValidationError``) while referrals are open: those are
+    withdrawn first by ``apps.referrals.services.pathway_close_with_referrals``, the service pages call
+    (issue 10: closing closes what depends on it). The team stays, read-only, for the history."""
+    from apps.offers.models import WaitingListEntry
+
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
     check_transition(pathway, Pathway.Status.CLOSED)
+    if pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).exists():
+        raise ValidationError(_("This pathway still has open referrals: withdraw them first."))
     closure = Closure(
         pathway=pathway,
         closed_on=closed_on,
@@ -262,16 +383,71 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
     closure.save()
     transition(pathway, Pathway.Status.CLOSED)
     pathway.save(update_fields=["status", "updated_at"])
-    Action.objects.filter(pathway=pathway, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]).update(
-        status=Action.Status.CANCELLED
+    cancelled = list(
+        Action.objects.filter(pathway=pathway, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]).values_list(
+            "pk", flat=True
+        )
     )
+    Action.objects.filter(pk__in=cancelled).update(status=Action.Status.CANCELLED, updated_at=timezone.now())
+    entries = WaitingListEntry.objects.filter(client_id=pathway.client_id, is_open=True)
+    closed_entries = list(entries.values_list("pk", flat=True))
+    entries.update(is_open=False, updated_at=timezone.now())
     audit_log(
         actor=actor,
         action="pathways.pathway.closed",
         obj=pathway,
-        changes={"outcome": outcome, "follow_up_due": closure.follow_up_due.isoformat()},
+        changes={
+            "outcome": outcome,
+            "follow_up_due": closure.follow_up_due.isoformat(),
+            "actions_cancelled": cancelled,
+            "waiting_entries_closed": closed_entries,
+        },
     )
     return closure
+
+
+@transaction.atomic
+def pathway_reopen(*, pathway: Pathway, actor: Any, reason: str) -> Pathway:
+    """Reopen a closed pathway (back to active) with a reason, audited with the closure it undoes (which is
+    removed, so the pathway can be closed again). Refused (``ValidationError``) without a reason, or when
+    the client has another open pathway meanwhile (constraint ``uniq_open_pathway_per_client``)."""
+    from django.db import IntegrityError
+
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the pathway is reopened.")]})
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    transition(pathway, Pathway.Status.ACTIVE)
+    other = ValidationError(_("This client already has an open pathway."))
+    if Pathway.objects.filter(client_id=pathway.client_id).exclude(status=Pathway.Status.CLOSED).exists():
+        raise other
+    closure = Closure.objects.filter(pathway=pathway).first()
+    undone: dict[str, Any] = (
+        {"closed_on": closure.closed_on.isoformat(), "outcome": closure.outcome, "closed_by": closure.closed_by_id}
+        if closure
+        else {}
+    )
+    if closure is not None:
+        closure.delete()
+    try:
+        with transaction.atomic():
+            pathway.save(update_fields=["status", "updated_at"])
+    except IntegrityError as exc:
+        raise other from exc
+    # the reason (free text) goes to the pathway's history the team sees; the audit entry points at it
+    change = PlanChange.objects.create(
+        pathway=pathway,
+        version=pathway.plan_version,
+        changed_by=actor,
+        summary=(_("reopened: %(reason)s") % {"reason": reason.strip()})[:300],
+        changes={"closure": undone},
+    )
+    audit_log(
+        actor=actor,
+        action="pathways.pathway.reopened",
+        obj=pathway,
+        changes={"plan_change": change.pk, "closure": undone},
+    )
+    return pathway
 
 
 @transaction.atomic
@@ -292,3 +468,29 @@ def follow_up_record(
         changes={"employed": employed, "better": better_situation},
     )
     return closure
+
+
+@transaction.atomic
+def consent_withdraw_with_team(*, consent: Any, actor: Any) -> dict[str, Any]:
+    """Withdraw a consent and end the team places that depended on it: a member of another organisation
+    than the pathway's and the client's stays on a team only while a consent shares the client's identity
+    with their organisation for guidance (the rule of ``team_add``). Returns ``{"team_places_ended": [...]}``
+    (pathway ids) for the page to state."""
+    from apps.consent.services import consent_withdraw
+
+    consent_withdraw(consent=consent, actor=actor)
+    ended: list[int] = []
+    members = TeamMember.objects.filter(
+        pathway__client_id=consent.client_id, is_active=True, organisation__in=consent.organisations.all()
+    ).select_related("pathway", "user", "organisation")
+    for member in members:
+        pathway = member.pathway
+        if member.organisation_id in {pathway.organisation_id, pathway.client.organisation_id}:
+            continue
+        shared = covered_categories(
+            client_id=consent.client_id, organisation_ids={member.organisation_id}, purpose=Purpose.GUIDANCE
+        )
+        if DataCategory.IDENTITY not in shared:
+            team_places_end(user=member.user, actor=actor, pathway=pathway, reason="consent")
+            ended.append(pathway.pk)
+    return {"team_places_ended": sorted(set(ended))}

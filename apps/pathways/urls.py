@@ -12,6 +12,5 @@ urlpatterns = [
     path("<int:pk>/acties/<int:action_pk>/status/", views.action_status, name="action_status"),
     path("<int:pk>/contact/nieuw/", views.contact_new, name="contact_new"),
     path("<int:pk>/status/<slug:transition>/", views.pathway_transition, name="transition"),
-    path("<int:pk>/afsluiten/", views.pathway_close_view, name="close"),
     path("<int:pk>/opvolging/", views.follow_up_view, name="follow_up"),
 ]

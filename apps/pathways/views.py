@@ -15,7 +15,7 @@ from apps.accounts.models import Membership
 from apps.clients.permissions import get_client_for_editing
 from apps.clients.views import form_errors
 from apps.core.ids import id_or_404, parse_id
-from apps.pathways.forms import ActionForm, ClosureForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
+from apps.pathways.forms import ActionForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
 from apps.pathways.models import Action, Closure, Goal, TeamMember
 from apps.pathways.permissions import (
     get_pathway_for_contributing,
@@ -28,7 +28,6 @@ from apps.pathways.services import (
     contact_log_add,
     follow_up_record,
     pathway_activate,
-    pathway_close,
     pathway_pause,
     pathway_start,
     plan_save,
@@ -132,7 +131,10 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TeamMemberForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and request.POST.get("remove"):
         member = get_object_or_404(TeamMember, pk=id_or_404(request.POST["remove"]), pathway=pathway, is_active=True)
-        team_remove(member=member, actor=request.user)
+        try:
+            team_remove(member=member, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("pathways:team", pk=pk)
     if request.method == "POST" and form.is_valid():
         membership = form.memberships[form.cleaned_data["membership"]]
@@ -224,28 +226,6 @@ def pathway_transition(request: HttpRequest, pk: int, transition: str) -> HttpRe
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("pathways:detail", pk=pk)
-
-
-@login_required
-def pathway_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_pathway_for_editing(request.user, pk)
-    form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            pathway_close(
-                pathway=access.pathway,
-                actor=request.user,
-                closed_on=data.pop("closed_on"),
-                outcome=data.pop("outcome"),
-                **data,
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The pathway is closed. A follow-up is planned in six months."))
-            return redirect("pathways:detail", pk=pk)
-    return render(request, "pathways/close_form.html", {"pathway": access.pathway, "form": form})
 
 
 @login_required

@@ -26,7 +26,8 @@ class Referral(TimeStampedModel):
         Status.SENT: frozenset({Status.WAITING, Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN}),
         Status.WAITING: frozenset({Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN}),
         Status.ACCEPTED: frozenset({Status.STARTED, Status.NOT_COMPLETED, Status.WITHDRAWN}),
-        Status.STARTED: frozenset({Status.COMPLETED, Status.NOT_COMPLETED}),
+        # a started referral is withdrawn when the pathway behind it ends (closure, consent withdrawn)
+        Status.STARTED: frozenset({Status.COMPLETED, Status.NOT_COMPLETED, Status.WITHDRAWN}),
         Status.REFUSED: frozenset(),
         Status.COMPLETED: frozenset(),
         Status.NOT_COMPLETED: frozenset(),
@@ -38,6 +39,12 @@ class Referral(TimeStampedModel):
         NO_CAPACITY = "no_capacity", _("No capacity")
         NOT_SUITABLE = "not_suitable", _("The offer does not suit the need")
         CLIENT_DECLINED = "client_declined", _("The client does not want it")
+        OFFER_ENDED = "offer_ended", _("The offer has ended")
+        OTHER = "other", _("Other")
+
+    class WithdrawReason(models.TextChoices):
+        PATHWAY_CLOSED = "pathway_closed", _("The pathway was closed")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("The client withdrew the consent to share with the partner")
         OTHER = "other", _("Other")
 
     class EndReason(models.TextChoices):
@@ -60,9 +67,20 @@ class Referral(TimeStampedModel):
     handover_place = models.CharField(_("place of the handover"), max_length=200, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
 
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = (Status.SENT, Status.WAITING, Status.ACCEPTED, Status.STARTED)
+    PLACE_STATUSES: ClassVar[tuple[str, ...]] = (Status.ACCEPTED, Status.STARTED)  # these hold a place
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            # one open referral per pathway and offer (issue 10: one route to a place)
+            models.UniqueConstraint(
+                fields=["pathway", "offer"],
+                condition=models.Q(status__in=["sent", "waiting", "accepted", "started"]),
+                name="uniq_open_referral_per_offer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"referral #{self.pk}"

@@ -213,6 +213,9 @@ def referral_send(
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referral:
+    """The partner takes the client in: one place of the offer is taken (``ValidationError`` when the offer
+    is full: the referral stays as it was), the client's waiting entry for the offer closes, so every
+    allocation proposal on that entry can no longer be confirmed (issue 10: one route to a place)."""
     _require_receiver(actor, referral)
     _check(referral, S.ACCEPTED)
     before = referral.status
@@ -337,28 +340,73 @@ def referral_not_complete(*, referral: Referral, actor: Any, reason: str, note: 
     return referral
 
 
+@transaction.atomic
+def referral_place_allocated(*, referral: Referral, actor: Any, proposal_id: int) -> Referral:
+    """A confirmed allocation proposal settles this referral: sent or waiting becomes accepted, one place of
+    the offer is taken (``ValidationError`` when full), the client's waiting entry for the offer closes,
+    and the partner is told. Called by ``apps.matching.services.proposal_confirm`` in its transaction: the
+    place goes through the referral, so a later accept cannot take a second one (issue 10, input a)."""
+    _check(referral, S.ACCEPTED)
+    before = referral.status
+    offer_occupancy_change(offer_id=referral.offer_id, delta=1)
+    entry_id = _close_waiting_entry(referral)
+    _set_status(referral, S.ACCEPTED, answered_at=timezone.now())
+    _event(referral, actor, S.ACCEPTED, _("A place was allocated by the coordinator's allocation."))
+    audit_log(
+        actor=actor,
+        action="referrals.referral.allocated",
+        obj=referral,
+        changes={"before": before, "proposal": proposal_id, "waiting_entry_closed": entry_id},
+    )
+    notify(
+        users=_others([*_partner_workers(referral.offer.organisation_id), *_sending_side(referral)], actor),
+        message=gettext_lazy("A place in an offer was allocated to a referral."),
+        url=referral_url(referral),
+    )
+    return referral
+
+
 # --- the sending side ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def referral_withdraw(*, referral: Referral, actor: Any, note: str = "") -> Referral:
+def referral_withdraw(*, referral: Referral, actor: Any, note: str = "", reason: str = "") -> Referral:
+    """The team withdraws a referral; a held place is given back and the waiting entry closes.
+
+    ``reason``: one of ``Referral.WithdrawReason`` (empty: none given). Raises ``PermissionDenied`` unless
+    the actor is on the pathway's team, ``TransitionNotAllowed`` for a referral already ended.
+    """
     _require_sender(actor, referral)
+    return _withdraw(referral, actor, reason=reason, note=note)
+
+
+def _withdraw(referral: Referral, actor: Any, *, reason: str, note: str = "") -> Referral:
+    """Withdraw without the team check: for the ends of life of what the referral depends on (a closed
+    pathway, a withdrawn consent), decided by someone allowed to end that."""
+    if reason and reason not in Referral.WithdrawReason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
     _check(referral, S.WITHDRAWN)
     before = referral.status
-    if before == S.ACCEPTED:
+    if before in Referral.PLACE_STATUSES:
         _release_place(referral)
     entry_id = _close_waiting_entry(referral)
-    _set_status(referral, S.WITHDRAWN)
-    _event(referral, actor, S.WITHDRAWN, note.strip())
+    _set_status(referral, S.WITHDRAWN, reason=reason)
+    label = str(Referral.WithdrawReason(reason).label) if reason else ""
+    _event(referral, actor, S.WITHDRAWN, " ".join(part for part in (label, note.strip()) if part))
     audit_log(
         actor=actor,
         action="referrals.referral.withdrawn",
         obj=referral,
-        changes={"before": before, "waiting_entry_closed": entry_id},
+        changes={"before": before, "waiting_entry_closed": entry_id, "reason": reason},
+    )
+    message = (
+        gettext_lazy("A referral to one of your offers was withdrawn: the pathway was closed.")
+        if reason == Referral.WithdrawReason.PATHWAY_CLOSED
+        else gettext_lazy("A referral to one of your offers was withdrawn.")
     )
     notify(
         users=_others(_partner_workers(referral.offer.organisation_id), actor),
-        message=gettext_lazy("A referral to one of your offers was withdrawn."),
+        message=message,
         url=referral_url(referral),
     )
     return referral
@@ -456,3 +504,74 @@ def referrals_escalate(*, now: dt.datetime | None = None) -> list[Referral]:
         )
         escalated.append(referral)
     return escalated
+
+
+# --- ends of life: what depends on a pathway or an offer ends with it (issue 10) ---------------------------
+
+
+@transaction.atomic
+def pathway_close_with_referrals(
+    *, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: str, **esf: Any
+) -> dict[str, Any]:
+    """Close a pathway and everything that depends on it, in one transaction: every open referral is
+    withdrawn with reason "pathway closed" (the partner is told, an accepted or started place is freed,
+    escalation stops since only *sent* referrals escalate), then ``pathway_close`` cancels open actions and
+    closes the client's waiting entries (their allocation proposals can no longer be confirmed).
+
+    Returns ``{"closure": Closure, "withdrawn": [referral ids]}``. Raises ``ValidationError`` (nothing
+    written) for invalid closure data or a pathway already closed.
+    """
+    from apps.pathways.services import pathway_close
+
+    locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    check_transition(locked, Pathway.Status.CLOSED)
+    withdrawn = []
+    for referral in Referral.objects.filter(pathway=locked, status__in=Referral.OPEN_STATUSES).select_related(
+        "offer", "pathway"
+    ):
+        _withdraw(referral, actor, reason=Referral.WithdrawReason.PATHWAY_CLOSED)
+        withdrawn.append(referral.pk)
+    closure = pathway_close(pathway=locked, actor=actor, closed_on=closed_on, outcome=outcome, **esf)
+    pathway.status = locked.status
+    return {"closure": closure, "withdrawn": withdrawn}
+
+
+@transaction.atomic
+def offer_deactivate(*, offer: Offer, actor: Any) -> dict[str, list[int]]:
+    """Take an offer off the social map and handle what waits for it: referrals still *sent* or *waiting*
+    are refused with reason "the offer has ended" (the sending team is told), open waiting entries for it
+    close; accepted and started referrals keep their place until they end (stated in the audit entry).
+    Returns the ids ``{"refused": [...], "entries_closed": [...], "running": [...]}``."""
+    from apps.offers.services import offer_update
+
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    refused = []
+    for referral in Referral.objects.filter(offer=offer, status__in=[S.SENT, S.WAITING]).select_related(
+        "offer", "pathway"
+    ):
+        _check(referral, S.REFUSED)
+        _close_waiting_entry(referral)
+        _set_status(referral, S.REFUSED, answered_at=timezone.now(), reason=Referral.RefusalReason.OFFER_ENDED)
+        _event(referral, actor, S.REFUSED, str(Referral.RefusalReason.OFFER_ENDED.label))
+        audit_log(actor=actor, action="referrals.referral.refused", obj=referral, changes={"reason": "offer_ended"})
+        notify(
+            users=_others(_sending_side(referral), actor),
+            message=gettext_lazy("Your referral was refused."),
+            url=referral_url(referral),
+        )
+        refused.append(referral.pk)
+    entries = WaitingListEntry.objects.filter(offer=offer, is_open=True)
+    closed = list(entries.values_list("pk", flat=True))
+    entries.update(is_open=False, updated_at=timezone.now())
+    running = list(
+        Referral.objects.filter(offer=offer, status__in=Referral.PLACE_STATUSES).values_list("pk", flat=True)
+    )
+    if offer.is_active:
+        offer_update(offer=offer, actor=actor, is_active=False)
+    audit_log(
+        actor=actor,
+        action="partners.offer.deactivated",
+        obj=offer,
+        changes={"refused": refused, "entries_closed": closed, "running": running},
+    )
+    return {"refused": refused, "entries_closed": closed, "running": running}

@@ -10,8 +10,11 @@ client_urlpatterns = [
     path("samenvoegen/", views.client_merge_view, name="merge"),
     path("samenvoegen/<int:merge_pk>/ongedaan/", views.client_merge_undo_view, name="merge_undo"),
     path("<int:pk>/", views.client_detail, name="detail"),
+    path("<int:pk>/toestemming/<int:consent_pk>/intrekken/", views.consent_withdraw_view, name="consent_withdraw"),
 ]
 pathway_urlpatterns = [
     path("mijn-werk/", views.my_work, name="my_work"),
     path("<int:pk>/", views.pathway_detail, name="detail"),
+    path("<int:pk>/afsluiten/", views.pathway_close_view, name="close"),
+    path("<int:pk>/heropenen/", views.pathway_reopen_view, name="reopen"),
 ]

@@ -23,8 +23,11 @@ from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
 from apps.clients.views import form_errors
 from apps.conferences.services import scheduling_regions
-from apps.pathways.permissions import get_pathway_for_user
+from apps.pathways.forms import ClosureForm
+from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
+from apps.pathways.services import closing_summary, consent_withdraw_with_team, pathway_reopen
 from apps.pathways.services_handover import HANDOVER_ROLES, caseload_hand_over
+from apps.referrals.services import pathway_close_with_referrals
 from apps.workspace.forms import CaseloadFilterForm, HandOverForm
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
 from apps.workspace.selectors_caseload import caseload_rows, hand_over_candidates
@@ -181,3 +184,78 @@ def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = pathway_file(access=access)
     context["can_schedule"] = bool(scheduling_regions(request.user))
     return render(request, "workspace/pathway_detail.html", context)
+
+
+@login_required
+def pathway_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a pathway: first a summary of what is still open and what closing does to it (referrals
+    withdrawn, places freed, waiting entries closed, actions cancelled), and the question whether an exit
+    screening was done (asked, not forced); then ``pathway_close_with_referrals``."""
+    access = get_pathway_for_editing(request.user, pk)
+    pathway = access.pathway
+    if pathway.status == "closed":
+        raise Http404
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            result = pathway_close_with_referrals(
+                pathway=pathway, actor=request.user, closed_on=data.pop("closed_on"), outcome=data.pop("outcome"),
+                **data,
+            )  # fmt: skip
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The pathway is closed. A follow-up is planned in six months."))
+            if result["withdrawn"]:
+                messages.info(request, _("The open referrals were withdrawn and the partners told."))
+            return redirect("pathways:detail", pk=pk)
+    last_screening = pathway.client.screenings.filter(status="completed").order_by("-screened_on").first()
+    return render(
+        request,
+        "pathways/close_form.html",
+        {
+            "pathway": pathway,
+            "form": form,
+            "summary": closing_summary(pathway=pathway),
+            "last_screening": last_screening,
+        },
+    )
+
+
+@login_required
+def pathway_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a closed pathway with a reason (``pathway_reopen``); GET shows the form."""
+    access = get_pathway_for_editing(request.user, pk)
+    if access.pathway.status != "closed":
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            pathway_reopen(pathway=access.pathway, actor=request.user, reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The pathway is open again."))
+            return redirect("pathways:detail", pk=pk)
+    return render(request, "workspace/pathway_reopen.html", {"pathway": access.pathway, "error": error})
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    """Withdraw a consent from the client file; team places that depended on it end, and the page says so."""
+    from apps.clients.permissions import get_client_for_editing
+    from apps.consent.models import Consent
+
+    access = get_client_for_editing(request.user, pk)
+    consent = get_object_or_404(Consent, pk=consent_pk, client=access.client)
+    try:
+        result = consent_withdraw_with_team(consent=consent, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The consent is withdrawn. From now on, nobody else can see these data."))
+        if result["team_places_ended"]:
+            messages.info(request, _("Team members whose place depended on this consent left the team."))
+    return redirect("clients:detail", pk=pk)

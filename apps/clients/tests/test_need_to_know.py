@@ -13,10 +13,10 @@ from rest_framework.test import APIClient
 from apps.accounts.models import Membership
 from apps.audit.models import AuditEntry
 from apps.clients.permissions import get_client_for_user
-from tests.factories import complete_screening, give_consent, register_client, start_pathway
 from apps.pathways.models import Goal
 from apps.pathways.services import action_add, team_add
 from apps.regions.models import LifeDomain
+from tests.factories import complete_screening, give_consent, register_client, start_pathway
 
 
 def team_of_brug(personas: Any) -> Any:

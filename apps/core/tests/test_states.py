@@ -51,5 +51,5 @@ def test_every_undeclared_transition_is_refused_and_nothing_changes(model: Any, 
 
 def test_the_refusal_names_both_statuses_in_dutch() -> None:
     with translation.override("nl-be"), pytest.raises(TransitionNotAllowed) as refused:
-        transition(Pathway(status=Pathway.Status.CLOSED), Pathway.Status.ACTIVE)
-    assert refused.value.messages == ["Status 'Afgesloten' kan niet 'Actief' worden."]
+        transition(Pathway(status=Pathway.Status.CLOSED), Pathway.Status.PAUSED)
+    assert refused.value.messages == ["Status 'Afgesloten' kan niet 'Gepauzeerd' worden."]

@@ -13,10 +13,12 @@ from apps.matching.models import AllocationProposal, AllocationRun
 from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_create, waiting_list_add
 from apps.regions.models import InterventionType, Obstacle
-from conftest import complete_screening, register_client
+from conftest import complete_screening, give_consent, register_client, start_pathway
 
 
 def setup_waiting(personas: Any, n_clients: int = 4, capacity: int = 2) -> tuple[list[Any], Offer]:
+    """``n_clients`` screened clients of Sofie, each with an open pathway and consent to refer to De Brug, on
+    the general waiting list; De Brug's "Taalcafé" with ``capacity`` free places."""
     region = personas.region
     offer = offer_create(
         organisation=personas.brug,
@@ -34,6 +36,8 @@ def setup_waiting(personas: Any, n_clients: int = 4, capacity: int = 2) -> tuple
     for i in range(n_clients):
         c = register_client(personas, first_name=f"Klant{i}")
         complete_screening(c, personas.sofie, obstacles=["limited-dutch"])
+        give_consent(personas, c, purposes=["referral"])
+        start_pathway(personas, c)
         waiting_list_add(client=c, actor=personas.sofie)
         clients.append(c)
     return clients, offer
@@ -67,6 +71,11 @@ def test_the_coordinator_allocates_and_counsellors_decide(personas: Any, client:
     assert client.post(f"/matching/voorstellen/{second.pk}/weigeren/").status_code == 302
     offer.refresh_from_db()
     assert offer.occupancy == 1
+    # the place went through the referral loop: an accepted referral on the client's pathway (issue 10)
+    from apps.referrals.models import Referral
+
+    placed = Referral.objects.get()
+    assert placed.status == "accepted" and placed.offer == offer and placed.pathway.client == first.entry.client
     assert not WaitingListEntry.objects.get(pk=first.entry_id).is_open
     assert WaitingListEntry.objects.get(pk=second.entry_id).is_open
     assert {p.status for p in AllocationProposal.objects.all()} == {"confirmed", "declined"}

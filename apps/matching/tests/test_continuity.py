@@ -13,8 +13,7 @@ from apps.clients.models import Client
 from apps.matching.recommend import recommend
 from apps.matching.selectors import client_profile, client_profiles, offer_profiles, travel_model, working_organisations
 from apps.offers.services import offer_create
-from apps.pathways.services import pathway_close
-from apps.referrals.services import referral_accept, referral_send
+from apps.referrals.services import pathway_close_with_referrals, referral_accept, referral_send
 from apps.regions.models import InterventionType, Municipality, Obstacle
 from conftest import complete_screening, give_consent, register_client, start_pathway
 
@@ -88,6 +87,6 @@ def test_the_bulk_profiles_read_the_same_working_organisations_in_one_query(
 
 def test_once_the_pathway_is_closed_no_organisation_counts_as_working_with_her(personas: Any, case: Any) -> None:
     client, pathway, _offers = case
-    pathway_close(pathway=pathway, actor=personas.sofie, closed_on=dt.date.today(), outcome="other")
+    pathway_close_with_referrals(pathway=pathway, actor=personas.sofie, closed_on=dt.date.today(), outcome="other")
     profile = client_profile(client=client)
     assert profile is not None and profile.organisation_ids == frozenset()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.audit.models import AuditEntry
 from apps.notifications.models import Notification
 from apps.offers.models import Offer, WaitingListEntry
+from apps.offers.services import offer_update
 from apps.offers.tests.test_views_offers import make_offer
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.selectors import waiting_positions
@@ -118,11 +119,18 @@ def test_a_full_offer_puts_referrals_on_its_waiting_list_in_order(setup: Any) ->
     assert waiting_positions([first, second]) == {first.pk: 1, second.pk: 2}
     assert [waiting_position(e) for e in entries.order_by("id")] == [1, 2]
 
+    with pytest.raises(ValidationError):  # issue 10: a full offer takes nobody in, not even "anyway"
+        referral_accept(referral=first, actor=p.els)
+    first.refresh_from_db()
+    assert first.status == S.WAITING
+    setup.offer.refresh_from_db()
+    assert setup.offer.occupancy == 1
+    offer_update(offer=setup.offer, actor=p.els, capacity=2)  # the partner makes room first
     referral_accept(referral=first, actor=p.els)
     assert not WaitingListEntry.objects.get(client=setup.client, offer=setup.offer).is_open
     assert waiting_positions([second]) == {second.pk: 1}
     setup.offer.refresh_from_db()
-    assert setup.offer.occupancy == 2  # the partner took the client in anyway
+    assert setup.offer.occupancy == 2
 
 
 def test_without_consent_the_referral_is_refused_with_a_clear_error_and_nothing_is_saved(setup: Any) -> None:

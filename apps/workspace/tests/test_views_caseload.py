@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client as Browser
 from django.utils import timezone
 
