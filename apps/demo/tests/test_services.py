@@ -97,6 +97,7 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
     # Wouter can show applying (the deadline lies ahead) and Ine can score the submitted ones today
     assert call.launch_date < now.date() < call.candidacy_deadline.date()
     assert not calls.deadline_passed(call, now)
+    assert call.written_round_start is not None  # optional in the region format; the demo sets it
     assert call.candidacy_deadline.date() < call.written_round_start <= call.written_round_end < call.decision_by
     assert call.decision_by < call.rebuttal_by and all(d.weekday() == 0 for d in call.pitch_week_dates)
     candidacies = Candidacy.objects.filter(region=oostende)
