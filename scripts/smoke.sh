@@ -31,6 +31,11 @@ export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB"
 export DEBUG=false
 SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY
+IDENTIFIER_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')
+export IDENTIFIER_KEY
+# The smoke user is a superuser without an authenticator: two-step login is required here only for coordinators
+# (the two-step pages have their own browser test, tests/browser/test_two_step_journey.py).
+export OTP_REQUIRED_ROLES=coordinator
 export ALLOWED_HOSTS=127.0.0.1
 export BIND="127.0.0.1:$PORT" WEB_WORKERS=2 WEB_THREADS=2 RUN_SCHEDULED=0
 
