@@ -8,7 +8,8 @@ through a private link, the placement starts, job coaching is planned and the pa
    rung-4 kinds only article 60 is paid work, and only paid work may close a pathway as "employed").
 3. Sofie opens Mariam's work opportunities, proposes her, and records her consent for employer
    mediation on the placement page, which shows the employer's private link once.
-4. The employer opens the link in a fresh phone context without logging in, sees the candidate (named,
+4. The employer opens the link in a fresh phone context without logging in: before the consent an
+   anonymised profile without the name; after it the candidate (named,
    since Mariam consented), the page passes axe at 360 px, and answers "interested".
 5. Sofie plans the intake, records the start (job-coaching contacts at weeks 1, 4 and 12 appear on the
    placement page) and closes the pathway from the placement page with the outcome "employed".
@@ -116,6 +117,13 @@ def test_an_employer_answers_a_proposal_and_the_pathway_closes_employed(
     assert re.fullmatch(re.escape(base) + r"/werkgevers/link/[\w-]+/", link), link
     expect(sofie.locator("#consent-state")).to_contain_text("geanonimiseerd profiel")
 
+    # Before Mariam consents, the employer sees an anonymised profile (opening the link does not use it up).
+    employer_page = open_page(**PHONE)  # a fresh context: no session, no login
+    employer_page.goto(link)
+    expect(employer_page.locator("section[aria-labelledby=profile] h2")).to_have_text("Geanonimiseerd profiel")
+    expect(employer_page.locator("main")).not_to_contain_text("Mariam")
+    expect(employer_page.locator("main")).not_to_contain_text("Tesfaye")
+
     # Mariam consents to employer mediation.
     sofie.get_by_text("De toestemming van de hulpvrager registreren", exact=True).click()
     sofie.get_by_role("radio", name="Schriftelijk, ondertekend", exact=True).check()
@@ -128,8 +136,7 @@ def test_an_employer_answers_a_proposal_and_the_pathway_closes_employed(
     )
 
     # ------------------------------------------------------------------ the employer answers on a phone
-    employer_page = open_page(**PHONE)  # a fresh context: no session, no login
-    employer_page.goto(link)
+    employer_page.reload()
     expect(employer_page).to_have_url(link)
     expect(employer_page.get_by_role("heading", level=1)).to_have_text(f"Een kandidaat voor: {OPPORTUNITY}")
     expect(employer_page.locator("section[aria-labelledby=profile] h2")).to_have_text("Mariam Tesfaye")
