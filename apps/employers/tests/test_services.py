@@ -61,6 +61,14 @@ def test_an_opportunity_takes_its_rung_from_its_kind_and_needs_a_unit_group(pers
     assert "isco_code" in exc.value.message_dict
 
 
+def test_an_opportunity_needs_no_shift_and_no_support_ticked(personas: Any, world: Any) -> None:
+    # the form marks both optional; the model agreed only after a new user's walk (they were refused as empty)
+    from apps.employers.tests.conftest import make_opportunity
+
+    opportunity = make_opportunity(personas, world.employer, shifts=[], supports=[])
+    assert opportunity.shifts == [] and opportunity.supports == []
+
+
 def test_an_expired_employer_link_is_refused_and_logged(personas: Any, world: Any) -> None:
     placement, token = propose(personas, world)
     EmployerLink.objects.filter(placement=placement).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
