@@ -299,11 +299,15 @@ def test_a_pathway_from_referral_to_closure_with_the_partner_on_a_phone(
     expect(sofie.get_by_label("Afgesloten op", exact=True)).to_have_value(today.isoformat())
     group(sofie, "Uitstroom").get_by_role("radio", name="Opleiding of onderwijs", exact=True).check()
     sofie.get_by_role("checkbox", name="In opleiding bij uitstroom", exact=True).check()
-    sofie.get_by_role("button", name="Bewaren", exact=True).click()
+    # the page first lists what closing does to what is still open; its button names the consequence
+    expect(sofie.locator("#closing-summary")).to_contain_text("lopende doorverwijzing")
+    sofie.get_by_role("button", name="Traject afsluiten", exact=True).click()
     sofie.wait_for_url(base + pathway_path)
-    expect(sofie.get_by_role("status")).to_have_text(
+    expect(sofie.get_by_role("status").filter(has_text="Het traject is afgesloten.")).to_have_text(
         "Het traject is afgesloten. Een opvolging is gepland binnen zes maanden."
     )
+    # closing withdrew what was still open and says so
+    expect(sofie.get_by_role("status").filter(has_text="De lopende doorverwijzingen")).to_be_visible()
     expect(sofie.locator("#pathway-status")).to_have_text("Afgesloten")
     closure = sofie.locator("section[aria-labelledby=closure]")
     expect(closure).to_contain_text(f"Afgesloten op {date_format(today, 'DATE_FORMAT')}: Opleiding of onderwijs.")
