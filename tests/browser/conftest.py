@@ -194,6 +194,9 @@ def check_accessibility(page: Page, *, context: str | None = None) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     options = {"runOnly": {"type": "tag", "values": WCAG_21_AA_TAGS}, "resultTypes": ["violations"]}
+    # contrast is judged on the styled page: on a busy machine axe could run before a click's new page had
+    # applied its stylesheets (white behind the light menu links); wait for the load event first
+    page.wait_for_load_state("load")
     results = Axe().run(page, context=context, options=options)
     violations = results.response["violations"]
     if not violations:
