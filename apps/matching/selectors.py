@@ -206,7 +206,7 @@ SCREENING_FIELDS: tuple[str, ...] = (
 
 
 def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, ClientProfile]:
-    """Profiles of many clients of one region in a fixed number of queries (9), whatever their number.
+    """Profiles of many clients of one region in a fixed number of queries (11), whatever their number.
 
     ``clients`` is a queryset (not evaluated by the caller): it is read once with the places it needs, and
     used as a subquery for the screenings, their scores and obstacles, and the open pathways, so no query holds
@@ -237,7 +237,8 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
     ):
         if screening_id in chosen and level is not None:  # None: "not known / not discussed"
             levels.setdefault(screening_id, {})[domain_id] = level
-    by_id = {o.pk: _Obstacle.of(o) for o in Obstacle.objects.filter(region_id=region_id).select_related("life_domain")}
+    catalogue = need_catalogue(region_id=region_id)  # the region's obstacles, read once for needs and profiles
+    by_id = {pk: _Obstacle.of(o) for pk, o in catalogue.obstacles.items()}
     obstacles: dict[int, list[_Obstacle]] = {}
     for screening_id, obstacle_id in ScreeningObstacle.objects.filter(**completed).values_list(
         "screening_id", "obstacle_id"
@@ -247,7 +248,6 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
     working = working_organisations(clients=ids)
     target_groups = list(TargetGroup.objects.filter(region_id=region_id))
     personas = _personas(region_id)
-    catalogue = need_catalogue(region_id=region_id)
     today = timezone.localdate()
     profiles = {}
     for client in rows:
