@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, Role
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 from apps.core.ratelimit import rate_limited
 from apps.partnership import coverage, services
 from apps.partnership.forms import (
