@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Membership, Role
 from apps.core.forms import form_errors
 from apps.core.ratelimit import rate_limited
-from apps.partnership import coverage, services
+from apps.partnership import (
+    coverage,
+    services_candidacies,
+    services_conversion,
+    services_decisions,
+    services_jury,
+    services_pitches,
+    timeline,
+)
 from apps.partnership.forms import (
     AttachmentForm,
     BudgetForm,
@@ -66,8 +74,8 @@ def _call_context(region: Region) -> dict[str, Any]:
         "region": region,
         "call": call,
         "challenges": challenges,
-        "deadline_local": services.local(call.candidacy_deadline),
-        "is_open": not services.deadline_passed(call, timezone.now()),
+        "deadline_local": timeline.local(call.candidacy_deadline),
+        "is_open": not timeline.deadline_passed(call, timezone.now()),
     }
 
 
@@ -77,7 +85,7 @@ def call_page(request: HttpRequest, code: str) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            candidacy = services.candidacy_start(
+            candidacy = services_candidacies.candidacy_start(
                 region=region, site_url=request.build_absolute_uri("/"), **form.cleaned_data
             )
         except ValidationError as exc:
@@ -101,19 +109,19 @@ def _missing_with_labels(missing: dict[str, list[str]]) -> list[tuple[str, str, 
 def _candidacy_context(candidacy: Candidacy, **extra: Any) -> dict[str, Any]:
     call = candidacy.region.call
     now = timezone.now()
-    editable = not candidacy.is_submitted and not services.deadline_passed(call, now)
+    editable = not candidacy.is_submitted and not timeline.deadline_passed(call, now)
     context: dict[str, Any] = {
         "candidacy": candidacy,
         "region": candidacy.region,
         "call": call,
-        "deadline_local": services.local(call.candidacy_deadline),
+        "deadline_local": timeline.local(call.candidacy_deadline),
         "editable": editable,
         "attachments": list(candidacy.attachments.all()),
         "offers": list(candidacy.offers.select_related("intervention_type")),
-        "missing": _missing_with_labels(services.missing_for_submission(candidacy)) if editable else [],
+        "missing": _missing_with_labels(services_candidacies.missing_for_submission(candidacy)) if editable else [],
         "rebuttal": Rebuttal.objects.filter(candidacy=candidacy).first(),
-        "rebuttal_open": services.rebuttal_open(candidacy, now),
-        "rebuttal_last_day": services.rebuttal_last_day(call),
+        "rebuttal_open": timeline.rebuttal_open(candidacy, now),
+        "rebuttal_last_day": timeline.rebuttal_last_day(call),
     }
     if editable:
         context["form"] = CandidacyForm(instance=candidacy, region=candidacy.region)
@@ -132,9 +140,9 @@ def candidacy_page(request: HttpRequest, token: str) -> HttpResponse:
             # the instance holds the form's values now; the service validates and saves from a fresh copy
             fresh = Candidacy.objects.select_related("region__call").get(pk=candidacy.pk)
             try:
-                services.candidacy_save_draft(candidacy=fresh, offers=form.offers(), **form.draft_data())
+                services_candidacies.candidacy_save_draft(candidacy=fresh, offers=form.offers(), **form.draft_data())
                 if "submit" in request.POST:
-                    services.candidacy_submit(candidacy=fresh)
+                    services_candidacies.candidacy_submit(candidacy=fresh)
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
@@ -155,7 +163,7 @@ def candidacy_attachment_add(request: HttpRequest, token: str) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.attachment_add(candidacy=candidacy, upload=form.cleaned_data["file"])
+            services_candidacies.attachment_add(candidacy=candidacy, upload=form.cleaned_data["file"])
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -173,7 +181,7 @@ def candidacy_attachment_remove(request: HttpRequest, token: str, pk: int) -> Ht
         raise Http404
     if request.method == "POST":
         try:
-            services.attachment_remove(candidacy=candidacy, attachment=attachment)
+            services_candidacies.attachment_remove(candidacy=candidacy, attachment=attachment)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -188,7 +196,7 @@ def candidacy_rebuttal(request: HttpRequest, token: str) -> HttpResponse:
     form = RebuttalForm(request.POST)
     if form.is_valid():
         try:
-            services.rebuttal_submit(candidacy=candidacy, text=form.cleaned_data["text"])
+            services_decisions.rebuttal_submit(candidacy=candidacy, text=form.cleaned_data["text"])
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -250,7 +258,7 @@ def jury_members(request: HttpRequest, code: str) -> HttpResponse:
     form = JuryMemberForm(request.POST or None, region=region)
     if request.method == "POST" and form.is_valid():
         try:
-            services.jury_member_add(region=region, actor=request.user, **form.cleaned_data)
+            services_jury.jury_member_add(region=region, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -271,7 +279,7 @@ def jury_member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse
     if membership is None:
         raise Http404
     if request.method == "POST":
-        services.jury_member_remove(membership=membership, actor=request.user)
+        services_jury.jury_member_remove(membership=membership, actor=request.user)
         messages.success(request, _("The jury member is removed."))
     return redirect("partnership:jury_members", code=code)
 
@@ -282,7 +290,7 @@ def criteria(request: HttpRequest, code: str) -> HttpResponse:
     form = CriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.criterion_save(region=region, actor=request.user, **form.cleaned_data)
+            services_jury.criterion_save(region=region, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -301,7 +309,7 @@ def criterion_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = CriterionForm(request.POST, instance=criterion, prefix=f"c{pk}")
         if form.is_valid():
-            services.criterion_save(
+            services_jury.criterion_save(
                 region=region, actor=request.user, criterion=Criterion.objects.get(pk=pk), **form.cleaned_data
             )
             messages.success(request, _("The criterion is saved."))
@@ -403,7 +411,7 @@ def jury_conflict(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:
-            services.conflict_declare(candidacy=candidacy, member=request.user, **form.cleaned_data)
+            services_jury.conflict_declare(candidacy=candidacy, member=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -425,7 +433,7 @@ def jury_score(request: HttpRequest, code: str, pk: int, round: int) -> HttpResp
     )
     if form.is_valid():
         try:
-            services.scores_save(candidacy=candidacy, member=request.user, round=round, values=form.values())
+            services_jury.scores_save(candidacy=candidacy, member=request.user, round=round, values=form.values())
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -477,7 +485,7 @@ def jury_consensus(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         candidacy,
         ConsensusForm,
         "consensus_form",
-        services.consensus_record,
+        services_jury.consensus_record,
         _("The consensus score is recorded."),
         target={"candidacy": candidacy},
     )
@@ -488,7 +496,7 @@ def jury_shortlist(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _region, candidacy = _coordinator_candidacy(request, code, pk)
     if request.method == "POST":
         shortlisted = request.POST.get("shortlisted") == "1"
-        services.shortlist_set(candidacy=candidacy, actor=request.user, shortlisted=shortlisted)
+        services_jury.shortlist_set(candidacy=candidacy, actor=request.user, shortlisted=shortlisted)
         messages.success(
             request,
             _("The candidacy is on the shortlist.") if shortlisted else _("The candidacy is off the shortlist."),
@@ -505,7 +513,7 @@ def jury_pitch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         candidacy,
         PitchForm,
         "pitch_form",
-        services.pitch_schedule,
+        services_pitches.pitch_schedule,
         _("The pitch is scheduled and the invitation is sent."),
         target={"candidacy": candidacy},
     )
@@ -520,7 +528,7 @@ def jury_decision(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         candidacy,
         DecisionForm,
         "decision_form",
-        services.decision_record,
+        services_decisions.decision_record,
         _("The decision is recorded and the letter is sent."),
         target={"candidacy": candidacy},
     )
@@ -548,7 +556,7 @@ def jury_rebuttal(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         candidacy,
         RebuttalHandleForm,
         "rebuttal_form",
-        services.rebuttal_handle,
+        services_decisions.rebuttal_handle,
         _("The handling of the rebuttal is recorded."),
         target={"rebuttal": rebuttal},
     )
@@ -618,7 +626,7 @@ def jury_coverage(request: HttpRequest, code: str) -> HttpResponse:
 def jury_convert(request: HttpRequest, code: str) -> HttpResponse:
     region = get_coordinated_region_for_user(request.user, code)
     if request.method == "POST":
-        converted = services.selected_candidacies_convert(region=region, actor=request.user)
+        converted = services_conversion.selected_candidacies_convert(region=region, actor=request.user)
         messages.success(
             request,
             _("%(n)s selected candidacies are partner organisations with their offers in the social map.")
