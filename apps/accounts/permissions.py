@@ -13,6 +13,7 @@ import rules
 from django.http import Http404
 
 from apps.accounts.models import Membership, Organisation, Role
+from apps.regions.models import Region
 
 # Roles that work with clients (case work); used by every app that decides on client data.
 CASE_ROLES = frozenset({Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR})
@@ -43,6 +44,24 @@ def organisation_ids_of(user: Any, role: str | None = None) -> set[int]:
 
 def region_ids_of(user: Any) -> set[int]:
     return {m.organisation.region_id for m in memberships_of(user)}
+
+
+def coordinated_region_ids(user: Any) -> set[int]:
+    """Ids of the regions where the user is a coordinator (any of their organisations there)."""
+    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+
+
+def coordinated_regions(user: Any) -> list[Region]:
+    """The regions the user coordinates, each once, by name (no query beyond the memberships)."""
+    regions = {
+        m.organisation.region_id: m.organisation.region for m in memberships_of(user) if m.role == Role.COORDINATOR
+    }
+    return sorted(regions.values(), key=lambda r: (r.name, r.pk))
+
+
+def is_coordinator_of_region(user: Any, region_id: int | None) -> bool:
+    """Whether the user coordinates the region with this id: the one "coordinator of this region" check."""
+    return region_id is not None and region_id in coordinated_region_ids(user)
 
 
 def is_platform_admin(user: Any) -> bool:

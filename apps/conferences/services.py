@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Membership, Role, User
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.audit.services import audit_log
 from apps.clients.permissions import CASE_ROLES
 from apps.conferences.models import CaseConference, SystemSignal
@@ -54,10 +54,6 @@ def scheduling_regions(user: Any) -> list[Region]:
         m.organisation.region_id: m.organisation.region for m in memberships_of(user) if m.role in SCHEDULER_ROLES
     }
     return sorted(regions.values(), key=lambda r: r.pk)
-
-
-def coordinated_region_ids(user: Any) -> set[int]:
-    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
 
 
 def partnership_users(region: Any, besides: Any = None) -> QuerySet[User]:

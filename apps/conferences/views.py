@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import coordinated_region_ids
 from apps.conferences.forms import ConferenceForm, DecisionsForm, SignalFilterForm, SignalForm
 from apps.conferences.permissions import get_conference_for_user
 from apps.conferences.services import (
@@ -21,7 +22,6 @@ from apps.conferences.services import (
     conference_record_decisions,
     conference_schedule,
     conferences_for_user,
-    coordinated_region_ids,
     get_signal_for_resolving,
     is_worker,
     partnership_users,

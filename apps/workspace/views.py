@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, User
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
@@ -49,13 +49,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/client_detail.html", client_file(access=access, user=request.user))
 
 
-def _coordinator_region_ids(user: Any) -> set[int]:
-    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
-
-
 @login_required
 def client_merge_view(request: HttpRequest) -> HttpResponse:
-    regions = _coordinator_region_ids(request.user)
+    regions = coordinated_region_ids(request.user)
     if not regions:
         raise Http404
     form = MergeForm(request.POST or None)
@@ -89,7 +85,7 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def client_merge_undo_view(request: HttpRequest, merge_pk: int) -> HttpResponse:
-    regions = _coordinator_region_ids(request.user)
+    regions = coordinated_region_ids(request.user)
     merge = get_object_or_404(ClientMerge, pk=merge_pk, survivor__organisation__region_id__in=regions)
     try:
         client_merge_undo(merge=merge, actor=request.user)

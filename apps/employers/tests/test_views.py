@@ -70,7 +70,7 @@ def test_nadia_of_another_region_and_ine_the_jury_member_see_no_employer(
     for user in (personas.nadia, personas.ine):
         client.force_login(user)
         assert client.get(reverse("employers:detail", kwargs={"pk": world.employer.pk})).status_code == 404
-        assert client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk})).status_code in {404}
+        assert client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk})).status_code == 404
     client.force_login(personas.ine)
     assert client.get(reverse("employers:list")).status_code == 404
 
