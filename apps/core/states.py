@@ -28,6 +28,12 @@ def declared(model: Any, *, field: str = "status") -> dict[str, frozenset[str]]:
     return transitions
 
 
+def sources(model: Any, to: Any, *, field: str = "status") -> frozenset[Any]:
+    """The values from which ``to`` is a declared move: the filter of a bulk ``update`` that changes the state
+    of rows it has not read (``Model.objects.filter(<field>__in=sources(Model, to)).update(<field>=to)``)."""
+    return frozenset(before for before, targets in declared(model, field=field).items() if to in targets)
+
+
 def can_transition(obj: Any, to: str, *, field: str = "status") -> bool:
     """Whether ``obj.<field>`` may move to ``to`` according to the model's declaration."""
     return to in declared(type(obj), field=field).get(getattr(obj, field), frozenset())

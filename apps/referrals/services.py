@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from apps.accounts.models import Role, User
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import covered_categories
+from apps.consent.selectors import covered_categories
 from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
 from apps.offers.models import Offer, WaitingListEntry
-from apps.offers.services import offer_occupancy_change, waiting_list_add
+from apps.offers.services import offer_occupancy_change, waiting_entries_close, waiting_list_add
 from apps.pathways.models import Pathway, TeamRole
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import HANDOVER_STATUSES, is_receiver, is_sender
@@ -124,12 +124,9 @@ def _open_waiting_entry(referral: Referral) -> WaitingListEntry | None:
 
 
 def _close_waiting_entry(referral: Referral) -> int | None:
-    entry = _open_waiting_entry(referral)
-    if entry is None:
-        return None
-    entry.is_open = False
-    entry.save(update_fields=["is_open", "updated_at"])
-    return entry.pk
+    """Close the client's open entry for the referral's offer (at most one, by constraint); its id or None."""
+    closed = waiting_entries_close(client_id=referral.pathway.client_id, offer_id=referral.offer_id)
+    return closed[0] if closed else None
 
 
 def _release_place(referral: Referral) -> None:
@@ -560,9 +557,7 @@ def offer_deactivate(*, offer: Offer, actor: Any) -> dict[str, list[int]]:
             url=referral_url(referral),
         )
         refused.append(referral.pk)
-    entries = WaitingListEntry.objects.filter(offer=offer, is_open=True)
-    closed = list(entries.values_list("pk", flat=True))
-    entries.update(is_open=False, updated_at=timezone.now())
+    closed = waiting_entries_close(offer=offer)
     running = list(
         Referral.objects.filter(offer=offer, status__in=Referral.PLACE_STATUSES).values_list("pk", flat=True)
     )

@@ -15,7 +15,8 @@ import pytest
 from django.db import connection
 
 from apps.matching.models import AllocationRun
-from apps.matching.services import allocation_execute, allocation_start, proposal_confirm
+from apps.matching.services import allocation_start, proposal_confirm
+from apps.matching.services_allocation import allocation_execute
 from apps.matching.tests.test_allocation_flow import setup_waiting
 from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_update

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.matching.services import allocation_execute, allocation_start, proposal_confirm
+from apps.matching.services import allocation_start, proposal_confirm
+from apps.matching.services_allocation import allocation_execute
 from apps.matching.tests.test_allocation_flow import setup_waiting
 from apps.offers.models import Offer, WaitingListEntry
 from apps.pathways.models import Pathway
