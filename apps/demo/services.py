@@ -117,7 +117,8 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
 
 
 def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, screened_on: dt.date) -> None:
-    """A third of the demo counsellor's organisation's clients have a pathway with two actions and two contacts.
+    """The demo counsellor's organisation's first 24 clients and a third of the others have a pathway with two
+    actions and two contacts.
 
     Dates lie relative to the screening (``screened_on``, some 300 days before today): the pathway starts 1-40
     weeks after it, actions fall due from three weeks ago to a month ahead (some overdue), contacts lie between
@@ -126,7 +127,8 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, 
     from apps.pathways.models import Action, ContactLog, Pathway, TeamMember, TeamRole
 
     own = set(counsellor.memberships.values_list("organisation_id", flat=True))
-    chosen = [c for i, c in enumerate(clients) if c.organisation_id in own and i % 3 == 0]
+    mine = [c for c in clients if c.organisation_id in own]
+    chosen = [c for i, c in enumerate(mine) if i < 24 or i % 3 == 0]  # enough for the demo loop (_demo_loop)
     pathways = Pathway.objects.bulk_create(
         Pathway(
             client_id=c.pk,

@@ -134,7 +134,7 @@ def test_the_demo_fills_the_whole_loop_so_every_role_finds_work_at_first_login(o
     from apps.pathways.models import Closure
     from apps.referrals.models import Referral
 
-    report = demo_seed(region=oostende, clients=600, seed=1)
+    report = demo_seed(region=oostende, clients=200, seed=1)
     statuses = set(Referral.objects.filter(pathway__organisation__region=oostende).values_list("status", flat=True))
     assert statuses == set(Referral.Status.values)
     assert Referral.objects.filter(status="sent", escalated_at__isnull=False).count() == 1
@@ -155,6 +155,6 @@ def test_the_demo_fills_the_whole_loop_so_every_role_finds_work_at_first_login(o
         assert not c.pathway.contacts.filter(happened_on__gt=c.closed_on).exists()
     assert not Referral.objects.filter(pathway__closure__isnull=False, status__in=Referral.OPEN_STATUSES).exists()
     # a second run leaves the loop alone; replacing starts afresh without a protected row in the way
-    assert demo_seed(region=oostende, clients=600, seed=1).loop == {}
-    demo_seed(region=oostende, clients=600, seed=1, replace=True)
+    assert demo_seed(region=oostende, clients=200, seed=1).loop == {}
+    demo_seed(region=oostende, clients=200, seed=1, replace=True)
     assert Referral.objects.filter(pathway__organisation__region=oostende).count() == 13
