@@ -357,14 +357,14 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
     services of apps.partnership (draft, submitted, scored with a consensus and shortlist, decided with a letter).
     Idempotent: a region that already has candidacies keeps them (only the dates move).
     """
-    from apps.partnership import services as calls
+    from apps.partnership import services_candidacies, services_decisions, services_jury, timeline
     from apps.partnership.models import Candidacy, Criterion
     from apps.regions.models import CallTimeline
 
     call = CallTimeline.objects.filter(region=region).first()
     if call is None:
         return 0
-    brussels = calls.BRUSSELS
+    brussels = timeline.BRUSSELS
     today = now.astimezone(brussels).date()
     monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=35)  # a Monday after the written round
     call.launch_date = today - dt.timedelta(days=30)
@@ -381,8 +381,10 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
     criteria = list(Criterion.objects.filter(region=region).order_by("position"))
     if not criteria:
         criteria = [
-            calls.criterion_save(region=region, actor=coordinator, name="Aansluiting bij de uitdagingen", weight=3),
-            calls.criterion_save(region=region, actor=coordinator, name="Haalbaarheid en bereik", weight=2),
+            services_jury.criterion_save(
+                region=region, actor=coordinator, name="Aansluiting bij de uitdagingen", weight=3
+            ),
+            services_jury.criterion_save(region=region, actor=coordinator, name="Haalbaarheid en bereik", weight=2),
         ]
     challenges = list(Challenge.objects.filter(region=region).order_by("rank"))
     types = list(InterventionType.objects.filter(region=region).order_by("position"))
@@ -393,7 +395,7 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
         name = f"{PARTNER_NAMES[i % len(PARTNER_NAMES)]} Kandidaat vzw"
         digits = f"0{rng.randint(200000000, 999999999)}"[:8]
         kbo = "0" + digits[1:] + f"{97 - int('0' + digits[1:]) % 97:02d}"
-        candidacy = calls.candidacy_start(
+        candidacy = services_candidacies.candidacy_start(
             region=region,
             applicant_name="Demo Aanvrager",
             applicant_email=f"kandidaat-{i + 1}@demo.padwijzer.invalid",
@@ -403,7 +405,7 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
             now=now,
         )
         made += 1
-        calls.candidacy_save_draft(
+        services_candidacies.candidacy_save_draft(
             candidacy=candidacy,
             now=now,
             offers={t.pk: rng.randint(10, 60) for t in types[i % len(types) : i % len(types) + 2]},
@@ -418,11 +420,11 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
         )
         if stage == "draft":
             continue
-        candidacy = calls.candidacy_submit(candidacy=candidacy, now=now)
+        candidacy = services_candidacies.candidacy_submit(candidacy=candidacy, now=now)
         if stage == "submitted":
             continue
-        calls.conflict_declare(candidacy=candidacy, member=jury, has_conflict=False)
-        calls.scores_save(
+        services_jury.conflict_declare(candidacy=candidacy, member=jury, has_conflict=False)
+        services_jury.scores_save(
             candidacy=candidacy,
             member=jury,
             round=1,
@@ -431,13 +433,13 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
         )
         if stage == "scored":
             continue
-        calls.consensus_record(
+        services_jury.consensus_record(
             candidacy=candidacy, actor=coordinator, score=Decimal(rng.randint(3, 5)), motivation="Consensus jury."
         )
-        calls.shortlist_set(candidacy=candidacy, actor=coordinator, shortlisted=True)
+        services_jury.shortlist_set(candidacy=candidacy, actor=coordinator, shortlisted=True)
         if stage == "shortlisted":
             continue
-        calls.decision_record(
+        services_decisions.decision_record(
             candidacy=candidacy,
             actor=coordinator,
             decision=stage,

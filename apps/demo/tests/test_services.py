@@ -88,7 +88,7 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
 
     from django.utils import timezone
 
-    from apps.partnership import services as calls
+    from apps.partnership import timeline
     from apps.partnership.models import Candidacy
 
     report = demo_seed(region=oostende, clients=20, seed=1)
@@ -96,7 +96,7 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
     now = timezone.now()
     # Wouter can show applying (the deadline lies ahead) and Ine can score the submitted ones today
     assert call.launch_date < now.date() < call.candidacy_deadline.date()
-    assert not calls.deadline_passed(call, now)
+    assert not timeline.deadline_passed(call, now)
     assert call.written_round_start is not None  # optional in the region format; the demo sets it
     assert call.candidacy_deadline.date() < call.written_round_start <= call.written_round_end < call.decision_by
     assert call.decision_by < call.rebuttal_by and all(d.weekday() == 0 for d in call.pitch_week_dates)
@@ -107,7 +107,7 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
     assert candidacies.filter(shortlisted=True).count() == 3
     assert set(candidacies.values_list("decision", flat=True)) == {"pending", "selected", "not_selected"}
     rejected = candidacies.get(decision="not_selected")
-    assert calls.rebuttal_open(rejected, now + dt.timedelta(days=1))
+    assert timeline.rebuttal_open(rejected, now + dt.timedelta(days=1))
     # a second run keeps the candidacies and moves only the dates
     demo_seed(region=oostende, clients=20, seed=1)
     assert Candidacy.objects.filter(region=oostende).count() == 6
