@@ -107,6 +107,24 @@ rules.add_perm("accounts.manage_memberships", is_administrator | is_coordinator)
 # --- access helpers ----------------------------------------------------------------------
 
 
+def get_coordinated_region_for_user(user: Any, code: str | None) -> tuple[Region, list[Region]]:
+    """(the chosen region, every region the user coordinates) for a coordinator's page of one region.
+
+    ``code`` is the page's ``?regio=`` value: a region the user coordinates, or empty/None for the first of them
+    (by name). 404 for a user who coordinates no region and for a code that is not one of theirs (missing and
+    forbidden look the same). A coordinator of several regions reaches each one's page this way.
+    """
+    regions = coordinated_regions(user)
+    if not regions:
+        raise Http404
+    if not code:
+        return regions[0], regions
+    for region in regions:
+        if region.code == code:
+            return region, regions
+    raise Http404
+
+
 def get_organisation_for_user(user: Any, pk: int) -> Organisation:
     organisation = Organisation.objects.select_related("region", "municipality").filter(pk=pk).first()
     if organisation is None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import get_coordinated_region_for_user, is_coordinator_of_region
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
 from apps.core.forms import form_errors
@@ -44,12 +45,10 @@ from apps.employers.models import (
 from apps.employers.permissions import (
     can_edit_employer,
     case_organisations,
-    case_region_ids,
     get_coaching_contact_for_user,
     get_employer_for_user,
     get_opportunity_for_user,
     get_placement_for_user,
-    is_coordinator_of,
 )
 from apps.employers.selectors import (
     candidate_profile,
@@ -122,7 +121,7 @@ def employers(request: HttpRequest) -> HttpResponse:
         {
             "region": region,
             "employers": employer_list(region_id=region.pk),
-            "coordinator": is_coordinator_of(request.user, region.pk),
+            "coordinator": is_coordinator_of_region(request.user, region.pk),
         },
     )
 
@@ -618,17 +617,11 @@ def employer_link(request: HttpRequest, token: str) -> HttpResponse:
 # --- the coordinator's overview -----------------------------------------------------------
 
 
-def _coordinated_region_id(request: HttpRequest) -> int:
-    for region_id in sorted(case_region_ids(request.user)):
-        if is_coordinator_of(request.user, region_id):
-            return region_id
-    raise Http404
-
-
 @login_required
 def overview_page(request: HttpRequest) -> HttpResponse:
-    region_id = _coordinated_region_id(request)
-    data = overview(region_id=region_id)
+    """The overview of one coordinated region: ``?regio=<code>`` chooses among several (default: the first)."""
+    region, regions = get_coordinated_region_for_user(request.user, request.GET.get("regio"))
+    data = overview(region_id=region.pk)
     tables = [
         (_("Employers per sector"), _("Sector"), _("Employers"), data.employers_by_sector),
         (_("Employers per municipality"), _("Municipality"), _("Employers"), data.employers_by_municipality),
@@ -636,14 +629,16 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         (_("Placements per status"), _("Status"), _("Placements"), data.placements_by_status),
         (_("Reasons of refusal"), _("Reason"), _("Placements"), data.refusals),
     ]
-    return render(request, "employers/overview.html", {"overview": data, "tables": tables})
+    return render(
+        request, "employers/overview.html", {"overview": data, "tables": tables, "region": region, "regions": regions}
+    )
 
 
 @login_required
 def overview_export(request: HttpRequest) -> HttpResponse:
-    region_id = _coordinated_region_id(request)
+    region, _regions = get_coordinated_region_for_user(request.user, request.GET.get("regio"))
     response = HttpResponse(
-        overview_xlsx(overview=overview(region_id=region_id)),
+        overview_xlsx(overview=overview(region_id=region.pk)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="werkgevers-{dt.date.today().isoformat()}.xlsx"'

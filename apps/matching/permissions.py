@@ -1,4 +1,5 @@
-"""Access to the allocation pages: a coordinator reaches the allocation of each region they coordinate."""
+"""Access to the allocation runs: a coordinator reaches the runs of each region they coordinate (the region of
+the allocation page itself: ``apps.accounts.permissions.get_coordinated_region_for_user``)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,8 @@ from typing import Any
 
 from django.http import Http404
 
-from apps.accounts.permissions import coordinated_region_ids, coordinated_regions
+from apps.accounts.permissions import coordinated_region_ids
 from apps.matching.models import AllocationRun
-from apps.regions.models import Region
-
-
-def get_allocation_region_for_user(user: Any, code: str | None) -> tuple[Region, list[Region]]:
-    """(the chosen region, every region the user coordinates). ``code`` is the ``?regio=`` value: a region the
-    user coordinates, or empty/None for the first of them (by name). 404 for a user who coordinates no region
-    and for a code that is not one of theirs (missing and forbidden look the same)."""
-    regions = coordinated_regions(user)
-    if not regions:
-        raise Http404
-    if not code:
-        return regions[0], regions
-    for region in regions:
-        if region.code == code:
-            return region, regions
-    raise Http404
 
 
 def get_run_for_user(user: Any, pk: int) -> AllocationRun:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import get_coordinated_region_for_user, memberships_of
 from apps.clients.permissions import get_client_for_editing
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.matching.permissions import get_allocation_region_for_user, get_run_for_user
+from apps.matching.permissions import get_run_for_user
 from apps.matching.recommend import recommend, suggest_package, uncovered_obstacles
 from apps.matching.selectors import client_profile, offer_index, travel_model
 from apps.matching.services import (
@@ -67,7 +67,7 @@ def waiting_list_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def allocation_list(request: HttpRequest) -> HttpResponse:
     """The allocation of one coordinated region: ``?regio=<code>`` chooses among several (default: the first)."""
     code = request.POST.get("regio") if request.method == "POST" else request.GET.get("regio")
-    region, regions = get_allocation_region_for_user(request.user, code)
+    region, regions = get_coordinated_region_for_user(request.user, code)
     if request.method == "POST":
         try:
             weight = float(request.POST.get("fairness_weight", "1").replace(",", "."))
