@@ -21,7 +21,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,13 +142,6 @@ def signals_for_user(user: Any, *, kind: str = "", resolved: bool | None = None)
     if resolved is not None:
         qs = qs.filter(resolved=resolved)
     return qs.select_related("raised_by", "region").order_by("resolved", "-created_at", "-pk")
-
-
-def get_signal_for_resolving(user: Any, pk: int) -> SystemSignal:
-    signal = SystemSignal.objects.filter(pk=pk, region_id__in=coordinated_region_ids(user)).first()
-    if signal is None:
-        raise Http404
-    return signal
 
 
 # --- writes -------------------------------------------------------------------------------------

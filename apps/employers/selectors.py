@@ -17,6 +17,7 @@ from apps.employers.matching import DUTCH_RANK, CandidateProfile, OpportunityPro
 from apps.employers.models import (
     CoachingContact,
     Employer,
+    NaceSection,
     Opportunity,
     Placement,
     PlacementStatus,
@@ -168,7 +169,6 @@ def overview(*, region_id: int, today: dt.date | None = None) -> Overview:
     today = today or timezone.localdate()
     employers = Employer.objects.filter(region_id=region_id)
     sectors = Counter(employers.values_list("sector", flat=True))
-    from apps.employers.models import NaceSection
 
     by_sector = sorted(((str(NaceSection(s).label), n) for s, n in sectors.items()), key=lambda x: (-x[1], x[0]))
     names = dict(Municipality.objects.filter(region_id=region_id).values_list("pk", "name"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Organisation
 from apps.accounts.permissions import get_coordinated_region_for_user, is_coordinator_of_region
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
@@ -129,7 +130,6 @@ def employers(request: HttpRequest) -> HttpResponse:
 @login_required
 def employer_new(request: HttpRequest) -> HttpResponse:
     region = _region(request)
-    from apps.accounts.models import Organisation
 
     organisations = Organisation.objects.filter(region=region, is_active=True)
     form = EmployerForm(request.POST or None, region=region, organisations=organisations)

@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from apps.esf.indicators import BY_CODE, INDICATORS, Filters, Report, compute, participants_q, scope, suppress
 from apps.esf.models import LabourStatus, Participation
 from apps.esf.permissions import EsfAccess
+from apps.pathways.models import Pathway
 
 
 @dataclass
@@ -108,7 +109,6 @@ def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None 
         qs = qs.filter(organisation_id=organisation)
     qs = qs.order_by("organisation__name", "worker__first_name", "client__last_name", "pk")
     window = dt.timedelta(days=settings.ESF_LEAVING_WINDOW_DAYS)
-    from apps.pathways.models import Pathway
 
     without = (
         Pathway.objects.filter(

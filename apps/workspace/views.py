@@ -20,8 +20,9 @@ from apps.accounts.models import Role, User
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
-from apps.clients.permissions import get_client_for_user
+from apps.clients.permissions import get_client_for_editing, get_client_for_user
 from apps.conferences.services import scheduling_regions
+from apps.consent.models import Consent
 from apps.core.forms import form_errors
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
@@ -241,8 +242,6 @@ def pathway_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     """Withdraw a consent from the client file; team places that depended on it end, and the page says so."""
-    from apps.clients.permissions import get_client_for_editing
-    from apps.consent.models import Consent
 
     access = get_client_for_editing(request.user, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, client=access.client)
