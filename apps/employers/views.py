@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -83,10 +84,7 @@ from apps.employers.services import (
     work_wish_save,
 )
 from apps.matching.selectors import travel_model
-from apps.pathways.forms import ClosureForm
-from apps.pathways.models import Outcome
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
-from apps.referrals.services import pathway_close_with_referrals
 
 LINK_SESSION_KEY = "employers_new_link"
 
@@ -500,44 +498,15 @@ def coaching_record(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespo
     return redirect("employers:placement", pk=pk)
 
 
-def closure_outcome(placement: Placement) -> str:
-    """The pathway outcome a started placement suggests: article 60, social economy (rung 5) or a regular job."""
-    if placement.opportunity.kind == "article_60":
-        return Outcome.ART60
-    if placement.opportunity.rung == 5:
-        return Outcome.SOCIAL_ECONOMY
-    return Outcome.REGULAR_JOB
-
-
 @login_required
 def placement_close_pathway(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close the client's pathway with the outcome "employed", prefilled from a placement that started paid work."""
+    """ "Close the pathway: employed" from a placement that started paid work: the pathway's closing page
+    (``pathways:close``, the one way to a closed pathway, ESF+ leaving included), prefilled from the placement."""
     placement = get_placement_for_user(request.user, pk)
     if placement.status != PlacementStatus.STARTED or not placement.is_paid_work:
         raise Http404
-    access = get_pathway_for_editing(request.user, placement.pathway_id)
-    form = ClosureForm(
-        request.POST or None,
-        initial={"outcome": closure_outcome(placement), "employed": True, "closed_on": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            pathway_close_with_referrals(
-                pathway=access.pathway,
-                actor=request.user,
-                closed_on=data.pop("closed_on"),
-                outcome=data.pop("outcome"),
-                **data,
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The pathway is closed. A follow-up is planned in six months."))
-            return redirect("pathways:detail", pk=access.pathway.pk)
-    return render(
-        request, "employers/close_pathway.html", {"form": form, "placement": placement, "pathway": access.pathway}
-    )
+    get_pathway_for_editing(request.user, placement.pathway_id)
+    return redirect(reverse("pathways:close", kwargs={"pk": placement.pathway_id}) + f"?plaatsing={placement.pk}")
 
 
 # --- the employer's private page ---------------------------------------------------------
