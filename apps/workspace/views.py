@@ -21,8 +21,8 @@ from apps.accounts.permissions import memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
-from apps.clients.views import form_errors
 from apps.conferences.services import scheduling_regions
+from apps.core.forms import form_errors
 from apps.core.ids import id_or_404
 from apps.employers.models import PlacementStatus
 from apps.employers.permissions import get_placement_for_user
