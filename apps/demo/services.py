@@ -609,7 +609,7 @@ def _demo_loop(*, region: Region, rng: random.Random, today: dt.date, suffix: st
         if weeks > 0:
             session_attendance_record(session=session, actor=partner, pathway_ids=[r.pathway_id for r in started])
 
-    closing = [
+    closing: list[tuple[Any, int, str, dict[str, Any]]] = [
         (pathways[18], 240, "regular_job", {"employed": True}),
         (pathways[19], 200, "training", {"in_education": True}),
         (pathways[20], 30, "social_economy", {"employed": True}),

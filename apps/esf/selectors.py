@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Field, IntegerField, Q, QuerySet, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -146,7 +146,7 @@ def read_only_record(record: RecordAccess) -> dict[str, Any]:
     p = record.participation
     rows = []
     for name in READ_ONLY_FIELDS:
-        field = Participation._meta.get_field(name)
+        field = cast("Field[Any, Any]", Participation._meta.get_field(name))
         if name in SENSITIVE_WITH_SOURCES and not record.sees_sensitive:
             value: Any = _("hidden (special category)")
         else:

@@ -27,6 +27,11 @@ pytestmark = pytest.mark.django_db
 ENTRY = dt.date(2026, 1, 5)
 
 
+def pathway_of(p: Participation) -> Pathway:
+    assert p.pathway is not None
+    return p.pathway
+
+
 def mariam_enters(personas: Any) -> Participation:
     """Mariam, a client of the local government, starts a pathway with Sofie and enters the ESF+ operation."""
     mariam = register_client(personas, organisation=personas.lb, actor=personas.sofie, first_name="Mariam",
@@ -53,7 +58,7 @@ def test_sofie_closes_the_pathway_on_the_page_and_the_results_on_leaving_are_rec
     assert p.leaving_date == dt.date(2026, 8, 31)
     assert p.in_education is True and p.employed_on_leaving is False and p.results_recorded_on is not None
     # due at least six months later: 28 February would be short of six months after 31 August
-    assert p.follow_up_due == dt.date(2027, 3, 1) == p.pathway.closure.follow_up_due
+    assert p.follow_up_due == dt.date(2027, 3, 1) == pathway_of(p).closure.follow_up_due
     assert AuditEntry.objects.filter(action="esf.participation.left", object_id=str(p.pk)).exists()
 
 
@@ -79,7 +84,7 @@ def test_ticking_results_while_choosing_later_is_refused_on_the_field(client: An
         {"closed_on": "2026-06-01", "outcome": "care", "results_now": "no", "employed": "on"},
     )
     assert response.status_code == 400 and "untick" not in response.content.decode()  # Dutch message
-    assert Pathway.objects.get(pk=p.pathway_id).status != "closed"
+    assert Pathway.objects.get(pk=pathway_of(p).pk).status != "closed"
 
 
 def test_closing_before_the_esf_entry_date_is_refused_and_nothing_is_written(client: Any, personas: Any) -> None:
@@ -90,7 +95,7 @@ def test_closing_before_the_esf_entry_date_is_refused_and_nothing_is_written(cli
     )
     assert response.status_code == 400
     assert "05/01/2026" in response.content.decode()
-    pathway = Pathway.objects.get(pk=p.pathway_id)
+    pathway = Pathway.objects.get(pk=pathway_of(p).pk)
     assert pathway.status != "closed" and not hasattr(pathway, "closure")
     p.refresh_from_db()
     assert p.leaving_date is None
@@ -107,7 +112,7 @@ def test_a_pathway_without_esf_record_closes_as_before(personas: Any) -> None:
 
 def test_reopening_undoes_the_leaving_and_a_second_closing_leaves_again(client: Any, personas: Any) -> None:
     p = mariam_enters(personas)
-    close_pathway(pathway=p.pathway, actor=personas.sofie, closed_on=dt.date(2026, 6, 1), outcome="training",
+    close_pathway(pathway=pathway_of(p), actor=personas.sofie, closed_on=dt.date(2026, 6, 1), outcome="training",
                   results_now=True, in_education=True)  # fmt: skip
     client.force_login(personas.sofie)
     response = client.post(f"/trajecten/{p.pathway_id}/heropenen/", {"reason": "Mariam vraagt opnieuw begeleiding."})
@@ -117,7 +122,7 @@ def test_reopening_undoes_the_leaving_and_a_second_closing_leaves_again(client: 
     assert p.entry_date == ENTRY  # the same participation continues: counted once (Annex I)
     undone = AuditEntry.objects.get(action="esf.participation.leaving_undone", object_id=str(p.pk))
     assert undone.changes["undone"]["leaving_date"] == "2026-06-01"
-    close_pathway(pathway=p.pathway, actor=personas.sofie, closed_on=dt.date(2026, 9, 1), outcome="care",
+    close_pathway(pathway=pathway_of(p), actor=personas.sofie, closed_on=dt.date(2026, 9, 1), outcome="care",
                   results_now=False)  # fmt: skip
     p.refresh_from_db()
     assert p.leaving_date == dt.date(2026, 9, 1) and p.results_recorded_on is None and p.in_education is None
@@ -125,10 +130,10 @@ def test_reopening_undoes_the_leaving_and_a_second_closing_leaves_again(client: 
 
 def test_a_refused_reopening_keeps_the_leaving(personas: Any) -> None:
     p = mariam_enters(personas)
-    close_pathway(pathway=p.pathway, actor=personas.sofie, closed_on=dt.date(2026, 6, 1), outcome="care",
+    close_pathway(pathway=pathway_of(p), actor=personas.sofie, closed_on=dt.date(2026, 6, 1), outcome="care",
                   results_now=False)  # fmt: skip
     with pytest.raises(ValidationError):
-        reopen_pathway(pathway=p.pathway, actor=personas.sofie, reason=" ")
+        reopen_pathway(pathway=pathway_of(p), actor=personas.sofie, reason=" ")
     p.refresh_from_db()
     assert p.leaving_date == dt.date(2026, 6, 1)
 

@@ -58,7 +58,8 @@ def test_yonas_peer_companion_sees_them_only_on_the_team_and_after_breaking_the_
     client.force_login(personas.yonas)
     assert client.get(f"/esf/deelname/{p.pk}/").status_code == 404  # not on the team
     assert client.get(f"/api/v1/esf/participations/{p.pk}/").status_code == 404
-    team_add(pathway=p.pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb,
+    team_add(pathway=p.pathway,  # type: ignore[arg-type]
+             actor=personas.sofie, user=personas.yonas, organisation=personas.lb,
              role="peer_companion")  # fmt: skip
     html = client.get(f"/esf/deelname/{p.pk}/").content.decode()
     assert "verborgen (bijzondere categorie)" in html and 'name="entry-disability"' not in html  # read-only

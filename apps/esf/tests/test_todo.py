@@ -17,7 +17,7 @@ from apps.esf.services_closing import close_pathway
 from apps.esf.tests.factories import participant
 
 pytestmark = pytest.mark.django_db
-COMPLETE = {
+COMPLETE: dict[str, Any] = {
     "labour_status": "inactive", "isced_level": 3, "nationality": "BE", "housing": "housed", "disability": "refused",
     "foreign_background": "refused", "minority": "refused",
 }  # fmt: skip
@@ -27,8 +27,8 @@ def three_to_fix(personas: Any) -> list[Any]:
     today = timezone.localdate()
     missing_entry = participant(personas, born=dt.date(1990, 1, 1), entry=today - dt.timedelta(days=10))
     late_results = participant(personas, born=dt.date(1985, 1, 1), entry=today - dt.timedelta(days=90), **COMPLETE)
-    close_pathway(pathway=late_results.pathway, actor=personas.sofie, closed_on=today - dt.timedelta(days=35),
-                  outcome="care", results_now=False)  # fmt: skip
+    close_pathway(pathway=late_results.pathway, actor=personas.sofie,  # type: ignore[arg-type]
+                  closed_on=today - dt.timedelta(days=35), outcome="care", results_now=False)  # fmt: skip
     follow_up = participant(personas, born=dt.date(1980, 1, 1), entry=today - dt.timedelta(days=400),
                             leaving=today - dt.timedelta(days=200), **COMPLETE)  # fmt: skip
     return [missing_entry, late_results, follow_up]
@@ -50,7 +50,8 @@ def test_sofie_is_reminded_of_each_esf_record_to_complete_with_a_link_and_a_badg
 def test_results_within_four_weeks_of_leaving_are_not_yet_a_reminder(client: Any, personas: Any) -> None:
     today = timezone.localdate()
     p = participant(personas, born=dt.date(1985, 1, 1), entry=today - dt.timedelta(days=90), **COMPLETE)
-    close_pathway(pathway=p.pathway, actor=personas.sofie, closed_on=today - dt.timedelta(days=27), outcome="care",
+    close_pathway(pathway=p.pathway,  # type: ignore[arg-type]
+                  actor=personas.sofie, closed_on=today - dt.timedelta(days=27), outcome="care",
                   results_now=False)  # fmt: skip
     client.force_login(personas.sofie)
     assert "ESF+-fiche" not in client.get("/").content.decode()

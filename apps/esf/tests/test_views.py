@@ -182,7 +182,8 @@ def _coloured_pixels(pdf: bytes, colour: tuple[int, int, int]) -> int:
         source.write_bytes(pdf)
         subprocess.run([pdftoppm, "-png", "-r", "40", "-singlefile", str(source), str(target)], check=True)  # noqa: S603
         image = Image.open(target.with_suffix(".png")).convert("RGB")
-    return sum(1 for px in image.getdata() if all(abs(a - b) <= 12 for a, b in zip(px, colour, strict=True)))
+    colours: list[Any] = image.getcolors(maxcolors=1 << 24) or []
+    return sum(n for n, px in colours if all(abs(a - b) <= 12 for a, b in zip(px, colour, strict=True)))
 
 
 @pytest.mark.django_db
