@@ -197,8 +197,9 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "esf/record_read.html", selectors.read_only_record(record_access))
     p = record_access.participation
     form = EntryForm(request.POST or None, instance=p, prefix="entry", region=p.region)
-    leaving = LeavingForm(None, prefix="leaving", initial={"in_sample": p.in_sample, "leaving_date": p.leaving_date})
-    follow_up = FollowUpForm(None, prefix="follow_up")
+    leaving_initial, follow_up_initial = selectors.results_initial(p)
+    leaving = LeavingForm(None, prefix="leaving", initial=leaving_initial)
+    follow_up = FollowUpForm(None, prefix="follow_up", initial=follow_up_initial)
     status = 200
     if request.method == "POST":
         step = request.POST.get("step")
