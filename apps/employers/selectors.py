@@ -170,7 +170,7 @@ PLACEMENT_FIGURES = ("started", "working_3", "working_6")
 STARTED_STATES = (PlacementStatus.STARTED, PlacementStatus.ENDED)
 
 
-def still_working(placement: dict[str, Any] | Placement, months: int, today: dt.date) -> bool:
+def still_working(placement: Any, months: int, today: dt.date) -> bool:
     """Started at least ``months`` months (30 days each) before ``today`` and not ended before that point,
     or ended with a (new) contract. ``placement`` is a model or a ``values()`` row."""
 
