@@ -196,10 +196,12 @@ def test_the_pdf_year_report_draws_a_bar_chart_by_gender_and_suppresses_small_co
     woman, man = (tuple(int(CHART_COLOURS[g][i : i + 2], 16) for i in (1, 3, 5)) for g in ("woman", "man"))
     client.force_login(personas.wouter)
     pdf = client.get("/esf/oostende/jaarrapport.pdf" + YEAR).content
-    assert _coloured_pixels(pdf, woman) > 20 and _coloured_pixels(pdf, man) > 20  # type: ignore[arg-type]
-    client.force_login(personas.sofie)  # aggregated: every count of the five is below the threshold
+    # a bar segment of one woman out of five is ~46 x 5 px at 40 dpi, on several indicators; the legend's square
+    # is a few pixels
+    assert _coloured_pixels(pdf, woman) > 100 and _coloured_pixels(pdf, man) > 100  # type: ignore[arg-type]
+    client.force_login(personas.sofie)  # aggregated: every count by gender of the five is below the threshold
     pdf = client.get("/esf/oostende/jaarrapport.pdf" + YEAR).content
-    assert _coloured_pixels(pdf, woman) == 0 and _coloured_pixels(pdf, man) == 0  # type: ignore[arg-type]
+    assert _coloured_pixels(pdf, woman) < 40 and _coloured_pixels(pdf, man) < 40  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db
