@@ -112,7 +112,7 @@ def test_a_started_paid_placement_closes_the_pathway_with_employed(client: Any, 
     placement_start(actor=personas.sofie, placement=placement, start_on=dt.date(2026, 4, 6))
     from apps.esf.services import participation_enter
 
-    esf = participation_enter(actor=personas.sofie, pathway=world.pathway, entry_date=world.pathway.started_on)
+    esf = participation_enter(actor=personas.sofie, pathway=world.pathway, entry_date=dt.date(2026, 1, 5))
     client.force_login(personas.sofie)
     response = client.get(reverse("employers:close_pathway", kwargs={"pk": placement.pk}))
     url = f"/trajecten/{world.pathway.pk}/afsluiten/?plaatsing={placement.pk}"
