@@ -166,6 +166,7 @@ register("esf.participation.entered", _("ESF+ participation started"))
 register("esf.participation.reentered", _("ESF+ participation resumed (a re-entry counts once)"))
 register("esf.participation.entry_saved", _("ESF+ entry data saved"))
 register("esf.participation.left", _("ESF+ results on leaving saved"))
+register("esf.participation.leaving_undone", _("ESF+ leaving undone (the pathway was reopened)"))
 register("esf.participation.followed_up", _("ESF+ six-month results saved"))
 register("esf.participations.imported", _("ESF+ participants imported (%(count)s)"), "count")
 register("pathways.caseload.handed_over", _("Caseload handed over to a colleague (%(actions)s open actions)"), "actions")  # noqa: E501

@@ -123,4 +123,3 @@ def example_csv(region: Any) -> bytes:
                 "Tom", "Voorbeeld", "02/11/2003", "M", "", "", "", "", municipality.nis_code, "", "", "nl", "C2", "nee",
             ])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-

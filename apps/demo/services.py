@@ -33,6 +33,7 @@ from apps.employers.models import (
     Placement,
     PlacementStatus,
 )
+from apps.esf.services_closing import close_pathway
 from apps.groups.services import group_activity_create, group_session_add, session_attendance_record
 from apps.matching.services import allocation_start
 from apps.matching.services_allocation import allocation_execute
@@ -604,7 +605,7 @@ def _demo_loop(*, region: Region, rng: random.Random, today: dt.date, suffix: st
         if weeks > 0:
             session_attendance_record(session=session, actor=partner, pathway_ids=[r.pathway_id for r in started])
 
-    closing = [
+    closing: list[tuple[Any, int, str, dict[str, Any]]] = [
         (pathways[18], 240, "regular_job", {"employed": True}),
         (pathways[19], 200, "training", {"in_education": True}),
         (pathways[20], 30, "social_economy", {"employed": True}),
@@ -615,8 +616,8 @@ def _demo_loop(*, region: Region, rng: random.Random, today: dt.date, suffix: st
         Pathway.objects.filter(pk=p.pk).update(started_on=min(p.started_on, closed_on - dt.timedelta(days=60)))
         p.refresh_from_db()
         ContactLog.objects.filter(pathway=p, happened_on__gt=closed_on).update(happened_on=closed_on)
-        result = referrals.pathway_close_with_referrals(
-            pathway=p, actor=counsellor, closed_on=closed_on, outcome=outcome, **results
+        result = close_pathway(  # the one way to a closed pathway (ESF+ leaving included)
+            pathway=p, actor=counsellor, closed_on=closed_on, outcome=outcome, results_now=True, **results
         )
         counts["closures"] += 1
         if days_ago == 240:

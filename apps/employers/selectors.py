@@ -286,3 +286,14 @@ def coaching_due(*, placements: list[Placement]) -> dict[int, list[CoachingConta
     for c in CoachingContact.objects.filter(placement__in=placements):
         result[c.placement_id].append(c)
     return result
+
+
+def closure_outcome(placement: Placement) -> str:
+    """The pathway outcome a started placement suggests: article 60, social economy (rung 5) or a regular job."""
+    from apps.pathways.models import Outcome
+
+    if placement.opportunity.kind == "article_60":
+        return Outcome.ART60
+    if placement.opportunity.rung == 5:
+        return Outcome.SOCIAL_ECONOMY
+    return Outcome.REGULAR_JOB

@@ -94,11 +94,10 @@ from apps.employers.services import (
     work_wish_save,
 )
 from apps.matching.selectors import travel_model
-from apps.pathways.forms import ClosureForm, FollowUpForm
-from apps.pathways.models import Closure, Outcome
+from apps.pathways.forms import FollowUpForm
+from apps.pathways.models import Closure
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
 from apps.pathways.services import follow_up_record
-from apps.referrals.services import pathway_close_with_referrals
 from apps.regions.models import Municipality
 
 LINK_SESSION_KEY = "employers_new_link"
@@ -582,44 +581,15 @@ def coaching_record(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespo
     return redirect("employers:placement", pk=pk)
 
 
-def closure_outcome(placement: Placement) -> str:
-    """The pathway outcome a started placement suggests: article 60, social economy (rung 5) or a regular job."""
-    if placement.opportunity.kind == "article_60":
-        return Outcome.ART60
-    if placement.opportunity.rung == 5:
-        return Outcome.SOCIAL_ECONOMY
-    return Outcome.REGULAR_JOB
-
-
 @login_required
 def placement_close_pathway(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close the client's pathway with the outcome "employed", prefilled from a placement that started paid work."""
+    """ "Close the pathway: employed" from a placement that started paid work: the pathway's closing page
+    (``pathways:close``, the one way to a closed pathway, ESF+ leaving included), prefilled from the placement."""
     placement = get_placement_for_user(request.user, pk)
     if placement.status != PlacementStatus.STARTED or not placement.is_paid_work:
         raise Http404
-    access = get_pathway_for_editing(request.user, placement.pathway_id)
-    form = ClosureForm(
-        request.POST or None,
-        initial={"outcome": closure_outcome(placement), "employed": True, "closed_on": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            pathway_close_with_referrals(
-                pathway=access.pathway,
-                actor=request.user,
-                closed_on=data.pop("closed_on"),
-                outcome=data.pop("outcome"),
-                **data,
-            )
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("The pathway is closed. A follow-up is planned in six months."))
-            return redirect("pathways:detail", pk=access.pathway.pk)
-    return render(
-        request, "employers/close_pathway.html", {"form": form, "placement": placement, "pathway": access.pathway}
-    )
+    get_pathway_for_editing(request.user, placement.pathway_id)
+    return redirect(reverse("pathways:close", kwargs={"pk": placement.pathway_id}) + f"?plaatsing={placement.pk}")
 
 
 @login_required
@@ -635,7 +605,7 @@ def placement_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     closure = Closure.objects.filter(pathway=access.pathway, followed_up_on__isnull=True).first()
     if closure is None:
         raise Http404
-    six_months = closure.closed_on + dt.timedelta(days=182)
+    six_months = closure.follow_up_due  # at least six months after the closure (apps.core.dates)
     form = FollowUpForm(
         request.POST or None,
         initial={

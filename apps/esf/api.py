@@ -1,7 +1,8 @@
 """REST API (DRF, under /api/v1/esf/) for the ESF+ participant record and the report, with the pages' permissions.
 
 - POST participations/ enters a pathway's client (the pathway must be changeable by the user: 404 otherwise);
-- GET/PATCH participations/<id>/ reads or changes the entry data (the client's organisation only);
+- GET participations/<id>/ reads the record (whoever sees the client's ESF+ data; special-category answers null
+  unless the sealed-category rule shows them), PATCH changes the entry data (the client's organisation only);
 - POST participations/<id>/leaving/ and .../follow-up/ record the results;
 - GET <region>/report/?start=&end= gives the indicator table (exact for coordinators, suppressed for others).
 """
@@ -21,7 +22,12 @@ from rest_framework.views import APIView
 from apps.esf import selectors, services
 from apps.esf.forms import PeriodForm
 from apps.esf.models import Participation
-from apps.esf.permissions import get_esf_access_for_user, get_participation_for_editing
+from apps.esf.permissions import (
+    SENSITIVE_WITH_SOURCES,
+    get_esf_access_for_user,
+    get_participation_for_editing,
+    get_participation_for_user,
+)
 from apps.pathways.permissions import get_pathway_for_editing
 
 TAGS = ["esf"]
@@ -108,8 +114,13 @@ class ParticipationCreateView(APIView):
 class ParticipationDetailView(APIView):
     @extend_schema(tags=TAGS, responses={200: ParticipationSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        p = get_participation_for_editing(request.user, pk)
-        return Response(ParticipationSerializer(p).data)
+        """The record for whoever sees the client's ESF+ data; the special-category answers and their sources
+        are null unless the sealed-category rule shows them (``sees_esf_sensitive``)."""
+        record = get_participation_for_user(request.user, pk)
+        data = ParticipationSerializer(record.participation).data
+        if not record.sees_sensitive:
+            data.update(dict.fromkeys(SENSITIVE_WITH_SOURCES))
+        return Response(data)
 
     @extend_schema(tags=TAGS, request=ParticipationSerializer, responses={200: ParticipationSerializer})
     def patch(self, request: Request, pk: int) -> Response:

@@ -83,15 +83,55 @@ def report_csv(*, table: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+CHART_COLOURS = {"woman": "#8e3b8e", "man": "#1f5f9e", "non_binary": "#2f7d32"}  # contrast >= 4.5:1 on white
+CHART_WIDTH = 420  # points of the longest bar
+CHART_LABEL, CHART_ROW = 50, 12  # points for the code column, points per bar
+
+
+def chart_bars(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """The PDF's bar chart: per indicator one bar stacked by gender, scaled to the largest total.
+
+    Shape: [{"code", "label", "total", "segments": [{"gender", "x", "width", "colour"}]}]; widths in points.
+    Only counts the reader may see exactly: for aggregated readers a suppressed count ("<5") draws no segment
+    (issue 12: suppression in aggregated outputs), and its total reads as shown.
+    """
+    report = table["report"]
+    bars = []
+    for item in table["rows"]:
+        cells = item["cells"]
+        exact = [c.count if table["detailed"] or c.shown.isdigit() else 0 for c in cells[:-1]]
+        bars.append({"code": item["row"].indicator.code, "label": str(item["row"].indicator.label),
+                     "total": cells[-1].shown, "values": exact})  # fmt: skip
+    top = max([sum(b["values"]) for b in bars] + [1])
+    for index, bar in enumerate(bars):
+        bar["y"] = index * CHART_ROW
+        x = float(CHART_LABEL)
+        bar["segments"] = []
+        for gender, value in zip(report.genders, bar.pop("values"), strict=True):
+            width = round(CHART_WIDTH * value / top, 1)
+            if width:
+                bar["segments"].append({"gender": gender, "x": x, "width": width, "colour": CHART_COLOURS.get(gender)})
+            x += width
+    return bars
+
+
 def report_pdf(*, region: Any, table: dict[str, Any]) -> bytes:
-    """The year report as PDF (WeasyPrint), the indicator table in it; the template escapes every value."""
+    """The year report as PDF (WeasyPrint): a bar chart of every indicator by gender (``chart_bars``), then the
+    indicator table with the incomplete count per indicator; the template escapes every value."""
     from weasyprint import HTML
 
     header, rows = table_rows(table)
+    bars = chart_bars(table)
     html = render_to_string(
         "esf/report_pdf.html",
-        {"region": region, "report": table["report"], "header": header, "rows": rows, "today": timezone.localdate()},
-    )
+        {
+            "region": region, "report": table["report"], "header": header, "rows": rows,
+            "today": timezone.localdate(), "bars": bars,
+            "chart": {"width": CHART_LABEL + CHART_WIDTH + 60, "height": CHART_ROW * (len(bars) + 1),
+                      "total_x": CHART_LABEL + CHART_WIDTH + 6},
+            "legend": [(_gender_label(g), CHART_COLOURS.get(g)) for g in table["report"].genders],
+        },
+    )  # fmt: skip
     return bytes(HTML(string=html).write_pdf())
 
 

@@ -14,7 +14,6 @@ Periods (docs/esf-indicators.md, "Periods"):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,18 +23,11 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import add_months
 from apps.esf.models import EU_COUNTRIES, EsfGender, LabourStatus, Participation, Tri
 from apps.regions.models import Municipality
 
 OUTPUT, RESULT, LONG_TERM = "output", "result", "long_term"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months (negative allowed), clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 @dataclass(frozen=True)

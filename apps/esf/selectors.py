@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Field, IntegerField, Q, QuerySet, Value, When
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from apps.esf.indicators import BY_CODE, INDICATORS, Filters, Report, compute, participants_q, scope, suppress
 from apps.esf.models import LabourStatus, Participation
-from apps.esf.permissions import EsfAccess
+from apps.esf.permissions import SENSITIVE_WITH_SOURCES, EsfAccess, RecordAccess
 from apps.pathways.models import Closure, Pathway
+
+READ_ONLY_FIELDS = (
+    "entry_date", "age_at_entry", "gender", "labour_status", "unemployed_months", "isced_level", "nationality",
+    "housing", "disability", "disability_source", "foreign_background", "foreign_background_source", "minority",
+    "minority_source", "leaving_date", "results_recorded_on", "job_searching", "in_education", "qualification",
+    "employed_on_leaving", "follow_up_due", "followed_up_on", "employed_after", "better_situation_after",
+)  # fmt: skip
 
 
 @dataclass
@@ -99,12 +108,13 @@ def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None 
     """Open pathways of the user's organisations without an ESF+ record, and participations with missing entry
     data, missing results past the leaving window, missing follow-ups past due.
 
-    Coordinators see the participations of every organisation of the region, others their own organisations'.
+    Coordinators see the participations of every organisation of the region, others those of the organisations
+    where they hold a full role (a peer companion completes no ESF+ record: docs/decisions/0014-access-matrix.md).
     Four queries.
     """
     qs = Participation.objects.filter(region_id=access.region.pk).select_related("client", "organisation", "worker")
     if not access.detailed:
-        qs = qs.filter(client__organisation_id__in=sorted(access.own_organisations))
+        qs = qs.filter(client__organisation_id__in=sorted(access.full_organisations))
     if organisation is not None:
         qs = qs.filter(organisation_id=organisation)
     qs = qs.order_by("organisation__name", "worker__first_name", "client__last_name", "pk")
@@ -112,7 +122,7 @@ def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None 
 
     without = (
         Pathway.objects.filter(
-            organisation__region_id=access.region.pk, client__organisation_id__in=sorted(access.own_organisations)
+            organisation__region_id=access.region.pk, client__organisation_id__in=sorted(access.full_organisations)
         )
         .exclude(status=Pathway.Status.CLOSED)
         .exclude(client__esf_participations__region_id=access.region.pk)
@@ -127,6 +137,22 @@ def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None 
         "results": list(qs.filter(leaving_date__lt=today - window, results_recorded_on__isnull=True)),
         "follow_up": list(qs.filter(in_sample=True, follow_up_due__lt=today, followed_up_on__isnull=True)),
     }
+
+
+def read_only_record(record: RecordAccess) -> dict[str, Any]:
+    """The participant record as label/value rows for a reader who may not change it. Special-category answers
+    (and their sources) read "hidden" unless ``record.sees_sensitive``. Shape:
+    {"participation": Participation, "rows": [(label, value)], "sensitive_hidden": bool}. No query."""
+    p = record.participation
+    rows = []
+    for name in READ_ONLY_FIELDS:
+        field = cast("Field[Any, Any]", Participation._meta.get_field(name))
+        if name in SENSITIVE_WITH_SOURCES and not record.sees_sensitive:
+            value: Any = _("hidden (special category)")
+        else:
+            value = getattr(p, f"get_{name}_display")() if getattr(field, "choices", None) else getattr(p, name)
+        rows.append((capfirst(field.verbose_name), value))
+    return {"participation": p, "rows": rows, "sensitive_hidden": not record.sees_sensitive}
 
 
 def results_initial(participation: Participation) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.assessment.models import Screening
 from apps.audit.services import audit_log
-from apps.esf.indicators import add_months
+from apps.core.dates import at_least_months_after
 from apps.esf.models import EsfGender, LabourStatus, Participation, Tri
 
 CLIENT_GENDER = {"F": EsfGender.WOMAN, "M": EsfGender.MAN, "X": EsfGender.NON_BINARY}
@@ -22,6 +22,23 @@ ENTRY_FIELDS = (
     "minority", "minority_source", "challenge", "target_group", "municipality",
 )  # fmt: skip
 SENSITIVE = ("disability", "foreign_background", "minority")
+# what a leaving writes; undone together when the leaving is undone (re-entry, reopened pathway)
+LEAVING_FIELDS = (
+    "leaving_date", "results_recorded_on", "results_delay_days", "job_searching", "in_education", "qualification",
+    "employed_on_leaving", "follow_up_due", "followed_up_on", "employed_after", "better_situation_after",
+)  # fmt: skip
+
+
+def _clear_leaving(p: Participation) -> dict[str, Any]:
+    """Empty the leaving date, the results on leaving and the six-month follow-up; returns what they held
+    (JSON-ready, for the audit entry)."""
+    before = {}
+    for name in LEAVING_FIELDS:
+        value = getattr(p, name)
+        if value is not None:
+            before[name] = value.isoformat() if isinstance(value, dt.date) else value
+        setattr(p, name, None)
+    return before
 
 
 def age_on(born: dt.date, day: dt.date) -> int:
@@ -59,7 +76,8 @@ def participation_enter(
     """Record the entry of a pathway's client into the ESF+ operation (the pathway's region).
 
     A re-entry within the same operation reuses the existing participation: its entry date and entry data
-    stay those of the first entry, the leaving data are cleared and the new pathway is remembered.
+    stay those of the first entry, the leaving data (date, results, follow-up) are cleared and the new pathway
+    is remembered.
     ``entry`` takes ENTRY_FIELDS (gender defaults from the client). Raises ValidationError with field errors.
     """
     unknown = set(entry) - set(ENTRY_FIELDS)
@@ -70,10 +88,14 @@ def participation_enter(
     existing = Participation.objects.select_for_update().filter(region_id=region_id, client=client).first()
     if existing is not None:
         existing.pathway = pathway
-        existing.leaving_date = None
-        existing.follow_up_due = None
-        existing.save(update_fields=["pathway", "leaving_date", "follow_up_due", "updated_at"])
-        audit_log(actor=actor, action="esf.participation.reentered", obj=existing, changes={"pathway": pathway.pk})
+        undone = _clear_leaving(existing)  # a re-entry is no leaving: its results go with it (kept in the audit)
+        existing.save(update_fields=["pathway", *LEAVING_FIELDS, "updated_at"])
+        audit_log(
+            actor=actor,
+            action="esf.participation.reentered",
+            obj=existing,
+            changes={"pathway": pathway.pk, "leaving_undone": undone},
+        )
         return existing
     p = Participation(
         region_id=region_id,
@@ -144,7 +166,7 @@ def participation_record_leaving(
     p.job_searching, p.in_education = job_searching, in_education
     p.qualification, p.employed_on_leaving = qualification, employed
     p.in_sample = in_sample
-    p.follow_up_due = add_months(leaving_date, settings.ESF_FOLLOW_UP_MONTHS)
+    p.follow_up_due = at_least_months_after(leaving_date, settings.ESF_FOLLOW_UP_MONTHS)
     p.save()
     audit_log(
         actor=actor,
@@ -207,3 +229,93 @@ def entry_from_intake(pathway: Any) -> dict[str, Any]:
     if data["disability"] in (Tri.YES, Tri.NO):
         data["disability_source"] = "self_declared"
     return data
+
+
+def _participation_of(pathway: Any) -> Participation | None:
+    """The client's participation in the pathway's operation (region), locked; None when never entered."""
+    return (
+        Participation.objects.select_for_update()
+        .filter(region_id=pathway.organisation.region_id, client_id=pathway.client_id)
+        .first()
+    )
+
+
+@transaction.atomic
+def participation_leave_with_pathway(
+    *,
+    actor: Any,
+    pathway: Any,
+    leaving_date: dt.date,
+    results: dict[str, bool] | None,
+    recorded_on: dt.date | None = None,
+    in_sample: bool = True,
+) -> Participation | None:
+    """The ESF+ side of closing ``pathway`` on ``leaving_date``: the client's participation leaves.
+
+    Annex I of Reg. (EU) 2021/1057 counts results "upon leaving" (collected within four weeks, setting
+    ``ESF_LEAVING_WINDOW_DAYS``) and "six months after leaving". So the leaving date is always set and the
+    six-month follow-up scheduled (``at_least_months_after``); ``results`` (keys job_searching, in_education,
+    qualification, employed) are recorded now, dated ``recorded_on``, or, when ``None``, left for later: the
+    to-do and the data-quality page remind the worker once the window has passed.
+
+    Returns the participation, or None when the client never entered the operation or the participation
+    already left with another pathway. Raises ValidationError ``{"closed_on": ...}`` when the pathway closes
+    before the ESF+ entry date.
+    """
+    p = _participation_of(pathway)
+    if p is None or (p.leaving_date is not None and p.pathway_id not in (None, pathway.pk)):
+        return None
+    if leaving_date < p.entry_date:
+        raise ValidationError(
+            {
+                "closed_on": [
+                    _("The pathway cannot close before the ESF+ entry date (%(date)s).")
+                    % {"date": p.entry_date.strftime("%d/%m/%Y")}
+                ]
+            }
+        )
+    p.pathway = pathway
+    if results is not None:
+        return participation_record_leaving(
+            actor=actor,
+            participation=p,
+            leaving_date=leaving_date,
+            recorded_on=max(recorded_on or leaving_date, leaving_date),
+            in_sample=in_sample,
+            **results,
+        )
+    _clear_leaving(p)
+    p.leaving_date = leaving_date
+    p.in_sample = in_sample
+    p.follow_up_due = at_least_months_after(leaving_date, settings.ESF_FOLLOW_UP_MONTHS)
+    p.save()
+    audit_log(
+        actor=actor,
+        action="esf.participation.left",
+        obj=p,
+        changes={
+            "leaving_date": leaving_date.isoformat(),
+            "follow_up_due": p.follow_up_due.isoformat(),
+            "results": "later",
+        },
+    )
+    return p
+
+
+@transaction.atomic
+def participation_undo_leaving(*, actor: Any, pathway: Any) -> Participation | None:
+    """The ESF+ side of reopening ``pathway``: the participant did not leave after all.
+
+    Decision (docs/decisions/0013-esf-reporting.md): a reopened pathway continues the same participation
+    (Annex I counts a participant once per operation, like a re-entry), so the leaving date, the results on
+    leaving and the six-month follow-up of that leaving are removed; their values stay in the audit entry
+    (``esf.participation.leaving_undone``). Only a participation that left with this pathway is touched.
+    Returns it, or None when there was nothing to undo.
+    """
+    p = _participation_of(pathway)
+    if p is None or p.leaving_date is None or p.pathway_id != pathway.pk:
+        return None
+    undone = _clear_leaving(p)
+    p.save()
+    audit_log(actor=actor, action="esf.participation.leaving_undone", obj=p, changes={"undone": undone})
+    return p

@@ -22,7 +22,7 @@ from apps.esf.forms import EntryForm, FollowUpForm, LeavingForm, PeriodForm
 from apps.esf.imports import COLUMNS, ImportRejected, parse_upload, participations_import
 from apps.esf.indicators import BY_CODE, genders
 from apps.esf.models import EsfGender, Participation
-from apps.esf.permissions import EsfAccess, get_esf_access_for_user, get_participation_for_editing
+from apps.esf.permissions import EsfAccess, get_esf_access_for_user, get_participation_for_user
 from apps.esf.progress import progress
 from apps.pathways.permissions import get_pathway_for_editing
 
@@ -187,7 +187,15 @@ def enter(request: HttpRequest, pathway_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record(request: HttpRequest, pk: int) -> HttpResponse:
-    p = get_participation_for_editing(request.user, pk)
+    """The participant record: the entry, leaving and follow-up forms for the client's registering organisation
+    (full roles); read-only for others who see the client's work and ESF+ data, with the special-category
+    answers shown only under the sealed-category rule (``apps.esf.permissions.sees_esf_sensitive``)."""
+    record_access = get_participation_for_user(request.user, pk)
+    if not record_access.can_edit:
+        if request.method != "GET":
+            raise Http404
+        return render(request, "esf/record_read.html", selectors.read_only_record(record_access))
+    p = record_access.participation
     form = EntryForm(request.POST or None, instance=p, prefix="entry", region=p.region)
     leaving_initial, follow_up_initial = selectors.results_initial(p)
     leaving = LeavingForm(None, prefix="leaving", initial=leaving_initial)

@@ -81,11 +81,27 @@ class ContactForm(forms.ModelForm):
 
 
 class ClosureForm(forms.ModelForm):
+    """The closing form: date, outcome, the ESF+ results upon leaving (Reg. (EU) 2021/1057 Annex I, EECR01-04:
+    collected within four weeks, so they may be recorded now or later: ``results_now``) and a note.
+    ``cleaned_data`` fits ``apps.esf.services_closing.close_pathway``."""
+
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    results_now = forms.TypedChoiceField(
+        label=_("Results on leaving (ESF+)"),
+        choices=[
+            ("yes", _("Known now: tick them below")),
+            ("no", _("Not known yet: record them on the ESF+ record within four weeks (your to-do reminds you)")),
+        ],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Closure
-        fields = ["closed_on", "outcome", "job_searching", "in_education", "qualification", "employed", "note"]
+        fields = [
+            "closed_on", "outcome", "results_now", "job_searching", "in_education", "qualification", "employed", "note",
+        ]  # fmt: skip
         widgets = {
             "closed_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "note": forms.Textarea(attrs={"rows": 2}),
@@ -94,6 +110,15 @@ class ClosureForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("closed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ticked = [name for name in ("job_searching", "in_education", "qualification", "employed") if data.get(name)]
+        if data.get("results_now") is False and ticked:
+            self.add_error(
+                "results_now", _("You ticked results on leaving: choose 'known now', or untick them for later.")
+            )
+        return data
 
 
 class FollowUpForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -17,6 +18,7 @@ from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import covered_categories
 from apps.consent.services import consent_withdraw
 from apps.core.concurrency import EditConflict, versioned_update
+from apps.core.dates import at_least_months_after
 from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
 from apps.offers.models import WaitingListEntry
@@ -365,7 +367,9 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
     """Close the pathway itself: record the closure (ESF+ results), cancel open actions and close the
     client's open waiting entries. Refuses (``ValidationError``) while referrals are open: those are
     withdrawn first by ``apps.referrals.services.pathway_close_with_referrals``, the service pages call
-    (issue 10: closing closes what depends on it). The team stays, read-only, for the history."""
+    (issue 10: closing closes what depends on it). The team stays, read-only, for the history. The follow-up
+    is due at least ``ESF_FOLLOW_UP_MONTHS`` calendar months after ``closed_on`` (``at_least_months_after``).
+    Pages and the API close through ``apps.esf.services_closing.close_pathway`` (ESF+ leaving data too)."""
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
     check_transition(pathway, Pathway.Status.CLOSED)
     if pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).exists():
@@ -375,7 +379,7 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
         closed_on=closed_on,
         outcome=outcome,
         closed_by=actor,
-        follow_up_due=closed_on + dt.timedelta(days=182),
+        follow_up_due=at_least_months_after(closed_on, settings.ESF_FOLLOW_UP_MONTHS),
         **esf,
     )
     closure.full_clean()

@@ -4,7 +4,10 @@ Rules: a referral needs an answer while it is ``sent`` to an offer of an organis
 referrals (partner worker or counsellor); an action is overdue when open and due before today; a follow-up is due
 within ``FOLLOW_UP_HORIZON`` days; a case conference needs its decisions when it took place, the user organised it
 and no decisions are recorded; an allocation proposal needs confirming while ``proposed`` for a client of the
-user's organisation (counsellor, peer companion)."""
+user's organisation (counsellor, peer companion); an ESF+ participation needs its worker (``Participation.worker``)
+while its entry data are incomplete, its results on leaving are still missing ``ESF_LEAVING_WINDOW_DAYS`` (four
+weeks) after leaving, or its six-month follow-up is due (in the sample, due on or before today, not recorded):
+Reg. (EU) 2021/1057 Annex I and issue 12 (completeness)."""
 
 from __future__ import annotations
 
@@ -12,13 +15,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.permissions import FULL_ROLES
 from apps.conferences.models import CaseConference
+from apps.esf.models import Participation
+from apps.esf.selectors import missing_entry_q
 from apps.matching.models import AllocationProposal
 from apps.notifications.models import Notification
 from apps.pathways.models import Action, Closure
@@ -74,13 +80,44 @@ def _proposals(scope: Scope) -> QuerySet[AllocationProposal]:
     )
 
 
+ESF_ENTRY, ESF_RESULTS, ESF_FOLLOW_UP = 1, 2, 3  # what an ESF+ reminder asks, most urgent kind first
+
+
+def _esf_reminder_q(today: dt.date) -> tuple[Q, Q, Q]:
+    window = dt.timedelta(days=settings.ESF_LEAVING_WINDOW_DAYS)
+    return (
+        missing_entry_q(),
+        Q(leaving_date__lt=today - window, results_recorded_on__isnull=True),
+        Q(in_sample=True, follow_up_due__lte=today, followed_up_on__isnull=True),
+    )
+
+
+def _esf_reminders(user: Any, today: dt.date) -> QuerySet[Participation]:
+    """The ESF+ participations the user is the worker of that need them, annotated ``esf_kind`` (ESF_ENTRY,
+    ESF_RESULTS or ESF_FOLLOW_UP: the first that applies)."""
+    entry, results, follow_up = _esf_reminder_q(today)
+    return (
+        Participation.objects.filter(worker=user)
+        .filter(entry | results | follow_up)
+        .annotate(
+            esf_kind=Case(
+                When(entry, then=Value(ESF_ENTRY)),
+                When(results, then=Value(ESF_RESULTS)),
+                default=Value(ESF_FOLLOW_UP),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
 def _count(queryset: QuerySet[Any]) -> Subquery:
     return Subquery(queryset.order_by().values(n=Func(F("id"), function="COUNT")), output_field=IntegerField())
 
 
 def menu_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     """Badges of the menu: ``unread`` notifications, and ``todo`` = referrals to answer + overdue actions +
-    proposals to confirm. One query (scalar subqueries on the user's row)."""
+    proposals to confirm + ESF+ participations needing their worker. One query (scalar subqueries on the user's
+    row)."""
     today = today or timezone.localdate()
     scope = scope_of(user)
     row = (
@@ -90,12 +127,13 @@ def menu_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
             referrals=_count(_referrals_to_answer(scope)),
             overdue=_count(_overdue_actions(user, today)),
             proposals=_count(_proposals(scope)),
+            esf=_count(_esf_reminders(user, today)),
         )
-        .values("unread", "referrals", "overdue", "proposals")
+        .values("unread", "referrals", "overdue", "proposals", "esf")
         .first()
     ) or {}
     counts = {k: int(v or 0) for k, v in row.items()}
-    counts["todo"] = counts.get("referrals", 0) + counts.get("overdue", 0) + counts.get("proposals", 0)
+    counts["todo"] = sum(counts.get(k, 0) for k in ("referrals", "overdue", "proposals", "esf"))
     return counts
 
 
@@ -139,6 +177,11 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
             .select_related("pathway__client")
             .order_by("follow_up_due")[:LIST_LIMIT]
         )
+        result["esf"] = list(
+            _esf_reminders(user, today)
+            .select_related("client")
+            .order_by("esf_kind", "leaving_date", "entry_date", "id")[:LIST_LIMIT]
+        )
         result["conferences"] = list(
             CaseConference.objects.filter(organised_by=user, scheduled_at__lt=timezone.now(), decisions="").order_by(
                 "scheduled_at"
@@ -162,6 +205,6 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         )
     result["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)[:LIST_LIMIT])
     result["nothing_to_do"] = not any(
-        result.get(k) for k in ("referrals", "actions", "follow_ups", "conferences", "proposals", "escalations")
+        result.get(k) for k in ("referrals", "actions", "follow_ups", "esf", "conferences", "proposals", "escalations")
     )
     return result

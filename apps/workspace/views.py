@@ -24,11 +24,15 @@ from apps.clients.permissions import get_client_for_editing, get_client_for_user
 from apps.conferences.services import scheduling_regions
 from apps.consent.models import Consent
 from apps.core.forms import form_errors
+from apps.core.ids import id_or_404
+from apps.employers.models import PlacementStatus
+from apps.employers.permissions import get_placement_for_user
+from apps.employers.selectors import closure_outcome
+from apps.esf.services_closing import close_pathway, reopen_pathway
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
-from apps.pathways.services import closing_summary, consent_withdraw_with_team, pathway_reopen
+from apps.pathways.services import closing_summary, consent_withdraw_with_team
 from apps.pathways.services_handover import HANDOVER_ROLES, caseload_hand_over
-from apps.referrals.services import pathway_close_with_referrals
 from apps.workspace.forms import CaseloadFilterForm, HandOverForm
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
 from apps.workspace.selectors_caseload import caseload_rows, hand_over_candidates
@@ -183,29 +187,45 @@ def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/pathway_detail.html", context)
 
 
+def _placement_prefill(request: HttpRequest, pathway_pk: int) -> dict[str, Any]:
+    """The closing form's initial values when coming from a placement that started paid work
+    (``?plaatsing=<id>``): outcome from the placement, "employed" ticked. Junk or a placement of another
+    pathway: 404."""
+    raw = request.GET.get("plaatsing")
+    if raw is None:
+        return {}
+    placement = get_placement_for_user(request.user, id_or_404(raw))
+    if placement.pathway_id != pathway_pk or placement.status != PlacementStatus.STARTED or not placement.is_paid_work:
+        raise Http404
+    return {"outcome": closure_outcome(placement), "employed": True, "results_now": "yes"}
+
+
 @login_required
 def pathway_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a pathway: first a summary of what is still open and what closing does to it (referrals
     withdrawn, places freed, waiting entries closed, actions cancelled), and the question whether an exit
-    screening was done (asked, not forced); then ``pathway_close_with_referrals``."""
+    screening was done (asked, not forced); then the ESF+ results on leaving (now or within four weeks) and
+    ``apps.esf.services_closing.close_pathway`` (one transaction, ESF+ leaving and six-month follow-up included).
+    From an employer placement (``?plaatsing=``) the form comes prefilled with "employed"."""
     access = get_pathway_for_editing(request.user, pk)
     pathway = access.pathway
     if pathway.status == "closed":
         raise Http404
-    form = ClosureForm(request.POST or None)
+    form = ClosureForm(request.POST or None, initial=_placement_prefill(request, pk))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            result = pathway_close_with_referrals(
-                pathway=pathway, actor=request.user, closed_on=data.pop("closed_on"), outcome=data.pop("outcome"),
-                **data,
-            )  # fmt: skip
+            result = close_pathway(pathway=pathway, actor=request.user, **data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("The pathway is closed. A follow-up is planned in six months."))
             if result["withdrawn"]:
                 messages.info(request, _("The open referrals were withdrawn and the partners told."))
+            if result["participation"] is not None and not data["results_now"]:
+                messages.info(
+                    request, _("Record the ESF+ results on leaving within four weeks; your to-do reminds you.")
+                )
             return redirect("pathways:detail", pk=pk)
     last_screening = pathway.client.screenings.filter(status="completed").order_by("-screened_on").first()
     return render(
@@ -217,19 +237,21 @@ def pathway_close_view(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": closing_summary(pathway=pathway),
             "last_screening": last_screening,
         },
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def pathway_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reopen a closed pathway with a reason (``pathway_reopen``); GET shows the form."""
+    """Reopen a closed pathway with a reason (``apps.esf.services_closing.reopen_pathway``: the ESF+ leaving
+    it caused is undone too); GET shows the form."""
     access = get_pathway_for_editing(request.user, pk)
     if access.pathway.status != "closed":
         raise Http404
     error = ""
     if request.method == "POST":
         try:
-            pathway_reopen(pathway=access.pathway, actor=request.user, reason=request.POST.get("reason", ""))
+            reopen_pathway(pathway=access.pathway, actor=request.user, reason=request.POST.get("reason", ""))
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

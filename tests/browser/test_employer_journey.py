@@ -182,14 +182,16 @@ def test_an_employer_answers_a_proposal_and_the_pathway_closes_employed(
 
     # ------------------------------------------------------------------ Sofie closes the pathway: employed
     sofie.get_by_role("link", name="Het traject afsluiten: aan het werk", exact=True).click()
-    sofie.wait_for_url(base + placement_path + "traject-afsluiten/")
-    expect(sofie.get_by_role("heading", level=1)).to_have_text("Het traject afsluiten: aan het werk")
+    sofie.wait_for_url(
+        base + f"/trajecten/{pathway.pk}/afsluiten/?plaatsing={placement_path.strip('/').split('/')[-1]}"
+    )
+    expect(sofie.get_by_role("heading", level=1)).to_have_text("Traject afsluiten")
     # Prefilled from the placement: the outcome art. 60 employment, in employment, closed today.
     expect(sofie.get_by_role("radio", name="Tewerkstelling art. 60", exact=True)).to_be_checked()
     expect(
         sofie.get_by_role("checkbox", name="Aan het werk (ook als zelfstandige) bij uitstroom", exact=True)
     ).to_be_checked()
-    sofie.get_by_role("button", name="Bewaren", exact=True).click()
+    sofie.get_by_role("button", name="Traject afsluiten", exact=True).click()
     sofie.wait_for_url(base + f"/trajecten/{pathway.pk}/")
     expect(sofie.get_by_role("status")).to_have_text(
         "Het traject is afgesloten. Een opvolging is gepland binnen zes maanden."

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -109,14 +110,23 @@ def test_a_started_paid_placement_closes_the_pathway_with_employed(client: Any, 
         actor=personas.sofie, placement=placement, intake_on=dt.date(2026, 4, 1), start_on=dt.date(2026, 4, 6)
     )
     placement_start(actor=personas.sofie, placement=placement, start_on=dt.date(2026, 4, 6))
+    from apps.esf.services import participation_enter
+
+    esf = participation_enter(actor=personas.sofie, pathway=world.pathway, entry_date=dt.date(2026, 1, 5))
     client.force_login(personas.sofie)
-    url = reverse("employers:close_pathway", kwargs={"pk": placement.pk})
+    response = client.get(reverse("employers:close_pathway", kwargs={"pk": placement.pk}))
+    url = f"/trajecten/{world.pathway.pk}/afsluiten/?plaatsing={placement.pk}"
+    assert response.status_code == 302 and response["Location"] == url  # the one closing page (ESF+ included)
     page = client.get(url).content.decode()
-    assert 'value="art60" checked' in page.replace("\n", " ") or 'value="art60"' in page
-    response = client.post(url, {"closed_on": "2026-04-10", "outcome": "art60", "employed": "on"})
+    assert re.search(r'value="art60"[^>]*checked', page)
+    assert re.search(r'name="employed"[^>]*checked', page)
+    assert client.get(f"/trajecten/{world.pathway.pk}/afsluiten/?plaatsing=abc").status_code == 404
+    response = client.post(url, {"closed_on": "2026-04-10", "outcome": "art60", "results_now": "yes", "employed": "on"})
     assert response.status_code == 302
     pathway = Pathway.objects.get(pk=world.pathway.pk)
     assert pathway.status == Pathway.Status.CLOSED and pathway.closure.employed
+    esf.refresh_from_db()  # the ESF+ participation left with the result "employed" (Annex I, EECR04)
+    assert esf.leaving_date == dt.date(2026, 4, 10) and esf.employed_on_leaving is True
 
 
 def test_the_coordinator_overview_and_its_export_neutralise_formulas(client: Any, personas: Any) -> None:

@@ -164,6 +164,46 @@ def test_the_pdf_year_report_contains_the_indicator_table(client: Any, personas:
     )
 
 
+def _coloured_pixels(pdf: bytes, colour: tuple[int, int, int]) -> int:
+    """Pixels of ``colour`` (within 12 per channel) on the PDF's first page, rasterised by pdftoppm."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "report.pdf", Path(folder) / "page"
+        source.write_bytes(pdf)
+        subprocess.run([pdftoppm, "-png", "-r", "40", "-singlefile", str(source), str(target)], check=True)  # noqa: S603
+        image = Image.open(target.with_suffix(".png")).convert("RGB")
+    colours: list[Any] = image.getcolors(maxcolors=1 << 24) or []
+    return sum(n for n, px in colours if all(abs(a - b) <= 12 for a, b in zip(px, colour, strict=True)))
+
+
+@pytest.mark.django_db
+def test_the_pdf_year_report_draws_a_bar_chart_by_gender_and_suppresses_small_counts_for_sofie(
+    client: Any, personas: Any
+) -> None:
+    from apps.esf.exports import CHART_COLOURS
+
+    worked_example(personas)
+    woman, man = (tuple(int(CHART_COLOURS[g][i : i + 2], 16) for i in (1, 3, 5)) for g in ("woman", "man"))
+    client.force_login(personas.wouter)
+    pdf = client.get("/esf/oostende/jaarrapport.pdf" + YEAR).content
+    # a bar segment of one woman out of five is ~46 x 5 px at 40 dpi, on several indicators; the legend's square
+    # is a few pixels
+    assert _coloured_pixels(pdf, woman) > 100 and _coloured_pixels(pdf, man) > 100  # type: ignore[arg-type]
+    client.force_login(personas.sofie)  # aggregated: every count by gender of the five is below the threshold
+    pdf = client.get("/esf/oostende/jaarrapport.pdf" + YEAR).content
+    assert _coloured_pixels(pdf, woman) < 40 and _coloured_pixels(pdf, man) < 40  # type: ignore[arg-type]
+
+
 @pytest.mark.django_db
 def test_the_auditors_list_has_a_row_per_participant_and_a_flag_per_indicator(
     client: Any, personas: Any, django_assert_max_num_queries: Any

@@ -272,11 +272,13 @@ def test_closing_records_the_outcome_and_plans_the_follow_up(personas: Any, clie
     client.force_login(personas.sofie)
     response = client.post(
         f"/trajecten/{pathway.pk}/afsluiten/",
-        {"closed_on": "2026-06-01", "outcome": "social_economy", "employed": "on", "note": ""},
+        {"closed_on": "2026-06-01", "outcome": "social_economy", "results_now": "yes", "employed": "on", "note": ""},
     )
     assert response.status_code == 302
     pathway.refresh_from_db()
-    assert pathway.status == "closed" and pathway.closure.follow_up_due == dt.date(2026, 11, 30)
+    assert pathway.status == "closed" and pathway.closure.follow_up_due == dt.date(
+        2026, 12, 1
+    )  # six months, not 182 days
     assert not Action.objects.filter(pathway=pathway, status="open").exists()
     html = client.get("/").content.decode()
     assert f"/trajecten/{pathway.pk}/opvolging/" in html  # due within 30 days: on the home to-do list

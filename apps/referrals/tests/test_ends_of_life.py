@@ -173,7 +173,8 @@ def test_the_closing_page_says_what_is_still_open_and_asks_for_an_exit_screening
     assert 'id="closing-summary"' in html and "Taalcafé" in html
     assert "niet verplicht" in html  # the exit screening is asked, not forced
     response = client.post(
-        f"/trajecten/{setup.pathway.pk}/afsluiten/", {"closed_on": "2026-06-01", "outcome": "training"}
+        f"/trajecten/{setup.pathway.pk}/afsluiten/",
+        {"closed_on": "2026-06-01", "outcome": "training", "results_now": "yes"},
     )
     assert response.status_code == 302
     assert Referral.objects.get().status == S.WITHDRAWN
