@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
+from apps.core.chronology import Dated, Event, check_dates
 from apps.core.states import transition
 from apps.regions.models import LifeDomain, Obstacle
 
@@ -29,6 +30,7 @@ def _editable(screening: Screening) -> None:
 @transaction.atomic
 def screening_start(*, client: Any, actor: Any, organisation: Any, screened_on: dt.date) -> Screening:
     previous = client.screenings.filter(status=Screening.Status.COMPLETED).order_by("-screened_on", "-id").first()
+    check_dates({Event.SCREENING: Dated("screened_on", screened_on), Event.BIRTH: Dated(None, client.birth_date)})
     screening = Screening(client=client, organisation=organisation, recorded_by=actor, screened_on=screened_on)
     if previous is not None:
         for name in (*ENTRY_FIELDS, "ladder_current", "ladder_attainable", "other_obstacles"):

@@ -32,10 +32,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.audit import reads
 from apps.audit.services import audit_log, audit_log_many
 from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
-from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place
+from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place, name_similarity
+from apps.core.chronology import Dated, Event, check_dates, date_errors
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -138,7 +140,6 @@ NO = {"nee", "n", "no", "0", "false", "onwaar", ""}
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 DMY_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 PHONE = re.compile(r"\+?[\d\s./()-]{6,20}")
-OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 class RowError(NamedTuple):
@@ -452,13 +453,12 @@ class _RowCheck:
         value = parse_date(raw)
         if value is None:
             self.error("birth_date", _("'%(value)s' is not a valid date.") % {"value": _shown(raw)})
-        elif value > self.today:
-            self.error("birth_date", _("'%(value)s' is in the future.") % {"value": _shown(raw)})
-        elif value < OLDEST_BIRTH_DATE:
-            self.error("birth_date", _("'%(value)s' is not a plausible birth date.") % {"value": _shown(raw)})
-        else:
-            return value
-        return None
+            return None
+        # the same rules as the registration form and the API (apps/core/chronology.py)
+        broken = date_errors({Event.BIRTH: Dated("birth_date", value)}, today=self.today).get("birth_date", [])
+        for message in broken:
+            self.error("birth_date", message)
+        return None if broken else value
 
     def gender(self) -> str:
         text = self.required("gender")
@@ -635,6 +635,46 @@ def _already_registered(numbered: list[tuple[dict[str, Any], int]], region: Any,
     ]
 
 
+class KnownPerson(NamedTuple):
+    """A row that looks like a person already registered in the partnership (similar name, same birth
+    date): the registration form's warning, per row. Names only the organisation, never the other file."""
+
+    row: int
+    organisation: str
+
+    def __str__(self) -> str:
+        return _(
+            "Row %(row)s: a person with a similar name and the same birth date is already known at %(organisation)s."
+        ) % {"row": self.row, "organisation": self.organisation}
+
+
+def known_persons(rows: Sequence[dict[str, Any]], region: Any, *, actor: Any = None) -> list[KnownPerson]:
+    """Rows (cleaned, from ``validate_rows``) whose person may be registered already: an active client of
+    the partnership with the same birth date and a similar name (``name_similarity`` >= 0.8, accents and
+    case ignored), as the registration form warns. One query whatever the number of rows; the matched
+    clients are noted in the record of reads (purpose ``duplicate_check``, apps/audit/reads.py).
+    """
+    dates = {row["birth_date"] for row in rows if row.get("birth_date")}
+    if not dates:
+        return []
+    by_date: dict[dt.date, list[tuple[int, str, str, str]]] = {}
+    for pk, first, last, born, organisation in Client.objects.filter(
+        organisation__region=region, merged_into__isnull=True, birth_date__in=dates
+    ).values_list("pk", "first_name", "last_name", "birth_date", "organisation__name"):
+        by_date.setdefault(born, []).append((pk, first, last, organisation))
+    found: list[KnownPerson] = []
+    matched: set[int] = set()
+    for row in rows:
+        for pk, first, last, organisation in by_date.get(row["birth_date"], []):
+            if name_similarity(row["first_name"], row["last_name"], first, last) >= 0.8:
+                found.append(KnownPerson(row["row"], organisation))
+                matched.add(pk)
+                break
+    if actor is not None and matched:
+        reads.note_list(actor=actor, client_ids=matched, purpose="duplicate_check")
+    return found
+
+
 # ---------------------------------------------------------------------------------------------------
 # The write
 
@@ -685,6 +725,7 @@ def _checked(client: Client, organisation: Any, national_number: str) -> None:
     if client.municipality_id is None:
         raise ValidationError({"municipality": _("This cell is required but empty.")})
     _check_place(client, organisation)
+    check_dates({Event.BIRTH: Dated("birth_date", client.birth_date)})
     try:
         _apply_national_number(client, national_number)
     except ValidationError as exc:

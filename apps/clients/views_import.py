@@ -17,14 +17,17 @@ from apps.clients.imports import (
     EXTENSIONS,
     MAX_UPLOAD_BYTES,
     ImportRejected,
+    KnownPerson,
     RowError,
     clients_import,
     column_help,
     example_csv,
+    known_persons,
     parse_upload,
     validate_rows,
 )
 from apps.clients.permissions import organisations_for_registration
+from apps.core import ratelimit
 
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,6 +37,9 @@ class ImportForm(forms.Form):
         label=_("File with clients (.csv or .xlsx)"),
         help_text=_("At most 5 MB. CSV in UTF-8, separated by ; or ,. In Excel, only the first sheet is read."),
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+    confirm_known = forms.BooleanField(
+        label=_("I checked the rows named above: these are different people, import anyway."), required=False
     )
 
     def clean_file(self) -> Any:
@@ -61,6 +67,7 @@ def client_import(request: HttpRequest) -> HttpResponse:
 
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     errors: list[RowError] = []
+    known: list[KnownPerson] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -70,6 +77,11 @@ def client_import(request: HttpRequest) -> HttpResponse:
         else:
             valid, errors = validate_rows(rows, region)
             if not errors:
+                # the check tells where a person is a client: limited per account, like the form's
+                if not ratelimit.hit("duplicate_check", f"user:{request.user.pk}"):
+                    return ratelimit.too_many_requests(request)
+                known = known_persons(valid, region, actor=request.user)
+            if not errors and not (known and not form.cleaned_data["confirm_known"]):
                 try:
                     count = clients_import(organisation=organisation, actor=request.user, rows=valid)
                 except ImportRejected as exc:
@@ -86,6 +98,7 @@ def client_import(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "errors": errors,
+            "known": known,
             "organisation": organisation,
             "columns": column_help(),
             "municipalities": region.municipalities.order_by("position", "code"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.consent.models import Consent, DataCategory, Method, Purpose
+from apps.core.chronology import Dated, Event, check_dates, date_errors
 
 
 @transaction.atomic
@@ -42,8 +43,9 @@ def consent_record(
         errors["purposes"] = [_("Choose at least one purpose.")]
     if method == Method.VERBAL_WITNESSED and not witness.strip():
         errors["witness"] = [_("Verbal consent needs the name of a witness.")]
-    if given_on > timezone.localdate():
-        errors["given_on"] = [_("The date cannot be in the future.")]
+    errors.update(
+        date_errors({Event.CONSENT_GIVEN: Dated("given_on", given_on), Event.BIRTH: Dated(None, client.birth_date)})
+    )
     if errors:
         raise ValidationError(errors)
     consent = Consent(
@@ -80,7 +82,14 @@ def consent_record(
 def consent_withdraw(*, consent: Consent, actor: Any, on: dt.date | None = None) -> Consent:
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."))
-    consent.withdrawn_on = on or timezone.localdate()
+    on = on or timezone.localdate()
+    check_dates(
+        {
+            Event.CONSENT_WITHDRAWN: Dated("withdrawn_on", on),
+            Event.CONSENT_GIVEN: Dated(None, consent.given_on),
+        }
+    )
+    consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on", "updated_at"])
     audit_log(
         actor=actor,
