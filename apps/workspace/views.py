@@ -18,11 +18,14 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import memberships_of
+from apps.audit.reads import note_list
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
+from apps.clients.selectors import suspected_duplicates
 from apps.clients.views import form_errors
 from apps.conferences.services import scheduling_regions
+from apps.core.ids import parse_id
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
 from apps.pathways.services import closing_summary, consent_withdraw_with_team, pathway_reopen
@@ -58,7 +61,9 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
     regions = _coordinator_region_ids(request.user)
     if not regions:
         raise Http404
-    form = MergeForm(request.POST or None)
+    # from the worklist: the pair arrives prefilled; the coordinator checks it and presses Merge (the confirmation)
+    prefill = {k: parse_id(request.GET.get(k)) for k in ("survivor", "duplicate") if parse_id(request.GET.get(k))}
+    form = MergeForm(request.POST or None, initial=prefill)
     if request.method == "POST" and form.is_valid():
         clients = {
             c.pk: c
@@ -83,7 +88,16 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
     merges = ClientMerge.objects.filter(survivor__organisation__region_id__in=regions).select_related(
         "survivor__organisation", "duplicate__organisation", "merged_by", "undone_by"
     )[:50]
-    return render(request, "workspace/client_merge.html", {"form": form, "merges": merges})
+    page = Paginator(suspected_duplicates(region_ids=regions), 20).get_page(request.GET.get("page"))
+    note_list(
+        actor=request.user,
+        client_ids=[c.pk for pair in page for c in (pair.first, pair.second)],
+        organisation_ids=sorted({m.organisation_id for m in memberships_of(request.user)}),
+        purpose="duplicate_check",
+    )
+    return render(
+        request, "workspace/client_merge.html", {"form": form, "merges": merges, "pairs": page, "prefill": prefill}
+    )
 
 
 @login_required
