@@ -15,11 +15,34 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_log
 from apps.consent.models import Consent, DataCategory, Method, Purpose
 from apps.core.chronology import Dated, Event, check_dates, date_errors
+from apps.core.concurrency import remember_submission, submitted_before
+
+
+class _SameSubmission(Exception):
+    def __init__(self, consent_id: int):
+        self.consent_id = consent_id
+
+
+def consent_record(*, submission_key: str = "", **data: Any) -> Consent:
+    """Record a consent (arguments of :func:`_consent_record`); writes ``consent.consent.given``.
+
+    ``submission_key``: the form's one-time key (``apps.core.concurrency``); the same form sent twice (a double
+    click, a resent request, two at once) records one consent and returns it. Raises ``ValidationError`` by
+    field (dates: ``apps.core.chronology``); nothing is saved on an error.
+    """
+    earlier = submitted_before(submission_key, "consent.record")
+    if earlier is not None:
+        return Consent.objects.get(pk=earlier)
+    try:
+        return _consent_record(key=submission_key, **data)
+    except _SameSubmission as same:
+        return Consent.objects.get(pk=same.consent_id)
 
 
 @transaction.atomic
-def consent_record(
+def _consent_record(
     *,
+    key: str = "",
     client: Any,
     organisations: Iterable[Any],
     categories: list[str],
@@ -61,6 +84,9 @@ def consent_record(
     )
     consent.full_clean()
     consent.save()
+    first = remember_submission(key, "consent.record", consent.pk)
+    if first is not None:  # a concurrent submission of the same form won: roll this one back
+        raise _SameSubmission(first)
     consent.organisations.set(organisations)
     audit_log(
         actor=actor,
