@@ -105,11 +105,11 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
                 if (a.pk, b.pk) in pairs:
                     continue
                 score = name_similarity(a.first_name, a.last_name, b.first_name, b.last_name)
-                same_number = bool(a.national_number_digest) and a.national_number_digest == b.national_number_digest
-                if score < 0.8 and not same_number:
+                one_number = bool(a.national_number_digest) and a.national_number_digest == b.national_number_digest
+                if score < 0.8 and not one_number:
                     continue
                 evidence = []
-                if same_number:
+                if one_number:
                     evidence.append(_("same national number"))
                 if a.birth_date == b.birth_date:
                     evidence.append(_("same birth date"))
