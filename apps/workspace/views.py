@@ -23,8 +23,8 @@ from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
 from apps.clients.selectors import suspected_duplicates
-from apps.clients.views import form_errors
 from apps.conferences.services import scheduling_regions
+from apps.core.forms import form_errors
 from apps.core.ids import parse_id
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
