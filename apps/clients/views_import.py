@@ -13,19 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.clients.imports import (
-    EXTENSIONS,
-    MAX_UPLOAD_BYTES,
-    ImportRejected,
-    KnownPerson,
-    RowError,
-    clients_import,
-    column_help,
-    example_csv,
-    known_persons,
-    parse_upload,
-    validate_rows,
-)
+from apps.clients.imports import KnownPerson, clients_import, column_help, example_csv, known_persons
+from apps.clients.imports_checking import validate_rows
+from apps.clients.imports_reading import EXTENSIONS, MAX_UPLOAD_BYTES, ImportRejected, RowError, parse_upload
 from apps.clients.permissions import organisations_for_registration
 from apps.core import ratelimit
 
