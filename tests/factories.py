@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 CONSENT_DATE = dt.date(2026, 2, 1)
+# Pathways start before the dated events tests record on them (contacts, closures): apps/core/chronology.py
+PATHWAY_START = dt.date(2026, 1, 15)
 
 
 def register_client(personas: Any, *, organisation: Any = None, actor: Any = None, **data: Any) -> Any:
@@ -97,9 +99,10 @@ def start_pathway(
     organisation: Any = None,
     actor: Any = None,
     obstacles: list[str] | None = None,
+    started_on: dt.date = PATHWAY_START,
 ) -> Any:
-    """A pathway started by Sofie through ``pathway_start``; registers a client (and screens them when
-    ``obstacles`` is given) when none is passed."""
+    """A pathway started by Sofie through ``pathway_start`` on ``started_on``; registers a client (and screens
+    them when ``obstacles`` is given) when none is passed."""
     from apps.pathways.services import pathway_start
 
     organisation = organisation or personas.lb
@@ -108,7 +111,7 @@ def start_pathway(
         client = register_client(personas, organisation=organisation, actor=actor)
     if obstacles is not None:
         complete_screening(client, actor, obstacles=obstacles)
-    return pathway_start(client=client, actor=actor, organisation=organisation)
+    return pathway_start(client=client, actor=actor, organisation=organisation, started_on=started_on)
 
 
 def open_pathway_of(client: Any) -> Any:

@@ -91,7 +91,7 @@ class ClientListView(generics.ListAPIView):
             raise Throttled(detail=_("Too many duplicate checks in a short time. Nothing was saved. Try again later."))
         duplicates = possible_duplicates(
             region_id=organisation.region_id, first_name=data["first_name"], last_name=data["last_name"],
-            birth_date=data["birth_date"], national_number=digits if len(digits) == 11 else "",
+            birth_date=data["birth_date"], national_number=digits if len(digits) == 11 else "", actor=request.user,
         )  # fmt: skip
         if duplicates and not confirmed:
             return Response(

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
+from apps.core.chronology import Dated, Event, check_dates
+from apps.core.concurrency import remember_submission, submitted_before
 from apps.core.states import transition
 from apps.regions.models import LifeDomain, Obstacle
 
@@ -26,15 +28,42 @@ def _editable(screening: Screening) -> None:
         raise ValidationError(_("A completed screening can no longer be changed; start a new one."))
 
 
+class _SameSubmission(Exception):
+    def __init__(self, screening_id: int):
+        self.screening_id = screening_id
+
+
+def screening_start(
+    *, client: Any, actor: Any, organisation: Any, screened_on: dt.date, submission_key: str = ""
+) -> Screening:
+    """Start a draft screening of ``client`` on ``screened_on`` (copying the last completed one); writes
+    ``assessment.screening.started``. ``submission_key``: the one-time key of the "New screening" button; the
+    same press sent twice starts one screening and returns it (``apps.core.concurrency``). Raises
+    ``ValidationError`` for a date out of order (``apps.core.chronology``)."""
+    earlier = submitted_before(submission_key, "assessment.screening.start")
+    if earlier is not None:
+        return Screening.objects.get(pk=earlier)
+    try:
+        return _screening_start(
+            client=client, actor=actor, organisation=organisation, screened_on=screened_on, key=submission_key
+        )
+    except _SameSubmission as same:
+        return Screening.objects.get(pk=same.screening_id)
+
+
 @transaction.atomic
-def screening_start(*, client: Any, actor: Any, organisation: Any, screened_on: dt.date) -> Screening:
+def _screening_start(*, client: Any, actor: Any, organisation: Any, screened_on: dt.date, key: str) -> Screening:
     previous = client.screenings.filter(status=Screening.Status.COMPLETED).order_by("-screened_on", "-id").first()
+    check_dates({Event.SCREENING: Dated("screened_on", screened_on), Event.BIRTH: Dated(None, client.birth_date)})
     screening = Screening(client=client, organisation=organisation, recorded_by=actor, screened_on=screened_on)
     if previous is not None:
         for name in (*ENTRY_FIELDS, "ladder_current", "ladder_attainable", "other_obstacles"):
             setattr(screening, name, getattr(previous, name))
     screening.full_clean()
     screening.save()
+    first = remember_submission(key, "assessment.screening.start", screening.pk)
+    if first is not None:  # a concurrent press of the same button won: roll this one back
+        raise _SameSubmission(first)
     if previous is not None:
         DomainScore.objects.bulk_create(
             DomainScore(

@@ -45,6 +45,7 @@ def screening_new(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         organisation=access.client.organisation,
         screened_on=timezone.localdate(),
+        submission_key=request.POST.get("submission", "")[:64],
     )
     return redirect("clients:screening_step", pk=pk, screening_pk=screening.pk, step=STEP_KEYS[0])
 

@@ -27,12 +27,27 @@ def normalise(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+# The daily serial (digits 7-9) runs from 001 to 997 (odd for men, even for women): 000 and 999 are never
+# issued (Rijksregister, "Structuur van het identificatienummer"); python-stdnum checks only the check digits.
+NEVER_ISSUED_SERIALS = frozenset({"000", "999"})
+
+
 def validate_national_number(value: str, *, birth_date: dt.date | None = None) -> str:
-    """Return the 11 digits of a valid national register or BIS number, or raise a Dutch ValidationError."""
+    """Return the 11 digits of a valid national register or BIS number, or raise a Dutch ValidationError.
+
+    Refused (codes): not 11 digits (``length``), serial 000 or 999 (``serial``), a month out of range
+    (``month``), wrong check digits (``checksum``), a birth date other than ``birth_date`` (``birth_date``).
+    """
     digits = normalise(value)
     if len(digits) != 11:
         raise ValidationError(_("A national register or BIS number has 11 digits."), code="length")
     module = bis if int(digits[2:4]) >= 20 else nn
+    if digits[6:9] in NEVER_ISSUED_SERIALS:
+        raise ValidationError(
+            _("The serial number %(serial)s (digits 7 to 9) is never issued: check the number.")
+            % {"serial": digits[6:9]},
+            code="serial",
+        )
     try:
         module.validate(digits)
     except StdnumError as exc:

@@ -14,18 +14,21 @@ Also here: the column help and the example file of the upload page.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.audit import reads
 from apps.audit.services import audit_log, audit_log_many
 from apps.clients.imports_reading import BY_FIELD, COLUMNS, LANGUAGE_CODES, ImportRejected, RowError
 from apps.clients.models import Client
-from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place
+from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place, name_similarity
+from apps.core.chronology import Dated, Event, check_dates
 
 # Foreign keys that full_clean would look up one query each; the rows carry the loaded objects, and
 # _check_place checks that they belong together and to the organisation's region.
@@ -68,11 +71,52 @@ def clients_import(*, organisation: Any, actor: Any, rows: Sequence[dict[str, An
     return len(clients)
 
 
+class KnownPerson(NamedTuple):
+    """A row that looks like a person already registered in the partnership (similar name, same birth
+    date): the registration form's warning, per row. Names only the organisation, never the other file."""
+
+    row: int
+    organisation: str
+
+    def __str__(self) -> str:
+        return _(
+            "Row %(row)s: a person with a similar name and the same birth date is already known at %(organisation)s."
+        ) % {"row": self.row, "organisation": self.organisation}
+
+
+def known_persons(rows: Sequence[dict[str, Any]], region: Any, *, actor: Any = None) -> list[KnownPerson]:
+    """Rows (cleaned, from ``validate_rows``) whose person may be registered already: an active client of
+    the partnership with the same birth date and a similar name (``name_similarity`` >= 0.8, accents and
+    case ignored), as the registration form warns. One query whatever the number of rows; the matched
+    clients are noted in the record of reads (purpose ``duplicate_check``, apps/audit/reads.py).
+    """
+    dates = {row["birth_date"] for row in rows if row.get("birth_date")}
+    if not dates:
+        return []
+    by_date: dict[dt.date, list[tuple[int, str, str, str]]] = {}
+    for pk, first, last, born, organisation in Client.objects.filter(
+        organisation__region=region, merged_into__isnull=True, birth_date__in=dates
+    ).values_list("pk", "first_name", "last_name", "birth_date", "organisation__name"):
+        by_date.setdefault(born, []).append((pk, first, last, organisation))
+    found: list[KnownPerson] = []
+    matched: set[int] = set()
+    for row in rows:
+        for pk, first, last, organisation in by_date.get(row["birth_date"], []):
+            if name_similarity(row["first_name"], row["last_name"], first, last) >= 0.8:
+                found.append(KnownPerson(row["row"], organisation))
+                matched.add(pk)
+                break
+    if actor is not None and matched:
+        reads.note_list(actor=actor, client_ids=matched, purpose="duplicate_check")
+    return found
+
+
 def _checked(client: Client, organisation: Any, national_number: str) -> None:
     """The checks of ``client_register``, without a query per foreign key."""
     if client.municipality_id is None:
         raise ValidationError({"municipality": _("This cell is required but empty.")})
     _check_place(client, organisation)
+    check_dates({Event.BIRTH: Dated("birth_date", client.birth_date)})
     try:
         _apply_national_number(client, national_number)
     except ValidationError as exc:

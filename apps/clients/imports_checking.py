@@ -28,6 +28,7 @@ from apps.clients.imports_reading import (
     shown,
 )
 from apps.clients.models import Client, DutchLevel, Gender
+from apps.core.chronology import Dated, Event, date_errors
 
 GENDERS = {
     "v": Gender.FEMALE, "f": Gender.FEMALE, "vrouw": Gender.FEMALE, "woman": Gender.FEMALE, "female": Gender.FEMALE,
@@ -48,9 +49,6 @@ DMY_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 
 
 PHONE = re.compile(r"\+?[\d\s./()-]{6,20}")
-
-
-OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 def _fold(value: str) -> str:
@@ -159,13 +157,12 @@ class _RowCheck:
         value = parse_date(raw)
         if value is None:
             self.error("birth_date", _("'%(value)s' is not a valid date.") % {"value": shown(raw)})
-        elif value > self.today:
-            self.error("birth_date", _("'%(value)s' is in the future.") % {"value": shown(raw)})
-        elif value < OLDEST_BIRTH_DATE:
-            self.error("birth_date", _("'%(value)s' is not a plausible birth date.") % {"value": shown(raw)})
-        else:
-            return value
-        return None
+            return None
+        # the same rules as the registration form and the API (apps/core/chronology.py)
+        broken = date_errors({Event.BIRTH: Dated("birth_date", value)}, today=self.today).get("birth_date", [])
+        for message in broken:
+            self.error("birth_date", message)
+        return None if broken else value
 
     def gender(self) -> str:
         text = self.required("gender")

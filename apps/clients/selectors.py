@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Left, Lower
+from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.models import Client
@@ -38,3 +41,81 @@ def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
     for word in query.split()[:3]:
         qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return qs.select_related("organisation", "municipality").order_by("last_name", "first_name")
+
+
+@dataclass(frozen=True)
+class SuspectedPair:
+    """Two active records that may be one person, with the evidence in words (for the coordinator's list)."""
+
+    first: Client
+    second: Client
+    similarity: float  # 0..1, ``name_similarity`` of the two names (accents, case and order ignored)
+    evidence: list[str]
+
+    @property
+    def records(self) -> tuple[Client, Client]:
+        return (self.first, self.second)
+
+
+def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
+    """Pairs of active clients of the partnerships ``region_ids`` that may be one person: the same birth date
+    and a similar name (``name_similarity`` >= 0.8: accents, case, punctuation and first/last order ignored),
+    or the same national number (only possible when the unique constraint was bypassed); most similar first.
+
+    One query whatever the number of clients: the database keeps the clients who share their birth date
+    with another whose last or first name starts with the same three letters (case-insensitive; also across
+    first and last name), then Python scores the pairs. A pair whose names differ in their first three
+    letters in both names is not found (rule: issue 11 item 6; docs/decisions/0017-dates-agree.md).
+    Rows are plain ``Client`` instances with ``organisation`` loaded; nothing is recorded as read here (the
+    page records what it shows).
+    """
+    from apps.clients.services import name_similarity
+
+    if not region_ids:
+        return []
+    active = Client.objects.filter(organisation__region_id__in=region_ids, merged_into__isnull=True).annotate(
+        last3=Lower(Left("last_name", 3)), first3=Lower(Left("first_name", 3))
+    )
+    twin = active.filter(birth_date=OuterRef("birth_date")).exclude(pk=OuterRef("pk"))
+    near = twin.filter(
+        Q(last3=OuterRef("last3")) | Q(first3=OuterRef("first3")) | Q(last3=OuterRef("first3"))
+        | Q(first3=OuterRef("last3"))
+    )  # fmt: skip
+    same_number = active.filter(national_number_digest=OuterRef("national_number_digest")).exclude(pk=OuterRef("pk"))
+    candidates = (
+        active.filter(Exists(near) | (~Q(national_number_digest="") & Exists(same_number)))
+        .select_related("organisation")
+        .order_by("birth_date", "pk")
+    )
+    groups: dict[Any, list[Client]] = {}
+    for client in candidates:
+        groups.setdefault(client.birth_date, []).append(client)
+        if client.national_number_digest:
+            groups.setdefault(client.national_number_digest, []).append(client)
+    pairs: dict[tuple[int, int], SuspectedPair] = {}
+    for members in groups.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if (a.pk, b.pk) in pairs:
+                    continue
+                score = name_similarity(a.first_name, a.last_name, b.first_name, b.last_name)
+                one_number = bool(a.national_number_digest) and a.national_number_digest == b.national_number_digest
+                if score < 0.8 and not one_number:
+                    continue
+                evidence = []
+                if one_number:
+                    evidence.append(_("same national number"))
+                if a.birth_date == b.birth_date:
+                    evidence.append(_("same birth date"))
+                if score >= 0.8:
+                    evidence.append(_("similar name (%(percent)s%%)") % {"percent": round(score * 100)})
+                if a.phone and _digits(a.phone) == _digits(b.phone):
+                    evidence.append(_("same phone number"))
+                if a.email and a.email.casefold() == b.email.casefold():
+                    evidence.append(_("same e-mail address"))
+                pairs[(a.pk, b.pk)] = SuspectedPair(a, b, score, evidence)
+    return sorted(pairs.values(), key=lambda p: (-len(p.evidence), -p.similarity, p.first.pk, p.second.pk))
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())

@@ -14,9 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from apps.audit import reads
 from apps.audit.services import audit_log
 from apps.clients import identifiers
 from apps.clients.models import Client
+from apps.core.chronology import Dated, Event, check_dates
 from apps.core.concurrency import remember_submission, submitted_before, versioned_update
 
 CLIENT_FIELDS = (
@@ -54,8 +56,15 @@ def possible_duplicates(
     birth_date: dt.date | None,
     national_number: str = "",
     exclude_pk: int | None = None,
+    actor: Any = None,
 ) -> list[PossibleDuplicate]:
-    """Likely duplicates across the whole partnership: same national number, or similar name and same birth date."""
+    """Likely duplicates across the whole partnership: same national number, or similar name (accents and
+    case ignored, ``name_similarity`` >= 0.8) and same birth date.
+
+    The check tells where a person is a client, so with ``actor`` the clients it found are noted in the
+    record of reads (one ``clients.list.viewed`` entry, purpose ``duplicate_check``: ids only, no names);
+    the pages and the API also rate-limit it per account (``RATE_LIMITS['duplicate_check']``).
+    """
     found: dict[int, PossibleDuplicate] = {}
     base = Client.objects.filter(organisation__region_id=region_id, merged_into__isnull=True).select_related(
         "organisation"
@@ -71,6 +80,8 @@ def possible_duplicates(
         ):
             if c.pk not in found and name_similarity(first_name, last_name, c.first_name, c.last_name) >= 0.8:
                 found[c.pk] = PossibleDuplicate(c.organisation.name, _("similar name and same birth date"), c.pk)
+    if actor is not None and found:
+        reads.note_list(actor=actor, client_ids=found, purpose="duplicate_check")
     return list(found.values())
 
 
@@ -155,6 +166,7 @@ def _register(*, organisation: Any, actor: Any, national_number: str, key: str, 
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
     client = Client(organisation=organisation, registered_by=actor, **data)
     _check_place(client, organisation)
+    check_dates({Event.BIRTH: Dated("birth_date", client.birth_date)})
     try:
         _apply_national_number(client, national_number)
     except ValidationError as exc:
@@ -179,6 +191,22 @@ def _register(*, organisation: Any, actor: Any, national_number: str, key: str, 
         raise _SameSubmission(first)
     audit_log(actor=actor, action="clients.client.registered", obj=client, changes={"organisation": organisation.pk})
     return client
+
+
+def _birth_against_record(client: Client) -> dict[Event, Dated]:
+    """The new birth date and the earliest recorded date of each event of the client's case (reverse
+    relations: no import of the higher apps), for :func:`apps.core.chronology.check_dates`."""
+    from django.db.models import Min
+
+    dates = {Event.BIRTH: Dated("birth_date", client.birth_date)}
+    for event, relation, field in (
+        (Event.CONSENT_GIVEN, "consents", "given_on"),
+        (Event.SCREENING, "screenings", "screened_on"),
+        (Event.PATHWAY_START, "pathways", "started_on"),
+    ):
+        earliest = getattr(client, relation).aggregate(first=Min(field))["first"]
+        dates[event] = Dated(None, earliest)
+    return dates
 
 
 @transaction.atomic
@@ -207,6 +235,8 @@ def client_update(
     for key, value in data.items():
         setattr(client, key, value)
     _check_place(client, client.organisation)
+    if "birth_date" in changed:
+        check_dates(_birth_against_record(client))
     if national_number is None and "birth_date" in changed and client.national_number_encrypted:
         try:  # recheck against the new date
             national_number = identifiers.decrypt(client.national_number_encrypted)

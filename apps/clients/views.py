@@ -73,6 +73,7 @@ def client_register_view(request: HttpRequest) -> HttpResponse:
             last_name=data["last_name"],
             birth_date=data["birth_date"],
             national_number=digits if len(digits) == 11 else "",
+            actor=request.user,
         )
         confirmed = confirm.is_valid() and confirm.cleaned_data["confirm_new"]
         if not duplicates or confirmed:

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.clients.imports import clients_import, column_help, example_csv
+from apps.clients.imports import KnownPerson, clients_import, column_help, example_csv, known_persons
 from apps.clients.imports_checking import validate_rows
 from apps.clients.imports_reading import EXTENSIONS, MAX_UPLOAD_BYTES, ImportRejected, RowError, parse_upload
 from apps.clients.permissions import organisations_for_registration
+from apps.core import ratelimit
 
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,6 +27,9 @@ class ImportForm(forms.Form):
         label=_("File with clients (.csv or .xlsx)"),
         help_text=_("At most 5 MB. CSV in UTF-8, separated by ; or ,. In Excel, only the first sheet is read."),
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+    confirm_known = forms.BooleanField(
+        label=_("I checked the rows named above: these are different people, import anyway."), required=False
     )
 
     def clean_file(self) -> Any:
@@ -53,6 +57,7 @@ def client_import(request: HttpRequest) -> HttpResponse:
 
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     errors: list[RowError] = []
+    known: list[KnownPerson] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -62,6 +67,11 @@ def client_import(request: HttpRequest) -> HttpResponse:
         else:
             valid, errors = validate_rows(rows, region)
             if not errors:
+                # the check tells where a person is a client: limited per account, like the form's
+                if not ratelimit.hit("duplicate_check", f"user:{request.user.pk}"):
+                    return ratelimit.too_many_requests(request)
+                known = known_persons(valid, region, actor=request.user)
+            if not errors and not (known and not form.cleaned_data["confirm_known"]):
                 try:
                     count = clients_import(organisation=organisation, actor=request.user, rows=valid)
                 except ImportRejected as exc:
@@ -78,6 +88,7 @@ def client_import(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "errors": errors,
+            "known": known,
             "organisation": organisation,
             "columns": column_help(),
             "municipalities": region.municipalities.order_by("position", "code"),

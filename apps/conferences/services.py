@@ -31,6 +31,7 @@ from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.audit.services import audit_log
 from apps.clients.permissions import CASE_ROLES
 from apps.conferences.models import CaseConference, SystemSignal
+from apps.core.chronology import Dated, Event, date_errors
 from apps.notifications.services import notify
 from apps.pathways.models import Pathway, PlanChange
 from apps.pathways.permissions import PathwayAccess, candidate_pathways, pathway_accesses
@@ -177,6 +178,17 @@ def conference_schedule(
         errors["pathways"] = [_("Choose at least one client to discuss.")]
     elif set(accesses) != wanted:
         errors["pathways"] = [_("You can only put clients on the agenda whose pathway you can open.")]
+    else:  # a conference on a pathway lies on or after its start (apps/core/chronology.py)
+        latest = max(pathways.values_list("started_on", flat=True), default=None)
+        day = scheduled_at.date() if timezone.is_naive(scheduled_at) else timezone.localtime(scheduled_at).date()
+        errors.update(
+            date_errors(
+                {
+                    Event.CONFERENCE: Dated("scheduled_at", day),
+                    Event.PATHWAY_START: Dated(None, latest),
+                }
+            )
+        )
     if errors:
         raise ValidationError(errors)
     conference = CaseConference.objects.create(

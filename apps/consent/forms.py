@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organisation
 from apps.consent.models import DataCategory, Method, Purpose
+from apps.core.concurrency import SubmissionKeyField
 
 
 class ConsentForm(forms.Form):
@@ -28,6 +29,7 @@ class ConsentForm(forms.Form):
     method = forms.ChoiceField(label=_("How was consent given?"), choices=Method.choices, widget=forms.RadioSelect)
     witness = forms.CharField(label=_("Name of the witness (for verbal consent)"), max_length=200, required=False)
     given_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    submission = SubmissionKeyField()  # one consent per submission (a double click records one)
 
     def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())

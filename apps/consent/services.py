@@ -13,11 +13,35 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.consent.models import Consent, DataCategory, Method, Purpose
+from apps.core.chronology import Dated, Event, check_dates, date_errors
+from apps.core.concurrency import remember_submission, submitted_before
+
+
+class _SameSubmission(Exception):
+    def __init__(self, consent_id: int):
+        self.consent_id = consent_id
+
+
+def consent_record(*, submission_key: str = "", **data: Any) -> Consent:
+    """Record a consent (arguments of :func:`_consent_record`); writes ``consent.consent.given``.
+
+    ``submission_key``: the form's one-time key (``apps.core.concurrency``); the same form sent twice (a double
+    click, a resent request, two at once) records one consent and returns it. Raises ``ValidationError`` by
+    field (dates: ``apps.core.chronology``); nothing is saved on an error.
+    """
+    earlier = submitted_before(submission_key, "consent.record")
+    if earlier is not None:
+        return Consent.objects.get(pk=earlier)
+    try:
+        return _consent_record(key=submission_key, **data)
+    except _SameSubmission as same:
+        return Consent.objects.get(pk=same.consent_id)
 
 
 @transaction.atomic
-def consent_record(
+def _consent_record(
     *,
+    key: str = "",
     client: Any,
     organisations: Iterable[Any],
     categories: list[str],
@@ -41,8 +65,9 @@ def consent_record(
         errors["purposes"] = [_("Choose at least one purpose.")]
     if method == Method.VERBAL_WITNESSED and not witness.strip():
         errors["witness"] = [_("Verbal consent needs the name of a witness.")]
-    if given_on > timezone.localdate():
-        errors["given_on"] = [_("The date cannot be in the future.")]
+    errors.update(
+        date_errors({Event.CONSENT_GIVEN: Dated("given_on", given_on), Event.BIRTH: Dated(None, client.birth_date)})
+    )
     if errors:
         raise ValidationError(errors)
     consent = Consent(
@@ -58,6 +83,9 @@ def consent_record(
     )
     consent.full_clean()
     consent.save()
+    first = remember_submission(key, "consent.record", consent.pk)
+    if first is not None:  # a concurrent submission of the same form won: roll this one back
+        raise _SameSubmission(first)
     consent.organisations.set(organisations)
     audit_log(
         actor=actor,
@@ -79,7 +107,14 @@ def consent_record(
 def consent_withdraw(*, consent: Consent, actor: Any, on: dt.date | None = None) -> Consent:
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."))
-    consent.withdrawn_on = on or timezone.localdate()
+    on = on or timezone.localdate()
+    check_dates(
+        {
+            Event.CONSENT_WITHDRAWN: Dated("withdrawn_on", on),
+            Event.CONSENT_GIVEN: Dated(None, consent.given_on),
+        }
+    )
+    consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on", "updated_at"])
     audit_log(
         actor=actor,

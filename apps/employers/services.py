@@ -24,6 +24,7 @@ from stdnum.be import vat
 from apps.audit.services import audit_log
 from apps.consent.models import Consent, DataCategory, Purpose
 from apps.consent.services import consent_record
+from apps.core.chronology import Dated, Event, check_dates
 from apps.employers import isco
 from apps.employers.models import (
     KIND_RUNG,
@@ -403,8 +404,13 @@ def placement_answer(
 @transaction.atomic
 def placement_plan_intake(*, actor: Any, placement: Placement, intake_on: dt.date, start_on: dt.date) -> str:
     """The intake interview is planned with the expected start; returns the employer's confirm-start link token."""
-    if start_on < intake_on:
-        raise ValidationError({"start_on": [_("The start comes before the intake interview.")]})
+    check_dates(
+        {
+            Event.PLACEMENT_INTAKE: Dated("intake_on", intake_on),
+            Event.PLACEMENT_START: Dated("start_on", start_on),
+            Event.BIRTH: Dated(None, placement.client.birth_date),
+        }
+    )
     _transition(placement, PlacementStatus.INTAKE)
     placement.intake_on = intake_on
     placement.start_on = start_on
@@ -419,6 +425,13 @@ def placement_plan_intake(*, actor: Any, placement: Placement, intake_on: dt.dat
 
 
 def _start(placement: Placement, start_on: dt.date, actor: Any, by_employer: bool) -> Placement:
+    check_dates(
+        {
+            Event.PLACEMENT_START: Dated("start_on", start_on),
+            Event.PLACEMENT_INTAKE: Dated(None, placement.intake_on),
+            Event.BIRTH: Dated(None, placement.client.birth_date),
+        }
+    )
     _transition(placement, PlacementStatus.STARTED)
     placement.start_on = start_on
     placement.start_confirmed_by_employer = placement.start_confirmed_by_employer or by_employer
@@ -461,6 +474,12 @@ def coaching_contact_record(
         raise ValidationError(_("This contact was already recorded."))
     if contact.placement.status not in {PlacementStatus.STARTED, PlacementStatus.ENDED}:
         raise ValidationError(_("Coaching contacts follow a started placement."))
+    check_dates(
+        {
+            Event.COACHING_DONE: Dated("done_on", done_on),
+            Event.PLACEMENT_START: Dated(None, contact.placement.start_on),
+        }
+    )
     contact.done_on = done_on
     contact.with_whom = with_whom
     contact.summary = summary.strip()
@@ -480,8 +499,7 @@ def coaching_contact_record(
 @transaction.atomic
 def placement_end(*, actor: Any, placement: Placement, end_on: dt.date, outcome: str) -> Placement:
     _transition(placement, PlacementStatus.ENDED)
-    if placement.start_on and end_on < placement.start_on:
-        raise ValidationError({"end_on": [_("The end comes before the start.")]})
+    check_dates({Event.PLACEMENT_END: Dated("end_on", end_on), Event.PLACEMENT_START: Dated(None, placement.start_on)})
     placement.end_on = end_on
     placement.outcome = outcome
     placement.full_clean()

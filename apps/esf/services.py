@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.assessment.models import Screening
 from apps.audit.services import audit_log
+from apps.core.chronology import Dated, Event, check_dates, date_errors
 from apps.core.dates import at_least_months_after
 from apps.esf.models import EsfGender, LabourStatus, Participation, Tri
 
@@ -63,8 +64,14 @@ def _clean_entry(p: Participation) -> None:
             errors[f"{name}_source"] = [_("Say where this answer comes from.")]
         if not value:
             setattr(p, f"{name}_source", "")
-    if p.leaving_date is not None and p.leaving_date < p.entry_date:
-        errors["leaving_date"] = [_("The leaving date cannot be before the entry date.")]
+    for field, messages in date_errors(
+        {
+            Event.ESF_ENTRY: Dated("entry_date", p.entry_date),
+            Event.ESF_LEAVING: Dated(None, p.leaving_date),
+            Event.BIRTH: Dated(None, p.client.birth_date),
+        }
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
@@ -154,8 +161,15 @@ def participation_record_leaving(
     """
     p = participation
     errors: dict[str, list[str]] = {}
-    if leaving_date < p.entry_date:
-        errors["leaving_date"] = [_("The leaving date cannot be before the entry date.")]
+    errors.update(
+        date_errors(
+            {
+                Event.ESF_LEAVING: Dated("leaving_date", leaving_date),
+                Event.ESF_ENTRY: Dated(None, p.entry_date),
+                Event.BIRTH: Dated(None, p.client.birth_date),
+            }
+        )
+    )
     if recorded_on < leaving_date:
         errors["results_recorded_on"] = [_("Results upon leaving are recorded on or after the leaving date.")]
     if errors:
@@ -185,8 +199,9 @@ def participation_record_follow_up(
     p = participation
     if p.leaving_date is None:
         raise ValidationError({"followed_up_on": [_("Record the leaving date first.")]})
-    if followed_up_on < p.leaving_date:
-        raise ValidationError({"followed_up_on": [_("The follow-up cannot be before the leaving date.")]})
+    check_dates(
+        {Event.ESF_FOLLOW_UP: Dated("followed_up_on", followed_up_on), Event.ESF_LEAVING: Dated(None, p.leaving_date)}
+    )
     p.followed_up_on = followed_up_on
     p.employed_after = employed
     p.better_situation_after = better_situation if p.labour_status == LabourStatus.EMPLOYED else None

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.clients.models import LANGUAGE_CHOICES
+from apps.core.concurrency import VersionField
 from apps.offers.models import DeliveryMode, Format, Offer, Period
 from apps.regions.models import InterventionType, Municipality, Obstacle, TargetGroup
 
@@ -14,15 +15,16 @@ class OfferForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
-    # the places taken when the form was opened: a stale form does not overwrite places taken meanwhile
-    seen_occupancy = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # the version the form showed (optimistic lock); the places taken are not on the form: only referrals
+    # take and give back places (docs/decisions/0016-case-work-holds-together.md)
+    version = VersionField(required=False)
 
     class Meta:
         model = Offer
         fields = [
             "title", "description", "intervention_types", "obstacles", "municipalities", "delivery_mode", "format",
             "address", "location_municipality", "languages", "interpreter_available", "min_age", "max_age",
-            "target_groups", "gender_specific", "capacity", "capacity_period", "occupancy", "waiting_weeks",
+            "target_groups", "gender_specific", "capacity", "capacity_period", "waiting_weeks",
             "cost_to_client", "accessibility_notes", "is_active",
         ]  # fmt: skip
         widgets = {
@@ -46,7 +48,7 @@ class OfferForm(forms.ModelForm):
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(region=region)  # type: ignore[attr-defined]
         self.fields["municipalities"].required = False
         if self.instance.pk:
-            self.fields["seen_occupancy"].initial = self.instance.occupancy
+            self.fields["version"].initial = self.instance.version
 
 
 class OfferSearchForm(forms.Form):

@@ -70,6 +70,8 @@ class Offer(TimeStampedModel):
     capacity = models.PositiveIntegerField(_("capacity"))
     capacity_period = models.CharField(_("per"), max_length=10, choices=Period.choices, default=Period.MONTH)
     occupancy = models.PositiveIntegerField(_("current occupancy"), default=0)
+    # Optimistic lock of the edit form (apps/core/concurrency.py); places taken do not move it.
+    version = models.PositiveIntegerField(default=1)
     waiting_weeks = models.PositiveSmallIntegerField(_("usual waiting time (weeks)"), default=0)
     cost_to_client = models.DecimalField(_("cost to the client (EUR)"), max_digits=7, decimal_places=2, default=0)
     accessibility_notes = models.TextField(_("accessibility"), blank=True)

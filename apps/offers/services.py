@@ -7,10 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
+from apps.core.concurrency import versioned_update
 from apps.core.states import sources
 from apps.offers.models import DeliveryMode, Offer, WaitingListEntry
 
@@ -68,8 +70,20 @@ def offer_create(*, organisation: Any, actor: Any, **data: Any) -> Offer:
 
 
 @transaction.atomic
-def offer_update(*, offer: Offer, actor: Any, seen_occupancy: int | None = None, **data: Any) -> Offer:
+def offer_update(
+    *,
+    offer: Offer,
+    actor: Any,
+    seen_occupancy: int | None = None,
+    expected_version: int | None = None,
+    **data: Any,
+) -> Offer:
     """Change an offer's fields (scalars of ``SCALAR_FIELDS``, many-to-many of ``M2M_FIELDS``).
+
+    ``expected_version``: the version the edit form showed; a stale one raises
+    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decision 0013). Without it
+    (the allocation, ending an offer) the save still moves the version on, so an open form becomes stale.
+    Places taken (``occupancy``) do not move the version: an accept never makes the form stale.
 
     ``seen_occupancy``: the places taken when the form was opened. The row is re-read under a lock, so an
     accept or an allocation that took a place meanwhile is not overwritten by a stale form: an unchanged
@@ -81,6 +95,11 @@ def offer_update(*, offer: Offer, actor: Any, seen_occupancy: int | None = None,
     unknown = set(data) - set(SCALAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown offer fields: {sorted(unknown)}")
+    if expected_version is not None:
+        offer.version = versioned_update(Offer, pk=offer.pk, expected_version=expected_version)
+    else:
+        Offer.objects.filter(pk=offer.pk).update(version=F("version") + 1)
+        offer.version = Offer.objects.values_list("version", flat=True).get(pk=offer.pk)
     current_occupancy = Offer.objects.select_for_update().values_list("occupancy", flat=True).get(pk=offer.pk)
     offer.occupancy = current_occupancy
     if seen_occupancy is not None and "occupancy" in data and current_occupancy != seen_occupancy:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organisation
+from apps.core.concurrency import EditConflict
 from apps.core.forms import form_errors
 from apps.offers.forms import OfferForm, OfferSearchForm
 from apps.offers.permissions import (
@@ -51,7 +52,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _split(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    scalars = {k: v for k, v in data.items() if k not in M2M_FIELDS and k != "seen_occupancy"}
+    scalars = {k: v for k, v in data.items() if k not in M2M_FIELDS and k != "version"}
     return scalars, {k: data[k] for k in M2M_FIELDS if k in data}
 
 
@@ -86,18 +87,34 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_editing(request.user, pk)
     organisation: Organisation = offer.organisation
     form = OfferForm(request.POST or None, instance=offer, region=organisation.region)
+    conflict = False
     if request.method == "POST" and form.is_valid():
         scalars, m2m = _split(form.cleaned_data)
+        version = form.cleaned_data.get("version")
         offer.refresh_from_db()
         try:
-            seen = form.cleaned_data.get("seen_occupancy")
-            offer_update(offer=offer, actor=request.user, seen_occupancy=seen, **scalars, **m2m)
+            offer_update(
+                offer=offer,
+                actor=request.user,
+                expected_version=version if version is not None else offer.version,
+                **scalars,
+                **m2m,
+            )
+        except EditConflict as exc:
+            conflict = True
+            data_again = request.POST.copy()
+            data_again["version"] = str(exc.current_version)  # a second save is deliberate
+            form.data = data_again
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("offers:detail", pk=offer.pk)
-    return render(request, "offers/offer_form.html", {"form": form, "organisation": organisation, "offer": offer})
+    return render(
+        request,
+        "offers/offer_form.html",
+        {"form": form, "organisation": organisation, "offer": offer, "conflict": conflict},
+    )
 
 
 def _without_page(params: QueryDict) -> str:

@@ -17,6 +17,7 @@ from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import covered_categories
 from apps.consent.services import consent_withdraw
+from apps.core.chronology import Dated, Event, check_dates
 from apps.core.concurrency import EditConflict, versioned_update
 from apps.core.dates import at_least_months_after
 from apps.core.states import check_transition, transition
@@ -46,14 +47,14 @@ def pathway_start(*, client: Any, actor: Any, organisation: Any, started_on: dt.
     by the partial unique constraint ``uniq_open_pathway_per_client`` when two start at once (issue 10)."""
     from django.db import IntegrityError
 
+    started_on = started_on or timezone.localdate()
+    check_dates({Event.PATHWAY_START: Dated("started_on", started_on), Event.BIRTH: Dated(None, client.birth_date)})
     duplicate = ValidationError(_("This client already has an open pathway."))
     if Pathway.objects.filter(client=client).exclude(status=Pathway.Status.CLOSED).exists():
         raise duplicate
     try:
         with transaction.atomic():
-            pathway = Pathway.objects.create(
-                client=client, organisation=organisation, started_on=started_on or timezone.localdate()
-            )
+            pathway = Pathway.objects.create(client=client, organisation=organisation, started_on=started_on)
     except IntegrityError as exc:
         raise duplicate from exc
     TeamMember.objects.create(
@@ -331,6 +332,13 @@ def action_set_status(*, action: Action, actor: Any, status: str) -> Action:
 @transaction.atomic
 def contact_log_add(*, pathway: Pathway, actor: Any, organisation: Any, **data: Any) -> ContactLog:
     contact = ContactLog(pathway=pathway, author=actor, author_organisation=organisation, **data)
+    check_dates(
+        {
+            Event.CONTACT: Dated("happened_on", contact.happened_on),
+            Event.PATHWAY_START: Dated(None, pathway.started_on),
+            Event.BIRTH: Dated(None, pathway.client.birth_date),
+        }
+    )
     contact.full_clean()
     contact.save()
     audit_log(
@@ -374,12 +382,21 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
     check_transition(pathway, Pathway.Status.CLOSED)
     if pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).exists():
         raise ValidationError(_("This pathway still has open referrals: withdraw them first."))
+    follow_up_due = at_least_months_after(closed_on, settings.ESF_FOLLOW_UP_MONTHS)
+    check_dates(
+        {
+            Event.CLOSURE: Dated("closed_on", closed_on),
+            Event.FOLLOW_UP_DUE: Dated(None, follow_up_due),
+            Event.PATHWAY_START: Dated(None, pathway.started_on),
+            Event.BIRTH: Dated(None, pathway.client.birth_date),
+        }
+    )
     closure = Closure(
         pathway=pathway,
         closed_on=closed_on,
         outcome=outcome,
         closed_by=actor,
-        follow_up_due=at_least_months_after(closed_on, settings.ESF_FOLLOW_UP_MONTHS),
+        follow_up_due=follow_up_due,
         **esf,
     )
     closure.full_clean()
@@ -457,6 +474,12 @@ def follow_up_record(
 ) -> Closure:
     if closure.followed_up_on is not None:
         raise ValidationError(_("The follow-up was already recorded."))
+    check_dates(
+        {
+            Event.FOLLOW_UP_DONE: Dated("followed_up_on", followed_up_on),
+            Event.CLOSURE: Dated(None, closure.closed_on),
+        }
+    )
     closure.followed_up_on = followed_up_on
     closure.employed_after_6_months = employed
     closure.better_situation_after_6_months = better_situation

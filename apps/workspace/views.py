@@ -18,13 +18,15 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
+from apps.audit.reads import note_list
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_editing, get_client_for_user
+from apps.clients.selectors import suspected_duplicates
 from apps.conferences.services import scheduling_regions
 from apps.consent.models import Consent
 from apps.core.forms import form_errors
-from apps.core.ids import id_or_404
+from apps.core.ids import id_or_404, parse_id
 from apps.employers.models import PlacementStatus
 from apps.employers.permissions import get_placement_for_user
 from apps.employers.selectors import closure_outcome
@@ -59,7 +61,9 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
     regions = coordinated_region_ids(request.user)
     if not regions:
         raise Http404
-    form = MergeForm(request.POST or None)
+    # from the worklist: the pair arrives prefilled; the coordinator checks it and presses Merge (the confirmation)
+    prefill = {k: parse_id(request.GET.get(k)) for k in ("survivor", "duplicate") if parse_id(request.GET.get(k))}
+    form = MergeForm(request.POST or None, initial=prefill)
     if request.method == "POST" and form.is_valid():
         clients = {
             c.pk: c
@@ -84,7 +88,16 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
     merges = ClientMerge.objects.filter(survivor__organisation__region_id__in=regions).select_related(
         "survivor__organisation", "duplicate__organisation", "merged_by", "undone_by"
     )[:50]
-    return render(request, "workspace/client_merge.html", {"form": form, "merges": merges})
+    page = Paginator(suspected_duplicates(region_ids=regions), 20).get_page(request.GET.get("page"))
+    note_list(
+        actor=request.user,
+        client_ids=[c.pk for pair in page for c in (pair.first, pair.second)],
+        organisation_ids=sorted({m.organisation_id for m in memberships_of(request.user)}),
+        purpose="duplicate_check",
+    )
+    return render(
+        request, "workspace/client_merge.html", {"form": form, "merges": merges, "pairs": page, "prefill": prefill}
+    )
 
 
 @login_required

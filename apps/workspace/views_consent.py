@@ -35,6 +35,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
                 method=form.cleaned_data["method"],
                 witness=form.cleaned_data["witness"],
                 given_on=form.cleaned_data["given_on"],
+                submission_key=form.cleaned_data["submission"],
             )
         except ValidationError as exc:
             form_errors(form, exc)

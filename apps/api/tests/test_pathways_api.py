@@ -17,7 +17,9 @@ from conftest import register_client
 @pytest.fixture
 def pathway(personas: Any) -> Any:
     client = register_client(personas)
-    pathway = pathway_start(client=client, actor=personas.sofie, organisation=personas.lb)
+    pathway = pathway_start(
+        client=client, actor=personas.sofie, organisation=personas.lb, started_on=dt.date(2026, 1, 15)
+    )
     contact_log_add(
         pathway=pathway,
         actor=personas.sofie,

@@ -67,3 +67,19 @@ def test_numbers_are_stored_encrypted_and_found_by_digest() -> None:
     with pytest.raises(identifiers.UnreadableIdentifier):
         identifiers.decrypt(token, key=other)
     assert identifiers.mask("90031512377") == "90.03.15-•••.••"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "90.03.15-000.06",  # serial 000, check digits right (python-stdnum accepts it)
+        "90.03.15-999.74",  # serial 999
+        "01.03.15-000.09",  # born 2001 (the 2000+ check digits)
+        "90.43.15-999.63",  # a BIS number with serial 999
+    ],
+)
+def test_a_serial_that_is_never_issued_is_refused_in_dutch(number: str) -> None:
+    with translation.override("nl-be"), pytest.raises(ValidationError) as info:
+        identifiers.validate_national_number(number)
+    assert info.value.code == "serial"
+    assert "nooit uitgereikt" in info.value.messages[0]

@@ -42,7 +42,7 @@ def start(personas: Any, index: int = 0, organisation: Any = None, actor: Any = 
         last_name=f"{last}{index // len(NAMES) or ''}",
         birth_date=dt.date(1980 + index, 1 + index % 12, 1 + index % 28),
     )
-    return pathway_start(client=client, actor=actor, organisation=organisation)
+    return pathway_start(client=client, actor=actor, organisation=organisation, started_on=dt.date(2026, 1, 15))
 
 
 def share_with(personas: Any, pathway: Pathway, user: Any, organisation: Any) -> None:

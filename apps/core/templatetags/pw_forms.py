@@ -63,3 +63,12 @@ def choice_input(bound: Any, choice_value: Any, choice_label: str, index: int, i
         input_id,
         choice_label,  # noqa: S308
     )
+
+
+@register.simple_tag
+def submission_key() -> str:
+    """A fresh one-time key for a creating button outside a Django form (``apps.core.concurrency``): the
+    same press sent twice creates one record."""
+    from apps.core.concurrency import new_submission_key
+
+    return new_submission_key()

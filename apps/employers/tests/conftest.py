@@ -9,6 +9,7 @@ import pytest
 from apps.employers.services import employer_register, opportunity_create, placement_propose
 from apps.pathways.services import pathway_start
 from conftest import complete_screening, register_client
+from tests.factories import PATHWAY_START
 
 VALID_KBO = "0202.239.951"
 
@@ -51,7 +52,7 @@ def world(personas: Any) -> SimpleNamespace:
     (held by Els of De Brug) with a work-experience place on rung 4 in Oostende."""
     client = register_client(personas)
     complete_screening(client, personas.sofie, obstacles=["limited-dutch", "unemployed"])
-    pathway = pathway_start(client=client, actor=personas.sofie, organisation=personas.lb)
+    pathway = pathway_start(client=client, actor=personas.sofie, organisation=personas.lb, started_on=PATHWAY_START)
     employer = make_employer(personas)
     opportunity = make_opportunity(personas, employer)
     return SimpleNamespace(client=client, pathway=pathway, employer=employer, opportunity=opportunity)

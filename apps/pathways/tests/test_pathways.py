@@ -29,7 +29,7 @@ from tests.factories import complete_screening, give_consent, register_client
 def started(personas: Any) -> Pathway:
     client = register_client(personas)
     complete_screening(client, personas.sofie, obstacles=["limited-dutch", "no-network"])
-    return pathway_start(client=client, actor=personas.sofie, organisation=personas.lb)
+    return pathway_start(client=client, actor=personas.sofie, organisation=personas.lb, started_on=dt.date(2026, 1, 15))
 
 
 def goal(personas: Any, code: str = "language", text: str = "Nederlands leren") -> dict[str, Any]:
@@ -276,9 +276,8 @@ def test_closing_records_the_outcome_and_plans_the_follow_up(personas: Any, clie
     )
     assert response.status_code == 302
     pathway.refresh_from_db()
-    assert pathway.status == "closed" and pathway.closure.follow_up_due == dt.date(
-        2026, 12, 1
-    )  # six months, not 182 days
+    # six calendar months (182 days gave 30 November: short of six months; apps/core/chronology.py)
+    assert pathway.status == "closed" and pathway.closure.follow_up_due == dt.date(2026, 12, 1)
     assert not Action.objects.filter(pathway=pathway, status="open").exists()
     html = client.get("/").content.decode()
     assert f"/trajecten/{pathway.pk}/opvolging/" in html  # due within 30 days: on the home to-do list

@@ -11,14 +11,14 @@ from apps.offers.models import Offer
 from apps.offers.tests.test_views_offers import make_offer
 from apps.pathways.models import Pathway
 from apps.pathways.services import pathway_start
-from tests.factories import give_consent, register_client
+from tests.factories import PATHWAY_START, give_consent, register_client
 
 
 def open_pathway(personas: Any, *, consent: bool = True, **client_data: Any) -> Pathway:
     client = register_client(personas, **client_data)
     if consent:
         give_consent(personas, client, purposes=["referral"])
-    return pathway_start(client=client, actor=personas.sofie, organisation=personas.lb)
+    return pathway_start(client=client, actor=personas.sofie, organisation=personas.lb, started_on=PATHWAY_START)
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
             if client is None or client.merged_into_id is not None:
                 return
             with contextlib.suppress(*REFUSALS):
-                pathway_start(client=client, actor=p.sofie, organisation=p.lb)
+                pathway_start(client=client, actor=p.sofie, organisation=p.lb, started_on=dt.date(2026, 1, 15))
 
         @rule(i=st.integers(0, 7), o=st.integers(0, 1))
         def refer(self, i: int, o: int) -> None:
