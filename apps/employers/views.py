@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from apps.audit import reads
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 from apps.core.ids import id_or_404
 from apps.employers import isco
 from apps.employers.exports import overview_xlsx

@@ -22,8 +22,8 @@ from apps.audit.reads import note_list
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
-from apps.clients.views import form_errors
 from apps.conferences.services import scheduling_regions
+from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
