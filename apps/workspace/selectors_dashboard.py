@@ -100,7 +100,8 @@ def dashboard(*, regions: list[Region], today: dt.date | None = None) -> list[Re
         .order_by("offer__title", "offer_id")
     )
     open_pathways = Pathway.objects.filter(OPEN_PATHWAY, client__organisation__region_id__in=ids)
-    participations = Participation.objects.filter(pathway__in=open_pathways.values("pk"), region_id__in=ids)
+    # by client: a re-entry reuses the participation of an earlier pathway, and a client has one open pathway
+    participations = Participation.objects.filter(client__in=open_pathways.values("client_id"), region_id__in=ids)
     by_challenge = _by_region(
         participations.values_list(
             "region_id", "challenge_id", "challenge__rank", "challenge__title_nl", "challenge__title_en"
@@ -268,9 +269,11 @@ def dashboard_rows(*, region: Region, figure: str, value: str, today: dt.date | 
         if figure in {"challenge", "target_group"}:
             recorded = Participation.objects.filter(region_id=region.pk, **{f"{figure}__isnull": False})
             if value == NOT_RECORDED:
-                pathways = pathways.exclude(pk__in=recorded.filter(pathway__isnull=False).values("pathway_id"))
+                pathways = pathways.exclude(client_id__in=recorded.values("client_id"))
             else:
-                pathways = pathways.filter(pk__in=recorded.filter(**{f"{figure}_id": int(value)}).values("pathway_id"))
+                pathways = pathways.filter(
+                    client_id__in=recorded.filter(**{f"{figure}_id": int(value)}).values("client_id")
+                )
         elif figure == "municipality":
             pathways = pathways.filter(client__municipality_id=int(value))
     found = list(
