@@ -50,6 +50,8 @@ PAGES: list[Page] = [
     Page("/aanbod/", "counsellor", "socialmap"),
     Page("/trajecten/{pathway}/", "counsellor", "pathway"),
     Page("/trajecten/mijn-werk/", "counsellor", "mywork"),
+    Page("/coordinatie/", "coordinator", "dashboard"),
+    Page("/werkgevers/overzicht/", "coordinator", "employers"),
 ]
 
 

@@ -273,8 +273,8 @@ def overview(*, region_id: int, today: dt.date | None = None) -> Overview:
         opportunities_by_rung=[(r, _("Rung %(rung)s") % {"rung": r}, rungs.get(r, 0)) for r in (3, 4, 5, 6)],
         placements_by_status=[(s, str(PlacementStatus(s).label), statuses.get(s, 0)) for s in PlacementStatus.values],
         started=sum(1 for p in placements if p["status"] in STARTED_STATES),
-        working_3_months=sum(1 for p in placements if still_working(p, 3, today)),
-        working_6_months=sum(1 for p in placements if still_working(p, 6, today)),
+        working_3_months=len([p for p in placements if still_working(p, 3, today)]),
+        working_6_months=len([p for p in placements if still_working(p, 6, today)]),
         refusals=sorted(
             ((r, str(RefusalReason(r).label), n) for r, n in refusals.items()), key=lambda x: (-x[2], x[1])
         ),

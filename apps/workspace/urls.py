@@ -5,7 +5,11 @@ from django.urls import path
 
 from apps.workspace import views, views_consent
 
-home_urlpatterns = [path("", views.home, name="home")]
+home_urlpatterns = [
+    path("", views.home, name="home"),
+    path("coordinatie/", views.coordinator_dashboard, name="dashboard"),
+    path("coordinatie/lijst/", views.coordinator_dashboard_list, name="dashboard_list"),
+]
 client_urlpatterns = [
     path("samenvoegen/", views.client_merge_view, name="merge"),
     path("samenvoegen/<int:merge_pk>/ongedaan/", views.client_merge_undo_view, name="merge_undo"),

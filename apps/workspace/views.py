@@ -38,6 +38,14 @@ from apps.pathways.services_handover import HANDOVER_ROLES, caseload_hand_over
 from apps.workspace.forms import CaseloadFilterForm, HandOverForm
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
 from apps.workspace.selectors_caseload import caseload_rows, hand_over_candidates
+from apps.workspace.selectors_dashboard import (
+    LISTS,
+    NOT_RECORDED,
+    client_ids_of,
+    coordinated_regions,
+    dashboard,
+    dashboard_rows,
+)
 from apps.workspace.selectors_todo import todo_for_user
 from apps.workspace.services_merge import client_merge, client_merge_undo
 
@@ -289,3 +297,95 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
         if result["team_places_ended"]:
             messages.info(request, _("Team members whose place depended on this consent left the team."))
     return redirect("clients:detail", pk=pk)
+
+
+@login_required
+def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
+    """The coordinator's dashboard (issue 11, item 3), one section per region the user coordinates
+    ("Multi-region coordinators: figures per region they coordinate"); 404 for everyone else."""
+    regions = coordinated_regions(request.user)
+    if not regions:
+        raise Http404
+    sections = dashboard(regions=regions)
+    chart_data = [
+        {
+            "id": f"{s.region.pk}-{f.key}",
+            "label": str(f.unit),
+            "labels": [str(r[0]) for r in f.rows],
+            "values": [r[1] for r in f.rows],
+        }
+        for s in sections
+        for f in s.figures
+        if f.rows
+    ]
+    return render(
+        request,
+        "workspace/dashboard.html",
+        {"sections": sections, "chart_data": chart_data, "several": len(sections) > 1},
+    )
+
+
+def _list_value(figure: str, raw: str) -> str:
+    """The validated parameter of a list behind a figure; junk: 404 (apps/core/ids.py)."""
+    from apps.pathways.models import Outcome
+    from apps.referrals.models import Referral
+
+    if figure == "escalated":
+        return ""
+    if figure == "referrals":
+        if raw not in Referral.Status.values:
+            raise Http404
+        return raw
+    if figure == "outcome":
+        if raw not in Outcome.values:
+            raise Http404
+        return raw
+    if figure in {"challenge", "target_group"} and raw == NOT_RECORDED:
+        return raw
+    return str(id_or_404(raw))
+
+
+@login_required
+def coordinator_dashboard_list(request: HttpRequest) -> HttpResponse:
+    """The list behind one figure of the dashboard: ``?region=<id>&figure=<key>&<parameter>=<value>`` (the
+    parameter of each figure in ``LISTS``). Only for the region's coordinator, who may see the identity of
+    the region's clients (docs/decisions/0014-access-matrix.md); the rows shown are recorded as a list read."""
+    regions = {r.pk: r for r in coordinated_regions(request.user)}
+    if not regions:
+        raise Http404
+    region_id = parse_id(request.GET.get("region")) if "region" in request.GET else min(regions)
+    region = regions.get(region_id or 0)
+    figure = request.GET.get("figure", "")
+    if region is None or figure not in LISTS:
+        raise Http404
+    value = _list_value(figure, request.GET.get(LISTS[figure], ""))
+    listing = dashboard_rows(region=region, figure=figure, value=value)
+    note_list(actor=request.user, client_ids=client_ids_of(listing))
+    return render(
+        request,
+        "workspace/dashboard_list.html",
+        {"region": region, "listing": listing, "title": _list_title(figure, value, listing)},
+    )
+
+
+def _list_title(figure: str, value: str, listing: dict[str, Any]) -> str:
+    from apps.pathways.models import Outcome
+    from apps.referrals.models import Referral
+
+    if figure == "waiting":
+        return (
+            _("Waiting list")
+            if not listing["rows"]
+            else _("Waiting list: %(offer)s") % {"offer": listing["rows"][0][0].offer.title}
+        )
+    if figure == "escalated":
+        return _("Escalated referrals (no answer in time)")
+    if figure == "referrals":
+        return _("Referrals: %(status)s") % {"status": Referral.Status(value).label}
+    if figure == "outcome":
+        return _("Closed pathways: %(outcome)s") % {"outcome": Outcome(value).label}
+    return {
+        "challenge": _("Open pathways per challenge"),
+        "target_group": _("Open pathways per target group"),
+        "municipality": _("Open pathways per municipality"),
+    }[figure]
