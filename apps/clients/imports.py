@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.services import audit_log, audit_log_many
 from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
-from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place
+from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place, client_search_key
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -672,6 +672,8 @@ def clients_import(*, organisation: Any, actor: Any, rows: Sequence[dict[str, An
             clients.append(client)
     if errors:
         raise ImportRejected(errors)
+    for client in clients:
+        client.search_key = client_search_key(client)
     Client.objects.bulk_create(clients, batch_size=500)
     audit_log_many(
         actor=actor, action="clients.client.registered", objects=clients, changes={"organisation": organisation.pk}

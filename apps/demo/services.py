@@ -22,6 +22,7 @@ from apps.accounts.models import Membership, Organisation, Role, User
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
 from apps.clients.models import Client, Gender
+from apps.core.search import refresh_keys
 from apps.regions.models import (
     Challenge,
     Deelgemeente,
@@ -456,6 +457,25 @@ def _demo_waiting_list(*, region: Region, counsellor: User, rng: random.Random, 
     return len(waiting)
 
 
+def _refresh_search_keys(region: Region) -> None:
+    """The demo writes rows in bulk; give every one its search key as the services would (apps/core/search.py)."""
+    from apps.accounts.services import organisation_search_key
+    from apps.clients.services import client_search_key
+    from apps.offers.models import Offer
+    from apps.offers.services import offer_search_key
+    from apps.partnership.models import Candidacy
+    from apps.partnership.services import candidacy_search_key
+
+    refresh_keys(Organisation.objects.filter(region=region), organisation_search_key, Organisation)
+    refresh_keys(
+        Client.objects.filter(organisation__region=region).only("first_name", "last_name", "phone", "search_key"),
+        client_search_key,
+        Client,
+    )
+    refresh_keys(Offer.objects.filter(organisation__region=region).only("title", "search_key"), offer_search_key, Offer)
+    refresh_keys(Candidacy.objects.filter(region=region), candidacy_search_key, Candidacy)
+
+
 def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False, actor: Any = None) -> DemoReport:
     rng = random.Random(seed)
     report = DemoReport()
@@ -663,6 +683,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     report.waiting = _demo_waiting_list(
         region=region, counsellor=screener, rng=random.Random(seed + 3), today=timezone.localdate()
     )
+    _refresh_search_keys(region)
     audit_log(
         actor=actor,
         action="demo.seeded",

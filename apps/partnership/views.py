@@ -8,11 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import Membership, Role
 from apps.clients.views import form_errors
+from apps.core.confirm import confirm_page, confirmed
 from apps.core.ratelimit import rate_limited
 from apps.partnership import coverage, services
 from apps.partnership.forms import (
@@ -48,6 +51,7 @@ from apps.partnership.selectors import (
     coverage_matrix,
     coverage_problem,
     ranking,
+    rows_matching,
     support_lines,
 )
 from apps.regions.models import Challenge, Region
@@ -218,7 +222,8 @@ def candidacy_letter(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def jury_home(request: HttpRequest, code: str) -> HttpResponse:
     region = get_jury_region_for_user(request.user, code)
-    rows = ranking(region=region, viewer=request.user)
+    query = request.GET.get("q", "")[:100]
+    rows = rows_matching(ranking(region=region, viewer=request.user), region=region, query=query)
     declared = {
         d.candidacy_id: d.has_conflict
         for d in ConflictDeclaration.objects.filter(member=request.user.pk, candidacy__region=region)
@@ -235,6 +240,7 @@ def jury_home(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "call": region.call,
             "rows": rows,
+            "query": query,
             "declared": declared,
             "scored": scored,
             "is_coordinator": is_call_coordinator(request.user, region),
@@ -271,6 +277,19 @@ def jury_member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse
     if membership is None:
         raise Http404
     if request.method == "POST":
+        if not confirmed(request):  # the first POST asks, and changes nothing
+            name = membership.user.get_full_name() or membership.user.email
+            return confirm_page(
+                request,
+                title=_("Remove %(name)s from the jury?") % {"name": name},
+                consequence=_(
+                    "%(name)s can no longer open the candidacies or score them; the scores already given stay "
+                    "in the ranking."
+                )
+                % {"name": name},
+                button=_("Remove from the jury"),
+                cancel_url=reverse("partnership:jury_members", args=[code]),
+            )
         services.jury_member_remove(membership=membership, actor=request.user)
         messages.success(request, _("The jury member is removed."))
     return redirect("partnership:jury_members", code=code)
@@ -618,6 +637,27 @@ def jury_coverage(request: HttpRequest, code: str) -> HttpResponse:
 def jury_convert(request: HttpRequest, code: str) -> HttpResponse:
     region = get_coordinated_region_for_user(request.user, code)
     if request.method == "POST":
+        if not confirmed(request):  # the first POST asks, and changes nothing
+            selected = list(
+                Candidacy.objects.filter(
+                    region=region, decision=Candidacy.Decision.SELECTED, status=Candidacy.Status.SUBMITTED
+                ).values_list("organisation_name", flat=True)
+            )
+            return confirm_page(
+                request,
+                title=_("Make the selected candidacies partners?"),
+                consequence=ngettext(
+                    "%(n)s selected candidacy becomes a partner organisation with its offers in the social map, "
+                    "where counsellors can refer to them. This is not undone here.",
+                    "%(n)s selected candidacies become partner organisations with their offers in the social map, "
+                    "where counsellors can refer to them. This is not undone here.",
+                    len(selected),
+                )
+                % {"n": len(selected)},
+                details=selected,
+                button=_("Make them partners"),
+                cancel_url=reverse("partnership:jury_coverage", args=[code]),
+            )
         converted = services.selected_candidacies_convert(region=region, actor=request.user)
         messages.success(
             request,

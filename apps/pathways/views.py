@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Membership
 from apps.clients.permissions import get_client_for_editing
 from apps.clients.views import form_errors
+from apps.core.confirm import confirm_page, confirmed, reason_given
 from apps.core.ids import id_or_404, parse_id
 from apps.pathways.forms import ActionForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
 from apps.pathways.models import Action, Closure, Goal, TeamMember
@@ -130,11 +132,33 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = TeamMemberForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and request.POST.get("remove"):
-        member = get_object_or_404(TeamMember, pk=id_or_404(request.POST["remove"]), pathway=pathway, is_active=True)
+        member = get_object_or_404(
+            TeamMember.objects.select_related("user"),
+            pk=id_or_404(request.POST["remove"]),
+            pathway=pathway,
+            is_active=True,
+        )
+        reason = reason_given(request) if confirmed(request) else None
+        if reason is None:  # the first POST, or no reason typed: ask (and change nothing)
+            return confirm_page(
+                request,
+                title=_("Remove %(name)s from the team?") % {"name": member.user.get_full_name() or member.user},
+                consequence=_(
+                    "%(name)s leaves the case team of this pathway and no longer sees it through the team; "
+                    "their open actions go to the counsellor who holds the direction."
+                )
+                % {"name": member.user.get_full_name() or member.user},
+                button=_("Remove from the team"),
+                cancel_url=reverse("pathways:team", args=[pk]),
+                reason=True,
+                reason_label=_("Why does this member leave the team? (kept in the history)"),
+            )
         try:
-            team_remove(member=member, actor=request.user)
+            team_remove(member=member, actor=request.user, reason=reason)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The team member is removed."))
         return redirect("pathways:team", pk=pk)
     if request.method == "POST" and form.is_valid():
         membership = form.memberships[form.cleaned_data["membership"]]
