@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from apps.core.cells import safe_cell
+from apps.core.outputs import html_to_pdf
 from apps.esf.indicators import INDICATORS
 from apps.esf.models import EsfGender, Participation
 
@@ -85,14 +86,12 @@ def report_csv(*, table: dict[str, Any]) -> str:
 
 def report_pdf(*, region: Any, table: dict[str, Any]) -> bytes:
     """The year report as PDF (WeasyPrint), the indicator table in it; the template escapes every value."""
-    from weasyprint import HTML
-
     header, rows = table_rows(table)
     html = render_to_string(
         "esf/report_pdf.html",
         {"region": region, "report": table["report"], "header": header, "rows": rows, "today": timezone.localdate()},
     )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)
 
 
 AUDIT_FIELDS = [

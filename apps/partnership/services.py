@@ -29,6 +29,7 @@ from stdnum.be import vat
 from apps.accounts.models import Membership, Organisation, Role, User
 from apps.accounts.services import organisation_search_key
 from apps.audit.services import audit_log
+from apps.core.outputs import header_text
 from apps.core.search import compose_key
 from apps.core.states import transition
 from apps.offers.models import DeliveryMode, Period
@@ -134,7 +135,9 @@ def _check_open(candidacy: Candidacy, now: dt.datetime) -> None:
 
 def _send(*, subject: str, body: str, to: list[str], attachments: list[tuple[str, bytes, str]] | None = None) -> None:
     """Send an e-mail once the current transaction commits (never for a write that rolls back)."""
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    message = EmailMessage(
+        subject=header_text(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )  # the subject may carry typed text: one line, never a header break (apps/core/outputs.py)
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
     transaction.on_commit(message.send)
