@@ -82,7 +82,8 @@ class ClientListView(generics.ListAPIView):
 
     @extend_schema(
         summary="List the clients you may see",
-        parameters=[OpenApiParameter(
+        parameters=[
+            OpenApiParameter(
                 "q",
                 str,
                 description=(
@@ -90,7 +91,8 @@ class ClientListView(generics.ListAPIView):
                     "'van den broeck' and 'vandenbroeck' find Van den Broeck), or a client number, phone "
                     "or national number."
                 ),
-            )],
+            )
+        ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

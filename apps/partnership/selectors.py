@@ -116,9 +116,7 @@ def rows_matching(rows: list[RankRow], *, region: Region, query: str) -> list[Ra
     One query."""
     if not query_words(query):
         return rows
-    found = set(
-        Candidacy.objects.filter(region=region).filter(search_filter(query)).values_list("pk", flat=True)
-    )
+    found = set(Candidacy.objects.filter(region=region).filter(search_filter(query)).values_list("pk", flat=True))
     return [row for row in rows if row.candidacy.pk in found]
 
 

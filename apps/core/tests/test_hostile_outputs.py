@@ -98,8 +98,9 @@ def test_the_decision_letter_shows_hostile_names_as_text_and_fetches_nothing(
 
     settings.MEDIA_ROOT = tmp_path
     candidacy = make_candidacy(personas.region, name="Vzw " + SCRIPT[:150])
+    decided = dt.datetime(2023, 6, 28, 12, tzinfo=services.BRUSSELS)
     services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected",
-                             motivation=SCRIPT + "\n" + FORMULA, now=dt.datetime(2023, 6, 28, 12, tzinfo=services.BRUSSELS))  # fmt: skip
+                             motivation=SCRIPT + "\n" + FORMULA, now=decided)  # fmt: skip
     candidacy.refresh_from_db()
     html = decision_letter_html(candidacy)
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html

@@ -107,7 +107,7 @@ def test_the_caseload_has_a_fixed_number_of_queries(
     client.get(URL)
     # session, user, memberships, menu counts, challenges (filter), pathways, teams, waiting positions, colleagues,
     # and the record of the list's read (its place in the audit hash chain, plus the lock on PostgreSQL; the insert)
-    read = (3 if connection.vendor == "postgresql" else 2)
+    read = 3 if connection.vendor == "postgresql" else 2
     with django_assert_num_queries(9 + read):
         assert client.get(URL).status_code == 200
     for i in range(30):
