@@ -474,7 +474,7 @@ def _refresh_search_keys(region: Region) -> None:
     from apps.offers.models import Offer
     from apps.offers.services import offer_search_key
     from apps.partnership.models import Candidacy
-    from apps.partnership.services import candidacy_search_key
+    from apps.partnership.services_candidacies import candidacy_search_key
 
     refresh_keys(Organisation.objects.filter(region=region), organisation_search_key, Organisation)
     refresh_keys(

@@ -67,16 +67,17 @@ def test_the_pitch_invitation_keeps_a_hostile_location_in_its_one_event(
 ) -> None:
     import icalendar
 
-    from apps.partnership import services
+    from apps.partnership import services_jury, services_pitches
     from apps.partnership.tests.conftest import make_candidacy
+    from apps.partnership.timeline import BRUSSELS
 
     settings.MEDIA_ROOT = tmp_path
     candidacy = make_candidacy(personas.region, name=FORMULA[:60])
-    services.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
+    services_jury.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location=ICS_BREAKER,
-                                starts_at=dt.datetime(2023, 6, 13, 14, 30, tzinfo=services.BRUSSELS))  # fmt: skip
+        services_pitches.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location=ICS_BREAKER,
+                                        starts_at=dt.datetime(2023, 6, 13, 14, 30, tzinfo=BRUSSELS))  # fmt: skip
     (message,) = mail.outbox
     assert "\n" not in message.subject
     content = message.attachments[0][1]
@@ -92,15 +93,16 @@ def test_the_pitch_invitation_keeps_a_hostile_location_in_its_one_event(
 def test_the_decision_letter_shows_hostile_names_as_text_and_fetches_nothing(
     personas: Any, settings: Any, tmp_path: Any
 ) -> None:
-    from apps.partnership import services
+    from apps.partnership import services_decisions
     from apps.partnership.letters import decision_letter_html, decision_letter_pdf
     from apps.partnership.tests.conftest import make_candidacy
+    from apps.partnership.timeline import BRUSSELS
 
     settings.MEDIA_ROOT = tmp_path
     candidacy = make_candidacy(personas.region, name="Vzw " + SCRIPT[:150])
-    decided = dt.datetime(2023, 6, 28, 12, tzinfo=services.BRUSSELS)
-    services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected",
-                             motivation=SCRIPT + "\n" + FORMULA, now=decided)  # fmt: skip
+    decided = dt.datetime(2023, 6, 28, 12, tzinfo=BRUSSELS)
+    services_decisions.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected",
+                                       motivation=SCRIPT + "\n" + FORMULA, now=decided)  # fmt: skip
     candidacy.refresh_from_db()
     html = decision_letter_html(candidacy)
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
@@ -118,7 +120,7 @@ def test_a_pdf_never_loads_a_resource() -> None:
 def test_the_candidacy_e_mails_keep_hostile_names_out_of_the_headers(
     personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from apps.partnership import services
+    from apps.partnership import services_candidacies as services
     from apps.partnership.tests.conftest import before_deadline
 
     mail.outbox.clear()

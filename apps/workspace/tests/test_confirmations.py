@@ -10,7 +10,7 @@ from django.test import Client as Browser
 
 from apps.accounts.models import Organisation
 from apps.audit.models import AuditEntry
-from apps.partnership import services as calls
+from apps.partnership import services_decisions as calls
 from apps.partnership.tests.conftest import make_candidacy
 from apps.pathways.models import TeamMember
 from apps.pathways.services import team_add
