@@ -51,14 +51,42 @@ def pathway_start_view(request: HttpRequest, client_pk: int) -> HttpResponse:
     return redirect("pathways:detail", pk=pathway.pk)
 
 
+GOALS_EXTRA = 2
+"""Empty goal forms the plan page offers (several goals in one save); "More goals" adds as many again."""
+
+
 def _goal_formset(access: Any, data: Any = None, initial: Any = None) -> Any:
+    """The plan's goals as a formset: the existing ones plus ``GOALS_EXTRA`` empty forms. Obstacles found in
+    the client's latest completed screening come first in each goal (issue 11 item 5)."""
+    from apps.assessment.models import Screening, ScreeningObstacle
+
     region_id = access.pathway.organisation.region_id
     domains = LifeDomain.objects.filter(region_id=region_id)
-    obstacles = Obstacle.objects.filter(region_id=region_id)
-    formset_class = formset_factory(GoalForm, extra=1)
-    return formset_class(
-        data, initial=initial, prefix="goals", form_kwargs={"domains": domains, "obstacles": obstacles}
+    obstacles = list(Obstacle.objects.filter(region_id=region_id))
+    latest = (
+        Screening.objects.filter(client_id=access.pathway.client_id, status=Screening.Status.COMPLETED)
+        .order_by("-screened_on", "-pk")
+        .values("pk")[:1]
     )
+    screened = frozenset(
+        ScreeningObstacle.objects.filter(screening__in=latest).values_list("obstacle_id", flat=True)
+    )
+    formset_class = formset_factory(GoalForm, extra=GOALS_EXTRA)
+    return formset_class(
+        data,
+        initial=initial,
+        prefix="goals",
+        form_kwargs={"domains": domains, "obstacles": obstacles, "screened": screened},
+    )
+
+
+def _with_more_goals(data: Any) -> Any:
+    """The POSTed plan with ``GOALS_EXTRA`` more (empty) goal forms: the "More goals" button without
+    JavaScript. The typed text stays; nothing is saved."""
+    more = data.copy()
+    total = parse_id(more.get("goals-TOTAL_FORMS")) or 0
+    more["goals-TOTAL_FORMS"] = str(min(total + GOALS_EXTRA, 50))
+    return more
 
 
 @login_required
@@ -82,7 +110,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for g in goals
     ]
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and "more_goals" in request.POST:
+        form = PlanForm(request.POST)
+        formset = _goal_formset(access, _with_more_goals(request.POST))
+    elif request.method == "POST":
         form = PlanForm(request.POST)
         formset = _goal_formset(access, request.POST)
         if form.is_valid() and formset.is_valid():
