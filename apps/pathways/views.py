@@ -68,9 +68,7 @@ def _goal_formset(access: Any, data: Any = None, initial: Any = None) -> Any:
         .order_by("-screened_on", "-pk")
         .values("pk")[:1]
     )
-    screened = frozenset(
-        ScreeningObstacle.objects.filter(screening__in=latest).values_list("obstacle_id", flat=True)
-    )
+    screened = frozenset(ScreeningObstacle.objects.filter(screening__in=latest).values_list("obstacle_id", flat=True))
     formset_class = formset_factory(GoalForm, extra=GOALS_EXTRA)
     return formset_class(
         data,

@@ -38,7 +38,7 @@ def test_the_plan_offers_the_clients_screened_obstacles_first(personas: Any, cli
     dutch_at = first_goal.index("Beperkte of geen kennis van het Nederlands")
     education_at = first_goal.index("Laaggeschoold")
     assert screened_at < dutch_at < others_at < education_at
-    assert "<details class=\"mt-1\">" in first_goal  # the others fold away (no JavaScript needed)
+    assert '<details class="mt-1">' in first_goal  # the others fold away (no JavaScript needed)
     assert html.count('name="goals-') and 'name="goals-TOTAL_FORMS" value="2"' in html  # two empty goals
 
 
