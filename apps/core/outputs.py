@@ -35,7 +35,7 @@ def refusing_fetcher() -> Any:
     """A WeasyPrint ``URLFetcher`` whose every fetch raises :class:`ResourceRefused` (no protocol allowed)."""
     from weasyprint.urls import URLFetcher
 
-    class _Refusing(URLFetcher):  # type: ignore[misc]
+    class _Refusing(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             raise ResourceRefused(url)
 

@@ -148,5 +148,5 @@ def test_the_candidacies_workbook_shows_formulas_as_text() -> None:
     ws.append([FORMULA, "+32 470", "-5", "@SUM(A1)", "\tx", 12])
     out = io.BytesIO()
     safe_workbook(wb).save(out)
-    row = [c.value for c in load_workbook(io.BytesIO(out.getvalue())).active[1]]  # type: ignore[index]
+    row = [c.value for c in load_workbook(io.BytesIO(out.getvalue())).active[1]]
     assert row[:5] == ["'" + FORMULA, "'+32 470", "'-5", "'@SUM(A1)", "'\tx"] and row[5] == 12
