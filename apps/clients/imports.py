@@ -125,4 +125,3 @@ def example_csv(region: Any) -> bytes:
                 "Tom", "Voorbeeld", "02/11/2003", "M", "", "", "", "", municipality.nis_code, "", "", "nl", "C2", "nee",
             ])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-

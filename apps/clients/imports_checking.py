@@ -340,4 +340,3 @@ def _already_registered(numbered: list[tuple[dict[str, Any], int]], region: Any,
         )
         for digest, organisation in dict(known).items()
     ]
-

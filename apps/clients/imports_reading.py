@@ -327,4 +327,3 @@ def shown(value: Any) -> str:
     """A cell's value as an error message quotes it: at most MAX_SHOWN_VALUE characters."""
     text = cell_text(value)
     return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 1] + "…"
-
