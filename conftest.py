@@ -81,6 +81,10 @@ def personas(oostende: Any, westhoek: Any, django_db_setup: Any) -> SimpleNamesp
     westhoek_org = Organisation.objects.create(
         region=westhoek, code="lb-veurne", name="Lokaal bestuur Veurne", kind=Organisation.Kind.LOCAL_GOVERNMENT
     )
+    from apps.accounts.services import organisation_search_key
+    from apps.core.search import refresh_keys
+
+    refresh_keys(Organisation.objects.all(), organisation_search_key, Organisation)  # as the admin would
     return SimpleNamespace(
         region=oostende,
         lb=lb,

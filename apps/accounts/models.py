@@ -33,6 +33,8 @@ class Organisation(TimeStampedModel):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="organisations")
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
+    # The name and code folded for search (apps/core/search.py), kept by whoever writes the name.
+    search_key = models.CharField(max_length=500, blank=True, default="", db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     municipality = models.ForeignKey(
         "regions.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.accounts.models import Organisation
 from apps.audit.services import audit_log
+from apps.core.search import compose_key
 
 BACKUP_CODE_COUNT = 10
 DEVICE_NAME = "Padwijzer"
@@ -50,3 +52,10 @@ def totp_device_confirm(*, actor: Any, device: TOTPDevice, token: str) -> list[s
     StaticToken.objects.bulk_create([StaticToken(device=backup, token=code) for code in codes])
     audit_log(actor=actor, action="accounts.totp_device.confirmed", obj=device, changes={"backup_codes": len(codes)})
     return codes
+
+
+def organisation_search_key(organisation: Organisation) -> str:
+    """The organisation's stored search key (apps/core/search.py): its name (words and as one token) and its
+    code. Every writer of the name (the admin, the conversion of candidacies, the demo) sets
+    ``organisation.search_key`` to this before saving."""
+    return compose_key(texts=(organisation.name,), names=(organisation.code,))

@@ -31,4 +31,3 @@ def raise_service_error(exc: DjangoValidationError) -> NoReturn:
         }
         raise serializers.ValidationError(detail) from exc
     raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages}) from exc
-

@@ -58,7 +58,17 @@ class ClientListView(generics.ListAPIView):
 
     @extend_schema(
         summary="List the clients you may see",
-        parameters=[OpenApiParameter("q", str, description="Search by first or last name (up to three words).")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description=(
+                    "Search: name words (case, accents, apostrophes, hyphens and particles ignored: "
+                    "'van den broeck' and 'vandenbroeck' find Van den Broeck), or a client number, phone "
+                    "or national number."
+                ),
+            )
+        ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -181,4 +191,3 @@ class ClientClassificationView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         access = viewed(request, pk)
         return Response(s.ClassificationSerializer(classification_of(access=access)).data)
-

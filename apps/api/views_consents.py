@@ -69,4 +69,3 @@ class ConsentWithdrawView(APIView):
         except DjangoValidationError as exc:
             raise_service_error(exc)
         return Response(s.ConsentSerializer(consent).data)
-

@@ -95,7 +95,7 @@ class ConfirmDuplicateForm(forms.Form):
 
 
 class ClientSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name, client number, phone or national number"), required=False, max_length=100)
 
 
 class MergeForm(forms.Form):

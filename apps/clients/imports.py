@@ -27,7 +27,13 @@ from apps.audit import reads
 from apps.audit.services import audit_log, audit_log_many
 from apps.clients.imports_reading import BY_FIELD, COLUMNS, LANGUAGE_CODES, ImportRejected, RowError
 from apps.clients.models import Client
-from apps.clients.services import CLIENT_FIELDS, _apply_national_number, _check_place, name_similarity
+from apps.clients.services import (
+    CLIENT_FIELDS,
+    _apply_national_number,
+    _check_place,
+    client_search_key,
+    name_similarity,
+)
 from apps.core.chronology import Dated, Event, check_dates
 
 # Foreign keys that full_clean would look up one query each; the rows carry the loaded objects, and
@@ -63,6 +69,8 @@ def clients_import(*, organisation: Any, actor: Any, rows: Sequence[dict[str, An
             clients.append(client)
     if errors:
         raise ImportRejected(errors)
+    for client in clients:
+        client.search_key = client_search_key(client)
     Client.objects.bulk_create(clients, batch_size=500)
     audit_log_many(
         actor=actor, action="clients.client.registered", objects=clients, changes={"organisation": organisation.pk}

@@ -108,6 +108,8 @@ class Client(TimeStampedModel):
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     dutch_level = models.CharField(_("level of Dutch"), max_length=2, choices=DutchLevel.choices)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    # Names and phone folded for search (apps/core/search.py), kept by the services that write them.
+    search_key = models.CharField(max_length=500, blank=True, default="", db_index=True, editable=False)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     # Optimistic lock of the edit form (apps/core/concurrency.py).
     version = models.PositiveIntegerField(default=1)

@@ -10,10 +10,38 @@ from django.db.models.functions import Left, Lower
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
+from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES
 from apps.consent.models import Purpose
 from apps.consent.selectors import clients_identified_to
+from apps.core.ids import parse_id
+from apps.core.search import MIN_PHONE_DIGITS, digits_of, phone_key, search_filter
+
+
+def client_search(query: str) -> Q:
+    """What a typed ``query`` finds among clients (issue 10 item 8, apps/core/search.py):
+
+    - a name, case-, accent-, apostrophe-, hyphen- and particle-insensitive ("celine" finds Céline,
+      "van den broeck" and "vandenbroeck" find Van den Broeck, "dhondt" finds D'Hondt), every word in the key;
+    - a number ("#123", "0470 12 34 56", "90.03.15-123.77"): the client number (the record's id), a phone
+      number containing it (from :data:`~apps.core.search.MIN_PHONE_DIGITS` digits on), or a national register
+      or BIS number (11 digits: compared by its digest, the number is never stored in clear).
+
+    Combine with an access filter: this only says what matches, not who may see it.
+    """
+    digits = digits_of(query)
+    if not digits:
+        return search_filter(query)
+    found = Q(pk__in=[])
+    number = parse_id(digits)
+    if number is not None:
+        found |= Q(pk=number)
+    if len(digits) >= MIN_PHONE_DIGITS:
+        found |= Q(search_key__contains=phone_key(query))
+    if len(digits) == 11:
+        found |= Q(national_number_digest=identifiers.digest(digits))
+    return found
 
 
 def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
@@ -38,8 +66,8 @@ def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
         | Q(organisation__region_id__in=coordinated),
         merged_into__isnull=True,
     )
-    for word in query.split()[:3]:
-        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    if query:
+        qs = qs.filter(client_search(query))
     return qs.select_related("organisation", "municipality").order_by("last_name", "first_name")
 
 

@@ -20,6 +20,7 @@ from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.core.chronology import Dated, Event, check_dates
 from apps.core.concurrency import remember_submission, submitted_before, versioned_update
+from apps.core.search import compose_key
 
 CLIENT_FIELDS = (
     "first_name", "last_name", "birth_date", "gender", "phone", "email", "street", "municipality",
@@ -34,6 +35,12 @@ class PossibleDuplicate:
     organisation_name: str
     reason: str
     client_id: int  # for the coordinator's merge page only; never shown across organisations
+
+
+def client_search_key(client: Client) -> str:
+    """The client's stored search key (apps/core/search.py): first and last name as tokens, the phone as
+    national digits. Every writer of those fields sets ``client.search_key`` to this before saving."""
+    return compose_key(names=(client.first_name, client.last_name), phones=(client.phone,))
 
 
 def _normalise_name(value: str) -> str:
@@ -172,6 +179,7 @@ def _register(*, organisation: Any, actor: Any, national_number: str, key: str, 
     except ValidationError as exc:
         raise ValidationError({"national_number": exc.messages}) from exc
     client.full_clean(validate_constraints=False)
+    client.search_key = client_search_key(client)
     existing = _active_with_digest(client.national_number_digest)
     if existing is not None:
         raise AlreadyRegistered(existing)
@@ -255,6 +263,7 @@ def client_update(
         if existing is not None:
             raise AlreadyRegistered(existing)
     client.full_clean(validate_constraints=False)
+    client.search_key = client_search_key(client)
     client.save()
     audit_log(actor=actor, action="clients.client.updated", obj=client, changes={"fields": changed})
     return client

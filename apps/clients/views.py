@@ -30,13 +30,18 @@ from apps.clients.services import (
 from apps.core import ratelimit
 from apps.core.concurrency import EditConflict, submitted_before
 from apps.core.forms import form_errors
+from apps.core.ids import parse_id
 
 
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    form = ClientSearchForm(request.GET)
+    # A search is POSTed (the page is a search form, not a change): what was typed (a name, a national number)
+    # stays out of the address bar, the server log and the browser history. A GET ``?q=`` still works.
+    data = request.POST if request.method == "POST" else request.GET
+    form = ClientSearchForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(clients_for_user(user=request.user, query=query), 25).get_page(request.GET.get("page"))
+    number = parse_id(data.get("page")) or 1
+    page = Paginator(clients_for_user(user=request.user, query=query), 25).get_page(number)
     return render(
         request,
         "clients/client_list.html",

@@ -24,6 +24,7 @@ from apps.audit.services import audit_log
 from apps.clients.models import Client, Gender
 from apps.conferences.services import conference_record_decisions, conference_schedule, signal_raise, signal_resolve
 from apps.consent.services import consent_record
+from apps.core.search import refresh_keys
 from apps.employers.models import (
     KIND_RUNG,
     CoachingContact,
@@ -473,6 +474,25 @@ def _demo_waiting_list(*, region: Region, counsellor: User, rng: random.Random, 
     return len(waiting)
 
 
+def _refresh_search_keys(region: Region) -> None:
+    """The demo writes rows in bulk; give every one its search key as the services would (apps/core/search.py)."""
+    from apps.accounts.services import organisation_search_key
+    from apps.clients.services import client_search_key
+    from apps.offers.models import Offer
+    from apps.offers.services import offer_search_key
+    from apps.partnership.models import Candidacy
+    from apps.partnership.services_candidacies import candidacy_search_key
+
+    refresh_keys(Organisation.objects.filter(region=region), organisation_search_key, Organisation)
+    refresh_keys(
+        Client.objects.filter(organisation__region=region).only("first_name", "last_name", "phone", "search_key"),
+        client_search_key,
+        Client,
+    )
+    refresh_keys(Offer.objects.filter(organisation__region=region).only("title", "search_key"), offer_search_key, Offer)
+    refresh_keys(Candidacy.objects.filter(region=region), candidacy_search_key, Candidacy)
+
+
 def _demo_loop(*, region: Region, rng: random.Random, today: dt.date, suffix: str) -> dict[str, int]:
     """Fill the loop around the demo counsellor's pathways through the real services, so that every page has
     content at first login (issue 11 item 9): a consent for the demo partner, referrals in every state (sent,
@@ -715,7 +735,6 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     registering = [vdab, *local]
     existing = Client.objects.filter(organisation__region=region)
     if replace:
-
         Placement.objects.filter(client__organisation__region=region).delete()
         Employer.objects.filter(region=region).delete()
         for model_path in ("contacts", "actions", "team"):
@@ -837,6 +856,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
         region=region, counsellor=screener, rng=random.Random(seed + 3), today=timezone.localdate()
     )
     report.loop = _demo_loop(region=region, rng=random.Random(seed + 4), today=timezone.localdate(), suffix=suffix)
+    _refresh_search_keys(region)
     audit_log(
         actor=actor,
         action="demo.seeded",

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from apps.core.cells import safe_cell
+from apps.core.outputs import html_to_pdf
 from apps.esf.indicators import INDICATORS
 from apps.esf.models import EsfGender, Participation
 
@@ -118,8 +119,6 @@ def chart_bars(table: dict[str, Any]) -> list[dict[str, Any]]:
 def report_pdf(*, region: Any, table: dict[str, Any]) -> bytes:
     """The year report as PDF (WeasyPrint): a bar chart of every indicator by gender (``chart_bars``), then the
     indicator table with the incomplete count per indicator; the template escapes every value."""
-    from weasyprint import HTML
-
     header, rows = table_rows(table)
     bars = chart_bars(table)
     html = render_to_string(
@@ -132,7 +131,7 @@ def report_pdf(*, region: Any, table: dict[str, Any]) -> bytes:
             "legend": [(_gender_label(g), CHART_COLOURS.get(g)) for g in table["report"].genders],
         },
     )  # fmt: skip
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)
 
 
 AUDIT_FIELDS = [

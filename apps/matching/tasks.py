@@ -15,7 +15,7 @@ def run_allocation(run_id: int) -> None:
     try:
         allocation_execute(run=run)
     except Exception as exc:
-        AllocationRun.objects.filter(
-            pk=run_id, status__in=sources(AllocationRun, AllocationRun.Status.FAILED)
-        ).update(status=AllocationRun.Status.FAILED, error=str(exc)[:300])
+        AllocationRun.objects.filter(pk=run_id, status__in=sources(AllocationRun, AllocationRun.Status.FAILED)).update(
+            status=AllocationRun.Status.FAILED, error=str(exc)[:300]
+        )
         raise

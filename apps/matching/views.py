@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import get_coordinated_region_for_user, memberships_of
 from apps.clients.permissions import get_client_for_editing
+from apps.core.confirm import confirm_page, confirmed
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.permissions import get_run_for_user
 from apps.matching.recommend import recommend, suggest_package, uncovered_obstacles
@@ -146,13 +148,31 @@ def proposals_for_me(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    proposal = get_object_or_404(AllocationProposal.objects.select_related("entry"), pk=pk)
+    proposal = get_object_or_404(
+        AllocationProposal.objects.select_related("entry__client", "offer__organisation"), pk=pk
+    )
     get_client_for_editing(request.user, proposal.entry.client_id)  # 404 unless the client is the user's
     try:
         if decision == "bevestigen":
             proposal_confirm(proposal=proposal, actor=request.user)
             messages.success(request, _("Confirmed: the client takes the place."))
         elif decision == "weigeren":
+            if not confirmed(request):  # the first POST asks, and changes nothing
+                return confirm_page(
+                    request,
+                    title=_("Decline this proposal?"),
+                    consequence=_(
+                        "%(client)s does not take the place in %(offer)s (%(organisation)s): the place goes to "
+                        "the next run of the allocation, and the client stays on the waiting list."
+                    )
+                    % {
+                        "client": proposal.entry.client,
+                        "offer": proposal.offer.title,
+                        "organisation": proposal.offer.organisation.name,
+                    },
+                    button=_("Decline the proposal"),
+                    cancel_url=reverse("matching:proposals"),
+                )
             proposal_decline(proposal=proposal, actor=request.user)
             messages.success(request, _("Declined: the client stays on the waiting list."))
         else:

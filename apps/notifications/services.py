@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
+from apps.core.outputs import header_text
 from apps.notifications.models import Notification
 
 
@@ -29,7 +30,7 @@ def notify(*, users: Iterable[Any], message: Any, url: str = "", email: bool = T
             transaction.on_commit(
                 partial(
                     send_mail,
-                    subject=f"Padwijzer: {text[:80]}",
+                    subject=header_text(f"Padwijzer: {text}", limit=90),  # one line (apps/core/outputs.py)
                     message=f"{text}\n\n{settings.SITE_URL}{url}",
                     from_email=None,
                     recipient_list=[user.email],

@@ -52,6 +52,7 @@ class OfferForm(forms.ModelForm):
 
 
 class OfferSearchForm(forms.Form):
+    q = forms.CharField(label=_("Offer or organisation"), required=False, max_length=100)
     obstacle = forms.ModelChoiceField(label=_("Obstacle"), queryset=Obstacle.objects.none(), required=False)
     intervention_type = forms.ModelChoiceField(
         label=_("Intervention type"), queryset=InterventionType.objects.none(), required=False

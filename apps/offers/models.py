@@ -32,6 +32,8 @@ class Offer(TimeStampedModel):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="offers")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description (Dutch)"))
+    # The title folded for search (apps/core/search.py), kept by offer_create/offer_update.
+    search_key = models.CharField(max_length=500, blank=True, default="", db_index=True, editable=False)
     intervention_types: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "regions.InterventionType", related_name="offers", verbose_name=_("intervention types")
     )

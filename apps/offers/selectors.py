@@ -4,11 +4,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from apps.core.search import search_filter
 from apps.offers.models import Offer
 
 
 def offers_search(*, region_ids: set[int], filters: dict[str, Any]) -> QuerySet[Offer]:
+    """Active offers of ``region_ids`` matching ``filters`` (the cleaned ``OfferSearchForm``): ``q`` words
+    found in the offer's title or its organisation's name (folded, apps/core/search.py), obstacle,
+    intervention type, municipality served, language."""
     qs = Offer.objects.filter(organisation__region_id__in=region_ids, is_active=True)
+    if filters.get("q"):
+        qs = qs.filter(search_filter(filters["q"], "search_key", "organisation__search_key"))
     if filters.get("obstacle"):
         qs = qs.filter(obstacles=filters["obstacle"])
     if filters.get("intervention_type"):

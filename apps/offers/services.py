@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.core.concurrency import versioned_update
+from apps.core.search import compose_key
 from apps.core.states import sources
 from apps.offers.models import DeliveryMode, Offer, WaitingListEntry
 
@@ -53,6 +54,12 @@ def _check(offer: Offer, m2m: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def offer_search_key(offer: Offer) -> str:
+    """The offer's stored search key (apps/core/search.py): its title (words and as one token). The
+    organisation's name is searched through ``organisation.search_key``. Set by every writer of the title."""
+    return compose_key(texts=(offer.title,))
+
+
 @transaction.atomic
 def offer_create(*, organisation: Any, actor: Any, **data: Any) -> Offer:
     m2m = {k: list(data.pop(k, [])) for k in M2M_FIELDS}
@@ -62,6 +69,7 @@ def offer_create(*, organisation: Any, actor: Any, **data: Any) -> Offer:
     offer = Offer(organisation=organisation, **data)
     _check(offer, m2m)
     offer.full_clean()
+    offer.search_key = offer_search_key(offer)
     offer.save()
     for name, items in m2m.items():
         getattr(offer, name).set(items)
@@ -126,6 +134,7 @@ def offer_update(
     current = {k: list(getattr(offer, k).all()) for k in M2M_FIELDS}
     _check(offer, current | m2m)
     offer.full_clean()
+    offer.search_key = offer_search_key(offer)
     offer.save()
     for name, items in m2m.items():
         if {i.pk for i in items} != {i.pk for i in current[name]}:

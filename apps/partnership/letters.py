@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.outputs import html_to_pdf
 from apps.partnership.models import Candidacy
 
 
@@ -22,6 +23,5 @@ def decision_letter_html(candidacy: Candidacy) -> str:
 
 
 def decision_letter_pdf(candidacy: Candidacy) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=decision_letter_html(candidacy)).write_pdf())
+    """The letter as PDF; no resource is fetched while rendering (apps/core/outputs.py)."""
+    return html_to_pdf(decision_letter_html(candidacy))

@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 
+from apps.core.outputs import header_text
 from apps.partnership.models import Candidacy
 
 
@@ -14,7 +15,9 @@ def send_after_commit(
     *, subject: str, body: str, to: list[str], attachments: list[tuple[str, bytes, str]] | None = None
 ) -> None:
     """Send an e-mail once the current transaction commits (never for a write that rolls back)."""
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    message = EmailMessage(
+        subject=header_text(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )  # the subject may carry typed text: one line, never a header break (apps/core/outputs.py)
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
     transaction.on_commit(message.send)

@@ -43,6 +43,8 @@ class Candidacy(TimeStampedModel):
 
     organisation_name = models.CharField(_("organisation name"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False)
+    # Organisation, people, reference and KBO number folded for search (apps/core/search.py), kept by the services.
+    search_key = models.CharField(max_length=500, blank=True, default="", db_index=True, editable=False)
     enterprise_number = models.CharField(_("enterprise number (KBO)"), max_length=10)
     address = models.CharField(_("address"), max_length=200, blank=True)
     municipality = models.ForeignKey(

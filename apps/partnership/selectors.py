@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from apps.core.search import query_words, search_filter
 from apps.partnership import coverage
 from apps.partnership.models import Candidacy, CandidacyOffer, ConflictDeclaration, Criterion, Round, Score
 from apps.regions.models import Challenge, Region, SupportLine
@@ -107,6 +108,16 @@ def ranking(*, region: Region, viewer: Any = None) -> list[RankRow]:
     for i, row in enumerate(rows, 1):
         row.rank = i
     return rows
+
+
+def rows_matching(rows: list[RankRow], *, region: Region, query: str) -> list[RankRow]:
+    """The ranking ``rows`` whose candidacy matches ``query`` (organisation, applicant, contact person,
+    reference or KBO number, folded: apps/core/search.py), each keeping its rank; all rows for an empty query.
+    One query."""
+    if not query_words(query):
+        return rows
+    found = set(Candidacy.objects.filter(region=region).filter(search_filter(query)).values_list("pk", flat=True))
+    return [row for row in rows if row.candidacy.pk in found]
 
 
 # --- coverage ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from stdnum.be import vat
 
 from apps.audit.services import audit_log
+from apps.core.search import compose_key
 from apps.core.states import transition
 from apps.partnership.mail import candidacy_link, recipients, send_after_commit
 from apps.partnership.models import Attachment, Candidacy, CandidacyOffer
@@ -50,6 +51,16 @@ def normalise_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().replace(".", "")
     words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in LEGAL_FORMS]
     return "".join(words)
+
+
+def candidacy_search_key(candidacy: Candidacy) -> str:
+    """The candidacy's stored search key (apps/core/search.py): the organisation's name (words and as one
+    token), the applicant and contact person, the reference and the KBO number. Set by every service that
+    writes one of them (start, draft save, submission)."""
+    return compose_key(
+        texts=(candidacy.organisation_name,),
+        names=(candidacy.applicant_name, candidacy.contact_name, candidacy.reference, candidacy.enterprise_number),
+    )
 
 
 def normalise_enterprise_number(value: str) -> str:
@@ -111,6 +122,7 @@ def candidacy_start(
         contact_email=applicant_email,
     )
     candidacy.full_clean(exclude=["token", "name_key"])
+    candidacy.search_key = candidacy_search_key(candidacy)
     try:
         with transaction.atomic():
             candidacy.save()
@@ -171,6 +183,7 @@ def candidacy_save_draft(
     for key, value in data.items():
         setattr(candidacy, key, value)
     candidacy.full_clean(exclude=["token", "name_key", "reference"])
+    candidacy.search_key = candidacy_search_key(candidacy)
     candidacy.save()
     for name, items in m2m.items():
         getattr(candidacy, name).set(items)
@@ -272,7 +285,8 @@ def candidacy_submit(*, candidacy: Candidacy, now: dt.datetime | None = None) ->
     candidacy.reference = f"{prefix}{number:04d}"
     transition(candidacy, Candidacy.Status.SUBMITTED)
     candidacy.submitted_at = now
-    candidacy.save(update_fields=["reference", "status", "submitted_at", "updated_at"])
+    candidacy.search_key = candidacy_search_key(candidacy)
+    candidacy.save(update_fields=["reference", "status", "submitted_at", "search_key", "updated_at"])
     audit_log(
         actor=None,
         action="partnership.candidacy.submitted",

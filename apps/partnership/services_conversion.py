@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from apps.accounts.models import Organisation
+from apps.accounts.services import organisation_search_key
 from apps.audit.services import audit_log
 from apps.offers.models import DeliveryMode, Period
 from apps.offers.services import offer_create
@@ -41,13 +42,15 @@ def selected_candidacies_convert(*, region: Region, actor: Any) -> list[Candidac
         organisation = candidacy.partner_organisation
         new_organisation = organisation is None
         if organisation is None:
-            organisation = Organisation.objects.create(
+            organisation = Organisation(
                 region=region,
                 code=_unique_code(region, candidacy.organisation_name),
                 name=candidacy.organisation_name,
                 kind=Organisation.Kind.PARTNER,
                 municipality=candidacy.municipality,
             )
+            organisation.search_key = organisation_search_key(organisation)
+            organisation.save()
             candidacy.partner_organisation = organisation
             candidacy.save(update_fields=["partner_organisation", "updated_at"])
         challenge_obstacles = list(

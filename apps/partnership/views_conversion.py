@@ -9,9 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.audit.services import audit_log
+from apps.core.confirm import confirm_page, confirmed
 from apps.partnership import coverage, services_conversion
 from apps.partnership.exports import candidacies_xlsx
 from apps.partnership.forms import BudgetForm
@@ -77,6 +80,27 @@ def jury_coverage(request: HttpRequest, code: str) -> HttpResponse:
 def jury_convert(request: HttpRequest, code: str) -> HttpResponse:
     region = get_coordinated_region_for_user(request.user, code)
     if request.method == "POST":
+        if not confirmed(request):  # the first POST asks, and changes nothing
+            selected = list(
+                Candidacy.objects.filter(
+                    region=region, decision=Candidacy.Decision.SELECTED, status=Candidacy.Status.SUBMITTED
+                ).values_list("organisation_name", flat=True)
+            )
+            return confirm_page(
+                request,
+                title=_("Make the selected candidacies partners?"),
+                consequence=ngettext(
+                    "%(n)s selected candidacy becomes a partner organisation with its offers in the social map, "
+                    "where counsellors can refer to them. This is not undone here.",
+                    "%(n)s selected candidacies become partner organisations with their offers in the social map, "
+                    "where counsellors can refer to them. This is not undone here.",
+                    len(selected),
+                )
+                % {"n": len(selected)},
+                details=selected,
+                button=_("Make them partners"),
+                cancel_url=reverse("partnership:jury_coverage", args=[code]),
+            )
         converted = services_conversion.selected_candidacies_convert(region=region, actor=request.user)
         messages.success(
             request,

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, Role
+from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
 from apps.partnership import services_jury
 from apps.partnership.forms import (
@@ -36,14 +38,15 @@ from apps.partnership.permissions import (
     is_call_coordinator,
     is_jury_member,
 )
-from apps.partnership.selectors import ranking
+from apps.partnership.selectors import ranking, rows_matching
 from apps.regions.models import Region
 
 
 @login_required
 def jury_home(request: HttpRequest, code: str) -> HttpResponse:
     region = get_jury_region_for_user(request.user, code)
-    rows = ranking(region=region, viewer=request.user)
+    query = request.GET.get("q", "")[:100]
+    rows = rows_matching(ranking(region=region, viewer=request.user), region=region, query=query)
     declared = {
         d.candidacy_id: d.has_conflict
         for d in ConflictDeclaration.objects.filter(member=request.user.pk, candidacy__region=region)
@@ -60,6 +63,7 @@ def jury_home(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "call": region.call,
             "rows": rows,
+            "query": query,
             "declared": declared,
             "scored": scored,
             "is_coordinator": is_call_coordinator(request.user, region),
@@ -96,6 +100,19 @@ def jury_member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse
     if membership is None:
         raise Http404
     if request.method == "POST":
+        if not confirmed(request):  # the first POST asks, and changes nothing
+            name = membership.user.get_full_name() or membership.user.email
+            return confirm_page(
+                request,
+                title=_("Remove %(name)s from the jury?") % {"name": name},
+                consequence=_(
+                    "%(name)s can no longer open the candidacies or score them; the scores already given stay "
+                    "in the ranking."
+                )
+                % {"name": name},
+                button=_("Remove from the jury"),
+                cancel_url=reverse("partnership:jury_members", args=[code]),
+            )
         services_jury.jury_member_remove(membership=membership, actor=request.user)
         messages.success(request, _("The jury member is removed."))
     return redirect("partnership:jury_members", code=code)

@@ -30,10 +30,31 @@ class GoalForm(forms.Form):
     achieved = forms.BooleanField(label=_("Achieved"), required=False)
     DELETE = forms.BooleanField(label=_("Remove this goal"), required=False)
 
-    def __init__(self, *args: Any, domains: Any, obstacles: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, domains: Any, obstacles: Any, screened: frozenset[int] = frozenset(), **kwargs: Any
+    ) -> None:
+        """``obstacles``: the region's obstacles (a list or queryset); ``screened``: the ids of those found in
+        this client's latest screening, offered first (``obstacle_groups``), then the others."""
         super().__init__(*args, **kwargs)
         self.fields["life_domain"].queryset = domains  # type: ignore[attr-defined]
-        self.fields["obstacles"].queryset = obstacles  # type: ignore[attr-defined]
+        field = self.fields["obstacles"]
+        ids = [o.pk for o in obstacles]
+        field.queryset = Obstacle.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
+        first = [o for o in obstacles if o.pk in screened]
+        rest = [o for o in obstacles if o.pk not in screened]
+        field.choices = [(o.pk, str(o)) for o in first + rest]  # type: ignore[attr-defined]
+        counter = iter(range(len(ids)))
+        chosen = {str(v) for v in (self["obstacles"].value() or [])}
+        # (title, [(value, label, index)], folded): the others fold away (a <details>, no JavaScript) when the
+        # screening offers some and none of the others is ticked
+        self.obstacle_groups = [
+            (title, [(o.pk, str(o), next(counter)) for o in group], folded)
+            for title, group, folded in (
+                (_("From this client's screening"), first, False),
+                (_("Other obstacles"), rest, bool(first) and not any(str(o.pk) in chosen for o in rest)),
+            )
+            if group
+        ]
 
 
 class ActionForm(forms.Form):

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Membership
 from apps.clients.permissions import get_client_for_editing
+from apps.core.confirm import confirm_page, confirmed, reason_given
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
 from apps.pathways.forms import ActionForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
@@ -49,14 +51,40 @@ def pathway_start_view(request: HttpRequest, client_pk: int) -> HttpResponse:
     return redirect("pathways:detail", pk=pathway.pk)
 
 
+GOALS_EXTRA = 2
+"""Empty goal forms the plan page offers (several goals in one save); "More goals" adds as many again."""
+
+
 def _goal_formset(access: Any, data: Any = None, initial: Any = None) -> Any:
+    """The plan's goals as a formset: the existing ones plus ``GOALS_EXTRA`` empty forms. Obstacles found in
+    the client's latest completed screening come first in each goal (issue 11 item 5)."""
+    from apps.assessment.models import Screening, ScreeningObstacle
+
     region_id = access.pathway.organisation.region_id
     domains = LifeDomain.objects.filter(region_id=region_id)
-    obstacles = Obstacle.objects.filter(region_id=region_id)
-    formset_class = formset_factory(GoalForm, extra=1)
-    return formset_class(
-        data, initial=initial, prefix="goals", form_kwargs={"domains": domains, "obstacles": obstacles}
+    obstacles = list(Obstacle.objects.filter(region_id=region_id))
+    latest = (
+        Screening.objects.filter(client_id=access.pathway.client_id, status=Screening.Status.COMPLETED)
+        .order_by("-screened_on", "-pk")
+        .values("pk")[:1]
     )
+    screened = frozenset(ScreeningObstacle.objects.filter(screening__in=latest).values_list("obstacle_id", flat=True))
+    formset_class = formset_factory(GoalForm, extra=GOALS_EXTRA)
+    return formset_class(
+        data,
+        initial=initial,
+        prefix="goals",
+        form_kwargs={"domains": domains, "obstacles": obstacles, "screened": screened},
+    )
+
+
+def _with_more_goals(data: Any) -> Any:
+    """The POSTed plan with ``GOALS_EXTRA`` more (empty) goal forms: the "More goals" button without
+    JavaScript. The typed text stays; nothing is saved."""
+    more = data.copy()
+    total = parse_id(more.get("goals-TOTAL_FORMS")) or 0
+    more["goals-TOTAL_FORMS"] = str(min(total + GOALS_EXTRA, 50))
+    return more
 
 
 @login_required
@@ -80,7 +108,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for g in goals
     ]
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and "more_goals" in request.POST:
+        form = PlanForm(request.POST)
+        formset = _goal_formset(access, _with_more_goals(request.POST))
+    elif request.method == "POST":
         form = PlanForm(request.POST)
         formset = _goal_formset(access, request.POST)
         if form.is_valid() and formset.is_valid():
@@ -130,11 +161,33 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = TeamMemberForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and request.POST.get("remove"):
-        member = get_object_or_404(TeamMember, pk=id_or_404(request.POST["remove"]), pathway=pathway, is_active=True)
+        member = get_object_or_404(
+            TeamMember.objects.select_related("user"),
+            pk=id_or_404(request.POST["remove"]),
+            pathway=pathway,
+            is_active=True,
+        )
+        reason = reason_given(request) if confirmed(request) else None
+        if reason is None:  # the first POST, or no reason typed: ask (and change nothing)
+            return confirm_page(
+                request,
+                title=_("Remove %(name)s from the team?") % {"name": member.user.get_full_name() or member.user},
+                consequence=_(
+                    "%(name)s leaves the case team of this pathway and no longer sees it through the team; "
+                    "their open actions go to the counsellor who holds the direction."
+                )
+                % {"name": member.user.get_full_name() or member.user},
+                button=_("Remove from the team"),
+                cancel_url=reverse("pathways:team", args=[pk]),
+                reason=True,
+                reason_label=_("Why does this member leave the team? (kept in the history)"),
+            )
         try:
-            team_remove(member=member, actor=request.user)
+            team_remove(member=member, actor=request.user, reason=reason)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The team member is removed."))
         return redirect("pathways:team", pk=pk)
     if request.method == "POST" and form.is_valid():
         membership = form.memberships[form.cleaned_data["membership"]]

@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.confirm import confirm_page, confirmed
 from apps.core.ids import parse_id
 from apps.offers.models import Offer, WaitingListEntry
 from apps.pathways.models import Pathway
@@ -97,6 +99,19 @@ def referral_transition(request: HttpRequest, pk: int, transition: str) -> HttpR
     if transition not in access.allowed_transitions():
         raise Http404
     form = _transition_form(transition, request.POST)
+    if form.is_valid() and transition == "intrekken" and not confirmed(request):
+        referral = access.referral  # the first POST asks, and changes nothing
+        return confirm_page(
+            request,
+            title=_("Withdraw this referral?"),
+            consequence=_(
+                "The referral to %(offer)s (%(organisation)s) is withdrawn; the partner is told, and a place "
+                "it holds or a place on the waiting list is given up."
+            )
+            % {"offer": referral.offer.title, "organisation": referral.offer.organisation.name},
+            button=_("Withdraw the referral"),
+            cancel_url=reverse("referrals:detail", args=[pk]),
+        )
     if form.is_valid():
         data = form.cleaned_data
         referral, actor, note = access.referral, request.user, data.get("note", "")

@@ -78,7 +78,6 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
     if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
         panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))
     if Role.ADMINISTRATOR in roles or user.is_superuser:
-
         panels["recent_audit"] = list(AuditEntry.objects.select_related("actor")[:10])
     return panels
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from apps.clients.permissions import get_client_for_editing, get_client_for_user
 from apps.clients.selectors import suspected_duplicates
 from apps.conferences.services import scheduling_regions
 from apps.consent.models import Consent
+from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
 from apps.employers.models import PlacementStatus
@@ -288,6 +290,19 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
 
     access = get_client_for_editing(request.user, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, client=access.client)
+    if not confirmed(request):  # the first POST asks, and changes nothing
+        names = ", ".join(o.name for o in consent.organisations.order_by("name"))
+        return confirm_page(
+            request,
+            title=_("Withdraw this consent?"),
+            consequence=_(
+                "The consent to share with %(organisations)s ends today: they no longer see these data, and "
+                "team members whose place depends on it leave the team."
+            )
+            % {"organisations": names},
+            button=_("Withdraw the consent"),
+            cancel_url=reverse("clients:detail", args=[pk]),
+        )
     try:
         result = consent_withdraw_with_team(consent=consent, actor=request.user)
     except ValidationError as exc:

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from apps.core.confirm import CONFIRM_FIELD, REASON_FIELD
 from apps.core.ids import parse_id
 from tests.factories import complete_screening, register_client, start_pathway
 
@@ -21,6 +22,10 @@ HUGE = str(2**70)
 JUNK = ["abc", HUGE, "-1", "1.5", "", "\x00", "<b>x</b>"]
 CONVERTER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 READS = re.compile(r"request\.(?:GET|POST)(?:\.get|\.getlist)?[(\[]\s*[\"']([\w-]+)[\"']")
+TESTS_FOR = re.compile(r"[\"']([\w-]+)[\"']\s+(?:not\s+)?in\s+request\.(?:GET|POST)")
+# Read for every view by the shared helpers: the search box, the page number and the confirmation step
+# (apps/core/confirm.py: ``confirmed``, ``confirm_reason``).
+SHARED = {"page", "q", CONFIRM_FIELD, REASON_FIELD}
 # Logging out ends the session the loop relies on; its junk handling is Django's own.
 SKIP = {"logout/"}
 
@@ -51,15 +56,16 @@ def _module_reads(module_name: str) -> tuple[str, ...]:
         source = inspect.getsource(sys.modules[module_name])
     except (OSError, TypeError, KeyError):
         return ()
-    return tuple(sorted(set(READS.findall(source))))
+    return tuple(sorted(set(READS.findall(source)) | set(TESTS_FOR.findall(source))))
 
 
 def param_names(callback: Any) -> tuple[str, ...]:
-    """The GET/POST parameter names read anywhere in the view's module (plus ``page``, which lists read)."""
+    """The GET/POST parameter names read anywhere in the view's module (plus ``SHARED``: what the shared
+    helpers read for every view)."""
     func = getattr(callback, "view_class", None) or callback
     while hasattr(func, "__wrapped__"):
         func = func.__wrapped__
-    return tuple(sorted({*_module_reads(func.__module__), "page"}))
+    return tuple(sorted({*_module_reads(func.__module__), *SHARED}))
 
 
 def fill(route: str, number: str) -> str:
@@ -80,7 +86,8 @@ def test_the_route_list_is_generated_and_the_parameter_scan_finds_known_names() 
     plan = next(cb for r, cb in found.items() if r.endswith("plan/") and "trajecten" in r)
     assert "casusoverleg" in param_names(plan)
     team = next(cb for r, cb in found.items() if r.endswith("team/") and "trajecten" in r)
-    assert "remove" in param_names(team)
+    assert "remove" in param_names(team) and "confirmed" in param_names(team)
+    assert "more_goals" in param_names(plan)
 
 
 def test_the_safe_id_reader_refuses_junk() -> None:

@@ -68,7 +68,13 @@ def test_the_coordinator_allocates_and_counsellors_decide(personas: Any, client:
     client.force_login(personas.sofie)
     first, second = proposals
     assert client.post(f"/matching/voorstellen/{first.pk}/bevestigen/").status_code == 302
-    assert client.post(f"/matching/voorstellen/{second.pk}/weigeren/").status_code == 302
+    asked = client.post(f"/matching/voorstellen/{second.pk}/weigeren/")  # the first POST only asks
+    assert asked.status_code == 200 and 'id="consequence"' in asked.content.decode()
+    second.refresh_from_db()
+    assert second.status == "proposed"
+    assert client.post(f"/matching/voorstellen/{second.pk}/weigeren/", {"confirmed": "1"}).status_code == 302
+    second.refresh_from_db()
+    assert second.status == "declined"
     offer.refresh_from_db()
     assert offer.occupancy == 1
     # the place went through the referral loop: an accepted referral on the client's pathway (issue 10)

@@ -44,7 +44,11 @@ def test_the_coordinator_manages_jury_members(personas: Any, client: Browser) ->
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="jan@example.org", role=Role.JURY_MEMBER, is_active=True)
     assert "jan@example.org" in client.get("/oproep/oostende/jury/leden/").content.decode()
-    client.post(f"/oproep/oostende/jury/leden/{membership.pk}/verwijderen/")
+    asked = client.post(f"/oproep/oostende/jury/leden/{membership.pk}/verwijderen/")
+    assert asked.status_code == 200 and 'id="consequence"' in asked.content.decode()
+    membership.refresh_from_db()
+    assert membership.is_active  # the first POST asks and changes nothing
+    client.post(f"/oproep/oostende/jury/leden/{membership.pk}/verwijderen/", {"confirmed": "1"})
     membership.refresh_from_db()
     assert not membership.is_active
     # another region's organisation cannot be chosen

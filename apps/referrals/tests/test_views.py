@@ -147,7 +147,14 @@ def test_the_sender_withdraws_and_plans_a_handover(setup: Any, client: Browser) 
     referral.refresh_from_db()
     assert referral.handover_place == "Onthaal De Brug"
     assert Notification.objects.filter(user=setup.p.els).count() == 2
-    assert client.post(f"/doorverwijzingen/{referral.pk}/intrekken/", {}).status_code == 302
+    first = client.post(f"/doorverwijzingen/{referral.pk}/intrekken/", {"intrekken-note": "Verhuisd"})
+    html = first.content.decode()  # the first POST asks, naming the consequence, and changes nothing
+    assert first.status_code == 200 and 'id="consequence"' in html and "De Brug" in html and "partner" in html
+    assert 'name="intrekken-note" value="Verhuisd"' in html
+    referral.refresh_from_db()
+    assert referral.status != S.WITHDRAWN
+    confirmed = {"intrekken-note": "Verhuisd", "confirmed": "1"}
+    assert client.post(f"/doorverwijzingen/{referral.pk}/intrekken/", confirmed).status_code == 302
     referral.refresh_from_db()
     assert referral.status == S.WITHDRAWN
 

@@ -67,7 +67,12 @@ def test_withdrawing_the_consent_ends_the_team_place_that_depended_on_it(persona
     referral_accept(referral=referral_send(pathway=pathway, offer=offer, actor=p.sofie), actor=p.els)
     assert TeamMember.objects.filter(pathway=pathway, user=p.els, is_active=True).exists()
     client.force_login(p.sofie)
-    response = client.post(f"/hulpvragers/{pathway.client_id}/toestemming/{guidance.pk}/intrekken/", follow=True)
+    url = f"/hulpvragers/{pathway.client_id}/toestemming/{guidance.pk}/intrekken/"
+    asked = client.post(url)  # the first POST names the consequence and changes nothing
+    assert asked.status_code == 200 and "De Brug vzw" in asked.content.decode()
+    assert Consent.objects.get(pk=guidance.pk).withdrawn_on is None
+    assert TeamMember.objects.filter(pathway=pathway, user=p.els, is_active=True).exists()
+    response = client.post(url, {"confirmed": "1"}, follow=True)
     assert response.status_code == 200
     assert not TeamMember.objects.filter(pathway=pathway, user=p.els, is_active=True).exists()
     assert Consent.objects.get(pk=guidance.pk).withdrawn_on is not None
