@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from apps.clients.permissions import get_client_for_editing
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.matching.recommend import recommend, suggest_package, uncovered_obstacles
+from apps.matching.package import build_package
+from apps.matching.recommend import recommend
 from apps.matching.selectors import client_profile, offer_index, travel_model
 from apps.matching.services import (
     allocation_start,
@@ -31,11 +32,11 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, pk)
     client = access.client
     profile = client_profile(client=client)
-    ranked = package = []
+    ranked, package = [], None
     if profile is not None:
         region_id = client.organisation.region_id
         ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region_id=region_id))
-        package = suggest_package(profile, ranked)
+        package = build_package(profile, ranked)
     return render(
         request,
         "matching/recommendations.html",
@@ -44,7 +45,6 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "ranked": ranked[:20],
             "package": package,
-            "uncovered": uncovered_obstacles(profile, package) if profile else [],
         },
     )
 
