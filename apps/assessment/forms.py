@@ -88,9 +88,7 @@ class DomainsForm(forms.Form):
                     "answer": answer,
                     "open": is_open,
                     # the region's short description of each level in this domain (format 1.4), if any
-                    "descriptions": {
-                        lvl: text for lvl in Level.values if (text := d.level_description(lvl))
-                    },
+                    "descriptions": {lvl: text for lvl in Level.values if (text := d.level_description(lvl))},
                 }
             )
         return result

@@ -143,15 +143,15 @@ class LifeDomain(BilingualLabelMixin, RegionItem):
     # format 1.4: {"1": {"nl": ..., "en": ...}, ...}: what each screening level means in this domain
     level_descriptions = models.JSONField(default=dict, blank=True)
 
-    def level_description(self, level: int) -> str:
-        """The region's short description of ``level`` (1-5) in this domain, in the user's language; "" if none."""
-        text = (self.level_descriptions or {}).get(str(level)) or {}
-        return pick_language(text.get("nl", ""), text.get("en", ""))
-
     class Meta(RegionItem.Meta):
         verbose_name = _("life domain")
         verbose_name_plural = _("life domains")
         constraints = [models.UniqueConstraint(fields=["region", "code"], name="uniq_lifedomain_code")]
+
+    def level_description(self, level: int) -> str:
+        """The region's short description of ``level`` (1-5) in this domain, in the user's language; "" if none."""
+        text = (self.level_descriptions or {}).get(str(level)) or {}
+        return pick_language(text.get("nl", ""), text.get("en", ""))
 
 
 class InterventionType(BilingualLabelMixin, RegionItem):

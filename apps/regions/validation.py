@@ -397,9 +397,7 @@ def _transit_village_errors(document: dict[str, Any]) -> Iterator[RegionError]:
     for i, link in _items(document, "transit_links"):
         villages = link.get("deelgemeenten") if isinstance(link.get("deelgemeenten"), list) else []
         towns = link.get("municipalities") if isinstance(link.get("municipalities"), list) else []
-        yield from _unknown(
-            document, ["transit_links", i, "deelgemeenten"], villages, set(access), _("deelgemeente")
-        )
+        yield from _unknown(document, ["transit_links", i, "deelgemeenten"], villages, set(access), _("deelgemeente"))
         for j, code in enumerate(villages):
             if access.get(code) == "none":
                 yield RegionError(

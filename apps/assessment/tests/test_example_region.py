@@ -110,9 +110,7 @@ def test_a_single_mother_of_25_in_houtem_is_in_both_groups_on_the_screening_date
     assert "young-single-parents" not in _groups(dorpen, pieter, SCREENED)
 
 
-def test_the_screening_step_shows_the_region_s_description_of_each_level(
-    dorpen: SimpleNamespace, client: Any
-) -> None:
+def test_the_screening_step_shows_the_region_s_description_of_each_level(dorpen: SimpleNamespace, client: Any) -> None:
     hulpvrager = register_client(dorpen, municipality=dorpen.veurne)
     screening = screening_start(client=hulpvrager, actor=dorpen.sofie, organisation=dorpen.lb, screened_on=SCREENED)
     client.force_login(dorpen.sofie)

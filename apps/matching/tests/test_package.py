@@ -89,7 +89,8 @@ def test_every_need_gets_its_best_offer_and_the_explanation_names_offer_travel_a
             "12 min met het openbaar vervoer, 3 weken wachten"
         )
         assert explain_line(NEEDS[2], CGG) == (
-            "Psychisch welzijn (Psychische problemen): CGG Kust (CGG Kust vzw), aan huis (outreach), nu een vrije plaats"
+            "Psychisch welzijn (Psychische problemen): CGG Kust (CGG Kust vzw), aan huis (outreach), "
+            "nu een vrije plaats"
         )
     with translation.override("en"):
         assert explain_line(NEEDS[1], SCHULD) == (

@@ -78,9 +78,7 @@ def test_a_13_file_is_read_as_14_with_every_village_reached_by_its_municipality(
 def test_the_example_region_loads_with_its_villages_links_and_level_texts() -> None:
     region = region_load_text(text=EXAMPLE_FILE.read_text(encoding="utf-8"), source=EXAMPLE_FILE.name).region
     assert region.format_version == "1.4"
-    access = dict(
-        Deelgemeente.objects.filter(municipality__region=region).values_list("code", "public_transport")
-    )
+    access = dict(Deelgemeente.objects.filter(municipality__region=region).values_list("code", "public_transport"))
     assert access == {
         "veurne": "municipality",
         "bulskamp": "municipality",
