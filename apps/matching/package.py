@@ -111,7 +111,8 @@ def build_package(
     chosen, optimal = _solve(needs, offers, options, max_offers, time_limit_s)
     if chosen is None:
         chosen, optimal = _greedy(needs, offers, options, max_offers), False
-    lines, used = [], []
+    lines: list[PackageLine] = []
+    used: list[Recommendation] = []
     for i, need in enumerate(needs):
         j = chosen.get(i)
         r = offers[j] if j is not None else None

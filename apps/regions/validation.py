@@ -395,8 +395,9 @@ def _transit_village_errors(document: dict[str, Any]) -> Iterator[RegionError]:
             if isinstance(deel, dict) and isinstance(deel.get("code"), str):
                 access[deel["code"]] = str(deel.get("public_transport", "municipality"))
     for i, link in _items(document, "transit_links"):
-        villages = link.get("deelgemeenten") if isinstance(link.get("deelgemeenten"), list) else []
-        towns = link.get("municipalities") if isinstance(link.get("municipalities"), list) else []
+        raw_villages, raw_towns = link.get("deelgemeenten"), link.get("municipalities")
+        villages: list[Any] = raw_villages if isinstance(raw_villages, list) else []
+        towns: list[Any] = raw_towns if isinstance(raw_towns, list) else []
         yield from _unknown(document, ["transit_links", i, "deelgemeenten"], villages, set(access), _("deelgemeente"))
         for j, code in enumerate(villages):
             if access.get(code) == "none":
