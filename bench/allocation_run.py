@@ -7,7 +7,7 @@ Builds (once, cached in bench/results/db/ for SQLite, or in the database of DATA
 the Oostende region with ``demo_seed(clients=N, seed=1)``, copies the demo offers until there are
 ``--offers`` active offers (each copy with a seeded capacity of 0-12 free places, some of its base
 offer's obstacles and the same municipalities), and puts every client with a completed screening on the
-general waiting list. Then runs ``apps.matching.services.allocation_execute`` (what the background task
+general waiting list. Then runs ``apps.matching.services_allocation.allocation_execute`` (what the background task
 runs) ``--repeat`` times, with an empty cache each time, and prints what the run itself recorded:
 load (waiting list, profiles, offers, candidate pairs), the optimal solver alone, and the whole run
 (load, solve, first-come-first-served comparison, writing the proposals), plus the number of queries.
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     build(args.clients, args.offers)
     region = Region.objects.get(code="oostende")
     coordinator = User.objects.get(username="coordinator")
-    from apps.matching.services import allocation_execute
+    from apps.matching.services_allocation import allocation_execute
 
     print(
         f"{connection.vendor}, {WaitingListEntry.objects.filter(is_open=True).count():,} waiting, "

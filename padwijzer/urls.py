@@ -5,16 +5,14 @@ from django.views.i18n import JavaScriptCatalog
 
 from apps.assessment import urls as assessment_urls
 from apps.clients import urls as clients_urls
-from apps.consent import urls as consent_urls
 from apps.pathways import urls as pathways_urls
 from apps.workspace import urls as workspace_urls
 
-# Pages that compose several apps live in apps.workspace (and a client file's screening and consent pages in
-# their own apps) but keep their URLs and names: their patterns join the namespace they have always had.
+# Pages that compose several apps live in apps.workspace (and a client file's screening pages in
+# their own app) but keep their URLs and names: their patterns join the namespace they have always had.
 clients_patterns = [
     *clients_urls.urlpatterns,
     *workspace_urls.client_urlpatterns,
-    *consent_urls.client_urlpatterns,
     *assessment_urls.client_urlpatterns,
 ]
 pathways_patterns = [*workspace_urls.pathway_urlpatterns, *pathways_urls.urlpatterns]

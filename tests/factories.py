@@ -109,3 +109,10 @@ def start_pathway(
     if obstacles is not None:
         complete_screening(client, actor, obstacles=obstacles)
     return pathway_start(client=client, actor=actor, organisation=organisation)
+
+
+def open_pathway_of(client: Any) -> Any:
+    """The client's one pathway that is not closed (raises when there is none or more than one)."""
+    from apps.pathways.models import Pathway
+
+    return Pathway.objects.exclude(status="closed").get(client=client)

@@ -4,11 +4,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from apps.accounts.models import Role
+from apps.accounts.permissions import CASE_ROLES, is_platform_admin, memberships_of
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The navigation shows only what the user's roles allow (computed lazily)."""
-    from apps.accounts.models import Role
-    from apps.accounts.permissions import CASE_ROLES, is_platform_admin, memberships_of
 
     user = request.user
     if not user.is_authenticated:

@@ -13,6 +13,7 @@ import rules
 from django.http import Http404
 
 from apps.accounts.models import Membership, Organisation, Role
+from apps.regions.models import Region
 
 # Roles that work with clients (case work); used by every app that decides on client data.
 CASE_ROLES = frozenset({Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR})
@@ -43,6 +44,24 @@ def organisation_ids_of(user: Any, role: str | None = None) -> set[int]:
 
 def region_ids_of(user: Any) -> set[int]:
     return {m.organisation.region_id for m in memberships_of(user)}
+
+
+def coordinated_region_ids(user: Any) -> set[int]:
+    """Ids of the regions where the user is a coordinator (any of their organisations there)."""
+    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
+
+
+def coordinated_regions(user: Any) -> list[Region]:
+    """The regions the user coordinates, each once, by name (no query beyond the memberships)."""
+    regions = {
+        m.organisation.region_id: m.organisation.region for m in memberships_of(user) if m.role == Role.COORDINATOR
+    }
+    return sorted(regions.values(), key=lambda r: (r.name, r.pk))
+
+
+def is_coordinator_of_region(user: Any, region_id: int | None) -> bool:
+    """Whether the user coordinates the region with this id: the one "coordinator of this region" check."""
+    return region_id is not None and region_id in coordinated_region_ids(user)
 
 
 def is_platform_admin(user: Any) -> bool:
@@ -86,6 +105,24 @@ rules.add_perm("accounts.manage_memberships", is_administrator | is_coordinator)
 
 
 # --- access helpers ----------------------------------------------------------------------
+
+
+def get_coordinated_region_for_user(user: Any, code: str | None) -> tuple[Region, list[Region]]:
+    """(the chosen region, every region the user coordinates) for a coordinator's page of one region.
+
+    ``code`` is the page's ``?regio=`` value: a region the user coordinates, or empty/None for the first of them
+    (by name). 404 for a user who coordinates no region and for a code that is not one of theirs (missing and
+    forbidden look the same). A coordinator of several regions reaches each one's page this way.
+    """
+    regions = coordinated_regions(user)
+    if not regions:
+        raise Http404
+    if not code:
+        return regions[0], regions
+    for region in regions:
+        if region.code == code:
+            return region, regions
+    raise Http404
 
 
 def get_organisation_for_user(user: Any, pk: int) -> Organisation:

@@ -15,6 +15,7 @@ from apps.assessment.models import Screening
 from apps.assessment.selectors import classification_for, completed_screenings, region_classification_data
 from apps.clients.permissions import CLASSIFICATION_CATEGORIES, ClientAccess
 from apps.consent.models import Consent, DataCategory
+from apps.consent.selectors import consents_shown
 from apps.regions.models import LifeDomain
 
 
@@ -59,7 +60,6 @@ def classification_of(*, access: ClientAccess) -> ClassificationResult:
 def consents_for(*, access: ClientAccess) -> list[Consent]:
     """The owning organisation sees every consent, withdrawn ones included; others only the active ones given
     to their own organisations (docs/decisions/0014-access-matrix.md)."""
-    consents = Consent.objects.filter(client=access.client).prefetch_related("organisations")
-    if not access.owner:
-        consents = consents.filter(withdrawn_on__isnull=True, organisations__in=access.organisation_ids).distinct()
-    return list(consents)
+    return consents_shown(
+        client=access.client, owner=access.owner, organisation_ids=access.organisation_ids, active_only=True
+    )

@@ -20,6 +20,7 @@ from apps.clients import identifiers
 from apps.clients.models import LANGUAGE_CHOICES, Client, DutchLevel, Gender
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import Consent, DataCategory, Method, Purpose
+from apps.pathways.models import ContactLog
 from apps.regions.models import Deelgemeente, Municipality
 
 # --- small nested representations ----------------------------------------------------------
@@ -295,3 +296,89 @@ class ConsentWriteSerializer(serializers.Serializer):
             field = self.fields["organisations"]
             assert isinstance(field, serializers.ManyRelatedField)
             field.child_relation.queryset = Organisation.objects.filter(region=region, is_active=True)
+
+
+# The 400 of a registration: errors by field, or possible duplicates to confirm with ``confirm_new``
+# (no docstring: it would become the schema's description).
+class ClientRegisterErrorSerializer(serializers.Serializer):
+    confirm_new = serializers.ListField(child=serializers.CharField(), required=False)
+    possible_duplicates = PossibleDuplicateSerializer(many=True, required=False)
+
+
+# --- pathways ------------------------------------------------------------------------------
+
+
+class PathwayListItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    client = serializers.IntegerField(source="client_id")
+    status = serializers.CharField()
+    started_on = serializers.DateField()
+    organisation = serializers.CharField(source="organisation.name")
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    user = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.name")
+    role = serializers.CharField()
+    task = serializers.CharField()
+
+
+class GoalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    life_domain = serializers.CharField(source="life_domain.code")
+    description = serializers.CharField()
+    achieved = serializers.BooleanField()
+    obstacles = serializers.SerializerMethodField()
+
+    def get_obstacles(self, goal: Any) -> list[str]:
+        return [o.code for o in goal.obstacles.all()]
+
+
+class ActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+    owner = serializers.CharField()
+    organisation = serializers.CharField(source="owner_organisation.name")
+    due_on = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+
+
+class ReferralItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    offer = serializers.CharField(source="offer.title")
+    organisation = serializers.CharField(source="offer.organisation.name")
+    status = serializers.CharField()
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(read_only=True)
+    organisation = serializers.CharField(source="author_organisation.name", read_only=True)
+
+    class Meta:
+        model = ContactLog
+        fields = [
+            "id",
+            "happened_on",
+            "place",
+            "present",
+            "summary",
+            "next_step",
+            "confidential",
+            "author",
+            "organisation",
+        ]
+        read_only_fields = ["id", "author", "organisation"]
+
+
+class PathwayDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pathway.pk")
+    client = serializers.IntegerField(source="pathway.client_id")
+    status = serializers.CharField(source="pathway.status")
+    started_on = serializers.DateField(source="pathway.started_on")
+    plan_version = serializers.IntegerField(source="pathway.plan_version")
+    client_words = serializers.CharField(source="pathway.client_words")
+    team = TeamMemberSerializer(many=True)
+    goals = GoalSerializer(many=True)
+    actions = ActionSerializer(many=True)
+    referrals = ReferralItemSerializer(many=True)
+    contacts = ContactSerializer(many=True)

@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.api import views, views_pathways
+from apps.api import views_clients, views_consents, views_pathways
 
 app_name = "api"
 urlpatterns = [
@@ -15,18 +15,18 @@ urlpatterns = [
         csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
         name="docs",
     ),
-    path("v1/clients/", views.ClientListView.as_view(), name="client-list"),
-    path("v1/clients/<int:pk>/", views.ClientDetailView.as_view(), name="client-detail"),
-    path("v1/clients/<int:pk>/screenings/", views.ClientScreeningsView.as_view(), name="client-screenings"),
+    path("v1/clients/", views_clients.ClientListView.as_view(), name="client-list"),
+    path("v1/clients/<int:pk>/", views_clients.ClientDetailView.as_view(), name="client-detail"),
+    path("v1/clients/<int:pk>/screenings/", views_clients.ClientScreeningsView.as_view(), name="client-screenings"),
     path(
         "v1/clients/<int:pk>/classification/",
-        views.ClientClassificationView.as_view(),
+        views_clients.ClientClassificationView.as_view(),
         name="client-classification",
     ),
-    path("v1/clients/<int:pk>/consents/", views.ClientConsentsView.as_view(), name="client-consents"),
+    path("v1/clients/<int:pk>/consents/", views_consents.ClientConsentsView.as_view(), name="client-consents"),
     path(
         "v1/clients/<int:pk>/consents/<int:consent_pk>/withdraw/",
-        views.ConsentWithdrawView.as_view(),
+        views_consents.ConsentWithdrawView.as_view(),
         name="consent-withdraw",
     ),
     path("v1/pathways/", views_pathways.PathwayListView.as_view(), name="pathway-list"),

@@ -25,12 +25,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.accounts.permissions import CASE_ROLES, memberships_of
+from apps.accounts.permissions import CASE_ROLES, is_coordinator_of_region, memberships_of
 from apps.audit import reads
 from apps.audit.models import AuditEntry
 from apps.clients.models import Client
 from apps.consent.models import SPECIAL_CATEGORIES, DataCategory, Purpose
-from apps.consent.services import covered_categories
+from apps.consent.selectors import covered_categories
 
 ALL_CATEGORIES: frozenset[str] = frozenset(DataCategory.values)
 # The classification (target groups, nearest challenges) is built from obstacles of every life domain and
@@ -135,7 +135,7 @@ def client_access(user: Any, client: Client, purpose: str = Purpose.GUIDANCE) ->
         if m.organisation.region_id == region_id and m.organisation_id != client.organisation_id
     }
     categories = covered_categories(client_id=client.pk, organisation_ids=other_orgs, purpose=purpose)
-    if any(m.role == Role.COORDINATOR and m.organisation.region_id == region_id for m in memberships):
+    if is_coordinator_of_region(user, region_id):
         categories.add(DataCategory.IDENTITY)
     if DataCategory.IDENTITY not in categories:
         return None

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import Role
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.models import Client
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES
-from apps.consent.models import Consent, DataCategory, Purpose
+from apps.consent.models import Purpose
+from apps.consent.selectors import clients_identified_to
 
 
 def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
@@ -21,16 +21,10 @@ def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
     own = {m.organisation_id for m in memberships}
     full = {m.organisation_id for m in memberships if m.role in FULL_ROLES}
     peer = own - full
-    coordinated = {m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR}
-    consented = [
-        client_id
-        for client_id, categories, purposes in Consent.objects.filter(
-            withdrawn_on__isnull=True,
-            organisations__in=own,
-            client__organisation__region_id__in={m.organisation.region_id for m in memberships},
-        ).values_list("client_id", "categories", "purposes")
-        if DataCategory.IDENTITY in categories and Purpose.GUIDANCE in purposes
-    ]
+    coordinated = coordinated_region_ids(user)
+    consented = clients_identified_to(
+        organisation_ids=own, region_ids={m.organisation.region_id for m in memberships}, purpose=Purpose.GUIDANCE
+    )
     on_team = Client.objects.filter(
         organisation_id__in=peer, pathways__team__user=user, pathways__team__is_active=True
     ).values("pk")

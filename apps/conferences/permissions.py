@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 
-from apps.conferences.models import CaseConference
+from apps.accounts.permissions import coordinated_region_ids
+from apps.conferences.models import CaseConference, SystemSignal
 
 
 def get_conference_for_user(user: Any, pk: int) -> CaseConference:
@@ -21,3 +22,11 @@ def get_conference_for_user(user: Any, pk: int) -> CaseConference:
     if conference is None:
         raise Http404
     return conference
+
+
+def get_signal_for_resolving(user: Any, pk: int) -> SystemSignal:
+    """A system signal of a region the user coordinates (only they resolve signals), or 404."""
+    signal = SystemSignal.objects.filter(pk=pk, region_id__in=coordinated_region_ids(user)).first()
+    if signal is None:
+        raise Http404
+    return signal

@@ -21,14 +21,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Membership, Role, User
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.audit.services import audit_log
 from apps.clients.permissions import CASE_ROLES
 from apps.conferences.models import CaseConference, SystemSignal
@@ -54,10 +53,6 @@ def scheduling_regions(user: Any) -> list[Region]:
         m.organisation.region_id: m.organisation.region for m in memberships_of(user) if m.role in SCHEDULER_ROLES
     }
     return sorted(regions.values(), key=lambda r: r.pk)
-
-
-def coordinated_region_ids(user: Any) -> set[int]:
-    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
 
 
 def partnership_users(region: Any, besides: Any = None) -> QuerySet[User]:
@@ -147,13 +142,6 @@ def signals_for_user(user: Any, *, kind: str = "", resolved: bool | None = None)
     if resolved is not None:
         qs = qs.filter(resolved=resolved)
     return qs.select_related("raised_by", "region").order_by("resolved", "-created_at", "-pk")
-
-
-def get_signal_for_resolving(user: Any, pk: int) -> SystemSignal:
-    signal = SystemSignal.objects.filter(pk=pk, region_id__in=coordinated_region_ids(user)).first()
-    if signal is None:
-        raise Http404
-    return signal
 
 
 # --- writes -------------------------------------------------------------------------------------

@@ -14,15 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import coordinated_region_ids
 from apps.conferences.forms import ConferenceForm, DecisionsForm, SignalFilterForm, SignalForm
-from apps.conferences.permissions import get_conference_for_user
+from apps.conferences.permissions import get_conference_for_user, get_signal_for_resolving
 from apps.conferences.services import (
     conference_page,
     conference_record_decisions,
     conference_schedule,
     conferences_for_user,
-    coordinated_region_ids,
-    get_signal_for_resolving,
     is_worker,
     partnership_users,
     schedulable_pathways,

@@ -1,9 +1,8 @@
-"""Consent: recording, withdrawal, and the one check every cross-organisation read goes through."""
+"""Consent: recording and withdrawal (the reads that check consent are in selectors.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -89,32 +88,3 @@ def consent_withdraw(*, consent: Consent, actor: Any, on: dt.date | None = None)
         changes={"client": consent.client_id, "withdrawn_on": consent.withdrawn_on.isoformat()},
     )
     return consent
-
-
-def consented_categories(
-    *, pairs: Iterable[tuple[int, int]], purposes: Iterable[str]
-) -> dict[tuple[int, int], set[str]]:
-    """Bulk ``covered_categories``: per (client id, organisation id), the categories that active consents
-    give that organisation for any of ``purposes``. One query, whatever the number of pairs."""
-    pairs = set(pairs)
-    wanted = set(purposes)
-    result: dict[tuple[int, int], set[str]] = defaultdict(set)
-    if not pairs:
-        return result
-    rows = Consent.objects.filter(
-        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}, withdrawn_on__isnull=True
-    ).values_list("client_id", "organisations", "categories", "purposes")
-    for client_id, organisation_id, categories, consent_purposes in rows:
-        if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):
-            result[(client_id, organisation_id)].update(categories)
-    return result
-
-
-def covered_categories(*, client_id: int, organisation_ids: set[int], purpose: str) -> set[str]:
-    """The data categories that active consents let these organisations see for a purpose (one query)."""
-    found = consented_categories(pairs={(client_id, o) for o in organisation_ids}, purposes=[purpose])
-    return set().union(*found.values()) if found else set()
-
-
-def consent_covers(*, client_id: int, organisation_id: int, category: str, purpose: str) -> bool:
-    return category in covered_categories(client_id=client_id, organisation_ids={organisation_id}, purpose=purpose)

@@ -21,24 +21,30 @@ class TransitionNotAllowed(ValidationError):
     """The object's current status does not lead to the requested one (nothing was changed)."""
 
 
-def declared(model: Any, *, field: str = "status") -> dict[str, frozenset[str]]:
+def declared(model: Any, *, field: str = "status") -> dict[Any, frozenset[Any]]:
     """The model's declared transitions for ``field`` (``TRANSITIONS``, or ``<FIELD>_TRANSITIONS``)."""
     name = "TRANSITIONS" if field == "status" else f"{field.upper()}_TRANSITIONS"
-    transitions: dict[str, frozenset[str]] = getattr(model, name)
+    transitions: dict[Any, frozenset[Any]] = getattr(model, name)
     return transitions
 
 
-def can_transition(obj: Any, to: str, *, field: str = "status") -> bool:
+def sources(model: Any, to: Any, *, field: str = "status") -> frozenset[Any]:
+    """The values from which ``to`` is a declared move: the filter of a bulk ``update`` that changes the state
+    of rows it has not read (``Model.objects.filter(<field>__in=sources(Model, to)).update(<field>=to)``)."""
+    return frozenset(before for before, targets in declared(model, field=field).items() if to in targets)
+
+
+def can_transition(obj: Any, to: Any, *, field: str = "status") -> bool:
     """Whether ``obj.<field>`` may move to ``to`` according to the model's declaration."""
     return to in declared(type(obj), field=field).get(getattr(obj, field), frozenset())
 
 
-def _label(obj: Any, field: str, value: str) -> str:
+def _label(obj: Any, field: str, value: Any) -> str:
     choices = dict(type(obj)._meta.get_field(field).flatchoices)
     return str(choices.get(value, value))
 
 
-def check_transition(obj: Any, to: str, *, field: str = "status") -> None:
+def check_transition(obj: Any, to: Any, *, field: str = "status") -> None:
     """Raise ``TransitionNotAllowed`` (naming both statuses in the active language) unless the move is declared."""
     if not can_transition(obj, to, field=field):
         raise TransitionNotAllowed(
@@ -48,7 +54,7 @@ def check_transition(obj: Any, to: str, *, field: str = "status") -> None:
         )
 
 
-def transition(obj: Any, to: str, *, field: str = "status") -> str:
+def transition(obj: Any, to: Any, *, field: str = "status") -> Any:
     """Move ``obj.<field>`` to ``to`` in memory (the caller saves) and return the previous value.
 
     Raises ``TransitionNotAllowed`` (nothing changed) when the move is not declared in ``TRANSITIONS``.

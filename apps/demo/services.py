@@ -22,7 +22,30 @@ from apps.accounts.models import Membership, Organisation, Role, User
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
 from apps.clients.models import Client, Gender
+from apps.conferences.services import conference_record_decisions, conference_schedule, signal_raise, signal_resolve
+from apps.consent.services import consent_record
+from apps.employers.models import (
+    KIND_RUNG,
+    CoachingContact,
+    Employer,
+    Opportunity,
+    OpportunityKind,
+    Placement,
+    PlacementStatus,
+)
+from apps.groups.services import group_activity_create, group_session_add, session_attendance_record
+from apps.matching.services import allocation_start
+from apps.matching.services_allocation import allocation_execute
+from apps.offers.models import DeliveryMode, Format, Offer, WaitingListEntry
+from apps.offers.services import waiting_list_add
+from apps.partnership import services_candidacies, services_decisions, services_jury, timeline
+from apps.partnership.models import Candidacy, Criterion
+from apps.pathways.models import Action, ContactLog, Pathway, TeamMember, TeamRole
+from apps.pathways.services import follow_up_record
+from apps.referrals import services as referrals
+from apps.referrals.models import Referral
 from apps.regions.models import (
+    CallTimeline,
     Challenge,
     Deelgemeente,
     InterventionType,
@@ -124,7 +147,6 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, 
     weeks after it, actions fall due from three weeks ago to a month ahead (some overdue), contacts lie between
     the start and today."""
     today = timezone.localdate()
-    from apps.pathways.models import Action, ContactLog, Pathway, TeamMember, TeamRole
 
     own = set(counsellor.memberships.values_list("organisation_id", flat=True))
     mine = [c for c in clients if c.organisation_id in own]
@@ -190,16 +212,6 @@ def _demo_employers(
 ) -> int:
     """Employers with opportunities of every kind (rungs 3-6) and placements in every state, for the counsellor's
     clients that have a pathway. Returns the number of employers."""
-    from apps.employers.models import (
-        KIND_RUNG,
-        CoachingContact,
-        Employer,
-        Opportunity,
-        OpportunityKind,
-        Placement,
-        PlacementStatus,
-    )
-    from apps.pathways.models import Pathway
 
     names = ["Hotel Zeezicht", "Bakkerij De Zeemeeuw", "Haven Logistiek", "Woonzorgcentrum Duinenzicht",
              "Maatwerkbedrijf Kusttalent", "Schoonmaak Noordzee", "Tuinaanleg Polder", "Supermarkt"]  # fmt: skip
@@ -274,7 +286,6 @@ def _demo_offers(
     """A social map: per intervention type an offer at the main municipality, one in the street
     (outreach, serving every municipality) and one at another municipality. Each addresses the
     obstacles that the region maps to its intervention type. Idempotent: skipped when offers exist."""
-    from apps.offers.models import DeliveryMode, Format, Offer
 
     if Offer.objects.filter(organisation__region=region).exists():
         return 0
@@ -357,9 +368,6 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
     services of apps.partnership (draft, submitted, scored with a consensus and shortlist, decided with a letter).
     Idempotent: a region that already has candidacies keeps them (only the dates move).
     """
-    from apps.partnership import services_candidacies, services_decisions, services_jury, timeline
-    from apps.partnership.models import Candidacy, Criterion
-    from apps.regions.models import CallTimeline
 
     call = CallTimeline.objects.filter(region=region).first()
     if call is None:
@@ -455,8 +463,6 @@ def _demo_waiting_list(*, region: Region, counsellor: User, rng: random.Random, 
     Goes through apps.offers.services.waiting_list_add (audited). Idempotent: a region with open entries is left
     alone. Entries are on the general list (no offer) so no identity is shown to a partner without consent.
     """
-    from apps.offers.models import WaitingListEntry
-    from apps.offers.services import waiting_list_add
 
     if WaitingListEntry.objects.filter(client__organisation__region=region, is_open=True).exists():
         return 0
@@ -476,16 +482,6 @@ def _demo_loop(*, region: Region, rng: random.Random, today: dt.date, suffix: st
 
     Returns counts per kind. Idempotent: skipped (all zero) when the region already has referrals.
     """
-    from apps.conferences.services import conference_record_decisions, conference_schedule, signal_raise, signal_resolve
-    from apps.consent.services import consent_record
-    from apps.groups.services import group_activity_create, group_session_add, session_attendance_record
-    from apps.matching.services import allocation_execute, allocation_start
-    from apps.offers.models import Offer
-    from apps.pathways.models import ContactLog, Pathway
-    from apps.pathways.services import follow_up_record
-    from apps.referrals import services as referrals
-    from apps.referrals.models import Referral
-
     counts = {"referrals": 0, "proposals": 0, "conferences": 0, "signals": 0, "sessions": 0, "closures": 0}
     if Referral.objects.filter(pathway__organisation__region=region).exists():
         return counts
@@ -718,8 +714,6 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     registering = [vdab, *local]
     existing = Client.objects.filter(organisation__region=region)
     if replace:
-        from apps.employers.models import Employer, Placement
-        from apps.pathways.models import Pathway
 
         Placement.objects.filter(client__organisation__region=region).delete()
         Employer.objects.filter(region=region).delete()

@@ -15,8 +15,7 @@ from typing import Any
 
 from django.http import Http404
 
-from apps.accounts.models import Role
-from apps.accounts.permissions import CASE_ROLES, memberships_of
+from apps.accounts.permissions import CASE_ROLES, is_coordinator_of_region, memberships_of
 from apps.audit import reads
 from apps.clients.permissions import client_access
 from apps.employers.models import CoachingContact, Employer, Opportunity, Placement
@@ -34,10 +33,6 @@ def case_organisations(user: Any, region_id: int | None = None) -> list[Any]:
     ]
 
 
-def is_coordinator_of(user: Any, region_id: int) -> bool:
-    return any(m.role == Role.COORDINATOR and m.organisation.region_id == region_id for m in memberships_of(user))
-
-
 def get_employer_for_user(user: Any, pk: int) -> Employer:
     employer = Employer.objects.select_related("region", "municipality", "holder").filter(pk=pk).first()
     if employer is None or employer.region_id not in case_region_ids(user):
@@ -46,7 +41,7 @@ def get_employer_for_user(user: Any, pk: int) -> Employer:
 
 
 def can_edit_employer(user: Any, employer: Employer) -> bool:
-    return is_coordinator_of(user, employer.region_id) or any(
+    return is_coordinator_of_region(user, employer.region_id) or any(
         o.pk == employer.holder_id for o in case_organisations(user)
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +12,16 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import is_coordinator_of_region, memberships_of
 from apps.assessment.models import Screening
 from apps.clients.models import Client
+from apps.clients.permissions import FULL_ROLES
 from apps.clients.selectors import clients_for_user
 from apps.employers.matching import DUTCH_RANK, CandidateProfile, OpportunityProfile
 from apps.employers.models import (
     CoachingContact,
     Employer,
+    NaceSection,
     Opportunity,
     Placement,
     PlacementStatus,
@@ -170,7 +174,7 @@ PLACEMENT_FIGURES = ("started", "working_3", "working_6")
 STARTED_STATES = (PlacementStatus.STARTED, PlacementStatus.ENDED)
 
 
-def still_working(placement: dict[str, Any] | Placement, months: int, today: dt.date) -> bool:
+def still_working(placement: Mapping[str, Any] | Placement, months: int, today: dt.date) -> bool:
     """Started at least ``months`` months (30 days each) before ``today`` and not ended before that point,
     or ended with a (new) contract. ``placement`` is a model or a ``values()`` row."""
 
@@ -204,17 +208,13 @@ def placement_rows(
     placements they may open. Filters: ``status`` (a PlacementStatus), ``refusal`` (a RefusalReason),
     ``figure`` (one of PLACEMENT_FIGURES). Four queries, however many placements.
     """
-    from apps.accounts.permissions import memberships_of
-    from apps.clients.permissions import FULL_ROLES
-    from apps.employers.permissions import is_coordinator_of
-
     today = today or timezone.localdate()
     memberships = [m for m in memberships_of(user) if m.organisation.region_id == region_id]
     case_orgs = [o.pk for o in case_organisations(user, region_id)] or [-1]  # -1: no organisation
     full_orgs = [m.organisation_id for m in memberships if m.role in FULL_ROLES] or [-1]
     visible = Q(organisation_id__in=case_orgs) | Q(client__organisation_id__in=full_orgs)
     qs = Placement.objects.filter(opportunity__employer__region_id=region_id)
-    if not is_coordinator_of(user, region_id):
+    if not is_coordinator_of_region(user, region_id):
         qs = qs.filter(visible)
     if status:
         qs = qs.filter(status=status)
@@ -254,8 +254,6 @@ def overview(*, region_id: int, today: dt.date | None = None) -> Overview:
     "Still working after 3 (6) months" (issue 16, item 6): started placements that had not ended
     3 (6) months after the start (or ended with a contract), counted among those started at least that long ago.
     """
-    from apps.employers.models import NaceSection
-
     today = today or timezone.localdate()
     sectors = Counter(Employer.objects.filter(region_id=region_id).values_list("sector", flat=True))
     by_sector = sorted(((s, str(NaceSection(s).label), n) for s, n in sectors.items()), key=lambda x: (-x[2], x[1]))

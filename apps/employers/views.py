@@ -14,6 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Organisation
+from apps.accounts.permissions import get_coordinated_region_for_user, is_coordinator_of_region
 from apps.audit import reads
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
@@ -50,12 +52,10 @@ from apps.employers.models import (
 from apps.employers.permissions import (
     can_edit_employer,
     case_organisations,
-    case_region_ids,
     get_coaching_contact_for_user,
     get_employer_for_user,
     get_opportunity_for_user,
     get_placement_for_user,
-    is_coordinator_of,
 )
 from apps.employers.selectors import (
     PLACEMENT_FIGURES,
@@ -146,7 +146,7 @@ def employers(request: HttpRequest) -> HttpResponse:
         {
             "region": region,
             "employers": employer_list(region_id=region.pk, sector=sector, municipality_id=municipality_id),
-            "coordinator": is_coordinator_of(request.user, region.pk),
+            "coordinator": is_coordinator_of_region(request.user, region.pk),
             "sector": NaceSection(sector).label if sector else "",
             "municipality": municipality,
         },
@@ -214,8 +214,6 @@ def placements(request: HttpRequest) -> HttpResponse:
 @login_required
 def employer_new(request: HttpRequest) -> HttpResponse:
     region = _region(request)
-    from apps.accounts.models import Organisation
-
     organisations = Organisation.objects.filter(region=region, is_active=True)
     form = EmployerForm(request.POST or None, region=region, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -736,13 +734,6 @@ def employer_link(request: HttpRequest, token: str) -> HttpResponse:
 # --- the coordinator's overview -----------------------------------------------------------
 
 
-def _coordinated_region_id(request: HttpRequest) -> int:
-    for region_id in sorted(case_region_ids(request.user)):
-        if is_coordinator_of(request.user, region_id):
-            return region_id
-    raise Http404
-
-
 def overview_charts(data: Any) -> list[dict[str, Any]]:
     """The overview's charts, each with the rows of its table: (label, count, url of the list behind it)."""
     employers_url = reverse("employers:list")
@@ -809,9 +800,10 @@ def overview_charts(data: Any) -> list[dict[str, Any]]:
 def overview_page(request: HttpRequest) -> HttpResponse:
     """The coordinator's overview (issue 16, item 6: "employers engaged per sector and municipality,
     opportunities per rung, placements started, still working after 3 and 6 months, reasons of refusal;
-    charts with their tables"): every figure links to the list behind it."""
-    region_id = _coordinated_region_id(request)
-    charts = overview_charts(overview(region_id=region_id))
+    charts with their tables"): every figure links to the list behind it. ``?regio=<code>`` chooses among the
+    regions a coordinator of several coordinates (default: the first)."""
+    region, regions = get_coordinated_region_for_user(request.user, request.GET.get("regio"))
+    charts = overview_charts(overview(region_id=region.pk))
     chart_data = [
         {
             "id": c["id"],
@@ -821,14 +813,18 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         }
         for c in charts
     ]
-    return render(request, "employers/overview.html", {"charts": charts, "chart_data": chart_data})
+    return render(
+        request,
+        "employers/overview.html",
+        {"charts": charts, "chart_data": chart_data, "region": region, "regions": regions},
+    )
 
 
 @login_required
 def overview_export(request: HttpRequest) -> HttpResponse:
-    region_id = _coordinated_region_id(request)
+    region, _regions = get_coordinated_region_for_user(request.user, request.GET.get("regio"))
     response = HttpResponse(
-        overview_xlsx(overview=overview(region_id=region_id)),
+        overview_xlsx(overview=overview(region_id=region.pk)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="werkgevers-{dt.date.today().isoformat()}.xlsx"'

@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from apps.esf.indicators import BY_CODE, INDICATORS, Filters, Report, compute, participants_q, scope, suppress
 from apps.esf.models import LabourStatus, Participation
 from apps.esf.permissions import EsfAccess
+from apps.pathways.models import Closure, Pathway
 
 
 @dataclass
@@ -108,7 +109,6 @@ def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None 
         qs = qs.filter(organisation_id=organisation)
     qs = qs.order_by("organisation__name", "worker__first_name", "client__last_name", "pk")
     window = dt.timedelta(days=settings.ESF_LEAVING_WINDOW_DAYS)
-    from apps.pathways.models import Pathway
 
     without = (
         Pathway.objects.filter(
@@ -135,8 +135,6 @@ def results_initial(participation: Participation) -> tuple[dict[str, Any], dict[
     starts paid work feeds the pathway's outcome and the ESF+ results on leaving and six months after": the
     placement prefills the closure ("employed"), the closure prefills these forms; the worker confirms by saving.
     Returns (leaving initial, follow-up initial); one query at most (the closure)."""
-    from apps.pathways.models import Closure
-
     p = participation
     leaving: dict[str, Any] = {"in_sample": p.in_sample, "leaving_date": p.leaving_date}
     follow_up: dict[str, Any] = {}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.assessment.models import Screening
 from apps.audit.services import audit_log
 from apps.esf.indicators import add_months
 from apps.esf.models import EsfGender, LabourStatus, Participation, Tri
@@ -178,7 +179,6 @@ def entry_from_intake(pathway: Any) -> dict[str, Any]:
     Maps the screening's employment status, months unemployed, ISCED level, housing and disability;
     nationality, foreign background and minority are not in the screening and stay empty.
     """
-    from apps.assessment.models import Screening
 
     screening = (
         Screening.objects.filter(client_id=pathway.client_id, status=Screening.Status.COMPLETED)

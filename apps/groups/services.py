@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import consented_categories
+from apps.consent.selectors import consented_categories
 from apps.groups.models import GroupActivity, GroupSession
 from apps.groups.permissions import organisation_ids
 from apps.offers.models import Offer

@@ -18,6 +18,15 @@ class AllocationRun(TimeStampedModel):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    # queued by allocation_start, running in the worker (services_allocation.allocation_execute), then done,
+    # or failed (tasks.run_allocation) from either unfinished status
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.QUEUED: frozenset({Status.RUNNING, Status.FAILED}),
+        Status.RUNNING: frozenset({Status.DONE, Status.FAILED}),
+        Status.DONE: frozenset(),
+        Status.FAILED: frozenset(),
+    }
+
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)

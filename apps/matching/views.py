@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
+from apps.accounts.permissions import get_coordinated_region_for_user, memberships_of
 from apps.clients.permissions import get_client_for_editing
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.package import build_package
+from apps.matching.permissions import get_run_for_user
 from apps.matching.recommend import recommend
 from apps.matching.selectors import client_profile, offer_index, travel_model
 from apps.matching.services import (
@@ -49,16 +50,6 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _coordinated_region(user: Any) -> Any:
-    from apps.accounts.models import Role
-    from apps.accounts.permissions import memberships_of
-
-    regions = [m.organisation.region for m in memberships_of(user) if m.role == Role.COORDINATOR]
-    if not regions:
-        raise Http404
-    return regions[0]
-
-
 @login_required
 @require_POST
 def waiting_list_add_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -74,7 +65,9 @@ def waiting_list_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def allocation_list(request: HttpRequest) -> HttpResponse:
-    region = _coordinated_region(request.user)
+    """The allocation of one coordinated region: ``?regio=<code>`` chooses among several (default: the first)."""
+    code = request.POST.get("regio") if request.method == "POST" else request.GET.get("regio")
+    region, regions = get_coordinated_region_for_user(request.user, code)
     if request.method == "POST":
         try:
             weight = float(request.POST.get("fairness_weight", "1").replace(",", "."))
@@ -87,7 +80,11 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
             return redirect("matching:run", pk=run.pk)
     runs = AllocationRun.objects.filter(region=region).select_related("started_by")[:20]
     waiting = WaitingListEntry.objects.filter(client__organisation__region=region, is_open=True).count()
-    return render(request, "matching/allocation_list.html", {"runs": runs, "waiting": waiting})
+    return render(
+        request,
+        "matching/allocation_list.html",
+        {"runs": runs, "waiting": waiting, "region": region, "regions": regions},
+    )
 
 
 PROPOSALS_PER_PAGE = 50
@@ -106,8 +103,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's status, polled by htmx every 2 s while it is queued or running; when it is done the same
     fragment brings the proposals (first page), each with a sentence saying why this client and this offer,
     so they appear without a reload. A run queued too long says that no worker runs and how to start one."""
-    region = _coordinated_region(request.user)
-    run = get_object_or_404(AllocationRun, pk=pk, region=region)
+    run = get_run_for_user(request.user, pk)
     page = None
     count = 0
     if run.status == "done":
@@ -136,9 +132,6 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def proposals_for_me(request: HttpRequest) -> HttpResponse:
-    from apps.accounts.models import Role
-    from apps.accounts.permissions import memberships_of
-
     # the counsellors who may confirm (proposal_decide asks to edit the client); not the peer companion, who
     # sees only the clients of their own case teams (docs/decisions/0014-access-matrix.md)
     orgs = {m.organisation_id for m in memberships_of(request.user) if m.role == Role.COUNSELLOR}
@@ -153,10 +146,8 @@ def proposals_for_me(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    from apps.clients.permissions import get_client_for_editing as client_for_editing
-
     proposal = get_object_or_404(AllocationProposal.objects.select_related("entry"), pk=pk)
-    client_for_editing(request.user, proposal.entry.client_id)  # 404 unless the client is the user's
+    get_client_for_editing(request.user, proposal.entry.client_id)  # 404 unless the client is the user's
     try:
         if decision == "bevestigen":
             proposal_confirm(proposal=proposal, actor=request.user)

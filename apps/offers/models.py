@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -102,6 +102,11 @@ class WaitingListEntry(TimeStampedModel):
     since = models.DateField(_("waiting since"))
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     is_open = models.BooleanField(default=True)
+
+    # an entry only closes (placed, the pathway closed, taken off the list); it never reopens: a client who waits
+    # again gets a new entry. Bulk closings filter on ``is_open=True`` (``sources(WaitingListEntry, False,
+    # field="is_open")``).
+    IS_OPEN_TRANSITIONS: ClassVar[dict[bool, frozenset[bool]]] = {True: frozenset({False}), False: frozenset()}
 
     class Meta:
         ordering = ["since", "id"]

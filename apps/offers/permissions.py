@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404
 
 from apps.accounts.models import Organisation, Role
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.offers.models import Offer
 
 EDIT_ROLES = {Role.PARTNER_WORKER, Role.COUNSELLOR}
@@ -17,7 +17,7 @@ def offer_organisations_for_user(user: Any) -> list[Organisation]:
     """Organisations whose offers the user may create and change."""
     memberships = memberships_of(user)
     own = {m.organisation_id: m.organisation for m in memberships if m.role in EDIT_ROLES}
-    coordinated = {m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR}
+    coordinated = coordinated_region_ids(user)
     result = list(own.values())
     if coordinated:
         result += list(Organisation.objects.filter(region_id__in=coordinated, is_active=True).exclude(pk__in=own))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
+from apps.core.states import sources
 from apps.offers.models import DeliveryMode, Offer, WaitingListEntry
 
 SCALAR_FIELDS = (
@@ -113,9 +114,7 @@ def offer_update(*, offer: Offer, actor: Any, seen_occupancy: int | None = None,
             changed.append(name)
     closed: list[int] = []
     if ending:  # nobody waits for an offer that has ended (issue 10)
-        entries = WaitingListEntry.objects.filter(offer=offer, is_open=True)
-        closed = list(entries.values_list("pk", flat=True))
-        entries.update(is_open=False, updated_at=timezone.now())
+        closed = waiting_entries_close(offer=offer)
     audit_log(
         actor=actor,
         action="partners.offer.updated",
@@ -170,3 +169,13 @@ def waiting_list_add(
         changes={"client": client.pk, "offer": offer.pk if offer else None},
     )
     return entry
+
+
+def waiting_entries_close(**filters: Any) -> list[int]:
+    """Close the open waiting entries that match ``filters`` (field lookups of WaitingListEntry) and return their
+    ids: the one body of the declared move ``is_open`` True -> False (``WaitingListEntry.IS_OPEN_TRANSITIONS``).
+    Two queries; runs in the caller's transaction, whose audit entry names the ids."""
+    entries = WaitingListEntry.objects.filter(is_open__in=sources(WaitingListEntry, False, field="is_open"), **filters)
+    closed = list(entries.values_list("pk", flat=True))
+    entries.update(is_open=False, updated_at=timezone.now())
+    return closed

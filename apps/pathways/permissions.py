@@ -26,7 +26,7 @@ from apps.accounts.permissions import memberships_of
 from apps.audit import reads
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_seals, peer_view
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import consented_categories
+from apps.consent.selectors import consented_categories
 from apps.pathways.models import Pathway, TeamMember
 
 

@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import covered_categories
+from apps.consent.selectors import covered_categories
+from apps.consent.services import consent_withdraw
 from apps.core.concurrency import EditConflict, versioned_update
 from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
+from apps.offers.models import WaitingListEntry
+from apps.offers.services import waiting_entries_close
 from apps.pathways.models import Action, Closure, ContactLog, Goal, Pathway, PlanChange, TeamMember, TeamRole
 
 # referral statuses that are still open (strings: apps.referrals sits above pathways; docs/architecture.md)
@@ -341,8 +344,6 @@ def closing_summary(*, pathway: Pathway) -> dict[str, Any]:
     """What is still open on a pathway before it closes (for the closing page and the audit entry): open
     actions, open referrals (through the reverse relation ``pathway.referrals``), the client's open waiting
     entries and the active team. Lists of model instances."""
-    from apps.offers.models import WaitingListEntry
-
     return {
         "actions": list(
             Action.objects.filter(
@@ -365,8 +366,6 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
     client's open waiting entries. Refuses (``ValidationError``) while referrals are open: those are
     withdrawn first by ``apps.referrals.services.pathway_close_with_referrals``, the service pages call
     (issue 10: closing closes what depends on it). The team stays, read-only, for the history."""
-    from apps.offers.models import WaitingListEntry
-
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
     check_transition(pathway, Pathway.Status.CLOSED)
     if pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).exists():
@@ -389,9 +388,7 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
         )
     )
     Action.objects.filter(pk__in=cancelled).update(status=Action.Status.CANCELLED, updated_at=timezone.now())
-    entries = WaitingListEntry.objects.filter(client_id=pathway.client_id, is_open=True)
-    closed_entries = list(entries.values_list("pk", flat=True))
-    entries.update(is_open=False, updated_at=timezone.now())
+    closed_entries = waiting_entries_close(client_id=pathway.client_id)
     audit_log(
         actor=actor,
         action="pathways.pathway.closed",
@@ -476,8 +473,6 @@ def consent_withdraw_with_team(*, consent: Any, actor: Any) -> dict[str, Any]:
     than the pathway's and the client's stays on a team only while a consent shares the client's identity
     with their organisation for guidance (the rule of ``team_add``). Returns ``{"team_places_ended": [...]}``
     (pathway ids) for the page to state."""
-    from apps.consent.services import consent_withdraw
-
     consent_withdraw(consent=consent, actor=actor)
     ended: list[int] = []
     members = TeamMember.objects.filter(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Membership, Role
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import is_coordinator_of_region, memberships_of
 from apps.audit.services import audit_log
 from apps.notifications.services import notify
 from apps.pathways.models import Action, Pathway, TeamMember
@@ -30,9 +30,9 @@ class HandOverResult:
 
 def may_hand_over(*, actor: Any, from_user: Any, organisation: Any) -> bool:
     """The worker themselves (a member of ``organisation``) or a coordinator of its region."""
+    if is_coordinator_of_region(actor, organisation.region_id):
+        return True
     for m in memberships_of(actor):
-        if m.role == Role.COORDINATOR and m.organisation.region_id == organisation.region_id:
-            return True
         if actor.pk == from_user.pk and m.organisation_id == organisation.pk and m.role in HANDOVER_ROLES:
             return True
     return False

@@ -21,10 +21,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import is_coordinator_of_region, memberships_of
 from apps.audit import reads
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import covered_categories
+from apps.consent.selectors import covered_categories
 from apps.core.states import can_transition
 from apps.pathways.permissions import PathwayAccess, get_pathway_for_user
 from apps.referrals.models import Referral
@@ -57,7 +57,7 @@ def is_receiver(user: Any, referral: Referral) -> bool:
 
 def is_region_coordinator(user: Any, referral: Referral) -> bool:
     region_id = referral.offer.organisation.region_id
-    return any(m.role == Role.COORDINATOR and m.organisation.region_id == region_id for m in memberships_of(user))
+    return is_coordinator_of_region(user, region_id)
 
 
 def is_sender(user: Any, referral: Referral) -> bool:

@@ -8,7 +8,8 @@ from typing import Any
 
 from apps.accounts.permissions import memberships_of
 from apps.clients.permissions import CASE_ROLES
-from apps.consent.models import Consent, DataCategory, Purpose
+from apps.consent.models import Purpose
+from apps.consent.selectors import identity_shared as consent_identity_shared
 from apps.offers.models import WaitingListEntry
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import client_label_for_receiver, receiving_organisation_ids
@@ -52,16 +53,9 @@ def waiting_positions(referrals: list[Referral]) -> dict[int, int]:
 
 def identity_shared(client_ids: set[int], organisation_ids: set[int]) -> set[tuple[int, int]]:
     """(client id, organisation id) pairs for which an active consent shares identity for referral or guidance."""
-    if not client_ids or not organisation_ids:
-        return set()
-    rows = Consent.objects.filter(
-        client_id__in=client_ids, withdrawn_on__isnull=True, organisations__in=organisation_ids
-    ).values_list("client_id", "organisations", "categories", "purposes")
-    return {
-        (client_id, organisation_id)
-        for client_id, organisation_id, categories, purposes in rows
-        if DataCategory.IDENTITY in categories and {Purpose.REFERRAL, Purpose.GUIDANCE} & set(purposes)
-    }
+    return consent_identity_shared(
+        client_ids=client_ids, organisation_ids=organisation_ids, purposes=(Purpose.REFERRAL, Purpose.GUIDANCE)
+    )
 
 
 def incoming_referrals(*, user: Any) -> list[ReferralRow]:

@@ -23,12 +23,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from apps.accounts.models import Role, User
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import covered_categories
+from apps.consent.selectors import covered_categories
 from apps.core.states import check_transition, transition
 from apps.notifications.services import notify
 from apps.offers.models import Offer, WaitingListEntry
-from apps.offers.services import offer_occupancy_change, waiting_list_add
+from apps.offers.services import offer_occupancy_change, offer_update, waiting_entries_close, waiting_list_add
 from apps.pathways.models import Pathway, TeamRole
+from apps.pathways.services import pathway_close, team_add
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import HANDOVER_STATUSES, is_receiver, is_sender
 
@@ -124,12 +125,9 @@ def _open_waiting_entry(referral: Referral) -> WaitingListEntry | None:
 
 
 def _close_waiting_entry(referral: Referral) -> int | None:
-    entry = _open_waiting_entry(referral)
-    if entry is None:
-        return None
-    entry.is_open = False
-    entry.save(update_fields=["is_open", "updated_at"])
-    return entry.pk
+    """Close the client's open entry for the referral's offer (at most one, by constraint); its id or None."""
+    closed = waiting_entries_close(client_id=referral.pathway.client_id, offer_id=referral.offer_id)
+    return closed[0] if closed else None
 
 
 def _release_place(referral: Referral) -> None:
@@ -241,8 +239,6 @@ def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referr
 def _join_case_team(referral: Referral, actor: Any) -> bool:
     """Whoever accepts a referral joins the case team (one team, shared responsibility), when the
     consent lets their organisation see the client for guidance; otherwise the counsellor adds them later."""
-    from apps.pathways.models import TeamRole
-    from apps.pathways.services import team_add
 
     pathway = referral.pathway
     if pathway.team.filter(user=actor, is_active=True).exists():
@@ -521,7 +517,6 @@ def pathway_close_with_referrals(
     Returns ``{"closure": Closure, "withdrawn": [referral ids]}``. Raises ``ValidationError`` (nothing
     written) for invalid closure data or a pathway already closed.
     """
-    from apps.pathways.services import pathway_close
 
     locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
     check_transition(locked, Pathway.Status.CLOSED)
@@ -542,7 +537,6 @@ def offer_deactivate(*, offer: Offer, actor: Any) -> dict[str, list[int]]:
     are refused with reason "the offer has ended" (the sending team is told), open waiting entries for it
     close; accepted and started referrals keep their place until they end (stated in the audit entry).
     Returns the ids ``{"refused": [...], "entries_closed": [...], "running": [...]}``."""
-    from apps.offers.services import offer_update
 
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     refused = []
@@ -560,9 +554,7 @@ def offer_deactivate(*, offer: Offer, actor: Any) -> dict[str, list[int]]:
             url=referral_url(referral),
         )
         refused.append(referral.pk)
-    entries = WaitingListEntry.objects.filter(offer=offer, is_open=True)
-    closed = list(entries.values_list("pk", flat=True))
-    entries.update(is_open=False, updated_at=timezone.now())
+    closed = waiting_entries_close(offer=offer)
     running = list(
         Referral.objects.filter(offer=offer, status__in=Referral.PLACE_STATUSES).values_list("pk", flat=True)
     )

@@ -15,7 +15,8 @@ from apps.audit.models import AuditEntry
 from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
-from apps.consent.models import Consent, DataCategory
+from apps.consent.models import DataCategory
+from apps.consent.selectors import consents_shown
 from apps.groups.services import sessions_for_pathway
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
@@ -77,7 +78,6 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
     if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
         panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))
     if Role.ADMINISTRATOR in roles or user.is_superuser:
-        from apps.audit.models import AuditEntry
 
         panels["recent_audit"] = list(AuditEntry.objects.select_related("actor")[:10])
     return panels
@@ -104,10 +104,9 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         classification = classification_for(client=client, screening=latest, region_data=region_data)
 
     # the registering organisation sees every consent; others only those given to their own organisations
-    consent_qs = Consent.objects.filter(client=client)
-    if not access.owner:
-        consent_qs = consent_qs.filter(organisations__in=access.organisation_ids).distinct()
-    consents = list(consent_qs.prefetch_related("organisations"))
+    consents = consents_shown(
+        client=client, owner=access.owner, organisation_ids=access.organisation_ids, active_only=False
+    )
     draft = (
         Screening.objects.filter(client=client, status=Screening.Status.DRAFT).order_by("-id").first()
         if access.can_edit

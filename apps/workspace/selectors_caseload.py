@@ -14,6 +14,7 @@ from apps.assessment.models import Screening, ScreeningObstacle
 from apps.offers.models import WaitingListEntry
 from apps.pathways.models import Action, ContactLog, Pathway
 from apps.pathways.permissions import pathway_accesses
+from apps.pathways.services_handover import HANDOVER_ROLES
 from apps.referrals.models import Referral
 
 OPEN_ACTION = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
@@ -162,7 +163,6 @@ def waiting_positions_for_clients(client_ids: set[int]) -> dict[int, int]:
 
 def hand_over_candidates(*, organisation_ids: set[int]) -> Q:
     """The condition for colleagues who can take a caseload over (used by the hand-over form)."""
-    from apps.pathways.services_handover import HANDOVER_ROLES
 
     return Q(
         memberships__organisation_id__in=organisation_ids,

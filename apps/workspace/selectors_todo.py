@@ -16,7 +16,7 @@ from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.permissions import FULL_ROLES
 from apps.conferences.models import CaseConference
 from apps.matching.models import AllocationProposal
@@ -53,7 +53,7 @@ def scope_of(user: Any) -> Scope:
             for m in memberships
             if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}
         ),
-        regions=frozenset(m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR),
+        regions=frozenset(coordinated_region_ids(user)),
         follow_up=frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES),
     )
 

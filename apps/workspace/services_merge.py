@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_log
 from apps.clients.models import Client, ClientMerge, MergedRow
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.services import covered_categories
+from apps.consent.selectors import covered_categories
 
 # Relations of Client that are the merge machinery itself, not data the person owns.
 _NOT_MOVED = {("clients", "client"), ("clients", "clientmerge"), ("clients", "mergedrow")}

@@ -3,7 +3,7 @@ into the namespace it has always had (``core:home``, ``clients:detail``, ``pathw
 
 from django.urls import path
 
-from apps.workspace import views
+from apps.workspace import views, views_consent
 
 home_urlpatterns = [path("", views.home, name="home")]
 client_urlpatterns = [
@@ -11,6 +11,8 @@ client_urlpatterns = [
     path("samenvoegen/<int:merge_pk>/ongedaan/", views.client_merge_undo_view, name="merge_undo"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/toestemming/<int:consent_pk>/intrekken/", views.consent_withdraw_view, name="consent_withdraw"),
+    path("<int:pk>/toestemming/nieuw/", views_consent.consent_new, name="consent_new"),
+    path("<int:pk>/toestemming/formulier/", views_consent.consent_printable, name="consent_form"),
 ]
 pathway_urlpatterns = [
     path("mijn-werk/", views.my_work, name="my_work"),

@@ -17,11 +17,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, User
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
-from apps.clients.permissions import get_client_for_user
+from apps.clients.permissions import get_client_for_editing, get_client_for_user
 from apps.conferences.services import scheduling_regions
+from apps.consent.models import Consent
 from apps.core.forms import form_errors
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
@@ -49,13 +50,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/client_detail.html", client_file(access=access, user=request.user))
 
 
-def _coordinator_region_ids(user: Any) -> set[int]:
-    return {m.organisation.region_id for m in memberships_of(user) if m.role == Role.COORDINATOR}
-
-
 @login_required
 def client_merge_view(request: HttpRequest) -> HttpResponse:
-    regions = _coordinator_region_ids(request.user)
+    regions = coordinated_region_ids(request.user)
     if not regions:
         raise Http404
     form = MergeForm(request.POST or None)
@@ -89,7 +86,7 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def client_merge_undo_view(request: HttpRequest, merge_pk: int) -> HttpResponse:
-    regions = _coordinator_region_ids(request.user)
+    regions = coordinated_region_ids(request.user)
     merge = get_object_or_404(ClientMerge, pk=merge_pk, survivor__organisation__region_id__in=regions)
     try:
         client_merge_undo(merge=merge, actor=request.user)
@@ -245,8 +242,6 @@ def pathway_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     """Withdraw a consent from the client file; team places that depended on it end, and the page says so."""
-    from apps.clients.permissions import get_client_for_editing
-    from apps.consent.models import Consent
 
     access = get_client_for_editing(request.user, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, client=access.client)

@@ -11,13 +11,8 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.consent.models import Consent
-from apps.consent.services import (
-    consent_covers,
-    consent_record,
-    consent_withdraw,
-    consented_categories,
-    covered_categories,
-)
+from apps.consent.selectors import consent_covers, consented_categories, covered_categories
+from apps.consent.services import consent_record, consent_withdraw
 from tests.factories import give_consent, register_client
 
 

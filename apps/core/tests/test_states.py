@@ -9,12 +9,12 @@ from django.utils import translation
 
 from apps.assessment.models import Screening
 from apps.core.states import TransitionNotAllowed, can_transition, declared, transition
-from apps.matching.models import AllocationProposal
+from apps.matching.models import AllocationProposal, AllocationRun
 from apps.partnership.models import Candidacy
 from apps.pathways.models import Action, Pathway
 from apps.referrals.models import Referral
 
-STATE_MODELS = [Pathway, Action, Referral, AllocationProposal, Screening, Candidacy]
+STATE_MODELS = [Pathway, Action, Referral, AllocationProposal, AllocationRun, Screening, Candidacy]
 
 
 def _moves(model: Any, allowed: bool) -> list[tuple[Any, str, str]]:
@@ -53,3 +53,14 @@ def test_the_refusal_names_both_statuses_in_dutch() -> None:
     with translation.override("nl-be"), pytest.raises(TransitionNotAllowed) as refused:
         transition(Pathway(status=Pathway.Status.CLOSED), Pathway.Status.PAUSED)
     assert refused.value.messages == ["Status 'Afgesloten' kan niet 'Gepauzeerd' worden."]
+
+
+def test_a_waiting_entry_only_closes_and_bulk_closings_start_from_open() -> None:
+    from apps.core.states import sources
+    from apps.offers.models import WaitingListEntry
+
+    assert declared(WaitingListEntry, field="is_open") == {True: frozenset({False}), False: frozenset()}
+    assert can_transition(WaitingListEntry(is_open=True), False, field="is_open")
+    assert not can_transition(WaitingListEntry(is_open=False), True, field="is_open")
+    assert sources(WaitingListEntry, False, field="is_open") == {True}
+    assert sources(AllocationRun, AllocationRun.Status.FAILED) == {"queued", "running"}

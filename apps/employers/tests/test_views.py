@@ -70,7 +70,7 @@ def test_nadia_of_another_region_and_ine_the_jury_member_see_no_employer(
     for user in (personas.nadia, personas.ine):
         client.force_login(user)
         assert client.get(reverse("employers:detail", kwargs={"pk": world.employer.pk})).status_code == 404
-        assert client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk})).status_code in {404}
+        assert client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk})).status_code == 404
     client.force_login(personas.ine)
     assert client.get(reverse("employers:list")).status_code == 404
 
@@ -129,3 +129,23 @@ def test_the_coordinator_overview_and_its_export_neutralise_formulas(client: Any
     values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
     assert neutralise("=1+1") == "'=1+1" and neutralise("\tx") == "'\tx" and neutralise(3) == 3
+
+
+def test_wouter_who_coordinates_two_regions_sees_the_employer_overview_of_each(client: Any, personas: Any) -> None:
+    from apps.accounts.models import Membership, Role
+
+    make_employer(personas, name="Bakkerij Oostende")
+    Membership.objects.create(user=personas.wouter, organisation=personas.westhoek_org, role=Role.COORDINATOR)
+    westhoek = personas.westhoek_org.region
+    client.force_login(personas.wouter)
+    first = client.get(reverse("employers:overview"))
+    assert first.status_code == 200 and 'name="regio"' in first.content.decode()
+    chosen = {
+        code: client.get(reverse("employers:overview") + f"?regio={code}").context["region"]
+        for code in (personas.region.code, westhoek.code)
+    }
+    assert chosen == {personas.region.code: personas.region, westhoek.code: westhoek}
+    assert client.get(reverse("employers:export") + f"?regio={westhoek.code}").status_code == 200
+    assert client.get(reverse("employers:overview") + "?regio=nergens").status_code == 404
+    client.force_login(personas.nadia)
+    assert client.get(reverse("employers:overview") + f"?regio={personas.region.code}").status_code == 404

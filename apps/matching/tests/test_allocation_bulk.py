@@ -17,7 +17,7 @@ from apps.matching.models import AllocationRun
 from apps.matching.recommend import eligible, score_offer
 from apps.matching.scoring import OfferMatrix
 from apps.matching.selectors import client_profile, client_profiles, offer_profiles, travel_model
-from apps.matching.services import allocation_execute
+from apps.matching.services_allocation import allocation_execute
 from apps.offers.models import WaitingListEntry
 
 

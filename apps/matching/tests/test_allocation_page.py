@@ -10,7 +10,8 @@ from django.test import Client as Browser
 from django.utils import timezone
 
 from apps.matching.models import AllocationRun
-from apps.matching.services import allocation_execute, allocation_start
+from apps.matching.services import allocation_start
+from apps.matching.services_allocation import allocation_execute
 from apps.matching.tests.test_allocation_flow import setup_waiting
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,31 @@ def test_only_the_coordinator_of_the_region_sees_the_page(personas: Any, client:
     for who in (personas.olaf, personas.nadia, personas.sofie):
         client.force_login(who)
         assert client.get(f"/matching/toewijzing/{run.pk}/", HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_wouter_who_coordinates_two_regions_reaches_the_allocation_of_each(personas: Any, client: Browser) -> None:
+    from apps.accounts.models import Membership, Role
+
+    Membership.objects.create(user=personas.wouter, organisation=personas.westhoek_org, role=Role.COORDINATOR)
+    oostende_run = AllocationRun.objects.create(region=personas.region, started_by=personas.wouter)
+    westhoek = personas.westhoek_org.region
+    client.force_login(personas.wouter)
+    page = client.get("/matching/toewijzing/")
+    assert page.status_code == 200 and page.context["region"] in (personas.region, westhoek)
+    assert {r.pk for r in page.context["regions"]} == {personas.region.pk, westhoek.pk}
+    assert 'name="regio"' in page.content.decode()  # the picker: two regions to choose from
+    chosen = client.get(f"/matching/toewijzing/?regio={westhoek.code}")
+    assert chosen.status_code == 200 and chosen.context["region"] == westhoek
+    assert oostende_run not in chosen.context["runs"]
+    assert client.get(f"/matching/toewijzing/?regio={personas.region.code}").context["region"] == personas.region
+    # a run started from the second region's page belongs to that region
+    started = client.post("/matching/toewijzing/", {"regio": westhoek.code, "fairness_weight": "1"})
+    run = AllocationRun.objects.exclude(pk=oostende_run.pk).get()
+    assert started.status_code == 302 and run.region == westhoek
+    assert client.get(f"/matching/toewijzing/{run.pk}/").status_code == 200
+    assert client.get(f"/matching/toewijzing/{oostende_run.pk}/").status_code == 200
+    # a region he does not coordinate, or junk, is 404
+    assert client.get("/matching/toewijzing/?regio=nergens").status_code == 404
+    client.force_login(personas.nadia)
+    assert client.get(f"/matching/toewijzing/?regio={personas.region.code}").status_code == 404
+    assert client.get(f"/matching/toewijzing/{oostende_run.pk}/").status_code == 404

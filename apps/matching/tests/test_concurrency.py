@@ -15,13 +15,14 @@ import pytest
 from django.db import connection
 
 from apps.matching.models import AllocationRun
-from apps.matching.services import allocation_execute, allocation_start, proposal_confirm
+from apps.matching.services import allocation_start, proposal_confirm
+from apps.matching.services_allocation import allocation_execute
 from apps.matching.tests.test_allocation_flow import setup_waiting
 from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_update
-from apps.pathways.models import Pathway
 from apps.referrals.models import Referral
 from apps.referrals.services import referral_accept, referral_send
+from tests.factories import open_pathway_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -54,13 +55,9 @@ def race(**jobs: Callable[[], Any]) -> dict[str, str]:
     return results
 
 
-def pathway_of(client: Any) -> Pathway:
-    return Pathway.objects.exclude(status="closed").get(client=client)
-
-
 def test_a_stale_offer_form_saved_during_an_accept_keeps_the_place_taken(personas: Any) -> None:
     (bilal,), offer = setup_waiting(personas, n_clients=1, capacity=2)
-    referral = referral_send(pathway=pathway_of(bilal), offer=offer, actor=personas.sofie)
+    referral = referral_send(pathway=open_pathway_of(bilal), offer=offer, actor=personas.sofie)
     seen = offer.occupancy  # Els opened the form before the accept
     results = race(
         form=lambda: offer_update(
@@ -91,7 +88,7 @@ def test_an_accept_and_a_confirmation_of_the_same_last_place_take_one_place(pers
     (amina, bilal), offer = setup_waiting(personas, n_clients=2, capacity=1)
     WaitingListEntry.objects.filter(client=bilal).update(is_open=False)  # Amina alone is on the list
     Offer.objects.filter(pk=offer.pk).update(capacity=0)
-    waiting = referral_send(pathway=pathway_of(bilal), offer=offer, actor=personas.sofie)  # Bilal waits
+    waiting = referral_send(pathway=open_pathway_of(bilal), offer=offer, actor=personas.sofie)  # Bilal waits
     Offer.objects.filter(pk=offer.pk).update(capacity=1)
     WaitingListEntry.objects.filter(client=bilal, offer=offer).update(is_open=False)
     run = allocation_start(region=personas.region, actor=personas.wouter)

@@ -10,18 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.matching.models import AllocationProposal, AllocationRun
-from apps.matching.services import allocation_execute, allocation_start, proposal_confirm
+from apps.matching.services import allocation_start, proposal_confirm
+from apps.matching.services_allocation import allocation_execute
 from apps.matching.tests.test_allocation_flow import setup_waiting
 from apps.offers.models import Offer, WaitingListEntry
 from apps.pathways.models import Pathway
 from apps.referrals.models import Referral
 from apps.referrals.services import referral_accept, referral_complete, referral_send, referral_start
+from tests.factories import open_pathway_of
 
 pytestmark = pytest.mark.django_db
-
-
-def pathway_of(client: Any) -> Pathway:
-    return Pathway.objects.exclude(status="closed").get(client=client)
 
 
 def run_allocation(personas: Any) -> AllocationRun:
@@ -34,9 +32,9 @@ def test_a_confirmed_allocation_settles_the_waiting_referral_so_no_second_place_
     """(a) One place, full; Bilal's referral waits; the place frees; the allocation gives it to Bilal:
     his waiting referral is accepted by that, and Els's later accept cannot take a second place."""
     (amina, bilal), offer = setup_waiting(personas, n_clients=2, capacity=1)
-    first = referral_send(pathway=pathway_of(amina), offer=offer, actor=personas.sofie)
+    first = referral_send(pathway=open_pathway_of(amina), offer=offer, actor=personas.sofie)
     referral_accept(referral=first, actor=personas.els)
-    waiting = referral_send(pathway=pathway_of(bilal), offer=offer, actor=personas.sofie)
+    waiting = referral_send(pathway=open_pathway_of(bilal), offer=offer, actor=personas.sofie)
     assert waiting.status == Referral.Status.WAITING
     referral_start(referral=first, actor=personas.els)
     referral_complete(referral=first, actor=personas.els)  # the place frees
@@ -63,7 +61,7 @@ def test_b_a_proposal_confirmed_after_the_partner_accepted_is_refused(personas: 
     (bilal,), offer = setup_waiting(personas, n_clients=1, capacity=1)
     WaitingListEntry.objects.filter(client=bilal).update(is_open=False)  # only the entry for the offer
     Offer.objects.filter(pk=offer.pk).update(capacity=0)
-    referral = referral_send(pathway=pathway_of(bilal), offer=offer, actor=personas.sofie)
+    referral = referral_send(pathway=open_pathway_of(bilal), offer=offer, actor=personas.sofie)
     assert referral.status == Referral.Status.WAITING
     Offer.objects.filter(pk=offer.pk).update(capacity=1)  # a place frees
     proposal = run_allocation(personas).proposals.get()
@@ -109,7 +107,7 @@ def test_confirming_needs_an_open_pathway_and_consent_and_says_so(personas: Any)
 
     (bilal,), offer = setup_waiting(personas, n_clients=1, capacity=1)
     proposal = run_allocation(personas).proposals.get()
-    pathway_close(pathway=pathway_of(bilal), actor=personas.sofie, closed_on=pathway_of(bilal).started_on,
+    pathway_close(pathway=open_pathway_of(bilal), actor=personas.sofie, closed_on=open_pathway_of(bilal).started_on,
                   outcome="other")  # fmt: skip
     # closing the pathway closed the client's waiting entries: the proposal can no longer be confirmed
     with pytest.raises(ValidationError):
@@ -130,14 +128,14 @@ def test_the_database_refuses_more_places_taken_than_the_capacity(personas: Any)
 def test_the_database_refuses_a_second_open_pathway_and_a_second_open_waiting_entry(personas: Any) -> None:
     (bilal,), offer = setup_waiting(personas, n_clients=1, capacity=1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Pathway.objects.create(client=bilal, organisation=personas.lb, started_on=pathway_of(bilal).started_on)
+        Pathway.objects.create(client=bilal, organisation=personas.lb, started_on=open_pathway_of(bilal).started_on)
     with pytest.raises(IntegrityError), transaction.atomic():
-        WaitingListEntry.objects.create(client=bilal, offer=None, since=pathway_of(bilal).started_on,
+        WaitingListEntry.objects.create(client=bilal, offer=None, since=open_pathway_of(bilal).started_on,
                                         added_by=personas.sofie)  # fmt: skip
-    WaitingListEntry.objects.create(client=bilal, offer=offer, since=pathway_of(bilal).started_on,
+    WaitingListEntry.objects.create(client=bilal, offer=offer, since=open_pathway_of(bilal).started_on,
                                     added_by=personas.sofie)  # fmt: skip
     with pytest.raises(IntegrityError), transaction.atomic():
-        WaitingListEntry.objects.create(client=bilal, offer=offer, since=pathway_of(bilal).started_on,
+        WaitingListEntry.objects.create(client=bilal, offer=offer, since=open_pathway_of(bilal).started_on,
                                         added_by=personas.sofie)  # fmt: skip
 
 
@@ -154,7 +152,7 @@ def test_a_stale_offer_form_keeps_the_places_taken_meanwhile(personas: Any) -> N
 
     (bilal,), offer = setup_waiting(personas, n_clients=1, capacity=2)
     seen = offer.occupancy
-    referral_accept(referral=referral_send(pathway=pathway_of(bilal), offer=offer, actor=personas.sofie),
+    referral_accept(referral=referral_send(pathway=open_pathway_of(bilal), offer=offer, actor=personas.sofie),
                     actor=personas.els)  # fmt: skip
     offer_update(offer=offer, actor=personas.els, seen_occupancy=seen, occupancy=seen, title="Taalcafé+")
     offer.refresh_from_db()

@@ -34,7 +34,8 @@ from apps.clients.models import Client, ClientMerge
 from apps.consent.models import Consent
 from apps.consent.services import consent_withdraw
 from apps.matching.models import AllocationProposal
-from apps.matching.services import allocation_execute, allocation_start, proposal_confirm
+from apps.matching.services import allocation_start, proposal_confirm
+from apps.matching.services_allocation import allocation_execute
 from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_create, waiting_list_add
 from apps.pathways.models import Pathway

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.audit.models import AuditEntry
 from apps.audit.services import audit_head, audit_verify
 
 
@@ -24,7 +25,6 @@ class Command(BaseCommand):
         expected = options.get("expect_head")
         if expected:
             sequence_text, _, hash_text = expected.partition(":")
-            from apps.audit.models import AuditEntry
 
             try:
                 sequence = int(sequence_text)

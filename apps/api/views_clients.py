@@ -1,31 +1,27 @@
-"""The REST API: thin views over the same permissions, selectors and services as the pages.
+"""The client API: list and register clients, read and change a file, its screenings and classification.
 
-Access always goes through ``apps.clients.permissions`` (``get_client_for_user``,
-``get_client_for_editing``) or ``apps.clients.selectors.clients_for_user``: a client that the user
-may not see is 404, exactly as on the pages. Every read of a client file is recorded.
+The pages' permissions decide (``apps.clients.permissions``); every read of a file is recorded.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.api import serializers as s
 from apps.api.pagination import PagePagination, page_of, paginated
-from apps.api.selectors import classification_of, consents_for, screenings_for
+from apps.api.responses import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
+from apps.api.selectors import classification_of, screenings_for
 from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.clients.permissions import (
@@ -36,29 +32,9 @@ from apps.clients.permissions import (
 )
 from apps.clients.selectors import clients_for_user
 from apps.clients.services import client_register, client_update, possible_duplicates
-from apps.consent.models import Consent
-from apps.consent.services import consent_record
 from apps.core import ratelimit
-from apps.pathways.services import consent_withdraw_with_team
 
-NOT_FOUND = OpenApiResponse(description="No such client, or not visible to you (the two look the same).")
-INVALID = OpenApiResponse(description="Invalid input: the errors by field.")
 TAGS = ["clients"]
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number (from 1)."),
-    OpenApiParameter("page_size", int, description="Items per page: 25 unless given, at most 100."),
-]
-
-
-def raise_service_error(exc: DjangoValidationError) -> NoReturn:
-    """A service's ValidationError as a 400 with the errors by field."""
-    if hasattr(exc, "error_dict"):
-        detail = {
-            (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
-            for key, messages in exc.message_dict.items()
-        }
-        raise serializers.ValidationError(detail) from exc
-    raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages}) from exc
 
 
 def viewed(request: Request, pk: int) -> ClientAccess:
@@ -93,13 +69,7 @@ class ClientListView(generics.ListAPIView):
         responses={
             201: s.ClientDetailSerializer,
             400: OpenApiResponse(
-                response=inline_serializer(
-                    "ClientRegisterError",
-                    {
-                        "confirm_new": serializers.ListField(child=serializers.CharField(), required=False),
-                        "possible_duplicates": s.PossibleDuplicateSerializer(many=True, required=False),
-                    },
-                ),
+                response=s.ClientRegisterErrorSerializer,
                 description="Invalid input (errors by field), or possible duplicates to confirm with confirm_new.",
             ),
             404: OpenApiResponse(description="You may not register clients."),
@@ -212,52 +182,3 @@ class ClientClassificationView(APIView):
         access = viewed(request, pk)
         return Response(s.ClassificationSerializer(classification_of(access=access)).data)
 
-
-@extend_schema(tags=TAGS)
-class ClientConsentsView(APIView):
-    @extend_schema(
-        summary="A client's consents",
-        description="The owning organisation sees withdrawn consents too; others only active ones.",
-        responses={200: page_of(s.ConsentSerializer, "PaginatedConsentList"), 404: NOT_FOUND},
-        parameters=PAGE_PARAMETERS,
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        access = viewed(request, pk)
-        return paginated(
-            request, self, consents_for(access=access), lambda page: s.ConsentSerializer(page, many=True).data
-        )
-
-    @extend_schema(
-        summary="Record a consent (owning organisation only)",
-        request=s.ConsentWriteSerializer,
-        responses={201: s.ConsentSerializer, 400: INVALID, 404: NOT_FOUND},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        client = get_client_for_editing(request.user, pk).client
-        serializer = s.ConsentWriteSerializer(data=request.data, region=client.organisation.region)
-        serializer.is_valid(raise_exception=True)
-        try:
-            consent = consent_record(
-                client=client, actor=request.user, actor_organisation=client.organisation, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise_service_error(exc)
-        return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(tags=TAGS)
-class ConsentWithdrawView(APIView):
-    @extend_schema(
-        summary="Withdraw a consent (owning organisation only)",
-        description="Takes effect on the very next request.",
-        request=None,
-        responses={200: s.ConsentSerializer, 400: INVALID, 404: NOT_FOUND},
-    )
-    def post(self, request: Request, pk: int, consent_pk: int) -> Response:
-        client = get_client_for_editing(request.user, pk).client
-        consent = get_object_or_404(Consent, pk=consent_pk, client=client)
-        try:
-            consent_withdraw_with_team(consent=consent, actor=request.user)
-        except DjangoValidationError as exc:
-            raise_service_error(exc)
-        return Response(s.ConsentSerializer(consent).data)

@@ -1,3 +1,6 @@
+"""The consent pages of a client file: record a consent, print the consent form (served under /hulpvragers/ in the
+``clients`` namespace: ``clients:consent_new``, ``clients:consent_form``). Templates stay in apps/consent/templates."""
+
 from __future__ import annotations
 
 from django.contrib import messages

@@ -1,0 +1,88 @@
+"""Every read of consent: which data categories an organisation may see of a client, for which purpose, whether it
+sees the identity, and which consents a page shows. The one home of that rule (issue 9): permissions, selectors and
+services of every app ask here, never ``Consent.objects`` themselves.
+
+A consent counts while it is not withdrawn (``withdrawn_on`` is null); a withdrawal takes effect on the next request
+because every read asks afresh. Purposes and categories are ``apps.consent.models.Purpose`` / ``DataCategory``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from apps.consent.models import Consent, DataCategory, Purpose
+
+
+def consented_categories(
+    *, pairs: Iterable[tuple[int, int]], purposes: Iterable[str]
+) -> dict[tuple[int, int], set[str]]:
+    """Bulk ``covered_categories``: per (client id, organisation id), the categories that active consents
+    give that organisation for any of ``purposes``. One query, whatever the number of pairs."""
+    pairs = set(pairs)
+    wanted = set(purposes)
+    result: dict[tuple[int, int], set[str]] = defaultdict(set)
+    if not pairs:
+        return result
+    rows = Consent.objects.filter(
+        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}, withdrawn_on__isnull=True
+    ).values_list("client_id", "organisations", "categories", "purposes")
+    for client_id, organisation_id, categories, consent_purposes in rows:
+        if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):
+            result[(client_id, organisation_id)].update(categories)
+    return result
+
+
+def covered_categories(*, client_id: int, organisation_ids: set[int], purpose: str) -> set[str]:
+    """The data categories that active consents let these organisations see for a purpose (one query)."""
+    found = consented_categories(pairs={(client_id, o) for o in organisation_ids}, purposes=[purpose])
+    return set().union(*found.values()) if found else set()
+
+
+def consent_covers(*, client_id: int, organisation_id: int, category: str, purpose: str) -> bool:
+    return category in covered_categories(client_id=client_id, organisation_ids={organisation_id}, purpose=purpose)
+
+
+def identity_shared(
+    *, client_ids: set[int], organisation_ids: set[int], purposes: Iterable[str] = (Purpose.REFERRAL, Purpose.GUIDANCE)
+) -> set[tuple[int, int]]:
+    """(client id, organisation id) pairs for which an active consent shares the identity for one of ``purposes``
+    (default: referral or guidance). One query; empty inputs give an empty set without a query."""
+    if not client_ids or not organisation_ids:
+        return set()
+    wanted = set(purposes)
+    rows = Consent.objects.filter(
+        client_id__in=client_ids, withdrawn_on__isnull=True, organisations__in=organisation_ids
+    ).values_list("client_id", "organisations", "categories", "purposes")
+    return {
+        (client_id, organisation_id)
+        for client_id, organisation_id, categories, consent_purposes in rows
+        if DataCategory.IDENTITY in categories and wanted & set(consent_purposes)
+    }
+
+
+def clients_identified_to(*, organisation_ids: set[int], region_ids: set[int], purpose: str) -> list[int]:
+    """Ids of the clients (of the given regions) whose identity an active consent shares with any of these
+    organisations for ``purpose``: whom a client list shows beyond the organisation's own files. One query."""
+    return [
+        client_id
+        for client_id, categories, purposes in Consent.objects.filter(
+            withdrawn_on__isnull=True,
+            organisations__in=organisation_ids,
+            client__organisation__region_id__in=region_ids,
+        ).values_list("client_id", "categories", "purposes")
+        if DataCategory.IDENTITY in categories and purpose in purposes
+    ]
+
+
+def consents_shown(*, client: Any, owner: bool, organisation_ids: Iterable[int], active_only: bool) -> list[Consent]:
+    """The consents of a client a viewer sees, with their organisations prefetched: the owning organisation every
+    consent, withdrawn ones included; another organisation only those given to it (only active ones when
+    ``active_only``: the API, docs/decisions/0014-access-matrix.md; the client file shows withdrawn ones too)."""
+    consents = Consent.objects.filter(client=client)
+    if not owner:
+        consents = consents.filter(organisations__in=list(organisation_ids)).distinct()
+        if active_only:
+            consents = consents.filter(withdrawn_on__isnull=True)
+    return list(consents.prefetch_related("organisations"))
