@@ -87,6 +87,8 @@ class DomainsForm(forms.Form):
                     "note": note,
                     "answer": answer,
                     "open": is_open,
+                    # the region's short description of each level in this domain (format 1.4), if any
+                    "descriptions": {lvl: text for lvl in Level.values if (text := d.level_description(lvl))},
                 }
             )
         return result

@@ -475,33 +475,3 @@ def _explained(client: ClientProfile, r: Recommendation, travel: TravelModel) ->
             % {"persona": client.challenge_persona},
         )
     return replace(full, reasons=reasons, need=r.need, sought=r.sought)
-
-
-def suggest_package(client: ClientProfile, ranked: list[Recommendation]) -> list[Recommendation]:
-    """The fewest offers covering as many of the client's obstacles as possible.
-
-    Greedy set cover: repeatedly take the offer that covers the most still-uncovered obstacle
-    weight (ties: the higher score). Within a factor ln(n) of the minimum, and exact in the
-    usual case of a handful of obstacles where each offer covers a few.
-    """
-    uncovered = set(client.obstacle_weights)
-    package: list[Recommendation] = []
-    candidates = list(ranked)
-
-    def gain(r: Recommendation, still_open: set[int]) -> tuple[float, float]:
-        return (sum(client.obstacle_weights[o] for o in r.offer.obstacle_ids & still_open), r.score)
-
-    while uncovered and candidates:
-        best = max(candidates, key=lambda r: gain(r, uncovered))  # noqa: B023 - evaluated at once
-        if gain(best, uncovered)[0] == 0:
-            break
-        package.append(best)
-        uncovered -= best.offer.obstacle_ids
-        candidates.remove(best)
-    return package
-
-
-def uncovered_obstacles(client: ClientProfile, package: list[Recommendation]) -> list[str]:
-    """The client's obstacles that no offer of the package addresses (labels, sorted)."""
-    covered = {o for r in package for o in r.offer.obstacle_ids}
-    return sorted(client.obstacle_labels[o] for o in set(client.obstacle_weights) - covered)

@@ -15,11 +15,11 @@ from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.clients.models import Client
 from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
-from apps.matching.travel import Place, TravelModel
+from apps.matching.travel import Link, Place, TravelModel, VillageAccess
 from apps.offers.models import Offer
 from apps.pathways.models import Pathway, TeamMember
 from apps.referrals.models import Referral
-from apps.regions.models import Challenge, Obstacle, TargetGroup, TransitLink
+from apps.regions.models import Challenge, Deelgemeente, Obstacle, TargetGroup, TransitLink
 from apps.regions.severity import NEED_LEVELS, severity_weight
 from apps.regions.target_group_rules import evaluate
 
@@ -134,8 +134,40 @@ def _load_offer_profiles(qs: Any) -> list[OfferProfile]:
 
 
 def travel_model(*, region_id: int) -> TravelModel:
-    links = TransitLink.objects.filter(region_id=region_id).prefetch_related("municipalities")
-    model = TravelModel.from_links([(link.mode, [m.code for m in link.municipalities.all()]) for link in links])
+    """The region's travel model (apps/matching/travel.py): its links and how each village is reached.
+
+    Two queries of plain values (the links' municipalities; the deelgemeenten with their links and
+    their municipality's centre); a measured matrix (settings.TRAVEL_MATRIX_FILE) replaces the
+    estimates where it has them.
+    """
+    links: dict[str, tuple[str, list[str], list[str]]] = {}
+    for code, mode, town in TransitLink.municipalities.through.objects.filter(
+        transitlink__region_id=region_id
+    ).values_list("transitlink__code", "transitlink__mode", "municipality__code"):
+        links.setdefault(code, (mode, [], []))[1].append(town)
+    villages: dict[tuple[str, str], VillageAccess] = {}
+    centres: dict[str, tuple[float, float]] = {}
+    rows = Deelgemeente.objects.filter(municipality__region_id=region_id).values_list(
+        "municipality__code",
+        "code",
+        "public_transport",
+        "latitude",
+        "longitude",
+        "municipality__latitude",
+        "municipality__longitude",
+        "transit_links__code",
+        "transit_links__mode",
+    )
+    for town, code, access, lat, lon, town_lat, town_lon, link_code, link_mode in rows:
+        villages[(town, code)] = VillageAccess(town, code, access, lat, lon)
+        centres[town] = (town_lat, town_lon)
+        if link_code is not None:
+            links.setdefault(link_code, (link_mode, [], []))[2].append(code)
+    model = TravelModel.from_region(
+        [Link(code, mode, tuple(towns), tuple(places)) for code, (mode, towns, places) in sorted(links.items())],
+        list(villages.values()),
+        centres,
+    )
     if settings.TRAVEL_MATRIX_FILE:
         model = model.with_matrix(Path(settings.TRAVEL_MATRIX_FILE))
     return model

@@ -16,8 +16,9 @@ from apps.accounts.permissions import get_coordinated_region_for_user, membershi
 from apps.clients.permissions import get_client_for_editing
 from apps.core.confirm import confirm_page, confirmed
 from apps.matching.models import AllocationProposal, AllocationRun
+from apps.matching.package import build_package
 from apps.matching.permissions import get_run_for_user
-from apps.matching.recommend import recommend, suggest_package, uncovered_obstacles
+from apps.matching.recommend import recommend
 from apps.matching.selectors import client_profile, offer_index, travel_model
 from apps.matching.services import (
     allocation_start,
@@ -34,11 +35,11 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, pk)
     client = access.client
     profile = client_profile(client=client)
-    ranked = package = []
+    ranked, package = [], None
     if profile is not None:
         region_id = client.organisation.region_id
         ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region_id=region_id))
-        package = suggest_package(profile, ranked)
+        package = build_package(profile, ranked)
     return render(
         request,
         "matching/recommendations.html",
@@ -47,7 +48,6 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "ranked": ranked[:20],
             "package": package,
-            "uncovered": uncovered_obstacles(profile, package) if profile else [],
         },
     )
 

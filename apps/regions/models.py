@@ -77,6 +77,14 @@ class Municipality(RegionItem):
         return self.name
 
 
+class PublicTransport(models.TextChoices):
+    """How public transport reaches a deelgemeente (format 1.4, docs/region-format.md)."""
+
+    MUNICIPALITY = "municipality", _("By the links of its municipality")
+    LISTED = "listed", _("Only by the links that name it")
+    NONE = "none", _("No public transport")
+
+
 class Deelgemeente(models.Model):
     """A section of a municipality (deelgemeente), with its postal code."""
 
@@ -87,6 +95,10 @@ class Deelgemeente(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # format 1.4: how public transport reaches the village (apps.matching.travel)
+    public_transport = models.CharField(
+        _("public transport"), max_length=20, choices=PublicTransport.choices, default=PublicTransport.MUNICIPALITY
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -111,6 +123,10 @@ class TransitLink(RegionItem):
     municipalities: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         Municipality, related_name="transit_links"
     )
+    # format 1.4: villages where the link also stops (a village reached only by some links)
+    deelgemeenten: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        Deelgemeente, related_name="transit_links", blank=True
+    )
 
     class Meta(RegionItem.Meta):
         constraints = [models.UniqueConstraint(fields=["region", "code"], name="uniq_transitlink_code")]
@@ -124,11 +140,18 @@ class LifeDomain(BilingualLabelMixin, RegionItem):
     special_category = models.BooleanField(default=False, help_text="GDPR art. 9/10 data")
     data_category = models.CharField(max_length=20, default="life_domains", help_text="consent category")
     mobility = models.BooleanField(default=False, help_text="problems here make travel weigh heavier")
+    # format 1.4: {"1": {"nl": ..., "en": ...}, ...}: what each screening level means in this domain
+    level_descriptions = models.JSONField(default=dict, blank=True)
 
     class Meta(RegionItem.Meta):
         verbose_name = _("life domain")
         verbose_name_plural = _("life domains")
         constraints = [models.UniqueConstraint(fields=["region", "code"], name="uniq_lifedomain_code")]
+
+    def level_description(self, level: int) -> str:
+        """The region's short description of ``level`` (1-5) in this domain, in the user's language; "" if none."""
+        text = (self.level_descriptions or {}).get(str(level)) or {}
+        return pick_language(text.get("nl", ""), text.get("en", ""))
 
 
 class InterventionType(BilingualLabelMixin, RegionItem):

@@ -176,6 +176,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
                 "special_category": item.get("special_category", False),
                 "data_category": item.get("data_category", "life_domains"),
                 "mobility": item.get("mobility", False),
+                "level_descriptions": item.get("levels", {}),
             },
             region=region,
             code=item["code"],
@@ -289,6 +290,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
         for d in Deelgemeente.objects.filter(municipality__region=region).select_related("municipality")
     }
     kept_deel: list[int] = []
+    villages_by_code: dict[str, Deelgemeente] = {}
     municipalities_by_code_new: dict[str, Municipality] = {}
     for i, item in enumerate(document["municipalities"]):
         values = {
@@ -312,6 +314,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
                 "latitude": deel.get("latitude"),
                 "longitude": deel.get("longitude"),
                 "position": j,
+                "public_transport": deel.get("public_transport", "municipality"),
             }
             obj = loader.upsert(
                 Deelgemeente,
@@ -322,6 +325,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
                 code=deel["code"],
             )
             kept_deel.append(obj.pk)
+            villages_by_code[deel["code"]] = obj
 
     # public-transport links between municipalities (optional)
     links_by_code = {o.code: o for o in TransitLink.objects.filter(region=region)}
@@ -336,6 +340,7 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
             code=item["code"],
         )
         loader.set_m2m(link, "municipalities", [municipalities_by_code_new[c] for c in item["municipalities"]])
+        loader.set_m2m(link, "deelgemeenten", [villages_by_code[c] for c in item.get("deelgemeenten", [])])
         link_codes.append(item["code"])
 
     # the call timeline
@@ -381,20 +386,22 @@ def region_load(*, document: dict[str, Any], actor: Any = None, source: str = ""
     return report
 
 
-CURRENT_FORMAT_VERSION = "1.3"
+CURRENT_FORMAT_VERSION = "1.4"
 
 
 def upgrade_document(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a 1.0-1.2 region document in format 1.3 (docs/region-format.md, "Versions").
+    """A copy of a 1.0-1.3 region document in format 1.4 (docs/region-format.md, "Versions").
 
     1.2 declares which life domain means mobility (``mobility: true``); before, the code did
     that by the domain code ``mobility``, so the upgrade of a 1.0/1.1 file marks that domain.
-    1.3 only adds optional things (household rules, persona age and household, transit per
-    deelgemeente, an optional written round), so a 1.2 file keeps its meaning and only its
-    version changes. Files of the current version come back unchanged.
+    1.3 only adds optional things (household rules, persona age and household, an optional
+    written round); 1.4 only adds optional things too (public transport per deelgemeente, level
+    descriptions per life domain): a 1.2 or 1.3 file keeps its meaning (every village reached by
+    its municipality's links, no level descriptions) and only its version changes. Files of the
+    current version come back unchanged.
     """
     version = tuple(int(p) for p in str(document.get("format_version", "1.0")).split(".")[:2] if p.isdigit())
-    if version >= (1, 3):
+    if version >= (1, 4):
         return document
     upgraded = dict(document, format_version=CURRENT_FORMAT_VERSION)
     if version < (1, 2):

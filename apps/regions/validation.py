@@ -381,8 +381,35 @@ def _meaning_errors(document: dict[str, Any]) -> Iterator[RegionError]:
             municipalities,
             _("municipality"),
         )
+    yield from _transit_village_errors(document)
 
     yield from _call_errors(document)
+
+
+def _transit_village_errors(document: dict[str, Any]) -> Iterator[RegionError]:
+    """Format 1.4: the villages a link names exist; a village without public transport is named by no link;
+    every link joins at least two places (municipalities and villages together)."""
+    access: dict[str, str] = {}
+    for _i, mun in _items(document, "municipalities"):
+        for deel in mun.get("deelgemeenten") or []:
+            if isinstance(deel, dict) and isinstance(deel.get("code"), str):
+                access[deel["code"]] = str(deel.get("public_transport", "municipality"))
+    for i, link in _items(document, "transit_links"):
+        raw_villages, raw_towns = link.get("deelgemeenten"), link.get("municipalities")
+        villages: list[Any] = raw_villages if isinstance(raw_villages, list) else []
+        towns: list[Any] = raw_towns if isinstance(raw_towns, list) else []
+        yield from _unknown(document, ["transit_links", i, "deelgemeenten"], villages, set(access), _("deelgemeente"))
+        for j, code in enumerate(villages):
+            if access.get(code) == "none":
+                yield RegionError(
+                    _location(document, ["transit_links", i, "deelgemeenten", j]),
+                    _("'%(code)s' is marked as having no public transport (public_transport: none)") % {"code": code},
+                )
+        if len(towns) + len(villages) < 2:
+            yield RegionError(
+                _location(document, ["transit_links", i]),
+                _("a link joins at least two places (municipalities and deelgemeenten together)"),
+            )
 
 
 def _call_errors(document: dict[str, Any]) -> Iterator[RegionError]:

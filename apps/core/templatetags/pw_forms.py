@@ -12,7 +12,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/field.html")
-def field(bound: Any, hint: str = "") -> dict[str, Any]:
+def field(bound: Any, hint: str = "", descriptions: dict[Any, str] | None = None) -> dict[str, Any]:
+    """A form field with its label, hint and errors; ``descriptions``: choice value -> a short text shown
+    under that choice and linked to it by aria-describedby (the region's description of a level)."""
     widget = bound.field.widget
     choice_list = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
     checkbox = isinstance(widget, forms.CheckboxInput)
@@ -41,18 +43,25 @@ def field(bound: Any, hint: str = "") -> dict[str, Any]:
         "widget_html": None if choice_list else bound.as_widget(attrs=attrs),
         "hint": hint or bound.help_text,
         "describedby": " ".join(describedby),
+        "choices": [
+            (index, value, label, (descriptions or {}).get(value, ""))
+            for index, (value, label) in enumerate(bound.field.choices if choice_list else [])
+            if value != ""
+        ],
     }
 
 
 @register.simple_tag
-def choice_input(bound: Any, choice_value: Any, choice_label: str, index: int, input_type: str) -> str:
+def choice_input(
+    bound: Any, choice_value: Any, choice_label: str, index: int, input_type: str, description: str = ""
+) -> str:
     values = bound.value()
     if not isinstance(values, list | tuple):
         values = [values]
     checked = str(choice_value) in {str(v) for v in values if v is not None}
     input_id = f"{bound.auto_id}_{index}"
-    return format_html(
-        '<input class="form-check-input" type="{}" name="{}" id="{}" value="{}"{}{}>'
+    html = format_html(
+        '<input class="form-check-input" type="{}" name="{}" id="{}" value="{}"{}{}{}>'
         '<label class="form-check-label" for="{}">{}</label>',
         input_type,
         bound.html_name,
@@ -60,9 +69,13 @@ def choice_input(bound: Any, choice_value: Any, choice_label: str, index: int, i
         choice_value,
         " checked" if checked else "",
         mark_safe(' aria-invalid="true"') if bound.errors else "",
+        format_html(' aria-describedby="{}-desc"', input_id) if description else "",
         input_id,
         choice_label,  # noqa: S308
     )
+    if description:
+        html += format_html('<div class="form-text mt-0" id="{}-desc">{}</div>', input_id, description)
+    return html
 
 
 @register.simple_tag

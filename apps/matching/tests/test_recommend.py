@@ -10,7 +10,8 @@ from django.utils import translation
 
 from apps.accounts.models import Organisation
 from apps.demo.services import demo_seed
-from apps.matching.recommend import recommend, suggest_package
+from apps.matching.package import build_package
+from apps.matching.recommend import recommend
 from apps.matching.selectors import client_profile, offer_profiles, travel_model
 from apps.offers.services import offer_create
 from apps.regions.models import InterventionType, Municipality, Obstacle
@@ -157,7 +158,7 @@ def test_eligibility_filters_age_gender_municipality_and_target_group(personas: 
     assert not ids & {youth.pk, men.pk, elsewhere.pk, neet.pk}
 
 
-def test_the_package_covers_the_obstacles_with_few_offers(personas: Any) -> None:
+def test_the_package_meets_thierry_s_needs_most_severe_first_with_fewer_offers_than_needs(personas: Any) -> None:
     region = personas.region
     demo_seed(region=region, clients=0, seed=1)
     client = register_client(personas, languages=["nl"], dutch_level="C1")
@@ -166,10 +167,15 @@ def test_the_package_covers_the_obstacles_with_few_offers(personas: Any) -> None
     profile = client_profile(client=client)
     assert profile is not None
     ranked = recommend(profile, offer_profiles(region_id=region.pk), travel_model(region_id=region.pk))
-    package = suggest_package(profile, ranked)
-    covered = {o for r in package for o in r.offer.obstacle_ids} & set(profile.obstacle_weights)
-    assert covered == set(profile.obstacle_weights)
-    assert len(package) < len(codes)
+    package = build_package(profile, ranked)
+    assert package.optimal
+    assert [line.need for line in package.lines] == list(profile.needs)
+    assert package.lines[0].recommendation is not None  # the most severe need is met
+    assert 0 < len(package.offers) <= 4
+    for line in package.lines:
+        if line.recommendation is not None:
+            assert line.text.startswith(line.need.domain) and line.recommendation.offer.title in line.text
+            assert not line.need.obstacle_ids.isdisjoint(line.recommendation.offer.obstacle_ids)
 
 
 def test_recommendations_page_for_the_owner_only(personas: Any, client: Any) -> None:
@@ -179,6 +185,8 @@ def test_recommendations_page_for_the_owner_only(personas: Any, client: Any) -> 
     client.force_login(personas.sofie)
     html = client.get(f"/matching/hulpvrager/{hulpvrager.pk}/").content.decode()
     assert 'id="recommendations"' in html and 'id="package"' in html, html[html.find("<main") :][:1500]
+    assert 'id="package-lines"' in html
+    assert "min met het openbaar vervoer" in html or "aan huis (outreach)" in html
     for outsider in (personas.olaf, personas.nadia, personas.els):
         client.force_login(outsider)
         assert client.get(f"/matching/hulpvrager/{hulpvrager.pk}/").status_code == 404

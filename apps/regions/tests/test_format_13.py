@@ -35,11 +35,11 @@ def test_a_wrong_household_rule_is_pointed_at() -> None:
     assert validate_region(_with_group({"fact": {"name": "household_adults", "equals": 40}}))
 
 
-def test_older_files_are_upgraded_to_13_without_changing_their_meaning() -> None:
+def test_older_files_are_upgraded_to_14_without_changing_their_meaning() -> None:
     old = copy.deepcopy(OOSTENDE)
-    old["format_version"] = "1.2"
+    old["format_version"] = "1.3"
     upgraded = upgrade_document(old)
-    assert upgraded["format_version"] == CURRENT_FORMAT_VERSION == "1.3"
+    assert upgraded["format_version"] == CURRENT_FORMAT_VERSION == "1.4"
     assert {k: v for k, v in upgraded.items() if k != "format_version"} == {
         k: v for k, v in old.items() if k != "format_version"
     }
