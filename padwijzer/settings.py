@@ -359,6 +359,9 @@ OTP_REQUIRED_ROLES = frozenset(
 if OTP_REQUIRED_ROLES - {*_OTP_DEFAULT_ROLES.split(","), "jury_member"}:
     raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES has unknown roles: {sorted(OTP_REQUIRED_ROLES)}")
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Padwijzer")
+# The admin site never shows a device's secret (its QR code and configuration page answer 403): a superuser
+# could otherwise copy anyone's second factor. Also avoids django-otp's 500 on an unknown device id.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- end security ------------------------------------------------------------------------------
 
 REST_FRAMEWORK: dict[str, object] = {
