@@ -380,6 +380,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The schema refuses what the server refuses: a required text may not be empty (minLength 1), and every
+    # operation documents its 400/403/404 answers (apps/api/schema.py).
+    "ENFORCE_NON_BLANK_FIELDS": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.api.schema.document_refusals"],
     "ENUM_NAME_OVERRIDES": {
         "GenderEnum": "apps.clients.models.Gender",
         "EsfGenderEnum": "apps.esf.models.EsfGender",

@@ -96,6 +96,11 @@ class ClientDetailSerializer(serializers.ModelSerializer):
         return sorted(self._access().categories)
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "description": "Code of the municipality in the region file."})
+class MunicipalityCodeField(serializers.SlugRelatedField):
+    """A municipality given by its region-file code; never empty (the schema says so: minLength 1)."""
+
+
 class ClientWriteSerializer(serializers.Serializer):
     """Input for registering (POST) and changing (PATCH) a client.
 
@@ -111,7 +116,7 @@ class ClientWriteSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.none())
+    municipality = MunicipalityCodeField(slug_field="code", queryset=Municipality.objects.none())
     deelgemeente = serializers.CharField(max_length=60, required=False, allow_blank=True, allow_null=True)
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False, default=list
@@ -278,13 +283,16 @@ class ConsentSerializer(serializers.ModelSerializer):
 class ConsentWriteSerializer(serializers.Serializer):
     """Input for recording a consent; the organisations must belong to the client's region."""
 
-    organisations = serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=Organisation.objects.none(),
-        error_messages={"does_not_exist": _("Organisation {pk_value} is not part of this client's partnership.")},
+    # at least one of each (the service refuses a consent without them; the schema says so: minItems 1)
+    organisations = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(
+            queryset=Organisation.objects.none(),
+            error_messages={"does_not_exist": _("Organisation {pk_value} is not part of this client's partnership.")},
+        ),
+        min_length=1,
     )
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices))
-    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1)
+    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices), min_length=1)
     method = serializers.ChoiceField(choices=Method.choices)
     witness = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     given_on = serializers.DateField()
@@ -293,5 +301,5 @@ class ConsentWriteSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if region is not None:
             field = self.fields["organisations"]
-            assert isinstance(field, serializers.ManyRelatedField)
-            field.child_relation.queryset = Organisation.objects.filter(region=region, is_active=True)
+            assert isinstance(field, serializers.ListField) and isinstance(field.child, serializers.RelatedField)
+            field.child.queryset = Organisation.objects.filter(region=region, is_active=True)

@@ -29,9 +29,6 @@ CHECKS = [
     checks.response_schema_conformance,
     checks.positive_data_acceptance,
 ]
-# 404 (another organisation's or no such object) and 403 (a role that may not write) are answers the schema
-# documents for every operation; positive_data_acceptance counts them as refusals of valid data otherwise.
-ALLOWED_REFUSALS = ["404", "403"]
 
 
 def api_schema() -> Any:
@@ -76,7 +73,7 @@ def sessions(personas: Any) -> list[dict[str, str]]:
 
 @schema.parametrize()
 @settings(
-    max_examples=4,
+    max_examples=3,
     derandomize=True,
     deadline=None,
     database=None,
