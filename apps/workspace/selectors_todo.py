@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import memberships_of
+from apps.clients.permissions import FULL_ROLES
 from apps.conferences.models import CaseConference
 from apps.matching.models import AllocationProposal
 from apps.notifications.models import Notification
@@ -27,7 +28,8 @@ from apps.referrals.selectors import identity_shared
 
 FOLLOW_UP_HORIZON = 30
 LIST_LIMIT = 20
-PROPOSAL_ROLES = {Role.COUNSELLOR, Role.PEER_COMPANION}
+# only those who may edit the client confirm its place (a peer companion sees team clients only: decision 0014)
+PROPOSAL_ROLES = {Role.COUNSELLOR}
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Scope:
     proposals: frozenset[int]
     case: frozenset[int]
     regions: frozenset[int]
+    follow_up: frozenset[int] = frozenset()  # roles that may record a closed pathway's follow-up (its owners)
 
 
 def scope_of(user: Any) -> Scope:
@@ -51,6 +54,7 @@ def scope_of(user: Any) -> Scope:
             if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}
         ),
         regions=frozenset(m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR),
+        follow_up=frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES),
     )
 
 
@@ -128,7 +132,7 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         )
         result["follow_ups"] = list(
             Closure.objects.filter(
-                pathway__organisation_id__in=scope.case,
+                pathway__organisation_id__in=scope.follow_up,
                 followed_up_on__isnull=True,
                 follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_HORIZON),
             )
