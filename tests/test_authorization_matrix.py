@@ -43,7 +43,9 @@ CSRF_EXEMPT: set[str] = set()
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Any]:
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+    # The sessions are made once; their last-seen stamps are rolled back with each route's savepoint, so on a slow
+    # machine the idle timeout (30 minutes) would end them halfway: the module runs with a day.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, SESSION_IDLE_TIMEOUT=24 * 3600):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
