@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from apps.accounts.models import Organisation
 from apps.assessment.services import ENTRY_FIELDS
@@ -280,19 +281,34 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer"}, "minItems": 1})
+class NonEmptyIdList(serializers.ManyRelatedField):
+    """A list of ids that may not be empty (``allow_empty=False``); the schema says so (minItems 1)."""
+
+
+class OrganisationIdField(serializers.PrimaryKeyRelatedField):
+    """An organisation by id; ``many=True`` gives a ``NonEmptyIdList``."""
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> NonEmptyIdList:
+        child = cls(*args, **{k: v for k, v in kwargs.items() if k not in MANY_RELATION_KWARGS})
+        return NonEmptyIdList(child_relation=child, **{k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
+
+
 class ConsentWriteSerializer(serializers.Serializer):
     """Input for recording a consent; the organisations must belong to the client's region."""
 
     # at least one of each (the service refuses a consent without them; the schema says so: minItems 1)
-    organisations = serializers.ListField(
-        child=serializers.PrimaryKeyRelatedField(
-            queryset=Organisation.objects.none(),
-            error_messages={"does_not_exist": _("Organisation {pk_value} is not part of this client's partnership.")},
-        ),
-        min_length=1,
+    organisations = OrganisationIdField(
+        many=True,
+        allow_empty=False,
+        queryset=Organisation.objects.none(),
+        error_messages={"does_not_exist": _("Organisation {pk_value} is not part of this client's partnership.")},
     )
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1)
-    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices), min_length=1)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, allow_empty=False
+    )
+    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices), min_length=1, allow_empty=False)
     method = serializers.ChoiceField(choices=Method.choices)
     witness = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     given_on = serializers.DateField()
@@ -301,5 +317,5 @@ class ConsentWriteSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if region is not None:
             field = self.fields["organisations"]
-            assert isinstance(field, serializers.ListField) and isinstance(field.child, serializers.RelatedField)
-            field.child.queryset = Organisation.objects.filter(region=region, is_active=True)
+            assert isinstance(field, serializers.ManyRelatedField)
+            field.child_relation.queryset = Organisation.objects.filter(region=region, is_active=True)
