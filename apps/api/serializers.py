@@ -308,7 +308,9 @@ class ConsentWriteSerializer(serializers.Serializer):
     categories = serializers.ListField(
         child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, allow_empty=False
     )
-    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices), min_length=1, allow_empty=False)
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Purpose.choices), min_length=1, allow_empty=False
+    )
     method = serializers.ChoiceField(choices=Method.choices)
     witness = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     given_on = serializers.DateField()
