@@ -94,7 +94,7 @@ def build() -> SimpleNamespace:
     from apps.matching.services import allocation_execute, allocation_start
     from apps.notifications.services import notify
     from apps.offers.services import offer_create, waiting_list_add
-    from apps.partnership import services as partnership
+    from apps.partnership import services_candidacies, services_jury
     from apps.partnership.tests.conftest import before_deadline, make_candidacy
     from apps.pathways.services import action_add, contact_log_add, team_add
     from apps.referrals.services import referral_send
@@ -218,10 +218,11 @@ def build() -> SimpleNamespace:
     now = before_deadline(oostende)
     draft = make_candidacy(oostende, submit=False)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    attachment = partnership.attachment_add(candidacy=draft, upload=SimpleUploadedFile("plan.pdf", pdf), now=now)
-    candidacy = partnership.candidacy_submit(candidacy=draft, now=now)
-    criterion = partnership.criterion_save(region=oostende, actor=harold, name="Bereik", weight=3)
-    jury_membership = partnership.jury_member_add(
+    upload = SimpleUploadedFile("plan.pdf", pdf)
+    attachment = services_candidacies.attachment_add(candidacy=draft, upload=upload, now=now)
+    candidacy = services_candidacies.candidacy_submit(candidacy=draft, now=now)
+    criterion = services_jury.criterion_save(region=oostende, actor=harold, name="Bereik", weight=3)
+    jury_membership = services_jury.jury_member_add(
         region=oostende, organisation=anker, email="jurylid@anker.example", first_name="Jan", last_name="Jury",
         actor=harold,
     )
