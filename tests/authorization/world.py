@@ -279,6 +279,7 @@ def build() -> SimpleNamespace:
         "employers:close_pathway": placement.pk,
         "employers:coaching": placement.pk,
         "employers:placement": placement.pk,
+        "employers:follow_up": placement.pk,
         "employers:placement_consent": placement.pk,
         "employers:placement_end": placement.pk,
         "employers:placement_intake": placement.pk,
