@@ -359,6 +359,9 @@ OTP_REQUIRED_ROLES = frozenset(
 if OTP_REQUIRED_ROLES - {*_OTP_DEFAULT_ROLES.split(","), "jury_member"}:
     raise ImproperlyConfigured(f"OTP_REQUIRED_ROLES has unknown roles: {sorted(OTP_REQUIRED_ROLES)}")
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Padwijzer")
+# The admin site never shows a device's secret (its QR code and configuration page answer 403): a superuser
+# could otherwise copy anyone's second factor. Also avoids django-otp's 500 on an unknown device id.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- end security ------------------------------------------------------------------------------
 
 REST_FRAMEWORK: dict[str, object] = {
@@ -377,6 +380,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The schema refuses what the server refuses: a required text may not be empty (minLength 1), and every
+    # operation documents its 400/403/404 answers (apps/api/schema.py).
+    "ENFORCE_NON_BLANK_FIELDS": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.api.schema.document_refusals"],
     "ENUM_NAME_OVERRIDES": {
         "GenderEnum": "apps.clients.models.Gender",
         "EsfGenderEnum": "apps.esf.models.EsfGender",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from apps.accounts.models import Organisation
 from apps.assessment.services import ENTRY_FIELDS
@@ -97,6 +98,11 @@ class ClientDetailSerializer(serializers.ModelSerializer):
         return sorted(self._access().categories)
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "description": "Code of the municipality in the region file."})
+class MunicipalityCodeField(serializers.SlugRelatedField):
+    """A municipality given by its region-file code; never empty (the schema says so: minLength 1)."""
+
+
 class ClientWriteSerializer(serializers.Serializer):
     """Input for registering (POST) and changing (PATCH) a client.
 
@@ -112,7 +118,7 @@ class ClientWriteSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.none())
+    municipality = MunicipalityCodeField(slug_field="code", queryset=Municipality.objects.none())
     deelgemeente = serializers.CharField(max_length=60, required=False, allow_blank=True, allow_null=True)
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False, default=list
@@ -276,16 +282,36 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer"}, "minItems": 1})
+class NonEmptyIdList(serializers.ManyRelatedField):
+    """A list of ids that may not be empty (``allow_empty=False``); the schema says so (minItems 1)."""
+
+
+class OrganisationIdField(serializers.PrimaryKeyRelatedField):
+    """An organisation by id; ``many=True`` gives a ``NonEmptyIdList``."""
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> NonEmptyIdList:
+        child = cls(*args, **{k: v for k, v in kwargs.items() if k not in MANY_RELATION_KWARGS})
+        return NonEmptyIdList(child_relation=child, **{k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
+
+
 class ConsentWriteSerializer(serializers.Serializer):
     """Input for recording a consent; the organisations must belong to the client's region."""
 
-    organisations = serializers.PrimaryKeyRelatedField(
+    # at least one of each (the service refuses a consent without them; the schema says so: minItems 1)
+    organisations = OrganisationIdField(
         many=True,
+        allow_empty=False,
         queryset=Organisation.objects.none(),
         error_messages={"does_not_exist": _("Organisation {pk_value} is not part of this client's partnership.")},
     )
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices))
-    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, allow_empty=False
+    )
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Purpose.choices), min_length=1, allow_empty=False
+    )
     method = serializers.ChoiceField(choices=Method.choices)
     witness = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     given_on = serializers.DateField()

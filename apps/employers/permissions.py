@@ -18,7 +18,7 @@ from django.http import Http404
 from apps.accounts.permissions import CASE_ROLES, is_coordinator_of_region, memberships_of
 from apps.audit import reads
 from apps.clients.permissions import client_access
-from apps.employers.models import CoachingContact, Employer, Opportunity, Placement
+from apps.employers.models import CoachingContact, Employer, EngagementActivity, Opportunity, Placement
 
 
 def case_region_ids(user: Any) -> set[int]:
@@ -44,6 +44,22 @@ def can_edit_employer(user: Any, employer: Employer) -> bool:
     return is_coordinator_of_region(user, employer.region_id) or any(
         o.pk == employer.holder_id for o in case_organisations(user)
     )
+
+
+def get_activity_for_closing(user: Any, employer: Employer, activity_pk: int) -> EngagementActivity:
+    """An engagement activity of ``employer`` whose follow-up ``user`` may mark done, else 404.
+
+    Every case worker of the region reads and logs activities (0012: shared with the partnership); marking a
+    follow-up done is for the organisation that logged it, the employer's holder and the region's coordinator
+    (found by the authorization matrix, docs/decisions/0014-access-matrix.md).
+    """
+    activity = EngagementActivity.objects.filter(pk=activity_pk, employer=employer).first()
+    if activity is None:
+        raise Http404
+    own = {o.pk for o in case_organisations(user, employer.region_id)}
+    if not (can_edit_employer(user, employer) or activity.author_organisation_id in own):
+        raise Http404
+    return activity
 
 
 def get_opportunity_for_user(user: Any, pk: int) -> Opportunity:

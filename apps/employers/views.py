@@ -40,7 +40,6 @@ from apps.employers.forms import (
 from apps.employers.matching import DOMAIN_SUPPORT, candidates_for, opportunities_for
 from apps.employers.models import (
     EmployerLink,
-    EngagementActivity,
     NaceSection,
     Opportunity,
     Placement,
@@ -52,6 +51,7 @@ from apps.employers.models import (
 from apps.employers.permissions import (
     can_edit_employer,
     case_organisations,
+    get_activity_for_closing,
     get_coaching_contact_for_user,
     get_employer_for_user,
     get_opportunity_for_user,
@@ -279,9 +279,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_done(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     employer = get_employer_for_user(request.user, pk)
-    activity = EngagementActivity.objects.filter(pk=activity_pk, employer=employer).first()
-    if activity is None:
-        raise Http404
+    activity = get_activity_for_closing(request.user, employer, activity_pk)
     try:
         activity_follow_up_done(actor=request.user, activity=activity)
     except ValidationError as exc:

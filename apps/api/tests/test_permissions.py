@@ -84,3 +84,21 @@ def test_a_coordinator_of_another_organisation_in_the_region_sees_identity_only(
     assert http.get(f"/api/v1/clients/{client.pk}/screenings/").json()["results"] == []
     assert http.get(f"/api/v1/clients/{client.pk}/classification/").json()["available"] is False
     assert http.patch(f"/api/v1/clients/{client.pk}/", {"phone": "1"}, format="json").status_code == 404
+
+
+def test_the_api_takes_no_password_so_it_cannot_be_used_to_guess_past_the_lockout(
+    personas: SimpleNamespace, client: Any
+) -> None:
+    """The lockout (django-axes) guards the login page; the API authenticates only the session that page made,
+    so a password sent to the API (HTTP Basic) is never checked: 30 wrong ones and then the right one are all
+    refused alike, and nothing is logged in (issue 14, finding 6)."""
+    import base64
+
+    from conftest import PASSWORD
+
+    def basic(password: str) -> str:
+        return "Basic " + base64.b64encode(f"sofie:{password}".encode()).decode()
+
+    answers = {client.get("/api/v1/clients/", HTTP_AUTHORIZATION=basic(f"wrong-{i}")).status_code for i in range(30)}
+    right = client.get("/api/v1/clients/", HTTP_AUTHORIZATION=basic(PASSWORD))
+    assert answers == {403} and right.status_code == 403 and "_auth_user_id" not in client.session

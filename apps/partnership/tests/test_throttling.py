@@ -44,3 +44,27 @@ def test_twenty_candidacies_in_one_second_are_refused_after_the_limit_and_send_n
         response.content.decode()
     )
     assert client.get("/oproep/oostende/").status_code == 200  # reading the call stays possible
+
+
+def test_behind_the_tls_proxy_the_private_candidacy_link_is_mailed_as_https(
+    oostende: Any, client: Browser, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    with (
+        mock.patch("django.utils.timezone.now", return_value=before_deadline(oostende)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            "/oproep/oostende/",
+            {
+                "applicant_name": "An Peeters",
+                "applicant_email": "an@example.org",
+                "organisation_name": "Open Deur vzw",
+                "enterprise_number": enterprise_number(1),
+            },
+            HTTP_X_FORWARDED_PROTO="https",
+        )
+    assert response.status_code == 302
+    token = Candidacy.objects.get().token
+    body = mail.outbox[0].body
+    assert f"https://testserver/oproep/kandidatuur/{token}/" in body and "http://testserver" not in body
