@@ -61,5 +61,5 @@ def consents_for(*, access: ClientAccess) -> list[Consent]:
     to their own organisations (docs/decisions/0014-access-matrix.md)."""
     consents = Consent.objects.filter(client=access.client).prefetch_related("organisations")
     if not access.owner:
-        consents = consents.filter(withdrawn_on__isnull=True, organisations__in=access.organisation_ids).distinct()
+        consents = consents.in_force().filter(organisations__in=access.organisation_ids).distinct()
     return list(consents)

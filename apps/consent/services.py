@@ -7,13 +7,53 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_log
-from apps.consent.models import Consent, DataCategory, Method, Purpose
+from apps.consent.models import Consent, DataCategory, Decision, Method, Purpose
+
+# What a signed form may be, recognised by its first bytes (never by the name or the browser's claim).
+FORM_SIGNATURES: dict[str, tuple[bytes, str]] = {
+    "pdf": (b"%PDF-", "application/pdf"),
+    "jpg": (b"\xff\xd8\xff", "image/jpeg"),
+    "png": (b"\x89PNG\r\n\x1a\n", "image/png"),
+}
+
+
+def signed_form_kind(upload: Any) -> str:
+    """The kind of a signed form (``pdf``, ``jpg`` or ``png``) from its first bytes.
+
+    Raises ValidationError (field ``signed_form``) for an empty file, one larger than
+    ``settings.CONSENT_FORM_MAX_BYTES`` or any other content (a renamed .exe, a Word file)."""
+    size = getattr(upload, "size", None) or 0
+    if size <= 0:
+        raise ValidationError({"signed_form": [_("The file is empty.")]})
+    if size > settings.CONSENT_FORM_MAX_BYTES:
+        raise ValidationError(
+            {
+                "signed_form": [
+                    _("The file is too large (at most %(mb)s MB).")
+                    % {"mb": round(settings.CONSENT_FORM_MAX_BYTES / 1024 / 1024, 1)}
+                ]
+            }
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for kind, (magic, _mime) in FORM_SIGNATURES.items():
+        if head.startswith(magic):
+            return kind
+    raise ValidationError({"signed_form": [_("Upload a scan or PDF: a PDF, JPEG or PNG file.")]})
+
+
+def _store_form(consent: Consent, upload: UploadedFile) -> None:
+    kind = signed_form_kind(upload)
+    consent.signed_form.save(f"form.{kind}", upload, save=False)
 
 
 @transaction.atomic
@@ -29,7 +69,15 @@ def consent_record(
     actor_organisation: Any,
     witness: str = "",
     external_recipient: str = "",
+    decision: str = Decision.GIVEN,
+    valid_until: dt.date | None = None,
+    signed_form: UploadedFile | None = None,
 ) -> Consent:
+    """Record a consent the client gave (or refused) to ``organisations`` for ``categories`` x ``purposes``.
+
+    ``valid_until``: optional last day it is in force (inclusive); ``signed_form``: a PDF, JPEG or PNG scan
+    (checked by content, at most ``CONSENT_FORM_MAX_BYTES``), stored in private storage. Raises
+    ValidationError per field; nothing is saved then (the file neither)."""
     organisations = list(organisations)
     errors: dict[str, list[str]] = {}
     if not organisations:
@@ -44,6 +92,17 @@ def consent_record(
         errors["witness"] = [_("Verbal consent needs the name of a witness.")]
     if given_on > timezone.localdate():
         errors["given_on"] = [_("The date cannot be in the future.")]
+    if decision not in Decision.values:
+        errors["decision"] = [_("Choose whether the client gave or refused consent.")]
+    if valid_until is not None and valid_until < given_on:
+        errors["valid_until"] = [_("The end date cannot be before the date it was given.")]
+    if valid_until is not None and decision == Decision.REFUSED:
+        errors["valid_until"] = [_("A refusal has no end date.")]
+    if signed_form is not None:
+        try:
+            signed_form_kind(signed_form)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     consent = Consent(
@@ -53,16 +112,25 @@ def consent_record(
         method=method,
         witness=witness.strip(),
         external_recipient=external_recipient.strip(),
+        decision=decision,
         given_on=given_on,
+        valid_until=valid_until,
         recorded_by=actor,
         recorded_by_organisation=actor_organisation,
     )
     consent.full_clean()
-    consent.save()
+    if signed_form is not None:
+        _store_form(consent, signed_form)
+    try:
+        consent.save()
+    except Exception:
+        if consent.signed_form:
+            consent.signed_form.delete(save=False)
+        raise
     consent.organisations.set(organisations)
     audit_log(
         actor=actor,
-        action="consent.consent.given",
+        action="consent.consent.given" if decision == Decision.GIVEN else "consent.consent.refused",
         obj=consent,
         changes={
             "client": client.pk,
@@ -71,13 +139,39 @@ def consent_record(
             "purposes": consent.purposes,
             "method": method,
             "external_recipient": bool(consent.external_recipient),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "signed_form": bool(consent.signed_form),
         },
     )
     return consent
 
 
 @transaction.atomic
+def consent_attach_form(*, consent: Consent, upload: UploadedFile, actor: Any) -> Consent:
+    """Attach (or replace) the signed form of a consent: a PDF, JPEG or PNG scan, checked by content and size
+    (``signed_form_kind``). The replaced file is removed once the transaction commits."""
+    old_name = consent.signed_form.name if consent.signed_form else ""
+    _store_form(consent, upload)
+    consent.save(update_fields=["signed_form", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="consent.form.attached",
+        obj=consent,
+        changes={"client": consent.client_id, "replaced": bool(old_name)},
+    )
+    if old_name:
+        storage = consent.signed_form.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return consent
+
+
+@transaction.atomic
 def consent_withdraw(*, consent: Consent, actor: Any, on: dt.date | None = None) -> Consent:
+    """Withdraw a consent from ``on`` (default today): from the next request on it shares nothing.
+
+    Raises ValidationError when it was already withdrawn or was a refusal."""
+    if consent.decision == Decision.REFUSED:
+        raise ValidationError(_("A refusal cannot be withdrawn."))
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."))
     consent.withdrawn_on = on or timezone.localdate()
@@ -94,15 +188,16 @@ def consent_withdraw(*, consent: Consent, actor: Any, on: dt.date | None = None)
 def consented_categories(
     *, pairs: Iterable[tuple[int, int]], purposes: Iterable[str]
 ) -> dict[tuple[int, int], set[str]]:
-    """Bulk ``covered_categories``: per (client id, organisation id), the categories that active consents
-    give that organisation for any of ``purposes``. One query, whatever the number of pairs."""
+    """Bulk ``covered_categories``: per (client id, organisation id), the categories that consents in force
+    (given, not withdrawn, not past their end date: ``Consent.objects.in_force()``) give that organisation for
+    any of ``purposes``. One query, whatever the number of pairs."""
     pairs = set(pairs)
     wanted = set(purposes)
     result: dict[tuple[int, int], set[str]] = defaultdict(set)
     if not pairs:
         return result
-    rows = Consent.objects.filter(
-        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}, withdrawn_on__isnull=True
+    rows = Consent.objects.in_force().filter(
+        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}
     ).values_list("client_id", "organisations", "categories", "purposes")
     for client_id, organisation_id, categories, consent_purposes in rows:
         if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):

@@ -4,7 +4,9 @@ Rules: a referral needs an answer while it is ``sent`` to an offer of an organis
 referrals (partner worker or counsellor); an action is overdue when open and due before today; a follow-up is due
 within ``FOLLOW_UP_HORIZON`` days; a case conference needs its decisions when it took place, the user organised it
 and no decisions are recorded; an allocation proposal needs confirming while ``proposed`` for a client of the
-user's organisation (counsellor, peer companion)."""
+user's organisation (counsellor, peer companion); a consent needs renewing when it is in force and ends within
+``CONSENT_RENEWAL_DAYS`` days (or ended that long ago) and no later consent of the client in force outlasts it, for
+the registering organisation's counsellors, partner workers and coordinators."""
 
 from __future__ import annotations
 
@@ -12,12 +14,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import memberships_of
+from apps.clients.permissions import FULL_ROLES
 from apps.conferences.models import CaseConference
+from apps.consent.models import Consent, Decision
 from apps.matching.models import AllocationProposal
 from apps.notifications.models import Notification
 from apps.pathways.models import Action, Closure
@@ -38,6 +43,7 @@ class Scope:
     proposals: frozenset[int]
     case: frozenset[int]
     regions: frozenset[int]
+    owners: frozenset[int] = frozenset()  # organisations where the user holds the whole client file
 
 
 def scope_of(user: Any) -> Scope:
@@ -51,7 +57,25 @@ def scope_of(user: Any) -> Scope:
             if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}
         ),
         regions=frozenset(m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR),
+        owners=frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES),
     )
+
+
+def consents_to_renew(organisation_ids: frozenset[int], today: dt.date) -> QuerySet[Consent]:
+    """Consents of the organisations' clients that end within ``CONSENT_RENEWAL_DAYS`` days or ended at most that
+    long ago (given, not withdrawn), unless a later consent of the same client is in force beyond that end date."""
+    window = dt.timedelta(days=settings.CONSENT_RENEWAL_DAYS)
+    renewed = Consent.objects.in_force(today).filter(
+        client_id=OuterRef("client_id"), given_on__gte=OuterRef("given_on")
+    ).exclude(pk=OuterRef("pk")).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    return Consent.objects.filter(
+        client__organisation_id__in=organisation_ids,
+        client__merged_into__isnull=True,
+        decision=Decision.GIVEN,
+        withdrawn_on__isnull=True,
+        valid_until__gte=today - window,
+        valid_until__lte=today + window,
+    ).exclude(Exists(renewed))
 
 
 def _referrals_to_answer(scope: Scope) -> QuerySet[Referral]:
@@ -156,8 +180,12 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
             .select_related("offer", "offer__organisation")
             .order_by("escalated_at")[:LIST_LIMIT]
         )
+    if scope.owners:
+        result["consents"] = list(
+            consents_to_renew(scope.owners, today).select_related("client").order_by("valid_until", "id")[:LIST_LIMIT]
+        )
     result["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)[:LIST_LIMIT])
     result["nothing_to_do"] = not any(
-        result.get(k) for k in ("referrals", "actions", "follow_ups", "conferences", "proposals", "escalations")
+        result.get(k) for k in ("referrals", "actions", "follow_ups", "conferences", "proposals", "escalations", "consents")
     )
     return result

@@ -242,14 +242,18 @@ def pathway_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    """Withdraw a consent from the client file; team places that depended on it end, and the page says so."""
+    """Withdraw a consent from the client file: GET asks for confirmation (what stops, for whom), POST withdraws
+    at once; team places that depended on it end, and the page says so."""
     from apps.clients.permissions import get_client_for_editing
     from apps.consent.models import Consent
 
     access = get_client_for_editing(request.user, pk)
-    consent = get_object_or_404(Consent, pk=consent_pk, client=access.client)
+    consent = get_object_or_404(Consent.objects.prefetch_related("organisations"), pk=consent_pk, client=access.client)
+    if not consent.is_active:
+        raise Http404
+    if request.method != "POST":
+        return render(request, "workspace/consent_withdraw.html", {"client": access.client, "consent": consent})
     try:
         result = consent_withdraw_with_team(consent=consent, actor=request.user)
     except ValidationError as exc:
