@@ -24,10 +24,12 @@ def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
     coordinated = {m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR}
     consented = [
         client_id
-        for client_id, categories, purposes in Consent.objects.in_force().filter(
+        for client_id, categories, purposes in Consent.objects.in_force()
+        .filter(
             organisations__in=own,
             client__organisation__region_id__in={m.organisation.region_id for m in memberships},
-        ).values_list("client_id", "categories", "purposes")
+        )
+        .values_list("client_id", "categories", "purposes")
         if DataCategory.IDENTITY in categories and Purpose.GUIDANCE in purposes
     ]
     on_team = Client.objects.filter(

@@ -16,7 +16,10 @@ class SignedFormField(forms.FileField):
 
 class ConsentForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("What did the client answer?"), choices=Decision.choices, initial=Decision.GIVEN, widget=forms.RadioSelect
+        label=_("What did the client answer?"),
+        choices=Decision.choices,
+        initial=Decision.GIVEN,
+        widget=forms.RadioSelect,
     )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations that may see the data"),
@@ -57,5 +60,6 @@ class ConsentForm(forms.Form):
 
 class SignedFormUploadForm(forms.Form):
     signed_form = SignedFormField(
-        label=_("Signed form (scan or PDF)"), help_text=_("A PDF, JPEG or PNG file. Only your organisation can open it.")
+        label=_("Signed form (scan or PDF)"),
+        help_text=_("A PDF, JPEG or PNG file. Only your organisation can open it."),
     )

@@ -9,9 +9,8 @@ checks it afresh, so a withdrawal or an end date takes effect on the next reques
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -90,7 +89,9 @@ class Consent(TimeStampedModel):
     witness = models.CharField(_("witness"), max_length=200, blank=True)
     # A recipient outside the partnership (for employer mediation: the employer's name).
     external_recipient = models.CharField(_("recipient outside the partnership"), max_length=200, blank=True)
-    decision = models.CharField(_("answer of the client"), max_length=10, choices=Decision.choices, default=Decision.GIVEN)
+    decision = models.CharField(
+        _("answer of the client"), max_length=10, choices=Decision.choices, default=Decision.GIVEN
+    )
     given_on = models.DateField(_("given on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)

@@ -196,9 +196,11 @@ def consented_categories(
     result: dict[tuple[int, int], set[str]] = defaultdict(set)
     if not pairs:
         return result
-    rows = Consent.objects.in_force().filter(
-        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}
-    ).values_list("client_id", "organisations", "categories", "purposes")
+    rows = (
+        Consent.objects.in_force()
+        .filter(client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs})
+        .values_list("client_id", "organisations", "categories", "purposes")
+    )
     for client_id, organisation_id, categories, consent_purposes in rows:
         if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):
             result[(client_id, organisation_id)].update(categories)

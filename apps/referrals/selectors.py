@@ -54,7 +54,11 @@ def identity_shared(client_ids: set[int], organisation_ids: set[int]) -> set[tup
     """(client id, organisation id) pairs for which an active consent shares identity for referral or guidance."""
     if not client_ids or not organisation_ids:
         return set()
-    rows = Consent.objects.in_force().filter(client_id__in=client_ids, organisations__in=organisation_ids).values_list("client_id", "organisations", "categories", "purposes")
+    rows = (
+        Consent.objects.in_force()
+        .filter(client_id__in=client_ids, organisations__in=organisation_ids)
+        .values_list("client_id", "organisations", "categories", "purposes")
+    )
     return {
         (client_id, organisation_id)
         for client_id, organisation_id, categories, purposes in rows

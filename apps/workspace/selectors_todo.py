@@ -65,9 +65,12 @@ def consents_to_renew(organisation_ids: frozenset[int], today: dt.date) -> Query
     """Consents of the organisations' clients that end within ``CONSENT_RENEWAL_DAYS`` days or ended at most that
     long ago (given, not withdrawn), unless a later consent of the same client is in force beyond that end date."""
     window = dt.timedelta(days=settings.CONSENT_RENEWAL_DAYS)
-    renewed = Consent.objects.in_force(today).filter(
-        client_id=OuterRef("client_id"), given_on__gte=OuterRef("given_on")
-    ).exclude(pk=OuterRef("pk")).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    renewed = (
+        Consent.objects.in_force(today)
+        .filter(client_id=OuterRef("client_id"), given_on__gte=OuterRef("given_on"))
+        .exclude(pk=OuterRef("pk"))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    )
     return Consent.objects.filter(
         client__organisation_id__in=organisation_ids,
         client__merged_into__isnull=True,
@@ -186,6 +189,7 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         )
     result["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)[:LIST_LIMIT])
     result["nothing_to_do"] = not any(
-        result.get(k) for k in ("referrals", "actions", "follow_ups", "conferences", "proposals", "escalations", "consents")
+        result.get(k)
+        for k in ("referrals", "actions", "follow_ups", "conferences", "proposals", "escalations", "consents")
     )
     return result

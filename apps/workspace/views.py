@@ -263,3 +263,40 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
         if result["team_places_ended"]:
             messages.info(request, _("Team members whose place depended on this consent left the team."))
     return redirect("clients:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def subject_access_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the copy of the whole file for the client (zip); the registering organisation only. The download
+    is audited (``clients.subject_access.exported``) and shows in the client's access log."""
+    from apps.clients.permissions import get_client_for_editing
+    from apps.workspace.exports_subject_access import subject_access_export
+
+    access = get_client_for_editing(request.user, pk)
+    name, content = subject_access_export(
+        client=access.client, actor=request.user, organisation=access.client.organisation
+    )
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def client_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erasure on request (GDPR art. 17): GET says until when the file is kept and offers the copy first; POST
+    erases (anonymises) at once where the law allows it, else says why not and until when."""
+    from apps.clients.permissions import get_client_for_editing
+    from apps.workspace.services_retention import client_erase_on_request, retention_for
+
+    access = get_client_for_editing(request.user, pk)
+    if request.method == "POST":
+        result = client_erase_on_request(client=access.client, actor=request.user)
+        if result.erased:
+            messages.success(request, _("The file is erased: the personal data is removed, the counts remain."))
+            return redirect("core:home")
+        messages.error(request, result.reason)
+        return redirect("clients:erase", pk=pk)
+    return render(
+        request, "workspace/client_erase.html", {"client": access.client, "retention": retention_for(access.client)}
+    )
