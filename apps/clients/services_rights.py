@@ -1,6 +1,6 @@
 """The client's rights on their file: requests to correct data (GDPR art. 16), recorded and decided.
 
-The access log and the copy of the file (art. 15) are reads: ``apps/clients/selectors_rights.py`` and
+The access log and the copy of the file (art. 15) are reads: ``apps/workspace/selectors_rights.py`` and
 ``apps/workspace/exports_subject_access.py``; erasure and retention: ``apps/workspace/services_retention.py``.
 """
 

@@ -11,7 +11,6 @@ urlpatterns = [
     path("import/", views_import.client_import, name="import"),
     path("<int:pk>/bewerken/", views.client_edit, name="edit"),
     path("<int:pk>/verzegeld/", views.client_seal_open_view, name="seal_open"),
-    path("<int:pk>/inzage/", views_rights.access_log_view, name="access_log"),
     path("<int:pk>/rechtzetting/", views_rights.rectification_view, name="rectifications"),
     path(
         "<int:pk>/rechtzetting/<int:request_pk>/beslissen/",

@@ -1,14 +1,12 @@
-"""The client's rights on the file: who looked at it (art. 15) and requests to correct data (art. 16).
-
-Both pages belong to the registering organisation (``get_client_for_editing``): a counsellor shows or hands them
-to the client on request. The copy of the whole file (zip) is made in apps/workspace (it reads every app)."""
+"""Requests to correct data (GDPR art. 16), on the client file of the registering organisation
+(``get_client_for_editing``). Who looked at the file and the copy of the file (art. 15) are workspace pages:
+they read every app."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,23 +16,8 @@ from django.views.decorators.http import require_POST
 from apps.clients.forms import RectificationDecisionForm, RectificationForm
 from apps.clients.models import RectificationRequest
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.selectors_rights import access_entries, access_rows
 from apps.clients.services_rights import rectification_decide, rectification_record
 from apps.clients.views import form_errors
-
-ACCESS_LOG_PAGE_SIZE = 25
-
-
-@login_required
-def access_log_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Who looked at my file": every recorded look, newest first, 25 per page (two queries per page)."""
-    access = get_client_for_editing(request.user, pk)
-    page = Paginator(access_entries(access.client.pk), ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "clients/access_log.html",
-        {"client": access.client, "page": page, "rows": access_rows(list(page.object_list))},
-    )
 
 
 @login_required

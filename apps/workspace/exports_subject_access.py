@@ -27,17 +27,18 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.assessment.models import DomainScore, Screening
 from apps.audit.services import audit_log
 from apps.clients import identifiers
 from apps.clients.models import Client, RectificationRequest
-from apps.clients.selectors_rights import access_entries, access_rows
 from apps.consent.models import Consent
 from apps.core.cells import safe_row
 from apps.esf.models import Participation
 from apps.pathways.models import Action, ContactLog, Goal, Pathway
 from apps.referrals.models import Referral
+from apps.workspace.selectors_rights import access_entries, access_rows
 
 
 def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
@@ -263,7 +264,7 @@ def subject_access_parts(client: Client) -> dict[str, Any]:
             ],
         ),  # fmt: skip
         "access": (
-            [_("When"), _("Who"), _("Organisation"), _("Why"), _("What")],
+            [_("When"), pgettext("access log", "Who"), _("Organisation"), _("Why"), _("What")],
             [
                 (
                     timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M"),

@@ -11,6 +11,7 @@ client_urlpatterns = [
     path("samenvoegen/<int:merge_pk>/ongedaan/", views.client_merge_undo_view, name="merge_undo"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/toestemming/<int:consent_pk>/intrekken/", views.consent_withdraw_view, name="consent_withdraw"),
+    path("<int:pk>/inzage/", views.access_log_view, name="access_log"),
     path("<int:pk>/inzage/kopie/", views.subject_access_export_view, name="subject_access_export"),
     path("<int:pk>/wissen/", views.client_erase_view, name="erase"),
 ]

@@ -300,3 +300,22 @@ def client_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "workspace/client_erase.html", {"client": access.client, "retention": retention_for(access.client)}
     )
+
+
+ACCESS_LOG_PAGE_SIZE = 25
+
+
+@login_required
+def access_log_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who looked at the file (the client's "who looked at my file"): every recorded look, newest first,
+    25 per page (two queries per page); the registering organisation only."""
+    from apps.clients.permissions import get_client_for_editing
+    from apps.workspace.selectors_rights import access_entries, access_rows
+
+    access = get_client_for_editing(request.user, pk)
+    page = Paginator(access_entries(access.client.pk), ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/access_log.html",
+        {"client": access.client, "page": page, "rows": access_rows(list(page.object_list))},
+    )

@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from apps.audit.models import AuditEntry
 from apps.audit.services import audit_log_refs, audit_verify
 from apps.clients.models import RectificationRequest
-from apps.clients.selectors_rights import access_entries
 from apps.clients.services_rights import rectification_decide, rectification_record
 from apps.pathways.services import contact_log_add
+from apps.workspace.selectors_rights import access_entries
 from tests.factories import give_consent, register_client, start_pathway
 
 
