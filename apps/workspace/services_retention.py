@@ -126,7 +126,7 @@ def retention_for(client: Client) -> Retention:
 def clients_due(today: dt.date | None = None, limit: int | None = None) -> list[tuple[int, str]]:
     """(client id, reason) of every file whose retention ended before ``today``, oldest change first."""
     today = today or timezone.localdate()
-    candidates = _annotated(Client.objects.filter(anonymised_at__isnull=True)).filter(has_open=False)
+    candidates = _annotated(Client.objects.filter(anonymised_at__isnull=True)).filter(Q(has_open=False))
     # a cheap first cut in SQL: something ended long enough ago; the exact rule is retention_of
     shortest = min(settings.RETENTION_CASE_YEARS, settings.RETENTION_UNUSED_YEARS)
     cutoff = _add_years(today, -shortest)
@@ -161,8 +161,13 @@ def client_anonymise(*, client: Client, actor: Any, reason: str) -> dict[str, in
     files = [c.signed_form.name for c in Consent.objects.filter(client=client).exclude(signed_form="")]
     Consent.objects.filter(client=client).exclude(signed_form="").update(signed_form="")
     if files:
-        storage = Consent._meta.get_field("signed_form").storage  # type: ignore[union-attr]
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        storage = Consent._meta.get_field("signed_form").storage
+
+        def delete_files() -> None:
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
     Client.objects.filter(pk=client.pk).update(
         first_name=ANONYMOUS,
         last_name=f"#{client.pk}",
