@@ -23,7 +23,7 @@ from apps.assessment.services import (
     screening_start,
 )
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 from apps.regions.models import LifeDomain, Obstacle
 
 STEPS = [

@@ -29,15 +29,7 @@ from apps.clients.services import (
 )
 from apps.core import ratelimit
 from apps.core.concurrency import EditConflict, submitted_before
-
-
-def form_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from apps.core.forms import form_errors
 
 
 @login_required

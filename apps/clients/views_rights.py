@@ -17,7 +17,7 @@ from apps.clients.forms import RectificationDecisionForm, RectificationForm
 from apps.clients.models import RectificationRequest
 from apps.clients.permissions import get_client_for_editing
 from apps.clients.services_rights import rectification_decide, rectification_record
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 
 
 @login_required

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.clients.views import form_errors
 from apps.conferences.forms import ConferenceForm, DecisionsForm, SignalFilterForm, SignalForm
 from apps.conferences.permissions import get_conference_for_user
 from apps.conferences.services import (
@@ -33,6 +32,7 @@ from apps.conferences.services import (
     signals_for_user,
     worker_regions,
 )
+from apps.core.forms import form_errors
 from apps.core.ids import parse_id
 from apps.pathways.permissions import get_pathway_for_user
 

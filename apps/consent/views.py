@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organisation
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.views import form_errors
 from apps.consent.forms import ConsentForm, SignedFormUploadForm
 from apps.consent.models import Consent, DataCategory, Purpose
 from apps.consent.services import FORM_SIGNATURES, consent_attach_form, consent_record
+from apps.core.forms import form_errors
 
 
 @login_required

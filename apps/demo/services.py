@@ -108,6 +108,7 @@ class DemoReport:
     offers: int = 0
     candidacies: int = 0
     waiting: int = 0
+    loop: dict[str, int] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -115,17 +116,24 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) -> None:
-    """A third of the demo counsellor's organisation's clients have a pathway with two actions and two contacts."""
+def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, screened_on: dt.date) -> None:
+    """The demo counsellor's organisation's first 24 clients and a third of the others have a pathway with two
+    actions and two contacts.
+
+    Dates lie relative to the screening (``screened_on``, some 300 days before today): the pathway starts 1-40
+    weeks after it, actions fall due from three weeks ago to a month ahead (some overdue), contacts lie between
+    the start and today."""
+    today = timezone.localdate()
     from apps.pathways.models import Action, ContactLog, Pathway, TeamMember, TeamRole
 
     own = set(counsellor.memberships.values_list("organisation_id", flat=True))
-    chosen = [c for i, c in enumerate(clients) if c.organisation_id in own and i % 3 == 0]
+    mine = [c for c in clients if c.organisation_id in own]
+    chosen = [c for i, c in enumerate(mine) if i < 24 or i % 3 == 0]  # enough for the demo loop (_demo_loop)
     pathways = Pathway.objects.bulk_create(
         Pathway(
             client_id=c.pk,
             organisation_id=c.organisation_id,
-            started_on=dt.date(2026, 1, 20),
+            started_on=screened_on + dt.timedelta(days=rng.randint(7, 280)),
             status=Pathway.Status.ACTIVE,
             client_words="Ik wil werken.",
         )
@@ -147,7 +155,7 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) 
             description=text,
             owner=counsellor,
             owner_organisation_id=p.organisation_id,
-            due_on=dt.date(2026, 12, rng.randint(1, 28)),
+            due_on=today + dt.timedelta(days=rng.randint(-21, 30)),
         )
         for p in pathways
         for text in ("Afspraak bij het OCMW", "Samen naar het taalcafé")
@@ -157,7 +165,7 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random) 
             pathway_id=p.pk,
             author=counsellor,
             author_organisation_id=p.organisation_id,
-            happened_on=dt.date(2026, 2, rng.randint(1, 28)),
+            happened_on=p.started_on + dt.timedelta(days=rng.randint(0, max(0, (today - p.started_on).days))),
             place=rng.choice(["home", "street", "phone"]),
             summary="Kort gesprek over de volgende stap.",
         )
@@ -349,14 +357,14 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
     services of apps.partnership (draft, submitted, scored with a consensus and shortlist, decided with a letter).
     Idempotent: a region that already has candidacies keeps them (only the dates move).
     """
-    from apps.partnership import services as calls
+    from apps.partnership import services_candidacies, services_decisions, services_jury, timeline
     from apps.partnership.models import Candidacy, Criterion
     from apps.regions.models import CallTimeline
 
     call = CallTimeline.objects.filter(region=region).first()
     if call is None:
         return 0
-    brussels = calls.BRUSSELS
+    brussels = timeline.BRUSSELS
     today = now.astimezone(brussels).date()
     monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=35)  # a Monday after the written round
     call.launch_date = today - dt.timedelta(days=30)
@@ -373,8 +381,10 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
     criteria = list(Criterion.objects.filter(region=region).order_by("position"))
     if not criteria:
         criteria = [
-            calls.criterion_save(region=region, actor=coordinator, name="Aansluiting bij de uitdagingen", weight=3),
-            calls.criterion_save(region=region, actor=coordinator, name="Haalbaarheid en bereik", weight=2),
+            services_jury.criterion_save(
+                region=region, actor=coordinator, name="Aansluiting bij de uitdagingen", weight=3
+            ),
+            services_jury.criterion_save(region=region, actor=coordinator, name="Haalbaarheid en bereik", weight=2),
         ]
     challenges = list(Challenge.objects.filter(region=region).order_by("rank"))
     types = list(InterventionType.objects.filter(region=region).order_by("position"))
@@ -385,7 +395,7 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
         name = f"{PARTNER_NAMES[i % len(PARTNER_NAMES)]} Kandidaat vzw"
         digits = f"0{rng.randint(200000000, 999999999)}"[:8]
         kbo = "0" + digits[1:] + f"{97 - int('0' + digits[1:]) % 97:02d}"
-        candidacy = calls.candidacy_start(
+        candidacy = services_candidacies.candidacy_start(
             region=region,
             applicant_name="Demo Aanvrager",
             applicant_email=f"kandidaat-{i + 1}@demo.padwijzer.invalid",
@@ -395,7 +405,7 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
             now=now,
         )
         made += 1
-        calls.candidacy_save_draft(
+        services_candidacies.candidacy_save_draft(
             candidacy=candidacy,
             now=now,
             offers={t.pk: rng.randint(10, 60) for t in types[i % len(types) : i % len(types) + 2]},
@@ -410,11 +420,11 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
         )
         if stage == "draft":
             continue
-        candidacy = calls.candidacy_submit(candidacy=candidacy, now=now)
+        candidacy = services_candidacies.candidacy_submit(candidacy=candidacy, now=now)
         if stage == "submitted":
             continue
-        calls.conflict_declare(candidacy=candidacy, member=jury, has_conflict=False)
-        calls.scores_save(
+        services_jury.conflict_declare(candidacy=candidacy, member=jury, has_conflict=False)
+        services_jury.scores_save(
             candidacy=candidacy,
             member=jury,
             round=1,
@@ -423,13 +433,13 @@ def _demo_call(*, region: Region, coordinator: User, jury: User, rng: random.Ran
         )
         if stage == "scored":
             continue
-        calls.consensus_record(
+        services_jury.consensus_record(
             candidacy=candidacy, actor=coordinator, score=Decimal(rng.randint(3, 5)), motivation="Consensus jury."
         )
-        calls.shortlist_set(candidacy=candidacy, actor=coordinator, shortlisted=True)
+        services_jury.shortlist_set(candidacy=candidacy, actor=coordinator, shortlisted=True)
         if stage == "shortlisted":
             continue
-        calls.decision_record(
+        services_decisions.decision_record(
             candidacy=candidacy,
             actor=coordinator,
             decision=stage,
@@ -454,6 +464,174 @@ def _demo_waiting_list(*, region: Region, counsellor: User, rng: random.Random, 
     for client in waiting:
         waiting_list_add(client=client, actor=counsellor, since=today - dt.timedelta(days=rng.randint(3, 90)))
     return len(waiting)
+
+
+def _demo_loop(*, region: Region, rng: random.Random, today: dt.date, suffix: str) -> dict[str, int]:
+    """Fill the loop around the demo counsellor's pathways through the real services, so that every page has
+    content at first login (issue 11 item 9): a consent for the demo partner, referrals in every state (sent,
+    one escalated, waiting, accepted, started, refused, completed, not completed, withdrawn), an allocation
+    run with proposals to confirm, a case conference held (with decisions) and one coming up, system signals
+    (one resolved), a group activity with sessions and attendance, and closures with results, one follow-up
+    due and one recorded. Dates lie relative to ``today``.
+
+    Returns counts per kind. Idempotent: skipped (all zero) when the region already has referrals.
+    """
+    from apps.conferences.services import conference_record_decisions, conference_schedule, signal_raise, signal_resolve
+    from apps.consent.services import consent_record
+    from apps.groups.services import group_activity_create, group_session_add, session_attendance_record
+    from apps.matching.services import allocation_execute, allocation_start
+    from apps.offers.models import Offer
+    from apps.pathways.models import ContactLog, Pathway
+    from apps.pathways.services import follow_up_record
+    from apps.referrals import services as referrals
+    from apps.referrals.models import Referral
+
+    counts = {"referrals": 0, "proposals": 0, "conferences": 0, "signals": 0, "sessions": 0, "closures": 0}
+    if Referral.objects.filter(pathway__organisation__region=region).exists():
+        return counts
+    counsellor = User.objects.get(username=f"counsellor{suffix}")
+    coordinator = User.objects.get(username=f"coordinator{suffix}")
+    partner = User.objects.get(username=f"partner{suffix}")
+    partner_org = partner.memberships.get().organisation
+    counsellor_org = counsellor.memberships.get().organisation
+    pathways = list(
+        Pathway.objects.filter(organisation=counsellor_org, status=Pathway.Status.ACTIVE)
+        .select_related("client")
+        .order_by("pk")[:24]
+    )
+    offers = list(Offer.objects.filter(organisation=partner_org, is_active=True).order_by("pk"))
+    if len(pathways) < 20 or len(offers) < 2:
+        return counts
+    open_offer = max(offers, key=lambda o: o.capacity - o.occupancy)
+    Offer.objects.filter(pk=open_offer.pk).update(capacity=max(open_offer.capacity, open_offer.occupancy + 12))
+    full_offer = next((o for o in offers if o.pk != open_offer.pk), offers[0])
+    Offer.objects.filter(pk=full_offer.pk).update(occupancy=full_offer.capacity)
+    open_offer.refresh_from_db()
+    full_offer.refresh_from_db()
+    for p in pathways[:14]:
+        consent_record(
+            client=p.client,
+            organisations=[partner_org],
+            categories=["identity", "life_domains", "work_education"],
+            purposes=["referral", "guidance"],
+            method="written",
+            given_on=p.started_on,
+            actor=counsellor,
+            actor_organisation=counsellor_org,
+        )
+
+    def send(p: Pathway, offer: Offer) -> Referral:
+        counts["referrals"] += 1
+        return referrals.referral_send(pathway=p, offer=offer, actor=counsellor, note="Kennismaking gevraagd.")
+
+    for p in pathways[0:3]:  # sent, waiting for the partner's answer (the first one long ago: escalated)
+        send(p, open_offer)
+    Referral.objects.filter(pathway=pathways[0]).update(created_at=timezone.now() - dt.timedelta(days=12))
+    referrals.referrals_escalate()
+    send(pathways[3], full_offer)  # no free place: waiting on the offer's list
+    for p in pathways[4:6]:
+        referrals.referral_accept(referral=send(p, open_offer), actor=partner, note="Welkom.")
+    started = []
+    for p in pathways[6:9]:
+        r = send(p, open_offer)
+        referrals.referral_accept(referral=r, actor=partner)
+        started.append(referrals.referral_start(referral=r, actor=partner))
+    referrals.referral_refuse(
+        referral=send(pathways[9], open_offer), actor=partner, reason="not_suitable", note="Past nog niet."
+    )
+    r = send(pathways[10], open_offer)
+    referrals.referral_accept(referral=r, actor=partner)
+    referrals.referral_start(referral=r, actor=partner)
+    referrals.referral_complete(referral=r, actor=partner, note="Afgerond.")
+    r = send(pathways[11], open_offer)
+    referrals.referral_accept(referral=r, actor=partner)
+    referrals.referral_start(referral=r, actor=partner)
+    referrals.referral_not_complete(referral=r, actor=partner, reason="dropped_out", note="Niet meer gekomen.")
+    referrals.referral_withdraw(
+        referral=send(pathways[12], open_offer),
+        actor=counsellor,
+        reason="other",
+        note="De hulpvrager koos een ander aanbod.",
+    )
+
+    run = allocation_start(region=region, actor=coordinator)
+    run = allocation_execute(run=run)
+    counts["proposals"] = run.proposals.count()
+
+    held = conference_schedule(
+        actor=coordinator,
+        region=region,
+        scheduled_at=timezone.now() - dt.timedelta(days=7),
+        place="Stadhuis Oostende, zaal 2",
+        participants=[counsellor, partner],
+        pathway_ids=[p.pk for p in pathways[13:16]],
+    )
+    conference_record_decisions(
+        conference=held,
+        actor=coordinator,
+        decisions="Trajectbegeleider vraagt budgetbegeleiding aan; partner plant een huisbezoek binnen twee weken.",
+    )
+    conference_schedule(
+        actor=coordinator,
+        region=region,
+        scheduled_at=timezone.now() + dt.timedelta(days=9),
+        place="VDAB Oostende",
+        participants=[counsellor, partner],
+        pathway_ids=[p.pk for p in pathways[16:18]],
+    )
+    counts["conferences"] = 2
+    signal_raise(
+        actor=counsellor,
+        kind="waiting_list",
+        description="Voor budgetbegeleiding is de wachttijd opgelopen tot drie maanden.",
+        region=region,
+    )
+    signal_raise(
+        actor=counsellor,
+        kind="gap",
+        description="Er is geen aanbod voor kinderopvang op onregelmatige uren.",
+        case_conference=held,
+    )
+    resolved = signal_raise(
+        actor=coordinator,
+        kind="rule",
+        description="De voorwaarde van een vast adres blokkeert de inschrijving.",
+        region=region,
+    )
+    signal_resolve(signal=resolved, actor=coordinator)
+    counts["signals"] = 3
+
+    activity = group_activity_create(actor=partner, offer=open_offer, title="Groepsmoment werkgoesting")
+    for weeks in (3, 1, -1):
+        session = group_session_add(activity=activity, actor=partner, held_on=today - dt.timedelta(weeks=weeks))
+        counts["sessions"] += 1
+        if weeks > 0:
+            session_attendance_record(session=session, actor=partner, pathway_ids=[r.pathway_id for r in started])
+
+    closing = [
+        (pathways[18], 240, "regular_job", {"employed": True}),
+        (pathways[19], 200, "training", {"in_education": True}),
+        (pathways[20], 30, "social_economy", {"employed": True}),
+        (pathways[21], 10, "care", {"job_searching": True}),
+    ]
+    for p, days_ago, outcome, results in closing:
+        closed_on = today - dt.timedelta(days=days_ago)
+        Pathway.objects.filter(pk=p.pk).update(started_on=min(p.started_on, closed_on - dt.timedelta(days=60)))
+        p.refresh_from_db()
+        ContactLog.objects.filter(pathway=p, happened_on__gt=closed_on).update(happened_on=closed_on)
+        result = referrals.pathway_close_with_referrals(
+            pathway=p, actor=counsellor, closed_on=closed_on, outcome=outcome, **results
+        )
+        counts["closures"] += 1
+        if days_ago == 240:
+            follow_up_record(
+                closure=result["closure"],
+                actor=counsellor,
+                followed_up_on=closed_on + dt.timedelta(days=185),
+                employed=True,
+                better_situation=True,
+            )
+    return counts
 
 
 def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False, actor: Any = None) -> DemoReport:
@@ -575,7 +753,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     domains = list(LifeDomain.objects.filter(region=region).values_list("pk", flat=True))
     domain_of = dict(Obstacle.objects.filter(region=region).values_list("pk", "life_domain_id"))
     screener = User.objects.get(username=f"counsellor{suffix}")
-    screened_on = dt.date(2026, 1, 15)
+    screened_on = timezone.localdate() - dt.timedelta(days=300)
 
     def flush() -> None:
         created = Client.objects.bulk_create(batch)
@@ -610,7 +788,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
                 level = rng.randint(1, 3) if d in troubled else rng.randint(3, 5)
                 scores.append(DomainScore(screening_id=s.pk, life_domain_id=d, level=level))
         DomainScore.objects.bulk_create(scores, batch_size=5000)
-        _demo_pathways(created, screener, rng)
+        _demo_pathways(created, screener, rng, screened_on)
         report.clients += len(created)
         batch.clear()
         obstacle_sets.clear()
@@ -663,6 +841,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     report.waiting = _demo_waiting_list(
         region=region, counsellor=screener, rng=random.Random(seed + 3), today=timezone.localdate()
     )
+    report.loop = _demo_loop(region=region, rng=random.Random(seed + 4), today=timezone.localdate(), suffix=suffix)
     audit_log(
         actor=actor,
         action="demo.seeded",
@@ -674,6 +853,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             "offers": report.offers,
             "candidacies": report.candidacies,
             "waiting": report.waiting,
+            **report.loop,
         },
     )
     report.logins.sort(key=lambda login: login.username)

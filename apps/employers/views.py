@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 from apps.employers import isco
 from apps.employers.exports import overview_xlsx
 from apps.employers.forms import (

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 from apps.core.ids import parse_id
 from apps.groups.forms import AttendanceForm, GroupActivityForm, SessionForm
 from apps.groups.permissions import get_activity_for_user, get_session_for_user

@@ -139,7 +139,9 @@ def proposals_for_me(request: HttpRequest) -> HttpResponse:
     from apps.accounts.models import Role
     from apps.accounts.permissions import memberships_of
 
-    orgs = {m.organisation_id for m in memberships_of(request.user) if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION}}
+    # the counsellors who may confirm (proposal_decide asks to edit the client); not the peer companion, who
+    # sees only the clients of their own case teams (docs/decisions/0014-access-matrix.md)
+    orgs = {m.organisation_id for m in memberships_of(request.user) if m.role == Role.COUNSELLOR}
     if not orgs:
         raise Http404
     proposals = AllocationProposal.objects.filter(

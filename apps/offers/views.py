@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organisation
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 from apps.offers.forms import OfferForm, OfferSearchForm
 from apps.offers.permissions import (
     get_offer_for_editing,

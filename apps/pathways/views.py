@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Membership
 from apps.clients.permissions import get_client_for_editing
-from apps.clients.views import form_errors
+from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
 from apps.pathways.forms import ActionForm, ContactForm, FollowUpForm, GoalForm, PlanForm, TeamMemberForm
 from apps.pathways.models import Action, Closure, Goal, TeamMember

@@ -32,7 +32,8 @@ from apps.referrals.selectors import identity_shared
 
 FOLLOW_UP_HORIZON = 30
 LIST_LIMIT = 20
-PROPOSAL_ROLES = {Role.COUNSELLOR, Role.PEER_COMPANION}
+# only those who may edit the client confirm its place (a peer companion sees team clients only: decision 0014)
+PROPOSAL_ROLES = {Role.COUNSELLOR}
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Scope:
     case: frozenset[int]
     regions: frozenset[int]
     owners: frozenset[int] = frozenset()  # organisations where the user holds the whole client file
+    follow_up: frozenset[int] = frozenset()  # roles that may record a closed pathway's follow-up (its owners)
 
 
 def scope_of(user: Any) -> Scope:
@@ -58,6 +60,7 @@ def scope_of(user: Any) -> Scope:
         ),
         regions=frozenset(m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR),
         owners=frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES),
+        follow_up=frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES),
     )
 
 
@@ -155,7 +158,7 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         )
         result["follow_ups"] = list(
             Closure.objects.filter(
-                pathway__organisation_id__in=scope.case,
+                pathway__organisation_id__in=scope.follow_up,
                 followed_up_on__isnull=True,
                 follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_HORIZON),
             )

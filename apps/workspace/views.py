@@ -21,8 +21,8 @@ from apps.accounts.permissions import memberships_of
 from apps.clients.forms import MergeForm
 from apps.clients.models import Client, ClientMerge
 from apps.clients.permissions import get_client_for_user
-from apps.clients.views import form_errors
 from apps.conferences.services import scheduling_regions
+from apps.core.forms import form_errors
 from apps.pathways.forms import ClosureForm
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
 from apps.pathways.services import closing_summary, consent_withdraw_with_team, pathway_reopen

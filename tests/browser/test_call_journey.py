@@ -22,7 +22,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.partnership import services
+from apps.partnership import services_jury
 from apps.partnership.models import Candidacy, Score
 from apps.regions.models import InterventionType
 from tests.browser.conftest import check_accessibility, log_in
@@ -63,10 +63,10 @@ def test_an_organisation_applies_and_the_jury_decides(
     region = personas.region
     pitch_day = move_the_call_to_now(region)
     criteria = [
-        services.criterion_save(region=region, actor=personas.wouter, name="Aansluiting", weight=3),
-        services.criterion_save(region=region, actor=personas.wouter, name="Haalbaarheid", weight=1),
+        services_jury.criterion_save(region=region, actor=personas.wouter, name="Aansluiting", weight=3),
+        services_jury.criterion_save(region=region, actor=personas.wouter, name="Haalbaarheid", weight=1),
     ]
-    jan = services.jury_member_add(
+    jan = services_jury.jury_member_add(
         region=region, organisation=personas.lb, email="jan@example.org", first_name="Jan", last_name="Jury",
         actor=personas.wouter,
     ).user  # fmt: skip

@@ -88,7 +88,7 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
 
     from django.utils import timezone
 
-    from apps.partnership import services as calls
+    from apps.partnership import timeline
     from apps.partnership.models import Candidacy
 
     report = demo_seed(region=oostende, clients=20, seed=1)
@@ -96,7 +96,7 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
     now = timezone.now()
     # Wouter can show applying (the deadline lies ahead) and Ine can score the submitted ones today
     assert call.launch_date < now.date() < call.candidacy_deadline.date()
-    assert not calls.deadline_passed(call, now)
+    assert not timeline.deadline_passed(call, now)
     assert call.written_round_start is not None  # optional in the region format; the demo sets it
     assert call.candidacy_deadline.date() < call.written_round_start <= call.written_round_end < call.decision_by
     assert call.decision_by < call.rebuttal_by and all(d.weekday() == 0 for d in call.pitch_week_dates)
@@ -107,7 +107,7 @@ def test_the_demo_call_lies_around_today_with_candidacies_in_several_stages(oost
     assert candidacies.filter(shortlisted=True).count() == 3
     assert set(candidacies.values_list("decision", flat=True)) == {"pending", "selected", "not_selected"}
     rejected = candidacies.get(decision="not_selected")
-    assert calls.rebuttal_open(rejected, now + dt.timedelta(days=1))
+    assert timeline.rebuttal_open(rejected, now + dt.timedelta(days=1))
     # a second run keeps the candidacies and moves only the dates
     demo_seed(region=oostende, clients=20, seed=1)
     assert Candidacy.objects.filter(region=oostende).count() == 6
@@ -122,3 +122,39 @@ def test_the_demo_fills_the_waiting_list_for_allocation(oostende: Region) -> Non
     assert len(set(entries.values_list("since", flat=True))) > 1  # waiting times differ
     demo_seed(region=oostende, clients=20, seed=1)
     assert entries.count() == 12
+
+
+def test_the_demo_fills_the_whole_loop_so_every_role_finds_work_at_first_login(oostende: Region) -> None:
+    """Issue 11 item 9: referrals in every state, proposals, conferences, signals, group sessions, closures."""
+    from django.utils import timezone
+
+    from apps.conferences.models import CaseConference, SystemSignal
+    from apps.groups.models import GroupSession
+    from apps.matching.models import AllocationProposal
+    from apps.pathways.models import Closure
+    from apps.referrals.models import Referral
+
+    report = demo_seed(region=oostende, clients=200, seed=1)
+    statuses = set(Referral.objects.filter(pathway__organisation__region=oostende).values_list("status", flat=True))
+    assert statuses == set(Referral.Status.values)
+    assert Referral.objects.filter(status="sent", escalated_at__isnull=False).count() == 1
+    assert AllocationProposal.objects.filter(status="proposed").count() == report.loop["proposals"] > 0
+    now = timezone.now()
+    held = CaseConference.objects.get(scheduled_at__lt=now)
+    assert held.decisions and CaseConference.objects.filter(scheduled_at__gt=now).count() == 1
+    assert SystemSignal.objects.filter(resolved=False).count() == 2
+    assert SystemSignal.objects.filter(resolved=True).count() == 1
+    attended = GroupSession.objects.filter(held_on__lt=timezone.localdate(), attendees__isnull=False).distinct()
+    assert attended.count() == 2
+    closures = Closure.objects.filter(pathway__organisation__region=oostende)
+    assert closures.count() == 4
+    assert closures.filter(followed_up_on__isnull=False).count() == 1
+    assert closures.filter(follow_up_due__lte=timezone.localdate(), followed_up_on__isnull=True).count() == 1
+    for c in closures.select_related("pathway"):  # dates agree: start before closure, no contact after it
+        assert c.pathway.started_on <= c.closed_on <= timezone.localdate()
+        assert not c.pathway.contacts.filter(happened_on__gt=c.closed_on).exists()
+    assert not Referral.objects.filter(pathway__closure__isnull=False, status__in=Referral.OPEN_STATUSES).exists()
+    # a second run leaves the loop alone; replacing starts afresh without a protected row in the way
+    assert demo_seed(region=oostende, clients=200, seed=1).loop == {}
+    demo_seed(region=oostende, clients=200, seed=1, replace=True)
+    assert Referral.objects.filter(pathway__organisation__region=oostende).count() == 13

@@ -46,13 +46,13 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
 
 
 def test_a_rolled_back_partnership_email_is_never_sent(personas: Any, django_capture_on_commit_callbacks: Any) -> None:
-    from apps.partnership import services as partnership
+    from apps.partnership.mail import send_after_commit
 
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(Rollback),
         transaction.atomic(),
     ):
-        partnership._send(subject="Padwijzer", body="Uw kandidatuur", to=["an@example.org"])
+        send_after_commit(subject="Padwijzer", body="Uw kandidatuur", to=["an@example.org"])
         raise Rollback
     assert callbacks == [] and mail.outbox == []

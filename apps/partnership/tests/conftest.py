@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from apps.partnership import services
+from apps.partnership import services_candidacies, services_jury
 from apps.partnership.models import Candidacy, Criterion
 from apps.regions.models import Challenge, InterventionType
 
@@ -31,10 +31,10 @@ def make_candidacy(
     outreach: bool = True,
 ) -> Candidacy:
     now = before_deadline(region)
-    candidacy = services.candidacy_start(
+    candidacy = services_candidacies.candidacy_start(
         region=region,
         applicant_name="An Peeters",
-        applicant_email=f"an@{services.normalise_name(name)}.be",
+        applicant_email=f"an@{services_candidacies.normalise_name(name)}.be",
         organisation_name=name,
         enterprise_number=kbo,
         site_url="http://testserver/",
@@ -42,7 +42,7 @@ def make_candidacy(
     )
     types = types if types is not None else {"psychological-help": 40, "mobility-support": 20}
     municipality = region.municipalities.first()
-    services.candidacy_save_draft(
+    services_candidacies.candidacy_save_draft(
         candidacy=candidacy,
         now=now,
         offers={InterventionType.objects.get(region=region, code=k).pk: v for k, v in types.items()},
@@ -57,7 +57,7 @@ def make_candidacy(
         municipalities=list(region.municipalities.all()[:2]),
     )
     if submit:
-        candidacy = services.candidacy_submit(candidacy=candidacy, now=now)
+        candidacy = services_candidacies.candidacy_submit(candidacy=candidacy, now=now)
     return Candidacy.objects.get(pk=candidacy.pk)
 
 
@@ -65,8 +65,10 @@ def make_candidacy(
 def criteria(personas: Any) -> list[Criterion]:
     region = personas.region
     return [
-        services.criterion_save(region=region, actor=personas.wouter, name="Aansluiting bij de uitdagingen", weight=3),
-        services.criterion_save(region=region, actor=personas.wouter, name="Haalbaarheid", weight=1),
+        services_jury.criterion_save(
+            region=region, actor=personas.wouter, name="Aansluiting bij de uitdagingen", weight=3
+        ),
+        services_jury.criterion_save(region=region, actor=personas.wouter, name="Haalbaarheid", weight=1),
     ]
 
 

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 
 from apps.audit.models import AuditEntry
-from apps.partnership import services
+from apps.partnership import services_candidacies
 from apps.partnership.models import Candidacy
 from apps.partnership.tests.conftest import before_deadline, make_candidacy
 from apps.regions.models import Challenge, InterventionType
@@ -44,8 +44,10 @@ def test_a_second_regions_timeline_drives_its_own_call_page_and_deadline(westhoe
     assert 'name="enterprise_number"' not in html
     candidacy = make_candidacy(westhoek, challenges=("nadia",), types={"transport-solutions": 10}, submit=False)
     with pytest.raises(ValidationError):
-        services.candidacy_submit(candidacy=candidacy, now=deadline + dt.timedelta(seconds=1))
-    assert services.candidacy_submit(candidacy=candidacy, now=deadline - dt.timedelta(seconds=1)).is_submitted
+        services_candidacies.candidacy_submit(candidacy=candidacy, now=deadline + dt.timedelta(seconds=1))
+    assert services_candidacies.candidacy_submit(
+        candidacy=candidacy, now=deadline - dt.timedelta(seconds=1)
+    ).is_submitted
 
 
 def test_an_unknown_region_has_no_call(db: Any, client: Browser) -> None:
@@ -112,18 +114,18 @@ def test_submission_closes_exactly_at_the_deadline(personas: Any) -> None:
     assert deadline == dt.datetime(2023, 6, 2, 21, 59, tzinfo=dt.UTC)  # 23:59 in Brussels (summer time)
     late = make_candidacy(region, submit=False)
     with pytest.raises(ValidationError, match="deadline"):
-        services.candidacy_submit(candidacy=late, now=deadline + dt.timedelta(seconds=1))
+        services_candidacies.candidacy_submit(candidacy=late, now=deadline + dt.timedelta(seconds=1))
     with pytest.raises(ValidationError):
-        services.candidacy_save_draft(candidacy=late, now=deadline + dt.timedelta(seconds=1), expertise="x")
+        services_candidacies.candidacy_save_draft(candidacy=late, now=deadline + dt.timedelta(seconds=1), expertise="x")
     late.refresh_from_db()
     assert late.status == "draft"
-    submitted = services.candidacy_submit(candidacy=late, now=deadline - dt.timedelta(seconds=1))
+    submitted = services_candidacies.candidacy_submit(candidacy=late, now=deadline - dt.timedelta(seconds=1))
     assert submitted.is_submitted and submitted.submitted_at == deadline - dt.timedelta(seconds=1)
 
 
 def test_registration_after_the_deadline_is_refused(oostende: Any) -> None:
     with pytest.raises(ValidationError):
-        services.candidacy_start(
+        services_candidacies.candidacy_start(
             region=oostende, applicant_name="A", applicant_email="a@example.org", organisation_name="X",
             enterprise_number="0202239951", site_url="http://x/", now=oostende.call.candidacy_deadline,
         )  # fmt: skip
@@ -144,7 +146,9 @@ def test_the_receipt_has_reference_time_and_summary(personas: Any, django_captur
     assert second.reference == "OOSTENDE-2023-0002"
     assert AuditEntry.objects.filter(action="partnership.candidacy.submitted", object_id=str(candidacy.pk)).exists()
     with pytest.raises(ValidationError):
-        services.candidacy_save_draft(candidacy=candidacy, now=before_deadline(personas.region), expertise="later")
+        services_candidacies.candidacy_save_draft(
+            candidacy=candidacy, now=before_deadline(personas.region), expertise="later"
+        )
 
 
 @pytest.mark.parametrize(
@@ -154,12 +158,12 @@ def test_the_receipt_has_reference_time_and_summary(personas: Any, django_captur
 def test_one_candidacy_per_organisation_per_region(personas: Any, westhoek: Any, name: str, kbo: str) -> None:
     make_candidacy(personas.region)
     with pytest.raises(ValidationError, match="already has a candidacy|heeft al een kandidatuur"):
-        services.candidacy_start(
+        services_candidacies.candidacy_start(
             region=personas.region, applicant_name="B", applicant_email="b@example.org", organisation_name=name,
             enterprise_number=kbo, site_url="http://x/", now=before_deadline(personas.region),
         )  # fmt: skip
     # the same organisation may apply in another region
-    services.candidacy_start(
+    services_candidacies.candidacy_start(
         region=westhoek, applicant_name="B", applicant_email="b@example.org", organisation_name=name,
         enterprise_number=kbo, site_url="http://x/", now=before_deadline(westhoek),
     )  # fmt: skip
@@ -168,23 +172,27 @@ def test_one_candidacy_per_organisation_per_region(personas: Any, westhoek: Any,
 @pytest.mark.parametrize("kbo", ["0202239952", "12345", "BE0202239951x", ""])
 def test_an_invalid_enterprise_number_is_refused(oostende: Any, kbo: str) -> None:
     with pytest.raises(ValidationError, match="enterprise number|ondernemingsnummer"):
-        services.candidacy_start(
+        services_candidacies.candidacy_start(
             region=oostende, applicant_name="B", applicant_email="b@example.org", organisation_name="X",
             enterprise_number=kbo, site_url="http://x/", now=before_deadline(oostende),
         )  # fmt: skip
 
 
 def test_normalised_names() -> None:
-    assert services.normalise_name("Één Huis VZW") == services.normalise_name("een  huis") == "eenhuis"
-    assert services.normalise_enterprise_number("BE 0202.239.951") == "0202239951"
-    assert services.normalise_enterprise_number("202.239.951") == "0202239951"
+    assert (
+        services_candidacies.normalise_name("Één Huis VZW")
+        == services_candidacies.normalise_name("een  huis")
+        == "eenhuis"
+    )
+    assert services_candidacies.normalise_enterprise_number("BE 0202.239.951") == "0202239951"
+    assert services_candidacies.normalise_enterprise_number("202.239.951") == "0202239951"
 
 
 def test_attachments_only_pdf_by_extension_and_magic_bytes(personas: Any, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     candidacy = make_candidacy(personas.region, submit=False)
     now = before_deadline(personas.region)
-    ok = services.attachment_add(candidacy=candidacy, upload=SimpleUploadedFile("plan.pdf", PDF), now=now)
+    ok = services_candidacies.attachment_add(candidacy=candidacy, upload=SimpleUploadedFile("plan.pdf", PDF), now=now)
     assert ok.original_name == "plan.pdf" and ok.file.name.endswith(".pdf") and "plan" not in ok.file.name
     for upload in [
         SimpleUploadedFile("plan.docx", PDF),  # wrong extension
@@ -192,7 +200,7 @@ def test_attachments_only_pdf_by_extension_and_magic_bytes(personas: Any, settin
         SimpleUploadedFile("big.pdf", PDF + b"0" * (10 * 1024 * 1024)),  # over 10 MB
     ]:
         with pytest.raises(ValidationError):
-            services.attachment_add(candidacy=candidacy, upload=upload, now=now)
+            services_candidacies.attachment_add(candidacy=candidacy, upload=upload, now=now)
     assert candidacy.attachments.count() == 1
 
 
@@ -210,6 +218,6 @@ def test_attachment_upload_through_the_page(personas: Any, settings: Any, tmp_pa
 def test_draft_budget_and_capacity_are_validated(personas: Any) -> None:
     candidacy = make_candidacy(personas.region, submit=False)
     with pytest.raises(ValidationError):
-        services.candidacy_save_draft(
+        services_candidacies.candidacy_save_draft(
             candidacy=candidacy, now=before_deadline(personas.region), budget_requested=Decimal("-1")
         )

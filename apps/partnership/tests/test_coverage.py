@@ -9,7 +9,7 @@ from django.test import Client as Browser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.partnership import coverage, services
+from apps.partnership import coverage, services_decisions, services_jury
 from apps.partnership.selectors import coverage_matrix, coverage_problem, ranking, support_lines
 from apps.partnership.tests.conftest import make_candidacy
 
@@ -53,8 +53,9 @@ def test_a_line_counts_once_by_its_best_scored_candidacy() -> None:
 
 def _selected(personas: Any, **kwargs: Any) -> Any:
     candidacy = make_candidacy(personas.region, **kwargs)
-    services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="selected", motivation="Goed",
-                             now=candidacy.submitted_at)  # fmt: skip
+    services_decisions.decision_record(
+        candidacy=candidacy, actor=personas.wouter, decision="selected", motivation="Goed", now=candidacy.submitted_at
+    )
     return candidacy
 
 
@@ -79,7 +80,7 @@ def test_the_coverage_page_proposes_a_set_within_the_budget(personas: Any, crite
     b = make_candidacy(personas.region, name="Beta", kbo="0403170701", challenges=("marlies", "thierry"),
                        types={"housing-support": 15}, budget="20000")  # fmt: skip
     for cand, score in ((a, "4"), (b, "3.5")):
-        services.consensus_record(candidacy=cand, actor=personas.wouter, score=Decimal(score), motivation="x")
+        services_jury.consensus_record(candidacy=cand, actor=personas.wouter, score=Decimal(score), motivation="x")
     problem = coverage_problem(region=personas.region, rows=ranking(region=personas.region), budget_cents=3_000_000)
     assert {o.key for o in problem.options} == {a.pk, b.pk}
     client.force_login(personas.wouter)

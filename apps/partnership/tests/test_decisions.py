@@ -15,27 +15,27 @@ from django.test import Client as Browser
 from apps.accounts.models import Organisation
 from apps.audit.models import AuditEntry
 from apps.offers.models import Offer
-from apps.partnership import services
+from apps.partnership import services_conversion, services_decisions, services_jury, services_pitches, timeline
 from apps.partnership.models import Candidacy
 from apps.partnership.tests.conftest import make_candidacy
 
-BRUSSELS = services.BRUSSELS
+BRUSSELS = timeline.BRUSSELS
 
 
 def test_a_pitch_is_scheduled_in_a_pitch_week_with_an_ics_invitation(
     personas: Any, candidacy: Candidacy, django_capture_on_commit_callbacks: Any
 ) -> None:
     with pytest.raises(ValidationError, match="shortlist"):
-        services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis",
+        services_pitches.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis",
                                 starts_at=dt.datetime(2023, 6, 6, 10, tzinfo=BRUSSELS))  # fmt: skip
-    services.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
+    services_jury.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
     for outside in [dt.datetime(2023, 6, 19, 10), dt.datetime(2023, 6, 10, 10), dt.datetime(2023, 6, 4, 10)]:
         with pytest.raises(ValidationError, match="pitch weeks|pitchweken"):
-            services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis",
+            services_pitches.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis",
                                     starts_at=outside.replace(tzinfo=BRUSSELS))  # fmt: skip
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        slot = services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis Oostende",
+        slot = services_pitches.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis Oostende",
                                        starts_at=dt.datetime(2023, 6, 13, 14, 30, tzinfo=BRUSSELS))  # fmt: skip
     message = mail.outbox[0]
     name, content, mimetype = message.attachments[0]
@@ -46,13 +46,13 @@ def test_a_pitch_is_scheduled_in_a_pitch_week_with_an_ics_invitation(
     assert event.decoded("dtstart") == dt.datetime(2023, 6, 13, 14, 30, tzinfo=BRUSSELS)
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=30)
     assert str(event["location"]) == "Stadhuis Oostende"
-    moved = services.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis Oostende",
+    moved = services_pitches.pitch_schedule(candidacy=candidacy, actor=personas.wouter, location="Stadhuis Oostende",
                                     starts_at=dt.datetime(2023, 6, 5, 9, tzinfo=BRUSSELS))  # fmt: skip
     assert moved.pk == slot.pk and moved.sequence == 1
 
 
 def test_the_pitch_form_on_the_page(personas: Any, candidacy: Candidacy, client: Browser) -> None:
-    services.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
+    services_jury.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
     client.force_login(personas.wouter)
     url = f"/oproep/oostende/jury/{candidacy.pk}/pitch/"
     response = client.post(url, {"starts_at": "2023-07-03T10:00", "duration_minutes": "30", "location": "Zaal"})
@@ -69,10 +69,10 @@ def test_a_decision_sends_a_pdf_letter_and_opens_the_rebuttal_window(personas: A
                                                                      ) -> None:  # fmt: skip
     decided_at = dt.datetime(2023, 6, 28, 12, tzinfo=BRUSSELS)
     with pytest.raises(ValidationError):
-        services.rebuttal_submit(candidacy=candidacy, text="x", now=decided_at)
+        services_decisions.rebuttal_submit(candidacy=candidacy, text="x", now=decided_at)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected",
+        services_decisions.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected",
                                  motivation="Onvoldoende aansluiting bij de uitdagingen.", now=decided_at)  # fmt: skip
     message = mail.outbox[0]
     name, pdf, mimetype = message.attachments[0]
@@ -85,15 +85,15 @@ def test_a_decision_sends_a_pdf_letter_and_opens_the_rebuttal_window(personas: A
     # the rebuttal window runs to the end of the rebuttal date (15/07/2023, Brussels time)
     end = dt.datetime(2023, 7, 16, 0, 0, tzinfo=BRUSSELS)
     with pytest.raises(ValidationError, match="ended|verstreken"):
-        services.rebuttal_submit(candidacy=candidacy, text="Te laat", now=end)
-    rebuttal = services.rebuttal_submit(
+        services_decisions.rebuttal_submit(candidacy=candidacy, text="Te laat", now=end)
+    rebuttal = services_decisions.rebuttal_submit(
         candidacy=candidacy, text="Wij sluiten wel aan.", now=end - dt.timedelta(seconds=1)
     )
     with pytest.raises(ValidationError, match="already|al een weerwoord"):
-        services.rebuttal_submit(candidacy=candidacy, text="Nog eens", now=end - dt.timedelta(seconds=1))
+        services_decisions.rebuttal_submit(candidacy=candidacy, text="Nog eens", now=end - dt.timedelta(seconds=1))
     with pytest.raises(ValidationError):
-        services.rebuttal_handle(rebuttal=rebuttal, actor=personas.ine, handling="", outcome="rejected")
-    services.rebuttal_handle(rebuttal=rebuttal, actor=personas.ine, handling="Besproken in de jury.",
+        services_decisions.rebuttal_handle(rebuttal=rebuttal, actor=personas.ine, handling="", outcome="rejected")
+    services_decisions.rebuttal_handle(rebuttal=rebuttal, actor=personas.ine, handling="Besproken in de jury.",
                              outcome="rejected")  # fmt: skip
     rebuttal.refresh_from_db()
     assert rebuttal.outcome == "rejected" and rebuttal.handled_by == personas.ine
@@ -101,7 +101,9 @@ def test_a_decision_sends_a_pdf_letter_and_opens_the_rebuttal_window(personas: A
 
 
 def test_the_rebuttal_through_the_private_link(personas: Any, candidacy: Candidacy, client: Browser) -> None:
-    services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected", motivation="Nee")
+    services_decisions.decision_record(
+        candidacy=candidacy, actor=personas.wouter, decision="not_selected", motivation="Nee"
+    )
     call = candidacy.region.call
     call.rebuttal_by = dt.date.today() + dt.timedelta(days=10)
     call.save()
@@ -120,10 +122,10 @@ def test_selected_candidacies_become_partner_organisations_with_offers(personas:
                        "mobility-support": 20}, outreach=True)  # fmt: skip
     b = make_candidacy(region, name="Beta", kbo="0403170701", types={"dutch-learning": 12}, outreach=False)
     c = make_candidacy(region, name="Gamma", kbo="0417497106")
-    services.decision_record(candidacy=a, actor=personas.wouter, decision="selected", motivation="Ja")
-    services.decision_record(candidacy=b, actor=personas.wouter, decision="selected", motivation="Ja")
-    services.decision_record(candidacy=c, actor=personas.wouter, decision="not_selected", motivation="Nee")
-    converted = services.selected_candidacies_convert(region=region, actor=personas.wouter)
+    services_decisions.decision_record(candidacy=a, actor=personas.wouter, decision="selected", motivation="Ja")
+    services_decisions.decision_record(candidacy=b, actor=personas.wouter, decision="selected", motivation="Ja")
+    services_decisions.decision_record(candidacy=c, actor=personas.wouter, decision="not_selected", motivation="Nee")
+    converted = services_conversion.selected_candidacies_convert(region=region, actor=personas.wouter)
     assert {x.pk for x in converted} == {a.pk, b.pk}
     a.refresh_from_db()
     org = a.partner_organisation
@@ -138,7 +140,7 @@ def test_selected_candidacies_become_partner_organisations_with_offers(personas:
     assert beta_offer.delivery_mode == "at_address" and beta_offer.location_municipality is not None
     assert not Organisation.objects.filter(name="Gamma").exists()
     # idempotent
-    services.selected_candidacies_convert(region=region, actor=personas.wouter)
+    services_conversion.selected_candidacies_convert(region=region, actor=personas.wouter)
     assert Offer.objects.filter(organisation__kind="partner", organisation__name__in=["Alfa vzw", "Beta"]).count() == 3
     assert Organisation.objects.filter(name="Alfa vzw").count() == 1
     assert AuditEntry.objects.filter(action="partnership.candidacy.converted").count() == 2
@@ -149,11 +151,11 @@ def test_the_xlsx_export_of_candidacies_scores_and_history(personas: Any, criter
                                                            client: Browser) -> None:  # fmt: skip
     from openpyxl import load_workbook
 
-    services.conflict_declare(candidacy=candidacy, member=personas.ine, has_conflict=False)
+    services_jury.conflict_declare(candidacy=candidacy, member=personas.ine, has_conflict=False)
     for value in (3, 4):
-        services.scores_save(candidacy=candidacy, member=personas.ine, round=1,
+        services_jury.scores_save(candidacy=candidacy, member=personas.ine, round=1,
                              values={c.pk: (value, f"m{value}") for c in criteria})  # fmt: skip
-    services.consensus_record(candidacy=candidacy, actor=personas.wouter, score=Decimal("3.5"), motivation="x")
+    services_jury.consensus_record(candidacy=candidacy, actor=personas.wouter, score=Decimal("3.5"), motivation="x")
     client.force_login(personas.wouter)
     response = client.get("/oproep/oostende/jury/export.xlsx")
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]

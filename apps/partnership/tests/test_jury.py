@@ -11,14 +11,14 @@ from django.test import Client as Browser
 
 from apps.accounts.models import Membership, Role
 from apps.audit.models import AuditEntry
-from apps.partnership import services
+from apps.partnership import services_jury
 from apps.partnership.models import Candidacy, Score, ScoreChange
 from apps.partnership.selectors import ranking
 from apps.partnership.tests.conftest import make_candidacy
 
 
 def second_juror(personas: Any) -> Any:
-    membership = services.jury_member_add(
+    membership = services_jury.jury_member_add(
         region=personas.region, organisation=personas.lb, email="jan@example.org", first_name="Jan",
         last_name="Jury", actor=personas.wouter,
     )  # fmt: skip
@@ -26,8 +26,8 @@ def second_juror(personas: Any) -> Any:
 
 
 def score_all(candidacy: Candidacy, member: Any, criteria: list[Any], values: list[int], round: int = 1) -> None:
-    services.conflict_declare(candidacy=candidacy, member=member, has_conflict=False)
-    services.scores_save(
+    services_jury.conflict_declare(candidacy=candidacy, member=member, has_conflict=False)
+    services_jury.scores_save(
         candidacy=candidacy,
         member=member,
         round=round,
@@ -76,7 +76,7 @@ def test_a_jury_member_declares_then_scores_with_motivation(personas: Any, crite
     html = client.get(url).content.decode()
     assert "belangenconflict" in html.lower() and "score-form-1" not in html  # declare first
     with pytest.raises(ValidationError, match="conflict of interest|belangenconflict"):
-        services.scores_save(candidacy=candidacy, member=personas.ine, round=1, values={criteria[0].pk: (4, "x")})
+        services_jury.scores_save(candidacy=candidacy, member=personas.ine, round=1, values={criteria[0].pk: (4, "x")})
     client.post(url + "belangenconflict/", {"has_conflict": "no"})
     assert "score-form-1" in client.get(url).content.decode()
     data = {f"r1-score_{criteria[0].pk}": "4", f"r1-motivation_{criteria[0].pk}": "Sluit goed aan",
@@ -95,17 +95,17 @@ def test_a_jury_member_declares_then_scores_with_motivation(personas: Any, crite
     assert audits.count() == 2 and audits.order_by("pk").last().changes["criteria"][str(criteria[0].pk)] == [4, 5]  # type: ignore[union-attr]
     # only 1-5
     with pytest.raises(ValidationError):
-        services.scores_save(candidacy=candidacy, member=personas.ine, round=1, values={criteria[0].pk: (6, "x")})
+        services_jury.scores_save(candidacy=candidacy, member=personas.ine, round=1, values={criteria[0].pk: (6, "x")})
     # round 2 only when shortlisted
     with pytest.raises(ValidationError, match="shortlist"):
-        services.scores_save(candidacy=candidacy, member=personas.ine, round=2, values={criteria[0].pk: (3, "x")})
+        services_jury.scores_save(candidacy=candidacy, member=personas.ine, round=2, values={criteria[0].pk: (3, "x")})
 
 
 def test_a_declared_conflict_hides_the_scores_and_bars_scoring(personas: Any, criteria: Any, candidacy: Any,
                                                                client: Browser) -> None:  # fmt: skip
     jan = second_juror(personas)
     score_all(candidacy, jan, criteria, [4, 3])
-    services.conflict_declare(candidacy=candidacy, member=personas.ine, has_conflict=True, explanation="Mijn zus")
+    services_jury.conflict_declare(candidacy=candidacy, member=personas.ine, has_conflict=True, explanation="Mijn zus")
     client.force_login(personas.ine)
     url = f"/oproep/oostende/jury/{candidacy.pk}/"
     html = client.get(url).content.decode()
@@ -120,12 +120,12 @@ def test_a_declared_conflict_hides_the_scores_and_bars_scoring(personas: Any, cr
             f"r1-score_{criteria[1].pk}": "1", f"r1-motivation_{criteria[1].pk}": "x"}  # fmt: skip
     assert client.post(url + "score/1/", data).status_code == 404
     with pytest.raises(ValidationError, match="conflict of interest|belangenconflict"):
-        services.scores_save(candidacy=candidacy, member=personas.ine, round=1, values={criteria[0].pk: (1, "x")})
+        services_jury.scores_save(candidacy=candidacy, member=personas.ine, round=1, values={criteria[0].pk: (1, "x")})
     assert not Score.objects.filter(member=personas.ine).exists()
     with pytest.raises(ValidationError):  # a conflict cannot be withdrawn by the member
-        services.conflict_declare(candidacy=candidacy, member=personas.ine, has_conflict=False)
+        services_jury.conflict_declare(candidacy=candidacy, member=personas.ine, has_conflict=False)
     with pytest.raises(ValidationError):  # a conflict needs an explanation
-        services.conflict_declare(candidacy=candidacy, member=jan, has_conflict=True)
+        services_jury.conflict_declare(candidacy=candidacy, member=jan, has_conflict=True)
 
 
 def test_consensus_shortlist_round_two_and_the_weighted_final_ranking(
@@ -143,13 +143,13 @@ def test_consensus_shortlist_round_two_and_the_weighted_final_ranking(
     rows = ranking(region=region)
     assert [r.candidacy.pk for r in rows] == [b.pk, a.pk, c.pk]
     assert rows[1].round1_mean == Decimal("3.25")  # ine 3, jan (3*3+5)/4 = 3.5
-    services.consensus_record(candidacy=a, actor=personas.wouter, score=Decimal("4.8"), motivation="Na overleg")
-    services.consensus_record(candidacy=a, actor=personas.wouter, score=Decimal("4.9"), motivation="Na overleg")
+    services_jury.consensus_record(candidacy=a, actor=personas.wouter, score=Decimal("4.8"), motivation="Na overleg")
+    services_jury.consensus_record(candidacy=a, actor=personas.wouter, score=Decimal("4.9"), motivation="Na overleg")
     entry = AuditEntry.objects.filter(action="partnership.consensus.recorded").order_by("pk").last()
     assert entry is not None and entry.changes["before"] == "4.8"
     assert [r.candidacy.pk for r in ranking(region=region)] == [a.pk, b.pk, c.pk]
     for cand in (a, b):
-        services.shortlist_set(candidacy=cand, actor=personas.wouter, shortlisted=True)
+        services_jury.shortlist_set(candidacy=cand, actor=personas.wouter, shortlisted=True)
     a.refresh_from_db()
     b.refresh_from_db()
     score_all(a, personas.ine, criteria, [1, 1], round=2)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client as Browser
 
-from apps.partnership import services
+from apps.partnership import services_candidacies, services_decisions, services_jury
 from apps.partnership.models import Candidacy
 
 
@@ -46,23 +46,25 @@ def decided(personas: Any, criteria: Any, candidacy: Candidacy) -> Candidacy:
     candidacy.save()
     from apps.partnership.tests.conftest import before_deadline
 
-    services.attachment_add(
+    services_candidacies.attachment_add(
         candidacy=candidacy, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 x"), now=before_deadline(personas.region)
     )
     candidacy.status = Candidacy.Status.SUBMITTED
     candidacy.save()
-    services.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
-    services.decision_record(
+    services_jury.shortlist_set(candidacy=candidacy, actor=personas.wouter, shortlisted=True)
+    services_decisions.decision_record(
         candidacy=candidacy, actor=personas.wouter, decision="not_selected", motivation="Te weinig capaciteit",
         now=before_deadline(personas.region),
     )  # fmt: skip
-    services.rebuttal_submit(candidacy=candidacy, text="Wij hebben wel capaciteit.", now=candidacy.decision_sent_at)
+    services_decisions.rebuttal_submit(
+        candidacy=candidacy, text="Wij hebben wel capaciteit.", now=candidacy.decision_sent_at
+    )
     return candidacy
 
 
 def test_outsiders_get_404_on_every_jury_and_coordinator_url(personas: Any, criteria: Any, decided: Candidacy,
                                                              client: Browser) -> None:  # fmt: skip
-    jan = services.jury_member_add(
+    jan = services_jury.jury_member_add(
         region=personas.region, organisation=personas.vdab, email="jan@example.org", first_name="Jan",
         last_name="J", actor=personas.wouter,
     )  # fmt: skip

@@ -9,11 +9,11 @@ from unittest import mock
 
 from django.test import Client as Browser
 
-from apps.partnership import services
+from apps.partnership import services_decisions, timeline
 from apps.partnership.models import Candidacy
 from apps.partnership.tests.conftest import before_deadline, make_candidacy
 
-BRUSSELS = services.BRUSSELS
+BRUSSELS = timeline.BRUSSELS
 
 
 def test_an_incomplete_candidacy_names_the_missing_fields_by_their_label(oostende: Any, client: Browser) -> None:
@@ -34,15 +34,17 @@ def test_the_rebuttal_last_day_is_the_region_files_day_on_the_page_and_in_the_se
     personas: Any, candidacy: Candidacy, client: Browser
 ) -> None:
     # Ine's jury decided on 28 June 2023; the Oostende region file says rebuttals until 15 July 2023
-    services.decision_record(candidacy=candidacy, actor=personas.wouter, decision="not_selected", motivation="Nee")
+    services_decisions.decision_record(
+        candidacy=candidacy, actor=personas.wouter, decision="not_selected", motivation="Nee"
+    )
     call = candidacy.region.call
     assert call.rebuttal_by == dt.date(2023, 7, 15)
     last_minute = dt.datetime(2023, 7, 15, 23, 59, tzinfo=BRUSSELS)
     with mock.patch("django.utils.timezone.now", return_value=last_minute):
         page = client.get(f"/oproep/kandidatuur/{candidacy.token}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "tot en met 15 juli 2023" in page and "16 juli" not in page
-    assert services.rebuttal_open(candidacy, last_minute)
-    assert not services.rebuttal_open(candidacy, dt.datetime(2023, 7, 16, 0, 0, tzinfo=BRUSSELS))
+    assert timeline.rebuttal_open(candidacy, last_minute)
+    assert not timeline.rebuttal_open(candidacy, dt.datetime(2023, 7, 16, 0, 0, tzinfo=BRUSSELS))
     with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2023, 7, 16, 0, 0, tzinfo=BRUSSELS)):
         page = client.get(f"/oproep/kandidatuur/{candidacy.token}/").content.decode()
     assert 'id="rebuttal-title"' not in page
@@ -51,7 +53,7 @@ def test_the_rebuttal_last_day_is_the_region_files_day_on_the_page_and_in_the_se
 def test_every_inclusive_last_day_closes_at_the_start_of_the_next_day_in_brussels() -> None:
     # a winter and a summer day (CET and CEST): shown day and closing moment agree
     for day in (dt.date(2024, 1, 15), dt.date(2023, 7, 15)):
-        closes = services.day_closes_at(day)
+        closes = timeline.day_closes_at(day)
         assert closes.astimezone(BRUSSELS).date() == day + dt.timedelta(days=1)
         assert (closes - dt.timedelta(microseconds=1)).astimezone(BRUSSELS).date() == day
         assert closes.astimezone(BRUSSELS).time() == dt.time(0, 0)

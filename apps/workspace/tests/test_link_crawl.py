@@ -58,7 +58,7 @@ def crawl(browser: Browser) -> tuple[int, list[str]]:
 
 
 def test_every_menu_and_page_link_works_for_every_demo_role(oostende: Any, client: Browser) -> None:
-    report = demo_seed(region=oostende, clients=40, seed=1)
+    report = demo_seed(region=oostende, clients=200, seed=1)
     failures: dict[str, list[str]] = {}
     for login in report.logins:
         client.force_login(User.objects.get(username=login.username))

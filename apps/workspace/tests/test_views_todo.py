@@ -90,7 +90,11 @@ def test_the_notifications_page_and_home_have_fixed_query_counts(
 def test_menu_items_match_what_each_role_can_open(personas: Any, client: Browser) -> None:
     client.force_login(personas.yonas)
     html = client.get("/").content.decode()
-    assert 'href="/groepsaanbod/"' not in html and 'href="/matching/voorstellen/"' in html
+    # the peer companion confirms no places: proposals name clients outside their case teams (decision 0014)
+    assert 'href="/groepsaanbod/"' not in html and 'href="/matching/voorstellen/"' not in html
+    assert client.get("/matching/voorstellen/").status_code == 404
+    client.force_login(personas.sofie)
+    assert 'href="/matching/voorstellen/"' in client.get("/").content.decode()
     client.force_login(personas.els)
     html = client.get("/").content.decode()
     assert 'href="/matching/voorstellen/"' not in html and 'href="/groepsaanbod/"' in html

@@ -28,6 +28,8 @@ class Command(BaseCommand):
         if region is None:
             raise CommandError(_("No region loaded. Run: padwijzer load_region regions/oostende.json"))
         started = time.perf_counter()
+        # the demo's users have made-up addresses (*.invalid): the notifications the seeding triggers send no mail
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         report = demo_seed(region=region, clients=options["clients"], seed=options["seed"], replace=options["replace"])
         self.stdout.write(
             _("%(orgs)s organisations, %(users)s users and %(clients)s clients created in %(s).1f s.")
@@ -38,6 +40,15 @@ class Command(BaseCommand):
                 "s": time.perf_counter() - started,
             }
         )
+        if report.loop:
+            self.stdout.write(
+                _(
+                    "In the loop: %(referrals)s referrals in every state, %(proposals)s allocation proposals, "
+                    "%(conferences)s case conferences, %(signals)s signals, %(sessions)s group sessions, "
+                    "%(closures)s closed pathways."
+                )
+                % report.loop
+            )
         self.stdout.write(_("Demo logins (password: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for login in report.logins:
             self.stdout.write(f"  {login.username:<20} {login.role} – {login.organisation}")
