@@ -13,17 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.clients.imports import (
-    EXTENSIONS,
-    MAX_UPLOAD_BYTES,
-    ImportRejected,
-    RowError,
-    clients_import,
-    column_help,
-    example_csv,
-    parse_upload,
-    validate_rows,
-)
+from apps.clients.imports import clients_import, column_help, example_csv
+from apps.clients.imports_checking import validate_rows
+from apps.clients.imports_reading import EXTENSIONS, MAX_UPLOAD_BYTES, ImportRejected, RowError, parse_upload
 from apps.clients.permissions import organisations_for_registration
 
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,8 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.assessment.models import Screening
 from apps.clients.models import Client
@@ -25,7 +26,6 @@ from apps.employers.models import (
 )
 from apps.employers.permissions import case_organisations
 from apps.matching.travel import Place
-from apps.regions.models import Municipality
 
 
 def opportunity_profiles(*, region_id: int, pk: int | None = None) -> list[OpportunityProfile]:
@@ -139,43 +139,128 @@ def visible_clients(*, user: Any, region_id: int) -> list[Client]:
     )
 
 
-def employer_list(*, region_id: int) -> list[Employer]:
+def employer_list(*, region_id: int, sector: str = "", municipality_id: int | None = None) -> list[Employer]:
+    """The region's employers with their number of open opportunities (one query), optionally only one
+    NACE section (``sector``, a letter) or one municipality (the lists behind the overview's figures)."""
+    qs = Employer.objects.filter(region_id=region_id)
+    if sector:
+        qs = qs.filter(sector=sector)
+    if municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
     return list(
-        Employer.objects.filter(region_id=region_id)
-        .select_related("municipality", "holder")
-        .annotate(
+        qs.select_related("municipality", "holder").annotate(
             open_opportunities=Count("opportunities", filter=Q(opportunities__status=Opportunity.Status.OPEN)),
         )
     )
 
 
+def opportunity_list(*, region_id: int, rung: int | None = None, status: str = "") -> list[Opportunity]:
+    """The region's opportunities (shared within the partnership), optionally of one rung and status; one query."""
+    qs = Opportunity.objects.filter(employer__region_id=region_id)
+    if rung is not None:
+        qs = qs.filter(rung=rung)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.select_related("employer", "municipality").order_by("rung", "employer__name", "title"))
+
+
+# What the overview's "placements" figures count (issue 16, item 6: "placements started, still working after
+# 3 and 6 months"); the same keys filter the list behind each figure.
+PLACEMENT_FIGURES = ("started", "working_3", "working_6")
+STARTED_STATES = (PlacementStatus.STARTED, PlacementStatus.ENDED)
+
+
+def still_working(placement: dict[str, Any] | Placement, months: int, today: dt.date) -> bool:
+    """Started at least ``months`` months (30 days each) before ``today`` and not ended before that point,
+    or ended with a (new) contract. ``placement`` is a model or a ``values()`` row."""
+
+    def get(key: str) -> Any:
+        return placement[key] if isinstance(placement, dict) else getattr(placement, key)
+
+    start = get("start_on")
+    if get("status") not in STARTED_STATES or start is None:
+        return False
+    mark = start + dt.timedelta(days=months * 30)
+    if mark > today:
+        return False
+    end = get("end_on")
+    return end is None or end >= mark or get("outcome") == "contract"
+
+
+def working_on(placement: Placement, day: dt.date) -> bool:
+    """Whether the placement had started by ``day`` and not ended before it (or ended with a (new) contract)."""
+    if placement.status not in STARTED_STATES or placement.start_on is None or placement.start_on > day:
+        return False
+    return placement.end_on is None or placement.end_on >= day or placement.outcome == "contract"
+
+
+def placement_rows(
+    *, user: Any, region_id: int, status: str = "", refusal: str = "", figure: str = "", today: dt.date | None = None
+) -> list[tuple[Placement, bool]]:
+    """The placements behind an overview figure, each with whether the user may see who it is.
+
+    The region's coordinator sees every placement of the region, but the client's name only where
+    ``placement_visible`` allows it (docs/decisions/0012-employers.md); other case workers see only the
+    placements they may open. Filters: ``status`` (a PlacementStatus), ``refusal`` (a RefusalReason),
+    ``figure`` (one of PLACEMENT_FIGURES). Four queries, however many placements.
+    """
+    from apps.accounts.permissions import memberships_of
+    from apps.clients.permissions import FULL_ROLES
+    from apps.employers.permissions import is_coordinator_of
+
+    today = today or timezone.localdate()
+    memberships = [m for m in memberships_of(user) if m.organisation.region_id == region_id]
+    case_orgs = [o.pk for o in case_organisations(user, region_id)] or [-1]  # -1: no organisation
+    full_orgs = [m.organisation_id for m in memberships if m.role in FULL_ROLES] or [-1]
+    visible = Q(organisation_id__in=case_orgs) | Q(client__organisation_id__in=full_orgs)
+    qs = Placement.objects.filter(opportunity__employer__region_id=region_id)
+    if not is_coordinator_of(user, region_id):
+        qs = qs.filter(visible)
+    if status:
+        qs = qs.filter(status=status)
+    if refusal:
+        qs = qs.filter(refusal_reason=refusal)
+    if figure:
+        qs = qs.filter(status__in=STARTED_STATES)
+    rows = list(
+        qs.select_related("opportunity__employer", "client")
+        .annotate(may_see=ExpressionWrapper(visible, output_field=BooleanField()))
+        .order_by("-start_on", "-created_at", "-id")
+    )
+    if figure in {"working_3", "working_6"}:
+        months = 3 if figure == "working_3" else 6
+        rows = [p for p in rows if still_working(p, months, today)]
+    return [(p, bool(p.may_see)) for p in rows]
+
+
 @dataclass
 class Overview:
-    employers_by_sector: list[tuple[str, int]]
-    employers_by_municipality: list[tuple[str, int]]
-    opportunities_by_rung: list[tuple[int, int]]
-    placements_by_status: list[tuple[str, int]]
+    """The coordinator's figures (issue 16, item 6). Rows are (key, label, count): the key filters the list
+    behind the figure (a NACE letter, a municipality id, a rung, a status or refusal code)."""
+
+    employers_by_sector: list[tuple[str, str, int]]
+    employers_by_municipality: list[tuple[int, str, int]]
+    opportunities_by_rung: list[tuple[int, str, int]]
+    placements_by_status: list[tuple[str, str, int]]
     started: int
     working_3_months: int
     working_6_months: int
-    refusals: list[tuple[str, int]]
+    refusals: list[tuple[str, str, int]]
 
 
 def overview(*, region_id: int, today: dt.date | None = None) -> Overview:
-    """The coordinator's figures. "Still working after 3 (6) months": started placements that had not ended
+    """The coordinator's figures; four queries however many employers, opportunities and placements.
+
+    "Still working after 3 (6) months" (issue 16, item 6): started placements that had not ended
     3 (6) months after the start (or ended with a contract), counted among those started at least that long ago.
     """
-    today = today or timezone.localdate()
-    employers = Employer.objects.filter(region_id=region_id)
-    sectors = Counter(employers.values_list("sector", flat=True))
     from apps.employers.models import NaceSection
 
-    by_sector = sorted(((str(NaceSection(s).label), n) for s, n in sectors.items()), key=lambda x: (-x[1], x[0]))
-    names = dict(Municipality.objects.filter(region_id=region_id).values_list("pk", "name"))
-    by_muni = sorted(
-        ((names.get(m, "?"), n) for m, n in Counter(employers.values_list("municipality_id", flat=True)).items()),
-        key=lambda x: (-x[1], x[0]),
-    )
+    today = today or timezone.localdate()
+    sectors = Counter(Employer.objects.filter(region_id=region_id).values_list("sector", flat=True))
+    by_sector = sorted(((s, str(NaceSection(s).label), n) for s, n in sectors.items()), key=lambda x: (-x[2], x[1]))
+    munis = Counter(Employer.objects.filter(region_id=region_id).values_list("municipality_id", "municipality__name"))
+    by_muni = sorted(((pk, name, n) for (pk, name), n in munis.items()), key=lambda x: (-x[2], x[1]))
     rungs = Counter(Opportunity.objects.filter(employer__region_id=region_id).values_list("rung", flat=True))
     placements = list(
         Placement.objects.filter(opportunity__employer__region_id=region_id).values(
@@ -183,32 +268,18 @@ def overview(*, region_id: int, today: dt.date | None = None) -> Overview:
         )
     )
     statuses = Counter(p["status"] for p in placements)
-    started = [p for p in placements if p["status"] in {PlacementStatus.STARTED, PlacementStatus.ENDED}]
-
-    def still_working(months: int) -> int:
-        days = months * 30
-        count = 0
-        for p in started:
-            if p["start_on"] is None or p["start_on"] + dt.timedelta(days=days) > today:
-                continue
-            if (
-                p["end_on"] is None
-                or p["end_on"] >= p["start_on"] + dt.timedelta(days=days)
-                or p["outcome"] == "contract"
-            ):
-                count += 1
-        return count
-
     refusals = Counter(p["refusal_reason"] for p in placements if p["refusal_reason"])
     return Overview(
         employers_by_sector=by_sector,
         employers_by_municipality=by_muni,
-        opportunities_by_rung=sorted(rungs.items()),
-        placements_by_status=[(str(PlacementStatus(s).label), statuses.get(s, 0)) for s in PlacementStatus.values],
-        started=len(started),
-        working_3_months=still_working(3),
-        working_6_months=still_working(6),
-        refusals=sorted(((str(RefusalReason(r).label), n) for r, n in refusals.items()), key=lambda x: -x[1]),
+        opportunities_by_rung=[(r, _("Rung %(rung)s") % {"rung": r}, rungs.get(r, 0)) for r in (3, 4, 5, 6)],
+        placements_by_status=[(s, str(PlacementStatus(s).label), statuses.get(s, 0)) for s in PlacementStatus.values],
+        started=sum(1 for p in placements if p["status"] in STARTED_STATES),
+        working_3_months=sum(1 for p in placements if still_working(p, 3, today)),
+        working_6_months=sum(1 for p in placements if still_working(p, 6, today)),
+        refusals=sorted(
+            ((r, str(RefusalReason(r).label), n) for r, n in refusals.items()), key=lambda x: (-x[2], x[1])
+        ),
     )
 
 

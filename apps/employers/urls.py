@@ -8,6 +8,8 @@ urlpatterns = [
     path("nieuw/", views.employer_new, name="new"),
     path("overzicht/", views.overview_page, name="overview"),
     path("overzicht.xlsx", views.overview_export, name="export"),
+    path("kansen/", views.opportunities, name="opportunities"),
+    path("plaatsingen/", views.placements, name="placements"),
     path("<int:pk>/", views.employer_detail, name="detail"),
     path("<int:pk>/contactpersoon/", views.contact_add, name="contact_add"),
     path("<int:pk>/activiteit/", views.activity_add, name="activity_add"),
@@ -27,5 +29,6 @@ urlpatterns = [
     path("plaatsing/<int:pk>/intrekken/", views.placement_withdraw_view, name="placement_withdraw"),
     path("plaatsing/<int:pk>/coaching/<int:contact_pk>/", views.coaching_record, name="coaching"),
     path("plaatsing/<int:pk>/traject-afsluiten/", views.placement_close_pathway, name="close_pathway"),
+    path("plaatsing/<int:pk>/opvolging/", views.placement_follow_up, name="follow_up"),
     path("link/<str:token>/", views.employer_link, name="link"),
 ]

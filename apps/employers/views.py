@@ -8,13 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.audit import reads
 from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
 from apps.core.forms import form_errors
+from apps.core.ids import id_or_404
 from apps.employers import isco
 from apps.employers.exports import overview_xlsx
 from apps.employers.forms import (
@@ -35,9 +39,11 @@ from apps.employers.matching import DOMAIN_SUPPORT, candidates_for, opportunitie
 from apps.employers.models import (
     EmployerLink,
     EngagementActivity,
+    NaceSection,
     Opportunity,
     Placement,
     PlacementStatus,
+    RefusalReason,
     Support,
     WorkWish,
 )
@@ -52,12 +58,17 @@ from apps.employers.permissions import (
     is_coordinator_of,
 )
 from apps.employers.selectors import (
+    PLACEMENT_FIGURES,
+    STARTED_STATES,
     candidate_profile,
     candidate_profiles,
     employer_list,
+    opportunity_list,
     opportunity_profiles,
     overview,
+    placement_rows,
     visible_clients,
+    working_on,
 )
 from apps.employers.services import (
     LinkRefused,
@@ -83,10 +94,12 @@ from apps.employers.services import (
     work_wish_save,
 )
 from apps.matching.selectors import travel_model
-from apps.pathways.forms import ClosureForm
-from apps.pathways.models import Outcome
+from apps.pathways.forms import ClosureForm, FollowUpForm
+from apps.pathways.models import Closure, Outcome
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
+from apps.pathways.services import follow_up_record
 from apps.referrals.services import pathway_close_with_referrals
+from apps.regions.models import Municipality
 
 LINK_SESSION_KEY = "employers_new_link"
 
@@ -115,14 +128,85 @@ def _remember_link(request: HttpRequest, placement: Placement, token: str) -> No
 
 @login_required
 def employers(request: HttpRequest) -> HttpResponse:
+    """The region's employers; ``?sector=<NACE letter>`` or ``?municipality=<id>`` give the list behind a figure
+    of the overview (junk values: 404)."""
     region = _region(request)
+    sector = request.GET.get("sector", "")
+    if sector and sector not in NaceSection.values:
+        raise Http404
+    municipality_id = id_or_404(request.GET["municipality"]) if "municipality" in request.GET else None
+    municipality = None
+    if municipality_id is not None:
+        municipality = Municipality.objects.filter(pk=municipality_id, region=region).first()
+        if municipality is None:
+            raise Http404
     return render(
         request,
         "employers/employer_list.html",
         {
             "region": region,
-            "employers": employer_list(region_id=region.pk),
+            "employers": employer_list(region_id=region.pk, sector=sector, municipality_id=municipality_id),
             "coordinator": is_coordinator_of(request.user, region.pk),
+            "sector": NaceSection(sector).label if sector else "",
+            "municipality": municipality,
+        },
+    )
+
+
+@login_required
+def opportunities(request: HttpRequest) -> HttpResponse:
+    """The region's opportunities, shared within the partnership; ``?rung=3..6`` and ``?status=open|closed``."""
+    region = _region(request)
+    rung = request.GET.get("rung")
+    if rung is not None and rung not in {"3", "4", "5", "6"}:
+        raise Http404
+    status = request.GET.get("status", "")
+    if status and status not in Opportunity.Status.values:
+        raise Http404
+    return render(
+        request,
+        "employers/opportunity_list.html",
+        {
+            "opportunities": opportunity_list(region_id=region.pk, rung=int(rung) if rung else None, status=status),
+            "rung": rung,
+            "status": Opportunity.Status(status).label if status else "",
+        },
+    )
+
+
+@login_required
+def placements(request: HttpRequest) -> HttpResponse:
+    """The placements behind the overview's figures (``?status=``, ``?refusal=``, ``?figure=started|working_3|
+    working_6``), within access: the client's name only where the user may open the placement."""
+    region = _region(request)
+    status = request.GET.get("status", "")
+    refusal = request.GET.get("refusal", "")
+    figure = request.GET.get("figure", "")
+    if (
+        (status and status not in PlacementStatus.values)
+        or (refusal and refusal not in RefusalReason.values)
+        or (figure and figure not in PLACEMENT_FIGURES)
+    ):
+        raise Http404
+    rows = placement_rows(user=request.user, region_id=region.pk, status=status, refusal=refusal, figure=figure)
+    reads.note_list(actor=request.user, client_ids=[p.client_id for p, may_see in rows if may_see])
+    figures = {
+        "started": _("Started"),
+        "working_3": _("Still working after 3 months"),
+        "working_6": _("Still working after 6 months"),
+    }
+    return render(
+        request,
+        "employers/placement_list.html",
+        {
+            "rows": rows,
+            "filter_label": (
+                PlacementStatus(status).label
+                if status
+                else RefusalReason(refusal).label
+                if refusal
+                else figures.get(figure, "")
+            ),
         },
     )
 
@@ -540,6 +624,40 @@ def placement_close_pathway(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def placement_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the pathway's six-month follow-up, proposed from the placement (issue 16: "a placement that starts
+    paid work feeds the pathway's outcome and the ESF+ results on leaving and six months after"): "employed"
+    is ticked when the placement still ran six months after the closure. 404 unless the pathway is closed
+    and its follow-up not yet recorded."""
+    placement = get_placement_for_user(request.user, pk)
+    if placement.status not in STARTED_STATES or not placement.is_paid_work:
+        raise Http404
+    access = get_pathway_for_editing(request.user, placement.pathway_id)
+    closure = Closure.objects.filter(pathway=access.pathway, followed_up_on__isnull=True).first()
+    if closure is None:
+        raise Http404
+    six_months = closure.closed_on + dt.timedelta(days=182)
+    form = FollowUpForm(
+        request.POST or None,
+        initial={
+            "followed_up_on": max(timezone.localdate(), closure.follow_up_due),
+            "employed": working_on(placement, six_months),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up_record(closure=closure, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return redirect("employers:placement", pk=pk)
+    return render(
+        request, "employers/follow_up.html", {"form": form, "placement": placement, "pathway": access.pathway}
+    )
+
+
 # --- the employer's private page ---------------------------------------------------------
 
 
@@ -625,18 +743,85 @@ def _coordinated_region_id(request: HttpRequest) -> int:
     raise Http404
 
 
+def overview_charts(data: Any) -> list[dict[str, Any]]:
+    """The overview's charts, each with the rows of its table: (label, count, url of the list behind it)."""
+    employers_url = reverse("employers:list")
+    opportunities_url = reverse("employers:opportunities")
+    placements_url = reverse("employers:placements")
+
+    def chart(key: str, title: str, head: str, unit: str, rows: list[tuple[str, int, str]]) -> dict[str, Any]:
+        return {"id": key, "title": title, "head": head, "unit": unit, "rows": rows}
+
+    return [
+        chart(
+            "sector",
+            _("Employers engaged per sector"),
+            _("Sector"),
+            _("Employers"),
+            [(label, n, f"{employers_url}?{urlencode({'sector': k})}") for k, label, n in data.employers_by_sector],
+        ),
+        chart(
+            "municipality",
+            _("Employers engaged per municipality"),
+            _("Municipality"),
+            _("Employers"),
+            [
+                (label, n, f"{employers_url}?{urlencode({'municipality': k})}")
+                for k, label, n in data.employers_by_municipality
+            ],
+        ),
+        chart(
+            "rung",
+            _("Opportunities per rung"),
+            _("Rung"),
+            _("Opportunities"),
+            [(label, n, f"{opportunities_url}?rung={k}") for k, label, n in data.opportunities_by_rung],
+        ),
+        chart(
+            "status",
+            _("Placements per status"),
+            _("Status"),
+            _("Placements"),
+            [(label, n, f"{placements_url}?status={k}") for k, label, n in data.placements_by_status],
+        ),
+        chart(
+            "retention",
+            _("Placements started and still working"),
+            _("Placements"),
+            _("Placements"),
+            [
+                (_("Started"), data.started, f"{placements_url}?figure=started"),
+                (_("Still working after 3 months"), data.working_3_months, f"{placements_url}?figure=working_3"),
+                (_("Still working after 6 months"), data.working_6_months, f"{placements_url}?figure=working_6"),
+            ],
+        ),
+        chart(
+            "refusal",
+            _("Reasons of refusal"),
+            _("Reason"),
+            _("Placements"),
+            [(label, n, f"{placements_url}?refusal={k}") for k, label, n in data.refusals],
+        ),
+    ]
+
+
 @login_required
 def overview_page(request: HttpRequest) -> HttpResponse:
+    """The coordinator's overview (issue 16, item 6: "employers engaged per sector and municipality,
+    opportunities per rung, placements started, still working after 3 and 6 months, reasons of refusal;
+    charts with their tables"): every figure links to the list behind it."""
     region_id = _coordinated_region_id(request)
-    data = overview(region_id=region_id)
-    tables = [
-        (_("Employers per sector"), _("Sector"), _("Employers"), data.employers_by_sector),
-        (_("Employers per municipality"), _("Municipality"), _("Employers"), data.employers_by_municipality),
-        (_("Opportunities per rung"), _("Rung"), _("Opportunities"), data.opportunities_by_rung),
-        (_("Placements per status"), _("Status"), _("Placements"), data.placements_by_status),
-        (_("Reasons of refusal"), _("Reason"), _("Placements"), data.refusals),
+    charts = overview_charts(overview(region_id=region_id))
+    chart_data = [
+        {
+            "id": c["id"],
+            "label": str(c["unit"]),
+            "labels": [str(r[0]) for r in c["rows"]],
+            "values": [r[1] for r in c["rows"]],
+        }
+        for c in charts
     ]
-    return render(request, "employers/overview.html", {"overview": data, "tables": tables})
+    return render(request, "employers/overview.html", {"charts": charts, "chart_data": chart_data})
 
 
 @login_required

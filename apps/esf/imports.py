@@ -1,6 +1,6 @@
 """Import of existing ESF+ participants from CSV or XLSX: all or nothing, errors by row and column.
 
-Reuses the file reading of apps/clients/imports.py (``parse_upload``: CSV with ``;`` or ``,`` in UTF-8, or the
+Reuses the file reading of apps/clients/imports_reading.py (``parse_upload``: CSV with ``;`` or ``,`` in UTF-8, or the
 first sheet of an XLSX workbook; header in row 1). One row per participant, naming the pathway by its number;
 the same services as the pages write each record (entry, leaving results, follow-up), inside one transaction:
 if any row fails, nothing is saved and every error is reported as ``RowError(row, column, message)``.
@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import CASE_ROLES, memberships_of
 from apps.audit.services import audit_log
-from apps.clients.imports import ImportRejected, RowError, normalise_header, parse_date, parse_upload
+from apps.clients.imports_checking import parse_date
+from apps.clients.imports_reading import ImportRejected, RowError, normalise_header, parse_upload
 from apps.esf.models import EsfGender, Ethos, LabourStatus, Participation, Source, Tri
 from apps.esf.services import (
     participation_enter,

@@ -127,3 +127,41 @@ def data_quality(*, access: EsfAccess, today: dt.date, organisation: int | None 
         "results": list(qs.filter(leaving_date__lt=today - window, results_recorded_on__isnull=True)),
         "follow_up": list(qs.filter(in_sample=True, follow_up_due__lt=today, followed_up_on__isnull=True)),
     }
+
+
+def results_initial(participation: Participation) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the "results upon leaving" and "six months after" forms propose: what is recorded, else the
+    pathway's closure (its date, its ESF+ results and its six-month follow-up). Issue 16: "a placement that
+    starts paid work feeds the pathway's outcome and the ESF+ results on leaving and six months after": the
+    placement prefills the closure ("employed"), the closure prefills these forms; the worker confirms by saving.
+    Returns (leaving initial, follow-up initial); one query at most (the closure)."""
+    from apps.pathways.models import Closure
+
+    p = participation
+    leaving: dict[str, Any] = {"in_sample": p.in_sample, "leaving_date": p.leaving_date}
+    follow_up: dict[str, Any] = {}
+    if p.leaving_date is not None:
+        leaving.update(
+            recorded_on=p.results_recorded_on, job_searching=p.job_searching, in_education=p.in_education,
+            qualification=p.qualification, employed=p.employed_on_leaving,
+        )  # fmt: skip
+    if p.followed_up_on is not None:
+        follow_up = {"followed_up_on": p.followed_up_on, "employed": p.employed_after,
+                     "better_situation": p.better_situation_after}  # fmt: skip
+    if (p.leaving_date is not None and p.followed_up_on is not None) or p.pathway_id is None:
+        return leaving, follow_up
+    closure = Closure.objects.filter(pathway_id=p.pathway_id).first()
+    if closure is None:
+        return leaving, follow_up
+    if p.leaving_date is None:
+        leaving.update(
+            leaving_date=closure.closed_on, recorded_on=closure.closed_on, job_searching=closure.job_searching,
+            in_education=closure.in_education, qualification=closure.qualification, employed=closure.employed,
+        )  # fmt: skip
+    if p.followed_up_on is None and closure.followed_up_on is not None:
+        follow_up = {
+            "followed_up_on": closure.followed_up_on,
+            "employed": bool(closure.employed_after_6_months),
+            "better_situation": bool(closure.better_situation_after_6_months),
+        }
+    return leaving, follow_up

@@ -189,8 +189,9 @@ def enter(request: HttpRequest, pathway_pk: int) -> HttpResponse:
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_participation_for_editing(request.user, pk)
     form = EntryForm(request.POST or None, instance=p, prefix="entry", region=p.region)
-    leaving = LeavingForm(None, prefix="leaving", initial={"in_sample": p.in_sample, "leaving_date": p.leaving_date})
-    follow_up = FollowUpForm(None, prefix="follow_up")
+    leaving_initial, follow_up_initial = selectors.results_initial(p)
+    leaving = LeavingForm(None, prefix="leaving", initial=leaving_initial)
+    follow_up = FollowUpForm(None, prefix="follow_up", initial=follow_up_initial)
     status = 200
     if request.method == "POST":
         step = request.POST.get("step")

@@ -16,14 +16,9 @@ from openpyxl import Workbook
 
 from apps.audit.models import AuditEntry
 from apps.clients import identifiers
-from apps.clients.imports import (
-    ImportRejected,
-    RowError,
-    UploadRejected,
-    clients_import,
-    parse_upload,
-    validate_rows,
-)
+from apps.clients.imports import clients_import
+from apps.clients.imports_checking import validate_rows
+from apps.clients.imports_reading import ImportRejected, RowError, UploadRejected, parse_upload
 from apps.clients.models import Client
 from apps.clients.services import client_register
 
@@ -202,13 +197,13 @@ def test_a_zip_that_is_not_a_workbook_and_a_workbook_named_csv_are_refused() -> 
 
 
 def test_too_many_rows_or_a_workbook_that_unpacks_too_large_are_refused(monkeypatch: Any) -> None:
-    from apps.clients import imports
+    from apps.clients import imports_reading
 
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports_reading, "MAX_ROWS", 3)
     with pytest.raises(UploadRejected, match="meer dan 3 rijen"):
         parse_upload("c.csv", csv_bytes(good_rows(4)))
     assert len(parse_upload("c.csv", csv_bytes(good_rows(3)))) == 3
-    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(imports_reading, "MAX_XLSX_UNPACKED_BYTES", 1000)
     with pytest.raises(UploadRejected, match="geen geldige Excel-werkmap"):
         parse_upload("c.xlsx", xlsx_bytes(good_rows(3)))
 
