@@ -128,21 +128,20 @@ def consent_record(
             consent.signed_form.delete(save=False)
         raise
     consent.organisations.set(organisations)
-    audit_log(
-        actor=actor,
-        action="consent.consent.given" if decision == Decision.GIVEN else "consent.consent.refused",
-        obj=consent,
-        changes={
-            "client": client.pk,
-            "organisations": sorted(o.pk for o in organisations),
-            "categories": consent.categories,
-            "purposes": consent.purposes,
-            "method": method,
-            "external_recipient": bool(consent.external_recipient),
-            "valid_until": valid_until.isoformat() if valid_until else None,
-            "signed_form": bool(consent.signed_form),
-        },
-    )
+    changes = {
+        "client": client.pk,
+        "organisations": sorted(o.pk for o in organisations),
+        "categories": consent.categories,
+        "purposes": consent.purposes,
+        "method": method,
+        "external_recipient": bool(consent.external_recipient),
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "signed_form": bool(consent.signed_form),
+    }
+    if decision == Decision.GIVEN:
+        audit_log(actor=actor, action="consent.consent.given", obj=consent, changes=changes)
+    else:
+        audit_log(actor=actor, action="consent.consent.refused", obj=consent, changes=changes)
     return consent
 
 

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from apps.assessment.models import DomainScore, Screening
 from apps.audit.services import audit_log
@@ -264,7 +263,7 @@ def subject_access_parts(client: Client) -> dict[str, Any]:
             ],
         ),  # fmt: skip
         "access": (
-            [_("When"), pgettext("access log", "Who"), _("Organisation"), _("Why"), _("What")],
+            [_("When"), _("Who looked"), _("Organisation"), _("Why"), _("What")],
             [
                 (
                     timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M"),
