@@ -120,6 +120,12 @@ def _dutch_by_default() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _private_files(settings: Any, tmp_path_factory: Any) -> None:
+    """Signed consent forms and other private files go to a fresh temporary directory per test."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     from django.core.cache import cache
 

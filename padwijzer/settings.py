@@ -446,3 +446,21 @@ ESF_SUPPRESSION_THRESHOLD = envint("ESF_SUPPRESSION_THRESHOLD", 5, minimum=0)
 # Privacy (docs/decisions/0014-access-matrix.md): a sealed special category (health, addiction, justice) opened
 # with a reason ("break the glass") stays open for that user and client this many hours.
 SEAL_OPEN_HOURS = envint("SEAL_OPEN_HOURS", 8, minimum=1, maximum=72)
+
+# --- privacy: consent, the client's rights, retention (docs/decisions/0017-retention-and-erasure.md) ---
+# Signed consent forms (scans, PDFs) live here, outside static and media, and are served only through the
+# client file's permission check. Back it up with the database.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")) or "")
+CONSENT_FORM_MAX_BYTES = envint("CONSENT_FORM_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# A consent with an end date appears in the workers' to-do this many days before it ends.
+CONSENT_RENEWAL_DAYS = envint("CONSENT_RENEWAL_DAYS", 30, minimum=1, maximum=365)
+# Retention per data category (years). A client file is anonymised when every pathway is closed and
+#  - RETENTION_CASE_YEARS have passed since the last closure (no ESF+ participation), or
+#  - for an ESF+ participant, the ESF+ evidence period: until 31 December of (leaving year + RETENTION_ESF_YEARS)
+#    (Regulation (EU) 2021/1060 art. 82: five years from 31 December of the year of the last payment), or
+#  - the file never had a pathway and has not changed for RETENTION_UNUSED_YEARS.
+RETENTION_CASE_YEARS = envint("RETENTION_CASE_YEARS", 2, minimum=1, maximum=30)
+RETENTION_ESF_YEARS = envint("RETENTION_ESF_YEARS", 5, minimum=1, maximum=30)
+RETENTION_UNUSED_YEARS = envint("RETENTION_UNUSED_YEARS", 2, minimum=1, maximum=30)
+# How many files the daily job anonymises at most in one run (the rest follows the next day).
+RETENTION_BATCH = envint("RETENTION_BATCH", 500, minimum=1)

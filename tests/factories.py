@@ -43,10 +43,12 @@ def give_consent(
     categories: Iterable[str] = ("identity",),
     purposes: Iterable[str] = ("guidance",),
     given_on: dt.date = CONSENT_DATE,
+    **extra: Any,
 ) -> Any:
     """A written consent recorded by Sofie (Lokaal bestuur) through ``consent_record``.
 
-    ``to``: the receiving organisation (default De Brug, Els's organisation).
+    ``to``: the receiving organisation (default De Brug, Els's organisation); ``extra``: further arguments of
+    ``consent_record`` (``valid_until``, ``decision``, ``signed_form``).
     """
     from apps.consent.services import consent_record
 
@@ -59,6 +61,7 @@ def give_consent(
         given_on=given_on,
         actor=personas.sofie,
         actor_organisation=personas.lb,
+        **extra,
     )
 
 

@@ -70,6 +70,14 @@ register("clients.identifier_key.rotated", _("Identifier key changed (%(count)s 
 
 register("consent.consent.given", _("Consent recorded"))
 register("consent.consent.withdrawn", _("Consent withdrawn"))
+register("consent.consent.refused", _("Refusal of consent recorded"))
+register("consent.form.attached", _("Signed consent form attached"))
+register("clients.subject_access.exported", _("Copy of the file made for the client (right of access)"))
+register("clients.rectification.requested", _("Request to correct data recorded"))
+register("clients.rectification.decided", _("Request to correct data decided"))
+register("clients.erasure.refused", _("Request to erase the file refused (a legal retention period applies)"))
+register("clients.client.anonymised", _("File anonymised (retention period ended or erasure on request)"))
+register("clients.retention.run", _("Retention job run (%(count)s files anonymised)"), "count")
 
 register("assessment.screening.started", _("Screening started"))
 register("assessment.screening.domains_saved", _("Screening: life domains scored"))

@@ -120,3 +120,28 @@ class SealOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["categories"]
         field.choices = [(c.value, c.label) for c in DataCategory if c.value in sealed]
+
+
+class RectificationForm(forms.Form):
+    what = forms.CharField(
+        label=_("What does the client ask to correct?"),
+        help_text=_("In the client's words: which data, and what it should be."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    asked_on = forms.DateField(label=_("Asked on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+
+class RectificationDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("corrected", _("Corrected")), ("refused", _("Refused"))],
+        widget=forms.RadioSelect,
+    )
+    decision_note = forms.CharField(
+        label=_("What was done, or why not"),
+        help_text=_("The client is told this. A refusal needs a reason."),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -113,6 +113,9 @@ class Client(TimeStampedModel):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     # Optimistic lock of the edit form (apps/core/concurrency.py).
     version = models.PositiveIntegerField(default=1)
+    # Set when the retention job or an erasure on request removed the personal data
+    # (apps/workspace/services_retention.py).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -184,3 +187,52 @@ class MergedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} #{self.object_id} of client {self.origin_id}"
+
+
+class RectificationRequest(TimeStampedModel):
+    """A client asked to correct data in their file (GDPR art. 16): when, what, and what was decided.
+
+    ``open`` until decided: ``corrected`` (the correction was made, ``decision_note`` says what) or ``refused``
+    (``decision_note`` gives the reason the client is told). Decided requests are final.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CORRECTED = "corrected", _("corrected")
+        REFUSED = "refused", _("refused")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.OPEN: frozenset({Status.CORRECTED, Status.REFUSED}),
+        Status.CORRECTED: frozenset(),
+        Status.REFUSED: frozenset(),
+    }
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="rectification_requests")
+    asked_on = models.DateField(_("asked on"))
+    what = models.TextField(_("what the client asks to correct"), max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(_("what was done, or why not"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-asked_on", "-id"]
+        verbose_name = _("request to correct data")
+        verbose_name_plural = _("requests to correct data")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status="open") & models.Q(decided_on__isnull=True))
+                | (~models.Q(status="open") & models.Q(decided_on__isnull=False)),
+                name="rectification_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True) | models.Q(decided_on__gte=models.F("asked_on")),
+                name="rectification_decided_after_asked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rectification #{self.pk}"

@@ -7,11 +7,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organisation
-from apps.consent.models import DataCategory, Method, Purpose
+from apps.consent.models import DataCategory, Decision, Method, Purpose
 from apps.core.concurrency import SubmissionKeyField
 
 
+class SignedFormField(forms.FileField):
+    widget = forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
+
+
 class ConsentForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("What did the client answer?"),
+        choices=Decision.choices,
+        initial=Decision.GIVEN,
+        widget=forms.RadioSelect,
+    )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations that may see the data"),
         queryset=Organisation.objects.none(),
@@ -30,6 +40,17 @@ class ConsentForm(forms.Form):
     witness = forms.CharField(label=_("Name of the witness (for verbal consent)"), max_length=200, required=False)
     given_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     submission = SubmissionKeyField()  # one consent per submission (a double click records one)
+    valid_until = forms.DateField(
+        label=_("Valid until (optional)"),
+        help_text=_("The last day the consent holds. You get a reminder to renew it a month before."),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    signed_form = SignedFormField(
+        label=_("Signed form (scan or PDF, optional)"),
+        help_text=_("A PDF, JPEG or PNG file. Only your organisation can open it."),
+        required=False,
+    )
 
     def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
@@ -37,3 +58,10 @@ class ConsentForm(forms.Form):
         self.fields["organisations"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             region=region, is_active=True
         ).order_by("kind", "name")
+
+
+class SignedFormUploadForm(forms.Form):
+    signed_form = SignedFormField(
+        label=_("Signed form (scan or PDF)"),
+        help_text=_("A PDF, JPEG or PNG file. Only your organisation can open it."),
+    )

@@ -2,17 +2,22 @@
 sees the identity, and which consents a page shows. The one home of that rule (issue 9): permissions, selectors and
 services of every app ask here, never ``Consent.objects`` themselves.
 
-A consent counts while it is not withdrawn (``withdrawn_on`` is null); a withdrawal takes effect on the next request
+A consent counts while it is in force (``Consent.objects.in_force()``: given, not withdrawn, its end date not
+passed); a withdrawal takes effect on the next request
 because every read asks afresh. Purposes and categories are ``apps.consent.models.Purpose`` / ``DataCategory``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from apps.consent.models import Consent, DataCategory, Purpose
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from apps.consent.models import Consent, DataCategory, Decision, Purpose
 
 
 def consented_categories(
@@ -25,8 +30,8 @@ def consented_categories(
     result: dict[tuple[int, int], set[str]] = defaultdict(set)
     if not pairs:
         return result
-    rows = Consent.objects.filter(
-        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}, withdrawn_on__isnull=True
+    rows = Consent.objects.in_force().filter(
+        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}
     ).values_list("client_id", "organisations", "categories", "purposes")
     for client_id, organisation_id, categories, consent_purposes in rows:
         if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):
@@ -52,8 +57,8 @@ def identity_shared(
     if not client_ids or not organisation_ids:
         return set()
     wanted = set(purposes)
-    rows = Consent.objects.filter(
-        client_id__in=client_ids, withdrawn_on__isnull=True, organisations__in=organisation_ids
+    rows = Consent.objects.in_force().filter(
+        client_id__in=client_ids, organisations__in=organisation_ids
     ).values_list("client_id", "organisations", "categories", "purposes")
     return {
         (client_id, organisation_id)
@@ -67,8 +72,7 @@ def clients_identified_to(*, organisation_ids: set[int], region_ids: set[int], p
     organisations for ``purpose``: whom a client list shows beyond the organisation's own files. One query."""
     return [
         client_id
-        for client_id, categories, purposes in Consent.objects.filter(
-            withdrawn_on__isnull=True,
+        for client_id, categories, purposes in Consent.objects.in_force().filter(
             organisations__in=organisation_ids,
             client__organisation__region_id__in=region_ids,
         ).values_list("client_id", "categories", "purposes")
@@ -84,5 +88,25 @@ def consents_shown(*, client: Any, owner: bool, organisation_ids: Iterable[int],
     if not owner:
         consents = consents.filter(organisations__in=list(organisation_ids)).distinct()
         if active_only:
-            consents = consents.filter(withdrawn_on__isnull=True)
+            consents = consents.in_force()
     return list(consents.prefetch_related("organisations"))
+
+
+def consents_to_renew(organisation_ids: Iterable[int], today: dt.date) -> QuerySet[Consent]:
+    """Consents of the organisations' clients that end within ``CONSENT_RENEWAL_DAYS`` days or ended at most that
+    long ago (given, not withdrawn), unless a later consent of the same client is in force beyond that end date."""
+    window = dt.timedelta(days=settings.CONSENT_RENEWAL_DAYS)
+    renewed = (
+        Consent.objects.in_force(today)
+        .filter(client_id=OuterRef("client_id"), given_on__gte=OuterRef("given_on"))
+        .exclude(pk=OuterRef("pk"))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    )
+    return Consent.objects.filter(
+        client__organisation_id__in=organisation_ids,
+        client__merged_into__isnull=True,
+        decision=Decision.GIVEN,
+        withdrawn_on__isnull=True,
+        valid_until__gte=today - window,
+        valid_until__lte=today + window,
+    ).exclude(Exists(renewed))

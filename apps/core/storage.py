@@ -10,7 +10,10 @@ logs the missing name once, and the system check ``padwijzer.W001`` warns at sta
 from __future__ import annotations
 
 import logging
+import os
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger(__name__)
@@ -31,3 +34,28 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
                 self._missing_logged.add(name)
                 logger.warning("Static file %s is not in the manifest: run `padwijzer collectstatic`.", name)
             return name
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that must never be public (signed consent forms): under ``settings.PRIVATE_MEDIA_ROOT``, outside
+    static and media, without a URL. Views serve them only after a permission check. The location is read from
+    settings on every use, so tests can point it at a temporary directory."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("private files have no URL; serve them through a view that checks permissions")
+
+
+def private_storage() -> PrivateStorage:
+    """The storage of private files (a callable, so migrations do not freeze a path)."""
+    return PrivateStorage()

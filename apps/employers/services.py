@@ -321,7 +321,7 @@ def employer_may_see_identity(placement: Placement) -> bool:
     consent = placement.consent
     return (
         consent is not None
-        and consent.withdrawn_on is None
+        and consent.is_active
         and Purpose.EMPLOYER_MEDIATION in consent.purposes
         and DataCategory.IDENTITY in consent.categories
         and consent.external_recipient == placement.opportunity.employer.name

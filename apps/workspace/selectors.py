@@ -143,6 +143,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "national_number": national_number,
         "consents": consents,
         "active_consents": [c for c in consents if c.is_active],
+        "ended_consents": [c for c in consents if not c.is_active] if access.owner else [],
         "screenings": screenings,
         "baseline": baseline,
         "latest": latest,

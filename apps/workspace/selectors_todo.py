@@ -7,7 +7,9 @@ and no decisions are recorded; an allocation proposal needs confirming while ``p
 user's organisation (counsellor, peer companion); an ESF+ participation needs its worker (``Participation.worker``)
 while its entry data are incomplete, its results on leaving are still missing ``ESF_LEAVING_WINDOW_DAYS`` (four
 weeks) after leaving, or its six-month follow-up is due (in the sample, due on or before today, not recorded):
-Reg. (EU) 2021/1057 Annex I and issue 12 (completeness)."""
+Reg. (EU) 2021/1057 Annex I and issue 12 (completeness); a consent needs renewing when it is in force and
+ends within ``CONSENT_RENEWAL_DAYS`` days (or ended that long ago) and no later consent of the client in force
+outlasts it, for the registering organisation's counsellors, partner workers and coordinators."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.permissions import FULL_ROLES
 from apps.conferences.models import CaseConference
+from apps.consent.selectors import consents_to_renew
 from apps.esf.models import Participation
 from apps.esf.selectors import missing_entry_q
 from apps.matching.models import AllocationProposal
@@ -46,7 +49,7 @@ class Scope:
     proposals: frozenset[int]
     case: frozenset[int]
     regions: frozenset[int]
-    follow_up: frozenset[int] = frozenset()  # roles that may record a closed pathway's follow-up (its owners)
+    owners: frozenset[int] = frozenset()  # organisations where the user holds the whole client file
 
 
 def scope_of(user: Any) -> Scope:
@@ -60,7 +63,7 @@ def scope_of(user: Any) -> Scope:
             if m.role in {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}
         ),
         regions=frozenset(coordinated_region_ids(user)),
-        follow_up=frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES),
+        owners=frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES),
     )
 
 
@@ -170,7 +173,7 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         )
         result["follow_ups"] = list(
             Closure.objects.filter(
-                pathway__organisation_id__in=scope.follow_up,
+                pathway__organisation_id__in=scope.owners,
                 followed_up_on__isnull=True,
                 follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_HORIZON),
             )
@@ -203,8 +206,13 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
             .select_related("offer", "offer__organisation")
             .order_by("escalated_at")[:LIST_LIMIT]
         )
+    if scope.owners:
+        result["consents"] = list(
+            consents_to_renew(scope.owners, today).select_related("client").order_by("valid_until", "id")[:LIST_LIMIT]
+        )
     result["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)[:LIST_LIMIT])
     result["nothing_to_do"] = not any(
-        result.get(k) for k in ("referrals", "actions", "follow_ups", "esf", "conferences", "proposals", "escalations")
+        result.get(k)
+        for k in ("referrals", "actions", "follow_ups", "esf", "conferences", "proposals", "escalations", "consents")
     )
     return result

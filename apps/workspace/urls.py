@@ -17,6 +17,19 @@ client_urlpatterns = [
     path("<int:pk>/toestemming/<int:consent_pk>/intrekken/", views.consent_withdraw_view, name="consent_withdraw"),
     path("<int:pk>/toestemming/nieuw/", views_consent.consent_new, name="consent_new"),
     path("<int:pk>/toestemming/formulier/", views_consent.consent_printable, name="consent_form"),
+    path(
+        "<int:pk>/toestemming/<int:consent_pk>/getekend/",
+        views_consent.consent_signed_form_view,
+        name="consent_signed_form",
+    ),
+    path(
+        "<int:pk>/toestemming/<int:consent_pk>/getekend/toevoegen/",
+        views_consent.consent_attach_view,
+        name="consent_attach",
+    ),
+    path("<int:pk>/inzage/", views.access_log_view, name="access_log"),
+    path("<int:pk>/inzage/kopie/", views.subject_access_export_view, name="subject_access_export"),
+    path("<int:pk>/wissen/", views.client_erase_view, name="erase"),
 ]
 pathway_urlpatterns = [
     path("mijn-werk/", views.my_work, name="my_work"),

@@ -284,12 +284,13 @@ def pathway_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     """Withdraw a consent from the client file; team places that depended on it end, and the page says so."""
 
     access = get_client_for_editing(request.user, pk)
-    consent = get_object_or_404(Consent, pk=consent_pk, client=access.client)
+    consent = get_object_or_404(Consent.objects.prefetch_related("organisations"), pk=consent_pk, client=access.client)
+    if not consent.is_active:
+        raise Http404
     if not confirmed(request):  # the first POST asks, and changes nothing
         names = ", ".join(o.name for o in consent.organisations.order_by("name"))
         return confirm_page(
@@ -404,3 +405,59 @@ def _list_title(figure: str, value: str, listing: dict[str, Any]) -> str:
         "target_group": _("Open pathways per target group"),
         "municipality": _("Open pathways per municipality"),
     }[figure]
+
+
+@login_required
+@require_POST
+def subject_access_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the copy of the whole file for the client (zip); the registering organisation only. The download
+    is audited (``clients.subject_access.exported``) and shows in the client's access log."""
+    from apps.clients.permissions import get_client_for_editing
+    from apps.workspace.exports_subject_access import subject_access_export
+
+    access = get_client_for_editing(request.user, pk)
+    name, content = subject_access_export(
+        client=access.client, actor=request.user, organisation=access.client.organisation
+    )
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def client_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erasure on request (GDPR art. 17): GET says until when the file is kept and offers the copy first; POST
+    erases (anonymises) at once where the law allows it, else says why not and until when."""
+    from apps.clients.permissions import get_client_for_editing
+    from apps.workspace.services_retention import client_erase_on_request, retention_for
+
+    access = get_client_for_editing(request.user, pk)
+    if request.method == "POST":
+        result = client_erase_on_request(client=access.client, actor=request.user)
+        if result.erased:
+            messages.success(request, _("The file is erased: the personal data is removed, the counts remain."))
+            return redirect("core:home")
+        messages.error(request, result.reason)
+        return redirect("clients:erase", pk=pk)
+    return render(
+        request, "workspace/client_erase.html", {"client": access.client, "retention": retention_for(access.client)}
+    )
+
+
+ACCESS_LOG_PAGE_SIZE = 25
+
+
+@login_required
+def access_log_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who looked at the file (the client's "who looked at my file"): every recorded look, newest first,
+    25 per page (two queries per page); the registering organisation only."""
+    from apps.clients.permissions import get_client_for_editing
+    from apps.workspace.selectors_rights import access_entries, access_rows
+
+    access = get_client_for_editing(request.user, pk)
+    page = Paginator(access_entries(access.client.pk), ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/access_log.html",
+        {"client": access.client, "page": page, "rows": access_rows(list(page.object_list))},
+    )

@@ -82,8 +82,9 @@ def test_the_notifications_page_and_home_have_fixed_query_counts(
     with django_assert_num_queries(6):
         client.get("/meldingen/")
     # home of a counsellor: session, user, memberships, to-do lists (actions, follow-ups, conferences, proposals,
-    # referrals, ESF+ records to complete), notifications, home panels (clients, challenges), menu counts
-    with django_assert_num_queries(13):
+    # referrals, ESF+ records to complete, consents to renew), notifications, home panels (clients, challenges),
+    # menu counts
+    with django_assert_num_queries(14):
         client.get("/")
 
 

@@ -1,8 +1,9 @@
 """Scheduled jobs: ``padwijzer run_scheduled hourly|daily`` once (cron, systemd timer) or ``--loop`` (make serve).
 
 - hourly: ``escalate_referrals`` (unanswered referrals go to the coordinators, apps/referrals);
-- daily: ``clearsessions`` (expired sessions) and ``prune_db_task_results`` (finished background task results
-  older than ``TASK_RESULTS_KEEP_DAYS`` days, default 14; failed ones are kept as long).
+- daily: ``clearsessions`` (expired sessions), ``prune_db_task_results`` (finished background task results
+  older than ``TASK_RESULTS_KEEP_DAYS`` days, default 14; failed ones are kept as long) and ``apply_retention``
+  (client files whose retention period ended are anonymised, apps/workspace/services_retention.py).
 
 Every job is idempotent, so running one twice (two servers, a retried timer) does no harm. A failing job is
 reported on stderr and the others still run; the exit status is 1 when one failed.
@@ -19,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 JOBS: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "hourly": [("escalate_referrals", {})],
-    "daily": [("clearsessions", {}), ("prune_db_task_results", {})],
+    "daily": [("clearsessions", {}), ("prune_db_task_results", {}), ("apply_retention", {})],
 }
 
 
