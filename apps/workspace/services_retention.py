@@ -177,6 +177,7 @@ def client_anonymise(*, client: Client, actor: Any, reason: str) -> dict[str, in
         phone="",
         email="",
         street="",
+        search_key="",  # the folded name and phone (apps/core/search.py) go with them
         deelgemeente=None,
         languages=[],
         anonymised_at=timezone.now(),

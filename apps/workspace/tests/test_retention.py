@@ -66,6 +66,7 @@ def test_a_closed_file_is_anonymised_by_the_daily_job_once_its_retention_ended(
     mariam.refresh_from_db()
     assert (mariam.first_name, mariam.last_name, mariam.phone, mariam.email) == ("—", f"#{mariam.pk}", "", "")
     assert mariam.birth_date == dt.date(1998, 1, 1) and mariam.anonymised_at is not None
+    assert mariam.search_key == ""  # a search for her name finds nothing any more
     assert ContactLog.objects.get().summary == "—"
     assert not mariam.consents.get().signed_form and not form.exists()
     entry = AuditEntry.objects.get(action="clients.client.anonymised", object_id=str(mariam.pk))

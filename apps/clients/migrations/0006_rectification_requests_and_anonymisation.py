@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0004_version_and_one_active_number"),
+        ("clients", "0005_search_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
