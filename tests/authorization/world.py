@@ -91,7 +91,8 @@ def build() -> SimpleNamespace:
     from apps.esf.services import participation_enter
     from apps.groups.services import group_activity_create, group_session_add
     from apps.matching.models import AllocationProposal
-    from apps.matching.services import allocation_execute, allocation_start
+    from apps.matching.services import allocation_start
+    from apps.matching.services_allocation import allocation_execute
     from apps.notifications.services import notify
     from apps.offers.services import offer_create, waiting_list_add
     from apps.partnership import services_candidacies, services_jury
@@ -141,6 +142,9 @@ def build() -> SimpleNamespace:
     consent = give_consent(them, zenobia, to=anker, categories=["identity", "life_domains", "health"],
                            purposes=["guidance", "referral"])
     pathway = start_pathway(them, zenobia)
+    from apps.clients.services_rights import rectification_record
+
+    rectification = rectification_record(client=zenobia, actor=hanna, what="Adres", asked_on=pathway.started_on)
     team_add(pathway=pathway, actor=hanna, user=people["ended"], organisation=horizon, role="counsellor")
     team_add(pathway=pathway, actor=hanna, user=arne, organisation=anker, role="partner_worker")
     action = action_add(
@@ -243,6 +247,7 @@ def build() -> SimpleNamespace:
         "opportunity_pk": opportunity.pk,
         "contact_pk": coaching.pk if coaching else 0,
         "session_pk": session.pk,
+        "request_pk": rectification.pk,
         "round": 1,
         "attachment": attachment.pk,
         "code": oostende.code,
