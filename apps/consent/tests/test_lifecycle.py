@@ -24,7 +24,8 @@ from apps.audit.models import AuditEntry
 from apps.clients.permissions import ClientAccess, client_access
 from apps.clients.selectors import clients_for_user
 from apps.consent.models import Consent, ConsentStatus
-from apps.consent.services import consent_attach_form, consent_withdraw, covered_categories
+from apps.consent.selectors import covered_categories
+from apps.consent.services import consent_attach_form, consent_withdraw
 from apps.referrals.selectors import identity_shared
 from tests.factories import give_consent, register_client
 
