@@ -14,6 +14,7 @@ from apps.assessment.models import (
     LadderRung,
     Level,
 )
+from apps.core.concurrency import VersionField
 
 NOT_KNOWN = "unknown"
 
@@ -29,6 +30,8 @@ def _choice_key(value: Any) -> Any:
 
 class DomainsForm(forms.Form):
     """One radio group (1-5) and a short note per life domain of the region."""
+
+    version = VersionField(required=False)  # the version the step showed (optimistic lock)
 
     def __init__(
         self,
@@ -110,6 +113,7 @@ class DomainsForm(forms.Form):
 
 
 class ObstaclesForm(forms.Form):
+    version = VersionField(required=False)  # the version the step showed (optimistic lock)
     obstacles = forms.MultipleChoiceField(label=_("Obstacles"), required=False, widget=forms.CheckboxSelectMultiple)
     other = forms.CharField(
         label=_("Other obstacles (free text)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -129,6 +133,7 @@ class ObstaclesForm(forms.Form):
 
 
 class LadderForm(forms.Form):
+    version = VersionField(required=False)  # the version the step showed (optimistic lock)
     current = forms.TypedChoiceField(
         label=_("Where is the client now?"), choices=LadderRung.choices, coerce=int, widget=forms.RadioSelect
     )
@@ -142,6 +147,7 @@ def _blank(choices: Any) -> list[tuple[Any, Any]]:
 
 
 class EntryDataForm(forms.Form):
+    version = VersionField(required=False)  # the version the step showed (optimistic lock)
     employment_status = forms.ChoiceField(label=_("Employment status"), choices=_blank(EmploymentStatus.choices))
     unemployed_months = forms.IntegerField(
         label=_("How many months unemployed?"), min_value=0, max_value=720, required=False

@@ -94,6 +94,8 @@ class Screening(TimeStampedModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     screened_on = models.DateField(_("date of the screening"))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # optimistic lock: every step's save and completing move it on (apps.core.concurrency)
+    version = models.PositiveIntegerField(default=1)
     ladder_variant = models.CharField(max_length=10, default="w2", editable=False)
     ladder_current = models.PositiveSmallIntegerField(
         _("current rung"), choices=LadderRung.choices, null=True, blank=True

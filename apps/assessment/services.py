@@ -7,12 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
 from apps.core.chronology import Dated, Event, check_dates
-from apps.core.concurrency import remember_submission, submitted_before
+from apps.core.concurrency import remember_submission, submitted_before, versioned_update
 from apps.core.states import transition
 from apps.regions.models import LifeDomain, Obstacle
 
@@ -26,6 +27,22 @@ ENTRY_FIELDS = (
 def _editable(screening: Screening) -> None:
     if screening.status != Screening.Status.DRAFT:
         raise ValidationError(_("A completed screening can no longer be changed; start a new one."))
+
+
+def _advance(screening: Screening, expected_version: int | None) -> None:
+    """Move the screening's version on before a step writes (optimistic lock, ``apps.core.concurrency``).
+
+    ``expected_version``: the version the step's form showed; a stale one raises ``EditConflict`` and nothing
+    is written. ``None`` (no form version): the save still moves the version on, so an open form becomes
+    stale. The UPDATE holds the row lock until the step's transaction commits; the status is read again
+    under that lock, so a screening completed meanwhile is refused.
+    """
+    if expected_version is not None:
+        screening.version = versioned_update(Screening, pk=screening.pk, expected_version=expected_version)
+    else:
+        Screening.objects.filter(pk=screening.pk).update(version=F("version") + 1)
+    screening.version, screening.status = Screening.objects.values_list("version", "status").get(pk=screening.pk)
+    _editable(screening)
 
 
 class _SameSubmission(Exception):
@@ -95,11 +112,14 @@ def screening_save_domains(
     actor: Any,
     levels: dict[int, tuple[int | None, str]],
     client_levels: dict[int, int | None] | None = None,
+    expected_version: int | None = None,
 ) -> Screening:
     """``levels`` maps a life domain id to (level 1-5 or ``None`` for "not known / not discussed", short note);
     domains left out keep what was saved before (a step can be saved half-filled). ``client_levels`` holds the
-    client's own view of each domain (optional), kept beside the worker's."""
+    client's own view of each domain (optional), kept beside the worker's. ``expected_version``: the version
+    the step showed; a stale one raises ``EditConflict`` (nothing written), as in every step below."""
     _editable(screening)
+    _advance(screening, expected_version)
     region_id = screening.client.organisation.region_id
     domains = set(LifeDomain.objects.filter(region_id=region_id).values_list("pk", flat=True))
     errors = {}
@@ -131,9 +151,12 @@ def screening_save_domains(
 
 @transaction.atomic
 def screening_save_obstacles(
-    *, screening: Screening, actor: Any, obstacle_ids: list[int], other: str = ""
+    *, screening: Screening, actor: Any, obstacle_ids: list[int], other: str = "", expected_version: int | None = None
 ) -> Screening:
+    """Set the obstacles (ids of the region's obstacles) and the free-text other obstacles; writes
+    ``assessment.screening.obstacles_saved``. Raises ``ValidationError`` for an obstacle of another region."""
     _editable(screening)
+    _advance(screening, expected_version)
     region_id = screening.client.organisation.region_id
     valid = set(Obstacle.objects.filter(region_id=region_id, pk__in=obstacle_ids).values_list("pk", flat=True))
     if valid != set(obstacle_ids):
@@ -153,8 +176,12 @@ def screening_save_obstacles(
 
 
 @transaction.atomic
-def screening_save_ladder(*, screening: Screening, actor: Any, current: int, attainable: int) -> Screening:
+def screening_save_ladder(
+    *, screening: Screening, actor: Any, current: int, attainable: int, expected_version: int | None = None
+) -> Screening:
+    """Set the participation ladder: current and attainable rung (1-6, attainable >= current)."""
     _editable(screening)
+    _advance(screening, expected_version)
     errors = {}
     if current not in range(1, 7):
         errors["ladder_current"] = [_("Choose a rung from 1 to 6.")]
@@ -176,9 +203,12 @@ def screening_save_ladder(*, screening: Screening, actor: Any, current: int, att
 
 
 @transaction.atomic
-def screening_save_entry_data(*, screening: Screening, actor: Any, **data: Any) -> Screening:
+def screening_save_entry_data(
+    *, screening: Screening, actor: Any, expected_version: int | None = None, **data: Any
+) -> Screening:
     """ESF+ data at entry. Special categories accept 'prefers not to say'."""
     _editable(screening)
+    _advance(screening, expected_version)
     unknown = set(data) - set(ENTRY_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -195,8 +225,12 @@ def screening_save_entry_data(*, screening: Screening, actor: Any, **data: Any) 
 
 
 @transaction.atomic
-def screening_complete(*, screening: Screening, actor: Any) -> Screening:
+def screening_complete(*, screening: Screening, actor: Any, expected_version: int | None = None) -> Screening:
+    """Finish a draft screening (every life domain, the current rung and the employment status given); moves
+    the version on, so a step form still open elsewhere becomes stale. Raises ``ValidationError`` listing
+    what is missing, ``EditConflict`` for a stale ``expected_version``."""
     _editable(screening)
+    _advance(screening, expected_version)
     region_id = screening.client.organisation.region_id
     domains = set(LifeDomain.objects.filter(region_id=region_id).values_list("pk", flat=True))
     scored = set(screening.scores.values_list("life_domain_id", flat=True))

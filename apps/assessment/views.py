@@ -23,6 +23,7 @@ from apps.assessment.services import (
     screening_start,
 )
 from apps.clients.permissions import get_client_for_editing
+from apps.core.concurrency import EditConflict
 from apps.core.forms import form_errors
 from apps.regions.models import LifeDomain, Obstacle
 
@@ -55,6 +56,17 @@ def _next(pk: int, screening: Screening, step: str) -> HttpResponse:
     return redirect("clients:screening_step", pk=pk, screening_pk=screening.pk, step=following)
 
 
+def _overview(context: dict[str, Any], screening: Screening, region_id: int) -> None:
+    """The last step's summary: the scores, the obstacles and the life domains not scored yet."""
+    context["scores"] = list(screening.scores.select_related("life_domain").order_by("life_domain__position"))
+    context["obstacles"] = list(screening.obstacles.all())
+    context["missing_domains"] = [
+        d
+        for d in LifeDomain.objects.filter(region_id=region_id)
+        if d.pk not in {s.life_domain_id for s in context["scores"]}
+    ]
+
+
 @login_required
 def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) -> HttpResponse:
     access = get_client_for_editing(request.user, pk)
@@ -73,6 +85,9 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
         "step_count": len(STEPS),
     }
     form: Any = None
+    shown = request.POST.get("version", "") if data is not None else ""
+    # the version the step showed (optimistic lock); a post without one is checked against the stored version
+    expected = int(shown) if shown.isascii() and shown.isdigit() and len(shown) < 10 else screening.version
     try:
         if step == "domeinen":
             domains = list(LifeDomain.objects.filter(region_id=region_id))
@@ -86,7 +101,11 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
             )
             if data is not None and form.is_valid():
                 screening_save_domains(
-                    screening=screening, actor=request.user, levels=form.levels(), client_levels=form.client_levels()
+                    screening=screening,
+                    actor=request.user,
+                    levels=form.levels(),
+                    client_levels=form.client_levels(),
+                    expected_version=expected,
                 )
                 return _next(pk, screening, step)
         elif step == "drempels":
@@ -105,6 +124,7 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
                     actor=request.user,
                     obstacle_ids=[int(i) for i in form.cleaned_data["obstacles"]],
                     other=form.cleaned_data["other"],
+                    expected_version=expected,
                 )
                 return _next(pk, screening, step)
         elif step == "ladder":
@@ -117,6 +137,7 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
                     actor=request.user,
                     current=form.cleaned_data["current"],
                     attainable=form.cleaned_data["attainable"],
+                    expected_version=expected,
                 )
                 return _next(pk, screening, step)
         elif step == "gegevens":
@@ -137,20 +158,28 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
             entry["household_children"] = ", ".join(str(y) for y in screening.household_children or [])
             form = EntryDataForm(data, initial=entry)
             if data is not None and form.is_valid():
-                screening_save_entry_data(screening=screening, actor=request.user, **form.cleaned_data)
+                entry_data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+                screening_save_entry_data(
+                    screening=screening, actor=request.user, expected_version=expected, **entry_data
+                )
                 return _next(pk, screening, step)
         else:  # overzicht
             if data is not None:
-                screening_complete(screening=screening, actor=request.user)
+                screening_complete(screening=screening, actor=request.user, expected_version=expected)
                 messages.success(request, _("The screening is finished."))
                 return redirect("clients:detail", pk=pk)
-            context["scores"] = list(screening.scores.select_related("life_domain").order_by("life_domain__position"))
-            context["obstacles"] = list(screening.obstacles.all())
-            context["missing_domains"] = [
-                d
-                for d in LifeDomain.objects.filter(region_id=region_id)
-                if d.pk not in {s.life_domain_id for s in context["scores"]}
-            ]
+            _overview(context, screening, region_id)
+    except EditConflict as exc:
+        # nothing was written: the step shows the user's input again, with the current version, so that a
+        # second save is deliberate (apps.core.concurrency)
+        context["conflict"] = True
+        screening.refresh_from_db()
+        if form is not None:
+            data_again = request.POST.copy()
+            data_again["version"] = str(exc.current_version)
+            form.data = data_again
+        if step == "overzicht":
+            _overview(context, screening, region_id)
     except ValidationError as exc:
         if form is not None:
             form_errors(form, exc)
@@ -158,5 +187,7 @@ def screening_step(request: HttpRequest, pk: int, screening_pk: int, step: str) 
             context["errors"] = exc.messages
             context["scores"] = list(screening.scores.select_related("life_domain").order_by("life_domain__position"))
             context["obstacles"] = list(screening.obstacles.all())
+    if form is not None and not form.is_bound:
+        form.fields["version"].initial = screening.version
     context["form"] = form
     return render(request, f"assessment/step_{step}.html", context)
