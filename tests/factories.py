@@ -89,9 +89,8 @@ def complete_screening(
     assert len(ids) == len(set(obstacles)), obstacles
     screening_save_obstacles(screening=screening, actor=actor, obstacle_ids=ids)
     screening_save_ladder(screening=screening, actor=actor, current=2, attainable=4)
-    screening_save_entry_data(
-        screening=screening, actor=actor, **({"employment_status": "unemployed", "unemployed_months": 14} | entry)
-    )
+    entry_data: dict[str, Any] = {"employment_status": "unemployed", "unemployed_months": 14} | entry
+    screening_save_entry_data(screening=screening, actor=actor, **entry_data)
     return screening_complete(screening=screening, actor=actor)
 
 

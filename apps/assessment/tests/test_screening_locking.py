@@ -89,7 +89,9 @@ def test_a_stale_domain_step_writes_no_score(personas: Any, client: Any) -> None
 
 def test_finishing_moves_the_version_on_so_an_open_step_elsewhere_is_refused(personas: Any) -> None:
     screening = _draft(personas)
-    levels = {d.pk: (3, "") for d in LifeDomain.objects.filter(region=personas.region)}
+    levels: dict[int, tuple[int | None, str]] = {
+        d.pk: (3, "") for d in LifeDomain.objects.filter(region=personas.region)
+    }
     screening_save_domains(screening=screening, actor=personas.sofie, levels=levels, expected_version=1)
     screening_save_ladder(screening=screening, actor=personas.sofie, current=2, attainable=4, expected_version=2)
     screening_save_entry_data(
