@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organisation
 from apps.clients.models import LANGUAGE_CHOICES
+from apps.core.concurrency import VersionField
 from apps.partnership.models import Candidacy, Criterion, Rebuttal
 from apps.regions.models import Challenge, InterventionType, Municipality, Region
 
@@ -29,6 +30,7 @@ class CandidacyForm(forms.ModelForm):
         label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    version = VersionField(required=False)  # the version the draft showed (optimistic lock)
 
     class Meta:
         model = Candidacy
@@ -57,6 +59,8 @@ class CandidacyForm(forms.ModelForm):
         self.fields["municipalities"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
         self.fields["municipality"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
         self.fields["enterprise_number"].widget.attrs["maxlength"] = 14
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         for name in self.fields:
             self.fields[name].required = False
         self.type_fields: list[tuple[str, InterventionType]] = []
@@ -74,7 +78,7 @@ class CandidacyForm(forms.ModelForm):
         return {itype.pk: self.cleaned_data[name] for name, itype in self.type_fields if self.cleaned_data.get(name)}
 
     def draft_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("capacity_")}
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("capacity_") and k != "version"}
         for name in ("challenges", "municipalities"):
             data[name] = list(data.get(name) or [])
         for name, value in list(data.items()):

@@ -37,6 +37,8 @@ class Candidacy(TimeStampedModel):
     reference = models.CharField(_("reference number"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # optimistic lock of the draft form (apps.core.concurrency): every draft save and the submission move it on
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     applicant_name = models.CharField(_("your name"), max_length=200)
     applicant_email = models.EmailField(_("your e-mail address"))

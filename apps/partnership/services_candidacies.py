@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from stdnum.be import vat
 
 from apps.audit.services import audit_log
+from apps.core.concurrency import versioned_update
 from apps.core.search import compose_key
 from apps.core.states import transition
 from apps.partnership.mail import candidacy_link, recipients, send_after_commit
@@ -144,10 +145,23 @@ def candidacy_save_draft(
     candidacy: Candidacy,
     offers: dict[int, int] | None = None,
     now: dt.datetime | None = None,
+    expected_version: int | None = None,
     **data: Any,
 ) -> Candidacy:
-    """Save the applicant's draft. ``offers`` maps intervention type ids to yearly capacity."""
+    """Save the applicant's draft. ``offers`` maps intervention type ids to yearly capacity.
+
+    ``expected_version``: the version the draft form showed (several people of one organisation may share the
+    private link); a stale one raises ``EditConflict`` and nothing is written (``apps.core.concurrency``).
+    ``None`` (no form version): the save still moves the version on, so an open form becomes stale.
+    """
     now = now_or_clock(now)
+    _check_open(candidacy, now)
+    if expected_version is not None:
+        candidacy.version = versioned_update(Candidacy, pk=candidacy.pk, expected_version=expected_version)
+    else:
+        Candidacy.objects.filter(pk=candidacy.pk).update(version=F("version") + 1)
+    # read again under the row lock the UPDATE holds: a submission meanwhile closes the draft
+    candidacy.version, candidacy.status = Candidacy.objects.values_list("version", "status").get(pk=candidacy.pk)
     _check_open(candidacy, now)
     m2m = {k: list(data.pop(k)) for k in DRAFT_M2M if k in data}
     unknown = set(data) - set(DRAFT_FIELDS)
@@ -286,7 +300,8 @@ def candidacy_submit(*, candidacy: Candidacy, now: dt.datetime | None = None) ->
     transition(candidacy, Candidacy.Status.SUBMITTED)
     candidacy.submitted_at = now
     candidacy.search_key = candidacy_search_key(candidacy)
-    candidacy.save(update_fields=["reference", "status", "submitted_at", "search_key", "updated_at"])
+    candidacy.version += 1  # a draft form still open elsewhere becomes stale
+    candidacy.save(update_fields=["reference", "status", "submitted_at", "search_key", "version", "updated_at"])
     audit_log(
         actor=None,
         action="partnership.candidacy.submitted",

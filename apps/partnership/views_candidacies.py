@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.concurrency import EditConflict
 from apps.core.forms import form_errors
 from apps.core.ratelimit import rate_limited
 from apps.partnership import services_candidacies, timeline
@@ -94,13 +95,25 @@ def candidacy_page(request: HttpRequest, token: str) -> HttpResponse:
     candidacy = get_candidacy_by_token(token)
     if request.method == "POST":
         form = CandidacyForm(request.POST, instance=candidacy, region=candidacy.region)
+        conflict = False
         if form.is_valid():
             # the instance holds the form's values now; the service validates and saves from a fresh copy
             fresh = Candidacy.objects.select_related("region__call").get(pk=candidacy.pk)
+            version = form.cleaned_data.get("version")
             try:
-                services_candidacies.candidacy_save_draft(candidacy=fresh, offers=form.offers(), **form.draft_data())
+                services_candidacies.candidacy_save_draft(
+                    candidacy=fresh,
+                    offers=form.offers(),
+                    expected_version=version if version is not None else fresh.version,
+                    **form.draft_data(),
+                )
                 if "submit" in request.POST:
                     services_candidacies.candidacy_submit(candidacy=fresh)
+            except EditConflict as exc:
+                conflict = True
+                data_again = request.POST.copy()
+                data_again["version"] = str(exc.current_version)  # a second save is deliberate
+                form.data = data_again
             except ValidationError as exc:
                 form_errors(form, exc)
             else:
@@ -110,7 +123,7 @@ def candidacy_page(request: HttpRequest, token: str) -> HttpResponse:
                     messages.success(request, _("Your draft is saved."))
                 return redirect("partnership:candidacy", token=token)
         candidacy = get_candidacy_by_token(token)
-        return render(request, "partnership/candidacy.html", candidacy_context(candidacy, form=form))
+        return render(request, "partnership/candidacy.html", candidacy_context(candidacy, form=form, conflict=conflict))
     return render(request, "partnership/candidacy.html", candidacy_context(candidacy))
 
 
