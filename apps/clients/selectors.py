@@ -13,6 +13,7 @@ from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES
+from apps.clients.services import name_similarity
 from apps.consent.models import Purpose
 from apps.consent.selectors import clients_identified_to
 from apps.core.ids import parse_id
@@ -97,7 +98,6 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
     Rows are plain ``Client`` instances with ``organisation`` loaded; nothing is recorded as read here (the
     page records what it shows).
     """
-    from apps.clients.services import name_similarity
 
     if not region_ids:
         return []

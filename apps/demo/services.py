@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, Role, User
+from apps.accounts.services import organisation_search_key
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
 from apps.clients.models import Client, Gender
+from apps.clients.services import client_search_key
 from apps.conferences.services import conference_record_decisions, conference_schedule, signal_raise, signal_resolve
 from apps.consent.services import consent_record
 from apps.core.search import refresh_keys
@@ -39,9 +41,10 @@ from apps.groups.services import group_activity_create, group_session_add, sessi
 from apps.matching.services import allocation_start
 from apps.matching.services_allocation import allocation_execute
 from apps.offers.models import DeliveryMode, Format, Offer, WaitingListEntry
-from apps.offers.services import waiting_list_add
+from apps.offers.services import offer_search_key, waiting_list_add
 from apps.partnership import services_candidacies, services_decisions, services_jury, timeline
 from apps.partnership.models import Candidacy, Criterion
+from apps.partnership.services_candidacies import candidacy_search_key
 from apps.pathways.models import Action, ContactLog, Pathway, TeamMember, TeamRole
 from apps.pathways.services import follow_up_record
 from apps.referrals import services as referrals
@@ -476,12 +479,6 @@ def _demo_waiting_list(*, region: Region, counsellor: User, rng: random.Random, 
 
 def _refresh_search_keys(region: Region) -> None:
     """The demo writes rows in bulk; give every one its search key as the services would (apps/core/search.py)."""
-    from apps.accounts.services import organisation_search_key
-    from apps.clients.services import client_search_key
-    from apps.offers.models import Offer
-    from apps.offers.services import offer_search_key
-    from apps.partnership.models import Candidacy
-    from apps.partnership.services_candidacies import candidacy_search_key
 
     refresh_keys(Organisation.objects.filter(region=region), organisation_search_key, Organisation)
     refresh_keys(

@@ -30,6 +30,7 @@ from apps.employers.models import (
 )
 from apps.employers.permissions import case_organisations
 from apps.matching.travel import Place
+from apps.pathways.models import Outcome
 
 
 def opportunity_profiles(*, region_id: int, pk: int | None = None) -> list[OpportunityProfile]:
@@ -290,7 +291,6 @@ def coaching_due(*, placements: list[Placement]) -> dict[int, list[CoachingConta
 
 def closure_outcome(placement: Placement) -> str:
     """The pathway outcome a started placement suggests: article 60, social economy (rung 5) or a regular job."""
-    from apps.pathways.models import Outcome
 
     if placement.opportunity.kind == "article_60":
         return Outcome.ART60

@@ -112,10 +112,19 @@ def _form_message(form: Any) -> str:
 
 
 def _region(request: HttpRequest) -> Any:
+    """The region of an employer list page: ``?regio=<code>`` among the regions of the user's case organisations
+    (a coordinator or worker of several regions reaches each; the overview's figures link with it), else the
+    first. 404 for a user without a case organisation or a code not among them."""
     organisations = case_organisations(request.user)
     if not organisations:
         raise Http404
-    return organisations[0].region
+    code = request.GET.get("regio", "")
+    if not code:
+        return organisations[0].region
+    for organisation in organisations:
+        if organisation.region.code == code:
+            return organisation.region
+    raise Http404
 
 
 def _remember_link(request: HttpRequest, placement: Placement, token: str) -> None:
@@ -702,11 +711,14 @@ def employer_link(request: HttpRequest, token: str) -> HttpResponse:
 # --- the coordinator's overview -----------------------------------------------------------
 
 
-def overview_charts(data: Any) -> list[dict[str, Any]]:
-    """The overview's charts, each with the rows of its table: (label, count, url of the list behind it)."""
-    employers_url = reverse("employers:list")
-    opportunities_url = reverse("employers:opportunities")
-    placements_url = reverse("employers:placements")
+def overview_charts(data: Any, region_code: str = "") -> list[dict[str, Any]]:
+    """The overview's charts, each with the rows of its table: (label, count, url of the list behind it); the
+    lists are those of region ``region_code`` (``?regio=``), so a coordinator of several regions lands on the
+    region of the figure."""
+    regio = urlencode({"regio": region_code}) + "&" if region_code else ""
+    employers_url = reverse("employers:list") + "?" + regio
+    opportunities_url = reverse("employers:opportunities") + "?" + regio
+    placements_url = reverse("employers:placements") + "?" + regio
 
     def chart(key: str, title: str, head: str, unit: str, rows: list[tuple[str, int, str]]) -> dict[str, Any]:
         return {"id": key, "title": title, "head": head, "unit": unit, "rows": rows}
@@ -717,7 +729,7 @@ def overview_charts(data: Any) -> list[dict[str, Any]]:
             _("Employers engaged per sector"),
             _("Sector"),
             _("Employers"),
-            [(label, n, f"{employers_url}?{urlencode({'sector': k})}") for k, label, n in data.employers_by_sector],
+            [(label, n, f"{employers_url}{urlencode({'sector': k})}") for k, label, n in data.employers_by_sector],
         ),
         chart(
             "municipality",
@@ -725,7 +737,7 @@ def overview_charts(data: Any) -> list[dict[str, Any]]:
             _("Municipality"),
             _("Employers"),
             [
-                (label, n, f"{employers_url}?{urlencode({'municipality': k})}")
+                (label, n, f"{employers_url}{urlencode({'municipality': k})}")
                 for k, label, n in data.employers_by_municipality
             ],
         ),
@@ -734,14 +746,14 @@ def overview_charts(data: Any) -> list[dict[str, Any]]:
             _("Opportunities per rung"),
             _("Rung"),
             _("Opportunities"),
-            [(label, n, f"{opportunities_url}?rung={k}") for k, label, n in data.opportunities_by_rung],
+            [(label, n, f"{opportunities_url}rung={k}") for k, label, n in data.opportunities_by_rung],
         ),
         chart(
             "status",
             _("Placements per status"),
             _("Status"),
             _("Placements"),
-            [(label, n, f"{placements_url}?status={k}") for k, label, n in data.placements_by_status],
+            [(label, n, f"{placements_url}status={k}") for k, label, n in data.placements_by_status],
         ),
         chart(
             "retention",
@@ -749,9 +761,9 @@ def overview_charts(data: Any) -> list[dict[str, Any]]:
             _("Placements"),
             _("Placements"),
             [
-                (_("Started"), data.started, f"{placements_url}?figure=started"),
-                (_("Still working after 3 months"), data.working_3_months, f"{placements_url}?figure=working_3"),
-                (_("Still working after 6 months"), data.working_6_months, f"{placements_url}?figure=working_6"),
+                (_("Started"), data.started, f"{placements_url}figure=started"),
+                (_("Still working after 3 months"), data.working_3_months, f"{placements_url}figure=working_3"),
+                (_("Still working after 6 months"), data.working_6_months, f"{placements_url}figure=working_6"),
             ],
         ),
         chart(
@@ -759,7 +771,7 @@ def overview_charts(data: Any) -> list[dict[str, Any]]:
             _("Reasons of refusal"),
             _("Reason"),
             _("Placements"),
-            [(label, n, f"{placements_url}?refusal={k}") for k, label, n in data.refusals],
+            [(label, n, f"{placements_url}refusal={k}") for k, label, n in data.refusals],
         ),
     ]
 
@@ -771,7 +783,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     charts with their tables"): every figure links to the list behind it. ``?regio=<code>`` chooses among the
     regions a coordinator of several coordinates (default: the first)."""
     region, regions = get_coordinated_region_for_user(request.user, request.GET.get("regio"))
-    charts = overview_charts(overview(region_id=region.pk))
+    charts = overview_charts(overview(region_id=region.pk), region.code)
     chart_data = [
         {
             "id": c["id"],

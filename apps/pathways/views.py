@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Membership
+from apps.assessment.models import Screening, ScreeningObstacle
 from apps.clients.permissions import get_client_for_editing
 from apps.core.confirm import confirm_page, confirmed, reason_given
 from apps.core.forms import form_errors
@@ -58,7 +59,6 @@ GOALS_EXTRA = 2
 def _goal_formset(access: Any, data: Any = None, initial: Any = None) -> Any:
     """The plan's goals as a formset: the existing ones plus ``GOALS_EXTRA`` empty forms. Obstacles found in
     the client's latest completed screening come first in each goal (issue 11 item 5)."""
-    from apps.assessment.models import Screening, ScreeningObstacle
 
     region_id = access.pathway.organisation.region_id
     domains = LifeDomain.objects.filter(region_id=region_id)

@@ -34,9 +34,12 @@ from apps.employers.permissions import get_placement_for_user
 from apps.employers.selectors import closure_outcome
 from apps.esf.services_closing import close_pathway, reopen_pathway
 from apps.pathways.forms import ClosureForm
+from apps.pathways.models import Outcome
 from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
 from apps.pathways.services import closing_summary, consent_withdraw_with_team
 from apps.pathways.services_handover import HANDOVER_ROLES, caseload_hand_over
+from apps.referrals.models import Referral
+from apps.workspace.exports_subject_access import subject_access_export
 from apps.workspace.forms import CaseloadFilterForm, HandOverForm
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
 from apps.workspace.selectors_caseload import caseload_rows, hand_over_candidates
@@ -48,8 +51,10 @@ from apps.workspace.selectors_dashboard import (
     dashboard,
     dashboard_rows,
 )
+from apps.workspace.selectors_rights import access_entries, access_rows
 from apps.workspace.selectors_todo import todo_for_user
 from apps.workspace.services_merge import client_merge, client_merge_undo
+from apps.workspace.services_retention import client_erase_on_request, retention_for
 
 
 @login_required
@@ -343,8 +348,6 @@ def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
 
 def _list_value(figure: str, raw: str) -> str:
     """The validated parameter of a list behind a figure; junk: 404 (apps/core/ids.py)."""
-    from apps.pathways.models import Outcome
-    from apps.referrals.models import Referral
 
     if figure == "escalated":
         return ""
@@ -385,8 +388,6 @@ def coordinator_dashboard_list(request: HttpRequest) -> HttpResponse:
 
 
 def _list_title(figure: str, value: str, listing: dict[str, Any]) -> str:
-    from apps.pathways.models import Outcome
-    from apps.referrals.models import Referral
 
     if figure == "waiting":
         return (
@@ -412,8 +413,6 @@ def _list_title(figure: str, value: str, listing: dict[str, Any]) -> str:
 def subject_access_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Download the copy of the whole file for the client (zip); the registering organisation only. The download
     is audited (``clients.subject_access.exported``) and shows in the client's access log."""
-    from apps.clients.permissions import get_client_for_editing
-    from apps.workspace.exports_subject_access import subject_access_export
 
     access = get_client_for_editing(request.user, pk)
     name, content = subject_access_export(
@@ -428,8 +427,6 @@ def subject_access_export_view(request: HttpRequest, pk: int) -> HttpResponse:
 def client_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Erasure on request (GDPR art. 17): GET says until when the file is kept and offers the copy first; POST
     erases (anonymises) at once where the law allows it, else says why not and until when."""
-    from apps.clients.permissions import get_client_for_editing
-    from apps.workspace.services_retention import client_erase_on_request, retention_for
 
     access = get_client_for_editing(request.user, pk)
     if request.method == "POST":
@@ -451,8 +448,6 @@ ACCESS_LOG_PAGE_SIZE = 25
 def access_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Who looked at the file (the client's "who looked at my file"): every recorded look, newest first,
     25 per page (two queries per page); the registering organisation only."""
-    from apps.clients.permissions import get_client_for_editing
-    from apps.workspace.selectors_rights import access_entries, access_rows
 
     access = get_client_for_editing(request.user, pk)
     page = Paginator(access_entries(access.client.pk), ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -4,6 +4,10 @@ today) and not on hand-made fixtures.
 
 - The partner's day (Els, De Brug vzw, on a 360 px phone): the menu badge says referrals wait; she opens the
   oldest, accepts it, and finds the client in her caseload ("Mijn werk").
+- The counsellor's day (Sofie, on a phone): the home's to-do lists overdue actions; the caseload filtered on
+  overdue shows only overdue rows; she opens a pathway, writes two goals in one save, and logs a contact.
+- The coordinator's day (Wouter, on a phone): the dashboard, the waiting list behind its figure, the
+  allocation run with its proposals in sentences, and the case conference held last week with its decisions.
 
 Each page passes axe (WCAG 2.1 A/AA) and fits the phone. With ``PADWIJZER_SCREENSHOTS=<folder>`` the journeys
 save a 360 px screenshot of each page they visit (docs/screenshots/ holds the reviewed set).
@@ -85,3 +89,85 @@ def test_the_partners_day_badge_referral_accept_caseload(demo: Any, phone_page: 
     expect(menu.get_by_role("link", name=re.compile(r"^Doorverwijzingen"))).to_have_accessible_name(
         "Doorverwijzingen 2 te beantwoorden"
     )
+
+
+def test_the_counsellors_day_todo_caseload_plan_with_two_goals_contact(
+    demo: Any, phone_page: Page, live_server: Any
+) -> None:
+    sofie = phone_page
+    base = live_server.url
+    log_in(sofie, live_server, User.objects.get(username="counsellor"))
+    sofie.goto(base + "/")
+    expect(sofie.get_by_role("heading", level=1)).to_have_text("Welkom, Sofie")
+    expect(sofie.get_by_text("te laat", exact=False).first).to_be_visible()  # overdue actions on the to-do
+    look(sofie, "counsellor-1-home")
+    open_menu_link(sofie, re.compile(r"^Mijn werk$"))
+    sofie.wait_for_url(base + "/trajecten/mijn-werk/")
+    sofie.get_by_label("Tonen", exact=True).select_option(label="Acties te laat")
+    sofie.get_by_role("button", name="Toepassen", exact=True).click()
+    sofie.wait_for_url(re.compile(r"/trajecten/mijn-werk/\?.*show=overdue"))
+    rows = sofie.locator("table.caseload tbody tr")
+    expect(rows.first).to_be_visible()
+    for i in range(rows.count()):
+        expect(rows.nth(i)).to_contain_text("(te laat)")
+    look(sofie, "counsellor-2-caseload-overdue")
+    rows.first.get_by_role("link").first.click()
+    sofie.wait_for_url(re.compile(r"/trajecten/\d+/$"))
+    pathway_url = sofie.url
+    look(sofie, "counsellor-3-pathway")
+    sofie.get_by_role("link", name="Plan bewerken", exact=True).click()
+    sofie.wait_for_url(re.compile(r"/trajecten/\d+/plan/$"))
+    goals = sofie.locator("fieldset.border")
+    expect(goals).to_have_count(2)
+    goals.nth(0).get_by_label("Levensdomein", exact=True).select_option(label="Taal")
+    goals.nth(0).get_by_label("Doel", exact=True).fill("Elke week naar het taalcafé")
+    goals.nth(1).get_by_label("Levensdomein", exact=True).select_option(label="Huisvesting")
+    goals.nth(1).get_by_label("Doel", exact=True).fill("Een sociale woning aanvragen")
+    look(sofie, "counsellor-4-plan")
+    sofie.get_by_role("button", name="Plan bewaren", exact=True).click()
+    sofie.wait_for_url(pathway_url)
+    expect(sofie.get_by_text("Elke week naar het taalcafé")).to_be_visible()
+    expect(sofie.get_by_text("Een sociale woning aanvragen")).to_be_visible()
+    sofie.get_by_role("link", name="Contact noteren", exact=True).click()
+    sofie.wait_for_url(re.compile(r"/contact/nieuw/$"))
+    sofie.get_by_role("radio", name="Op straat", exact=True).check()
+    sofie.get_by_label("Korte samenvatting", exact=True).fill("Samen het aanvraagformulier voor de woning ingevuld.")
+    look(sofie, "counsellor-5-contact")
+    sofie.get_by_role("button", name="Bewaren", exact=True).click()
+    sofie.wait_for_url(pathway_url)
+    expect(sofie.locator("#contact-log > li").first).to_contain_text("Samen het aanvraagformulier")
+
+
+def test_the_coordinators_day_dashboard_waiting_list_allocation_conference(
+    demo: Any, phone_page: Page, live_server: Any
+) -> None:
+    wouter = phone_page
+    base = live_server.url
+    log_in(wouter, live_server, User.objects.get(username="coordinator"))
+    wouter.goto(base + "/")
+    open_menu_link(wouter, re.compile(r"^Dashboard$"))
+    wouter.wait_for_url(base + "/coordinatie/")
+    expect(wouter.get_by_role("heading", level=1)).to_have_text("Dashboard coördinatie")
+    look(wouter, "coordinator-1-dashboard")
+    waiting = wouter.locator('a[href*="figure=waiting"]').first
+    count = int(waiting.inner_text())
+    waiting.click()
+    wouter.wait_for_url(re.compile(r"/coordinatie/lijst/\?"))
+    expect(wouter.locator("main table tbody tr").first).to_be_visible()
+    assert wouter.locator("main table tbody tr").count() == count
+    look(wouter, "coordinator-2-waiting-list")
+    open_menu_link(wouter, re.compile(r"^Toewijzing$"))
+    wouter.wait_for_url(re.compile(r"/matching/toewijzing/"))
+    look(wouter, "coordinator-3-allocation")
+    wouter.locator('main a[href^="/matching/toewijzing/"]').filter(has_text=re.compile(r"^#\d+$")).first.click()
+    wouter.wait_for_url(re.compile(r"/\d+/$"))
+    expect(wouter.get_by_role("heading", level=1)).to_contain_text("Toewijzing #")
+    look(wouter, "coordinator-4-proposals")
+    open_menu_link(wouter, re.compile(r"^Casusoverleg$"))
+    wouter.wait_for_url(re.compile(r"/casusoverleg/$"))
+    look(wouter, "coordinator-5-conferences")
+    # the list runs from the latest date: the meeting coming up, then the one held last week
+    wouter.locator("main a.fw-semibold[href^='/casusoverleg/']").last.click()
+    wouter.wait_for_url(re.compile(r"/casusoverleg/\d+/$"))
+    expect(wouter.get_by_text("budgetbegeleiding", exact=False).first).to_be_visible()
+    look(wouter, "coordinator-6-conference")

@@ -8,6 +8,8 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from apps.core.concurrency import new_submission_key
+
 register = template.Library()
 
 
@@ -82,6 +84,5 @@ def choice_input(
 def submission_key() -> str:
     """A fresh one-time key for a creating button outside a Django form (``apps.core.concurrency``): the
     same press sent twice creates one record."""
-    from apps.core.concurrency import new_submission_key
 
     return new_submission_key()

@@ -157,5 +157,13 @@ def test_wouter_who_coordinates_two_regions_sees_the_employer_overview_of_each(c
     assert chosen == {personas.region.code: personas.region, westhoek.code: westhoek}
     assert client.get(reverse("employers:export") + f"?regio={westhoek.code}").status_code == 200
     assert client.get(reverse("employers:overview") + "?regio=nergens").status_code == 404
+    # the figures link to the lists of the region they count, and those lists stay in that region
+    page = client.get(reverse("employers:overview") + f"?regio={personas.region.code}")
+    links = [row[2] for chart in page.context["charts"] for row in chart["rows"]]
+    assert links and all(f"regio={personas.region.code}" in url for url in links)
+    assert client.get(links[0]).status_code == 200
+    assert client.get(reverse("employers:list") + f"?regio={westhoek.code}").context["region"] == westhoek
+    assert client.get(reverse("employers:list")).context["region"] in {personas.region, westhoek}
+    assert client.get(reverse("employers:list") + "?regio=nergens").status_code == 404
     client.force_login(personas.nadia)
     assert client.get(reverse("employers:overview") + f"?regio={personas.region.code}").status_code == 404
