@@ -288,7 +288,13 @@ class NonEmptyIdList(serializers.ManyRelatedField):
 
 
 class OrganisationIdField(serializers.PrimaryKeyRelatedField):
-    """An organisation by id; ``many=True`` gives a ``NonEmptyIdList``."""
+    """An organisation by id; ``many=True`` gives a ``NonEmptyIdList``. An id outside the queryset (another
+    partnership's organisation) is named in the error."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": _("Organisation {pk_value} is not part of this client's partnership."),
+    }
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> NonEmptyIdList:
@@ -304,7 +310,6 @@ class ConsentWriteSerializer(serializers.Serializer):
         many=True,
         allow_empty=False,
         queryset=Organisation.objects.none(),
-        error_messages={"does_not_exist": _("Organisation {pk_value} is not part of this client's partnership.")},
     )
     categories = serializers.ListField(
         child=serializers.ChoiceField(choices=DataCategory.choices), min_length=1, allow_empty=False

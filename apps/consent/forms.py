@@ -21,7 +21,11 @@ class ConsentForm(forms.Form):
         choices=Decision.choices,
         initial=Decision.GIVEN,
         widget=forms.RadioSelect,
+        required=False,  # left out (an older form, a script): the client gave it, as the form preselects
     )
+
+    def clean_decision(self) -> str:
+        return self.cleaned_data.get("decision") or Decision.GIVEN
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations that may see the data"),
         queryset=Organisation.objects.none(),

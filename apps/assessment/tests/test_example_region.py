@@ -14,7 +14,7 @@ from apps.assessment.selectors import classification_for, completed_screenings, 
 from apps.assessment.services import screening_start
 from conftest import ROOT, complete_screening, load, make_user
 
-SCREENED = dt.date(2026, 3, 1)
+SCREENED = dt.date(2025, 3, 1)
 
 
 @pytest.fixture
@@ -61,14 +61,14 @@ def _groups(dorpen: SimpleNamespace, client: Any, on: dt.date) -> set[str]:
 def test_a_single_mother_of_25_in_houtem_is_in_both_groups_on_the_screening_date_and_stays_after_birthdays(
     dorpen: SimpleNamespace,
 ) -> None:
-    """Lien, 25 on the screening date (26 the next day), single mother of a child born in 2021 (5 in 2026: a child
+    """Lien, 25 on the screening date (26 the next day), single mother of a child born in 2020 (5 in 2025: a child
     known by birth year counts the age reached that year, docs/region-format.md): young jobseeker (18-25) and
-    single parent with a child under 6 on the screening date, and still so in January 2027, when she is 26 and
-    her child 6; a screening in 2027 decides anew, and she is in neither group."""
+    single parent with a child under 6 on the screening date, and still so in January 2026, when she is 26 and
+    her child 6; a screening in 2026 decides anew, and she is in neither group."""
     lien = register_client(
         dorpen,
         first_name="Lien",
-        birth_date=dt.date(2000, 3, 2),
+        birth_date=dt.date(1999, 3, 2),
         municipality=dorpen.veurne,
         deelgemeente=dorpen.houtem,
         languages=["nl"],
@@ -82,12 +82,12 @@ def test_a_single_mother_of_25_in_houtem_is_in_both_groups_on_the_screening_date
         on=SCREENED,
         employment_status="unemployed",
         household_adults=1,
-        household_children=[2021],
+        household_children=[2020],
         single_parent=True,
     )
     assert lien.age_on(SCREENED) == 25
     assert _groups(dorpen, lien, SCREENED) >= {"young-single-parents", "young-jobseekers"}
-    later = dt.date(2027, 1, 15)
+    later = dt.date(2026, 1, 15)
     assert lien.age_on(later) == 26
     assert _groups(dorpen, lien, later) >= {"young-single-parents", "young-jobseekers"}
     # screened again after her birthday: the rules read the new date
@@ -98,14 +98,14 @@ def test_a_single_mother_of_25_in_houtem_is_in_both_groups_on_the_screening_date
         on=later,
         employment_status="unemployed",
         household_adults=1,
-        household_children=[2021],
+        household_children=[2020],
         single_parent=True,
     )
     assert _groups(dorpen, lien, later).isdisjoint({"young-jobseekers", "young-single-parents"})
     # a parent recorded as not single is not in the single parents' group
     pieter = register_client(dorpen, first_name="Pieter", birth_date=dt.date(1990, 1, 1), municipality=dorpen.veurne)
     complete_screening(
-        pieter, dorpen.sofie, obstacles=["no-transport"], on=SCREENED, household_children=[2024], single_parent=False
+        pieter, dorpen.sofie, obstacles=["no-transport"], on=SCREENED, household_children=[2023], single_parent=False
     )
     assert "young-single-parents" not in _groups(dorpen, pieter, SCREENED)
 

@@ -174,19 +174,17 @@ def test_withdrawing_asks_for_confirmation_first_and_then_takes_effect_at_once(
     consent = give_consent(personas, mariam)
     url = f"/hulpvragers/{mariam.pk}/toestemming/{consent.pk}/intrekken/"
     client.force_login(personas.sofie)
-    page = client.get(f"/hulpvragers/{mariam.pk}/").content.decode()
-    assert f'href="{url}"' in page  # a link to the question, not a one-click button
-    question = client.get(url)
-    assert question.status_code == 200 and "Ja, trek de toestemming nu in" in question.content.decode()
+    question = client.post(url)  # the first press asks (apps/core/confirm.py) and names the consequence
+    assert question.status_code == 200 and "De Brug" in question.content.decode()
     consent.refresh_from_db()
     assert consent.is_active  # asking changed nothing
 
     els = HttpClient()
     els.force_login(personas.els)
     assert els.get(f"/hulpvragers/{mariam.pk}/").status_code == 200
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
     assert els.get(f"/hulpvragers/{mariam.pk}/").status_code == 404  # the very next request
-    assert client.get(url).status_code == 404  # nothing left to withdraw
+    assert client.post(url).status_code == 404  # nothing left to withdraw
 
 
 def test_sofie_is_reminded_to_renew_a_consent_that_ends_soon_until_a_new_one_is_recorded(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.employers.matching import opportunities_for
 from apps.employers.selectors import candidate_profile, opportunity_profiles
@@ -55,12 +56,15 @@ def test_mariams_article_60_job_feeds_the_closure_and_the_esf_results_on_leaving
     # before the closure nothing is proposed as "employed on leaving"
     assert not _checked(client.get(esf_url).content.decode(), "leaving-employed")
     # the placement closes the pathway with "employed"
-    close = reverse("employers:close_pathway", kwargs={"pk": placement.pk})
-    assert client.post(close, {"closed_on": "2026-04-10", "outcome": "art60", "employed": "on"}).status_code == 302
+    close = client.post(reverse("employers:close_pathway", kwargs={"pk": placement.pk}))
+    assert close.status_code == 302  # to the pathway's closing page, prefilled from the placement
+    data = {"closed_on": "2026-04-10", "outcome": "art60", "results_now": "yes", "employed": "on"}
+    assert client.post(close["Location"], data).status_code == 302
     # the ESF+ record proposes the closure's date and "employed" upon leaving
     html = client.get(esf_url).content.decode()
     assert _checked(html, "leaving-employed") and _value(html, "leaving-leaving_date") == "2026-04-10"
-    assert _value(html, "leaving-recorded_on") == "2026-04-10"
+    # closing recorded the results on leaving (apps/esf/services_closing.py): on the day it was done
+    assert _value(html, "leaving-recorded_on") == timezone.localdate().isoformat()
     # the worker confirms the proposed results upon leaving
     leaving = {"step": "leaving", "leaving-leaving_date": "2026-04-10", "leaving-recorded_on": "2026-04-10",
                "leaving-employed": "on", "leaving-in_sample": "on"}  # fmt: skip
@@ -92,8 +96,9 @@ def test_a_placement_that_ended_before_six_months_proposes_not_employed(client: 
     )
     placement_start(actor=personas.sofie, placement=placement, start_on=dt.date(2026, 4, 6))
     client.force_login(personas.sofie)
-    close = reverse("employers:close_pathway", kwargs={"pk": placement.pk})
-    client.post(close, {"closed_on": "2026-04-10", "outcome": "art60", "employed": "on"})
+    close = client.post(reverse("employers:close_pathway", kwargs={"pk": placement.pk}))
+    data = {"closed_on": "2026-04-10", "outcome": "art60", "results_now": "yes", "employed": "on"}
+    assert client.post(close["Location"], data).status_code == 302
     placement.refresh_from_db()
     placement_end(actor=personas.sofie, placement=placement, end_on=dt.date(2026, 6, 1), outcome="ended_by_client")
     html = client.get(reverse("employers:follow_up", kwargs={"pk": placement.pk})).content.decode()
