@@ -168,7 +168,8 @@ def test_the_closing_page_refuses_a_closure_before_the_start(personas: Any, clie
     pathway = start_pathway(personas, started_on=dt.date(2026, 1, 15))
     client.force_login(personas.sofie)
     response = client.post(
-        f"/trajecten/{pathway.pk}/afsluiten/", {"closed_on": "2026-01-10", "outcome": "other", "results_now": "yes", "note": ""}
+        f"/trajecten/{pathway.pk}/afsluiten/",
+        {"closed_on": "2026-01-10", "outcome": "other", "results_now": "yes", "note": ""},
     )
     assert response.status_code == 400  # the form comes back with its errors
     assert "Deze datum ligt vóór de start van het traject (15/01/2026)." in response.content.decode()
