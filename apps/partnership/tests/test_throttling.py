@@ -63,6 +63,7 @@ def test_behind_the_tls_proxy_the_private_candidacy_link_is_mailed_as_https(
                 "enterprise_number": enterprise_number(1),
             },
             HTTP_X_FORWARDED_PROTO="https",
+            HTTP_HOST="testserver",  # a proxy passes the Host header on (without it Django adds the port, :80)
         )
     assert response.status_code == 302
     token = Candidacy.objects.get().token
