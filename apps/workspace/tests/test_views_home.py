@@ -80,4 +80,4 @@ def test_the_home_page_has_a_fixed_number_of_queries(client: Client, personas: A
     add_clients(personas, 50)
     with CaptureQueriesContext(connection) as many:
         client.get("/")
-    assert len(few) == len(many) <= 16  # + consents to renew (coordinator of the registering organisation)
+    assert len(few) == len(many) <= 17  # + consents to renew, + ESF+ reminders (to-do lists of the coordinator)
