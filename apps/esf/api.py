@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -97,6 +98,8 @@ def _entry(data: dict[str, Any]) -> dict[str, Any]:
 class ParticipationCreateView(APIView):
     @extend_schema(tags=TAGS, request=EnterSerializer, responses={201: ParticipationSerializer})
     def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):  # a JSON list or scalar: a 400, not a server error (schemathesis)
+            raise serializers.ValidationError({"pathway_id": [_("This field is required.")]})
         pathway_id = serializers.IntegerField().run_validation(request.data.get("pathway_id"))
         pathway = get_pathway_for_editing(request.user, pathway_id).pathway
         s = EnterSerializer(data=request.data)

@@ -185,3 +185,13 @@ def test_the_esf_api_is_in_the_openapi_schema(client: Any, personas: Any) -> Non
     client.force_login(personas.wouter)
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/esf/participations/" in schema and "/api/v1/esf/{code}/report/" in schema
+
+
+def test_a_list_posted_instead_of_a_participation_is_a_400_not_a_server_error(personas: Any) -> None:
+    """Found by schemathesis: ``[null, null]`` as the body of a new participation gave a 500."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas.sofie)
+    response = api.post("/api/v1/esf/participations/", [None, None], format="json")
+    assert response.status_code == 400 and "pathway_id" in response.json()
