@@ -152,7 +152,9 @@ def _consent_record(
             consent.signed_form.delete(save=False)
         raise
     first = remember_submission(key, "consent.record", consent.pk)
-    if first is not None:  # a concurrent submission of the same form won: roll this one back
+    if first is not None:  # a concurrent submission of the same form won: roll this one back, its file too
+        if consent.signed_form:
+            consent.signed_form.delete(save=False)
         raise _SameSubmission(first)
     consent.organisations.set(organisations)
     changes = {
