@@ -208,7 +208,7 @@ def test_a_pathway_from_referral_to_closure_with_the_partner_on_a_phone(
 
     # ------------------------------------------------------------------ Els opens the pathway and logs a contact
     els.reload()
-    pathway_link = els.get_by_role("link", name=re.compile(r"^Traject #\d+$"))
+    pathway_link = els.get_by_role("link", name="Traject van Mariam Tesfaye", exact=True)
     expect(pathway_link).to_have_attribute("href", pathway_path)
     fits_the_phone(els)
     pathway_link.click()
