@@ -30,9 +30,11 @@ def consented_categories(
     result: dict[tuple[int, int], set[str]] = defaultdict(set)
     if not pairs:
         return result
-    rows = Consent.objects.in_force().filter(
-        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}
-    ).values_list("client_id", "organisations", "categories", "purposes")
+    rows = (
+        Consent.objects.in_force()
+        .filter(client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs})
+        .values_list("client_id", "organisations", "categories", "purposes")
+    )
     for client_id, organisation_id, categories, consent_purposes in rows:
         if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):
             result[(client_id, organisation_id)].update(categories)
@@ -57,9 +59,11 @@ def identity_shared(
     if not client_ids or not organisation_ids:
         return set()
     wanted = set(purposes)
-    rows = Consent.objects.in_force().filter(
-        client_id__in=client_ids, organisations__in=organisation_ids
-    ).values_list("client_id", "organisations", "categories", "purposes")
+    rows = (
+        Consent.objects.in_force()
+        .filter(client_id__in=client_ids, organisations__in=organisation_ids)
+        .values_list("client_id", "organisations", "categories", "purposes")
+    )
     return {
         (client_id, organisation_id)
         for client_id, organisation_id, categories, consent_purposes in rows
@@ -72,10 +76,12 @@ def clients_identified_to(*, organisation_ids: set[int], region_ids: set[int], p
     organisations for ``purpose``: whom a client list shows beyond the organisation's own files. One query."""
     return [
         client_id
-        for client_id, categories, purposes in Consent.objects.in_force().filter(
+        for client_id, categories, purposes in Consent.objects.in_force()
+        .filter(
             organisations__in=organisation_ids,
             client__organisation__region_id__in=region_ids,
-        ).values_list("client_id", "categories", "purposes")
+        )
+        .values_list("client_id", "categories", "purposes")
         if DataCategory.IDENTITY in categories and purpose in purposes
     ]
 
@@ -90,6 +96,44 @@ def consents_shown(*, client: Any, owner: bool, organisation_ids: Iterable[int],
         if active_only:
             consents = consents.in_force()
     return list(consents.prefetch_related("organisations"))
+
+
+def consents_shown_in_one_query(
+    *, client: Any, owner: bool, organisation_ids: Iterable[int], active_only: bool
+) -> list[Consent]:
+    """``consents_shown`` (the same consents, order and ``organisations.all()``, by name) in one query instead of
+    two: the consents joined to their organisations, one row per pair (a consent without organisations: one row).
+    For pages that show a client's consents on every visit (the client file)."""
+    shown = Consent.objects.filter(client=client)
+    if not owner:
+        shown = shown.filter(organisations__in=list(organisation_ids))
+        if active_only:
+            shown = shown.in_force()
+    consent_fields = [f.attname for f in Consent._meta.concrete_fields]
+    organisation_model = Consent._meta.get_field("organisations").related_model
+    organisation_fields = [f.attname for f in organisation_model._meta.concrete_fields]
+    rows = (
+        Consent.objects.filter(pk__in=shown.values("pk"))
+        .order_by(*Consent._meta.ordering)
+        .values_list(*consent_fields, *(f"organisations__{name}" for name in organisation_fields))
+    )
+    consents: dict[int, tuple[Consent, list[Any]]] = {}
+    n = len(consent_fields)
+    for row in rows:
+        consent_id = row[consent_fields.index("id")]
+        if consent_id not in consents:
+            consents[consent_id] = (Consent.from_db("default", consent_fields, row[:n]), [])
+        if row[n] is not None:  # the organisation's id: None for a consent without organisations
+            consents[consent_id][1].append(organisation_model.from_db("default", organisation_fields, row[n:]))
+    result = []
+    for consent, organisations in consents.values():
+        organisations.sort(key=lambda o: (o.name, o.pk))
+        queryset = consent.organisations.get_queryset()
+        queryset._result_cache = organisations
+        queryset._prefetch_done = True
+        consent.__dict__.setdefault("_prefetched_objects_cache", {})["organisations"] = queryset
+        result.append(consent)
+    return result
 
 
 def consents_to_renew(organisation_ids: Iterable[int], today: dt.date) -> QuerySet[Consent]:

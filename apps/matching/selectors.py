@@ -19,7 +19,8 @@ from apps.matching.travel import Link, Place, TravelModel, VillageAccess
 from apps.offers.models import Offer
 from apps.pathways.models import Pathway, TeamMember
 from apps.referrals.models import Referral
-from apps.regions.models import Challenge, Deelgemeente, Obstacle, TargetGroup, TransitLink
+from apps.regions.models import Challenge, Deelgemeente, Obstacle, Region, TargetGroup, TransitLink
+from apps.regions.selectors import region_memo
 from apps.regions.severity import NEED_LEVELS, severity_weight
 from apps.regions.target_group_rules import evaluate
 
@@ -133,13 +134,19 @@ def _load_offer_profiles(qs: Any) -> list[OfferProfile]:
     ]
 
 
-def travel_model(*, region_id: int) -> TravelModel:
+def travel_model(*, region_id: int | None = None, region: Region | None = None) -> TravelModel:
     """The region's travel model (apps/matching/travel.py): its links and how each village is reached.
 
     Two queries of plain values (the links' municipalities; the deelgemeenten with their links and
     their municipality's centre); a measured matrix (settings.TRAVEL_MATRIX_FILE) replaces the
-    estimates where it has them.
+    estimates where it has them. Given ``region`` (the row loaded with the page's data), the model is kept
+    in the process until the region changes (``region_memo``: no query); it is shared, read it only.
     """
+    if region is not None:
+        matrix = settings.TRAVEL_MATRIX_FILE or ""
+        return region_memo(region=region, name=f"travel:{matrix}", build=lambda: travel_model(region_id=region.pk))
+    if region_id is None:
+        raise TypeError("travel_model needs region or region_id")
     links: dict[str, tuple[str, list[str], list[str]]] = {}
     for code, mode, town in TransitLink.municipalities.through.objects.filter(
         transitlink__region_id=region_id
@@ -183,18 +190,30 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     )
     if screening is None:
         return None
-    region_id = client.organisation.region_id
+    region = client.organisation.region
     working = working_organisations(clients=Client.objects.filter(pk=client.pk)).get(client.pk, set())
+    target_groups, personas, catalogue = region_memo(
+        region=region, name="profile", build=lambda: _profile_data(region.pk)
+    )
     return _build_profile(
         client=client,
         screening=screening,
         levels={s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None},  # "not known"
         obstacles=[_Obstacle.of(o) for o in screening.obstacles.all()],
-        target_groups=list(TargetGroup.objects.filter(region_id=region_id)),
-        personas=_personas(region_id),
-        catalogue=need_catalogue(region_id=region_id),
+        target_groups=target_groups,
+        personas=personas,
+        catalogue=catalogue,
         working=working,
         today=timezone.localdate(),
+    )
+
+
+def _profile_data(region_id: int) -> tuple[list[TargetGroup], list[_Persona], NeedCatalogue]:
+    """What a profile needs of the region: target groups, personas, need catalogue (6 queries)."""
+    return (
+        list(TargetGroup.objects.filter(region_id=region_id)),
+        _personas(region_id),
+        need_catalogue(region_id=region_id),
     )
 
 

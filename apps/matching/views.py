@@ -38,7 +38,7 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     ranked, package = [], None
     if profile is not None:
         region_id = client.organisation.region_id
-        ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region_id=region_id))
+        ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region=client.organisation.region))
         package = build_package(profile, ranked)
     return render(
         request,

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.permissions import memberships_of
@@ -112,8 +112,15 @@ def candidate_pathways(user: Any) -> QuerySet[Pathway]:
 
 def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:
     pathway = (
-        Pathway.objects.select_related("client", "client__organisation", "client__municipality", "organisation")
-        .prefetch_related("team")
+        Pathway.objects.select_related(
+            "client",
+            "client__organisation",
+            "client__municipality",
+            "organisation",
+            "organisation__region",  # the region data the page shows is kept per region version (region_memo)
+            "closure__closed_by",
+        )
+        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("user", "organisation")))
         .filter(pk=pk)
         .first()
     )

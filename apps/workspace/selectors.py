@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
 from apps.assessment.models import Screening
-from apps.assessment.selectors import classification_for, completed_screenings, region_classification_data
+from apps.assessment.selectors import classification_for, region_classification_data, screenings_of_client
 from apps.audit.models import AuditEntry
 from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import DataCategory
-from apps.consent.selectors import consents_shown
+from apps.consent.selectors import consents_shown_in_one_query
 from apps.groups.services import sessions_for_pathway
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
@@ -83,12 +83,19 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
 
 
 def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
+    """Everything the client file shows, in a fixed number of queries (6 at most: screenings, their scores and
+    obstacles, consents and their organisations, the timeline, the open pathway; region data kept in the
+    process, ``region_memo``)."""
     client = access.client
-    region_id = client.organisation.region_id
-    screenings = completed_screenings(client=client) if access.sees(DataCategory.LIFE_DOMAINS) else []
+    region_data = region_classification_data(region=client.organisation.region)
+    screenings, draft = screenings_of_client(
+        client=client,
+        region_data=region_data,
+        completed=access.sees(DataCategory.LIFE_DOMAINS),
+        drafts=access.can_edit,
+    )
     baseline = screenings[0] if screenings else None
     latest = screenings[-1] if screenings else None
-    region_data = region_classification_data(region_id=region_id)
     hidden_categories = set(DataCategory.values) - set(access.categories)
     visible_domains = [d for d in region_data["life_domains"] if d.data_category not in hidden_categories]
     visible_domain_ids = {d.pk for d in visible_domains}
@@ -103,32 +110,33 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         classification = classification_for(client=client, screening=latest, region_data=region_data)
 
     # the registering organisation sees every consent; others only those given to their own organisations
-    consents = consents_shown(
+    consents = consents_shown_in_one_query(
         client=client, owner=access.owner, organisation_ids=access.organisation_ids, active_only=False
-    )
-    draft = (
-        Screening.objects.filter(client=client, status=Screening.Status.DRAFT).order_by("-id").first()
-        if access.can_edit
-        else None
     )
     ids = {
         "clients.client": [client.pk],
         "assessment.screening": [s.pk for s in screenings],
         "consent.consent": [c.pk for c in consents],
     }
-    # The newest TIMELINE_LENGTH entries of each kind of object (one query per kind, at most 3), each read
-    # from the partial index audit_object_timeline_idx, then merged: with one OR-query PostgreSQL walked the
-    # whole log backwards by created_at (0.9 s at 3 million entries, bench/audit_timeline.py).
+    # The newest TIMELINE_LENGTH entries of each kind of object, each read from the partial index
+    # audit_object_timeline_idx (a subquery per kind, at most 3), merged in one query: with one OR over the
+    # objects PostgreSQL walked the whole log backwards by created_at (0.9 s at 3 million entries,
+    # bench/audit_timeline.py).
     timeline: list[AuditEntry] = []
-    for object_type, pks in ids.items():
-        if pks and access.owner:  # the history of the file is the registering organisation's
-            timeline += (
-                AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks])
-                .exclude(action="clients.client.viewed")
-                .select_related("actor")
-                .order_by("-created_at", "-id")[:TIMELINE_LENGTH]
-            )
-    timeline = sorted(timeline, key=lambda e: (e.created_at, e.pk), reverse=True)[:TIMELINE_LENGTH]
+    if access.owner:  # the history of the file is the registering organisation's
+        newest = Q()
+        for object_type, pks in ids.items():
+            if pks:
+                newest |= Q(
+                    pk__in=AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks])
+                    .exclude(action="clients.client.viewed")
+                    .order_by("-created_at", "-id")
+                    .values("pk")[:TIMELINE_LENGTH]
+                )
+        timeline = list(
+            AuditEntry.objects.filter(newest).select_related("actor").order_by("-created_at", "-id")[:TIMELINE_LENGTH]
+        )
+    baseline_levels, latest_levels = levels(baseline), levels(latest)
     national_number = (
         "" if access.peer else identifiers.display(client.national_number_encrypted, full=access.sees_identifier)
     )
@@ -152,10 +160,10 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "sees_entry_data": latest is not None and access.sees(DataCategory.WORK_EDUCATION),
         "radar": {
             "labels": [d.label for d in visible_domains],
-            "baseline": [levels(baseline).get(d.pk) for d in visible_domains],
-            "latest": [levels(latest).get(d.pk) for d in visible_domains],
+            "baseline": [baseline_levels.get(d.pk) for d in visible_domains],
+            "latest": [latest_levels.get(d.pk) for d in visible_domains],
         },
-        "domain_rows": [(d, levels(baseline).get(d.pk), levels(latest).get(d.pk)) for d in visible_domains],
+        "domain_rows": [(d, baseline_levels.get(d.pk), latest_levels.get(d.pk)) for d in visible_domains],
         "classification": classification,
         "classification_hidden": latest is not None and classification is None,
         "timeline": timeline,
@@ -167,8 +175,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
 
 
 def _domain_category(obstacle: Any, region_data: dict[str, Any]) -> str:
-    domains = {d.pk: d for d in region_data["life_domains"]}
-    domain = domains.get(obstacle.life_domain_id)
+    domain = next((d for d in region_data["life_domains"] if d.pk == obstacle.life_domain_id), None)
     return domain.data_category if domain else "life_domains"
 
 
