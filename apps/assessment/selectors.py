@@ -140,12 +140,13 @@ def attach_scores_and_obstacles(screenings: list[Screening], *, obstacles_by_id:
         obstacles = sorted(
             (obstacles_by_id[pk] for pk in by_screening_obstacles[screening.pk]), key=lambda o: (o.position, o.code)
         )
-        _set_prefetched(screening, "scores", scores_list)
-        _set_prefetched(screening, "obstacles", obstacles)
+        set_prefetched(screening, "scores", scores_list)
+        set_prefetched(screening, "obstacles", obstacles)
 
 
-def _set_prefetched(instance: Any, name: str, values: list[Any]) -> None:
-    """What ``prefetch_related(name)`` leaves on ``instance``: ``getattr(instance, name).all()`` gives ``values``."""
+def set_prefetched(instance: Any, name: str, values: list[Any]) -> None:
+    """What ``prefetch_related(name)`` leaves on ``instance``: ``getattr(instance, name).all()`` gives ``values``
+    without a query (for relations read another way: a union, an id list, data kept per region)."""
     queryset = getattr(instance, name).get_queryset()
     queryset._result_cache = values
     queryset._prefetch_done = True

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, QuerySet, Value
 from django.utils import timezone
 
 from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
+from apps.assessment.selectors import attach_scores_and_obstacles
 from apps.clients.models import Client
 from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
 from apps.matching.travel import Link, Place, TravelModel, VillageAccess
@@ -182,20 +183,28 @@ def travel_model(*, region_id: int | None = None, region: Region | None = None) 
 
 def client_profile(*, client: Any) -> ClientProfile | None:
     """None when the client has no completed screening yet."""
+    return client_profile_and_open_pathway(client=client)[0]
+
+
+def client_profile_and_open_pathway(*, client: Any) -> tuple[ClientProfile | None, int | None]:
+    """(``client_profile``; the id of the client's newest open pathway, where referrals leave from, or None) in
+    3 queries (the newest completed screening; its scores and obstacles; the organisations working with the
+    client together with the open pathways), the region's data kept per region version (``region_memo``).
+    (None, None) when the client has no completed screening yet."""
     screening = (
         Screening.objects.filter(client=client, status=Screening.Status.COMPLETED)
-        .prefetch_related("scores", Prefetch("obstacles", queryset=Obstacle.objects.select_related("life_domain")))
         .order_by("-screened_on", "-id")
         .first()
     )
     if screening is None:
-        return None
+        return None, None
     region = client.organisation.region
-    working = working_organisations(clients=Client.objects.filter(pk=client.pk)).get(client.pk, set())
     target_groups, personas, catalogue = region_memo(
         region=region, name="profile", build=lambda: _profile_data(region.pk)
     )
-    return _build_profile(
+    attach_scores_and_obstacles([screening], obstacles_by_id=catalogue.obstacles)
+    working, open_pathway_id = _working_and_open_pathway(client)
+    profile = _build_profile(
         client=client,
         screening=screening,
         levels={s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None},  # "not known"
@@ -206,6 +215,31 @@ def client_profile(*, client: Any) -> ClientProfile | None:
         working=working,
         today=timezone.localdate(),
     )
+    return profile, open_pathway_id
+
+
+def _working_and_open_pathway(client: Any) -> tuple[set[int], int | None]:
+    """``working_organisations`` of one client and the id of its newest open pathway, in one query: the same
+    three sources, each row tagged with its source and pathway."""
+    open_pathways = Pathway.objects.filter(client=client).exclude(status=Pathway.Status.CLOSED)
+    lead = open_pathways.annotate(source=Value(0)).values_list("source", "pk", "organisation_id")
+    team = (
+        TeamMember.objects.filter(pathway__in=open_pathways.values("pk"), is_active=True)
+        .annotate(source=Value(1))
+        .values_list("source", "pathway_id", "organisation_id")
+    )
+    referred = (
+        Referral.objects.filter(pathway__in=open_pathways.values("pk"), status__in=WORKING_REFERRAL_STATUSES)
+        .annotate(source=Value(2))
+        .values_list("source", "pathway_id", "offer__organisation_id")
+    )
+    working: set[int] = set()
+    newest: int | None = None
+    for source, pathway_id, organisation_id in lead.order_by().union(team.order_by(), referred.order_by(), all=True):
+        working.add(organisation_id)
+        if source == 0 and (newest is None or pathway_id > newest):
+            newest = pathway_id
+    return working, newest
 
 
 def _profile_data(region_id: int) -> tuple[list[TargetGroup], list[_Persona], NeedCatalogue]:

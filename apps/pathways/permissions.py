@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.permissions import memberships_of
@@ -110,20 +110,41 @@ def candidate_pathways(user: Any) -> QuerySet[Pathway]:
     )
 
 
-def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:
-    pathway = (
-        Pathway.objects.select_related(
-            "client",
-            "client__organisation",
-            "client__municipality",
-            "organisation",
-            "organisation__region",  # the region data the page shows is kept per region version (region_memo)
-            "closure__closed_by",
-        )
-        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("user", "organisation")))
-        .filter(pk=pk)
-        .first()
+PATHWAY_RELATED = (
+    "client",
+    "client__organisation",
+    "client__municipality",
+    "organisation",
+    "organisation__region",  # the region data the page shows is kept per region version (region_memo)
+    "closure__closed_by",
+)
+
+
+def _pathway_with_team(pk: int) -> Pathway | None:
+    """The pathway ``pk`` with PATHWAY_RELATED and ``team.all()`` (every member, active or not, with user and
+    organisation) in one query: the team's rows joined to their pathway; a pathway without a team: one more."""
+    team = list(
+        TeamMember.objects.filter(pathway_id=pk)
+        .select_related(*(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation")
+        .order_by(*TeamMember._meta.ordering)
     )
+    if team:
+        pathway = team[0].pathway
+        for member in team:
+            member.pathway = pathway
+    else:
+        pathway = Pathway.objects.select_related(*PATHWAY_RELATED).filter(pk=pk).first()
+        if pathway is None:
+            return None
+    queryset = pathway.team.get_queryset()
+    queryset._result_cache = team
+    queryset._prefetch_done = True
+    pathway.__dict__.setdefault("_prefetched_objects_cache", {})["team"] = queryset
+    return pathway
+
+
+def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:
+    pathway = _pathway_with_team(pk)
     if pathway is None:
         raise Http404
     access = pathway_access(user, pathway)

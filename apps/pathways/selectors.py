@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Q
 
-from apps.assessment.selectors import region_classification_data, screenings_of_client
+from apps.assessment.selectors import region_classification_data, screenings_of_client, set_prefetched
 from apps.consent.models import DataCategory
+from apps.core.aggregates import IdList, ids_of
 from apps.pathways.models import Action, Closure, ContactLog, Goal, PlanChange
 from apps.pathways.permissions import PathwayAccess
 
@@ -22,7 +23,17 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
     pathway = access.pathway
     # the team as get_pathway_for_user prefetched it (with user and organisation); else one query
     team = [t for t in pathway.team.all() if t.is_active]
-    goals = list(Goal.objects.filter(pathway=pathway).select_related("life_domain").prefetch_related("obstacles"))
+    hidden = set(DataCategory.values) - set(access.categories)
+    region_data = region_classification_data(region=pathway.organisation.region)  # kept per region version
+    obstacles_by_id = {o.pk: o for o in region_data["obstacles"]}
+    goals = list(
+        Goal.objects.filter(pathway=pathway).select_related("life_domain").annotate(obstacle_ids=IdList("obstacles"))
+    )
+    for goal in goals:  # goal.obstacles.all(): the region's obstacles (kept in the process), in the region's order
+        ids = ids_of(goal.obstacle_ids)  # type: ignore[attr-defined]
+        if all(pk in obstacles_by_id for pk in ids):
+            chosen = sorted((obstacles_by_id[pk] for pk in ids), key=lambda o: (o.position, o.code))
+            set_prefetched(goal, "obstacles", chosen)
     actions = list(
         Action.objects.filter(pathway=pathway).select_related("owner", "owner_organisation", "goal__life_domain")
     )
@@ -31,8 +42,6 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
     if not access.owner:
         contacts_qs = contacts_qs.filter(Q(confidential=False) | Q(author_organisation_id__in=access.organisation_ids))
     contacts = list(contacts_qs[:CONTACTS])
-    hidden = set(DataCategory.values) - set(access.categories)
-    region_data = region_classification_data(region=pathway.organisation.region)  # kept per region version
     domains = [d for d in region_data["life_domains"] if d.data_category not in hidden]
     screenings, _draft = screenings_of_client(
         client=pathway.client, region_data=region_data, completed=access.sees(DataCategory.LIFE_DOMAINS)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
-from apps.accounts.models import Membership, Organisation, Role
+from apps.accounts.models import Organisation, Role
 from apps.accounts.permissions import memberships_of
 from apps.assessment.models import Screening
 from apps.assessment.selectors import classification_for, region_classification_data, screenings_of_client
@@ -23,6 +23,7 @@ from apps.pathways.permissions import PathwayAccess
 from apps.pathways.selectors import pathway_page
 from apps.referrals.selectors import referrals_for_pathway
 from apps.regions.models import CallTimeline, Challenge
+from apps.regions.selectors import region_memo
 
 TIMELINE_LENGTH = 50
 
@@ -45,41 +46,67 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
         worker_orgs = {m.organisation_id: m.organisation for m in memberships if m.role in worker_roles}
         panels["caseload"] = [(org, counts.get(pk, 0)) for pk, org in worker_orgs.items()]
     if roles & {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}:
-        panels["challenges"] = list(
-            Challenge.objects.filter(region_id__in=region_ids).select_related("region").order_by("region_id", "rank")
-        )
+        # each region's challenges, kept per region version (region_memo): no query
+        regions = sorted({m.organisation.region_id: m.organisation.region for m in memberships}.items())
+        panels["challenges"] = [
+            challenge
+            for _pk, region in regions
+            for challenge in region_memo(
+                region=region,
+                name="home-challenges",
+                build=lambda region=region: list(
+                    Challenge.objects.filter(region=region).select_related("region").order_by("rank")
+                ),
+            )
+        ]
     if Role.COORDINATOR in roles:
         coordinated = [m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR]
-        organisations = list(Organisation.objects.filter(region_id__in=coordinated).order_by("kind", "name"))
-        # two grouped counts rather than one join of clients x members (see bench/README.md)
-        clients = dict(
-            Client.objects.filter(organisation__in=organisations, merged_into__isnull=True)
-            .values("organisation_id")
-            .annotate(n=Count("id"))
-            .values_list("organisation_id", "n")
-        )
-        members = dict(
-            Membership.objects.filter(organisation__in=organisations, is_active=True)
-            .values("organisation_id")
-            .annotate(n=Count("id"))
-            .values_list("organisation_id", "n")
-        )
-        for org in organisations:
-            org.n_clients = clients.get(org.pk, 0)  # type: ignore[attr-defined]
-            org.n_members = members.get(org.pk, 0)  # type: ignore[attr-defined]
+        organisations, role_counts = _organisations_with_counts(coordinated)
         panels["organisations"] = organisations
-        panels["role_counts"] = [
-            {"label": Role(row["role"]).label, "n": row["n"]}
-            for row in Membership.objects.filter(organisation__region_id__in=coordinated, is_active=True)
-            .values("role")
-            .annotate(n=Count("id"))
-            .order_by("role")
-        ]
+        panels["role_counts"] = [{"label": Role(role).label, "n": n} for role, n in sorted(role_counts.items())]
     if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
         panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))
     if Role.ADMINISTRATOR in roles or user.is_superuser:
         panels["recent_audit"] = list(AuditEntry.objects.select_related("actor")[:10])
     return panels
+
+
+def _organisations_with_counts(region_ids: list[int]) -> tuple[list[Organisation], dict[str, int]]:
+    """(the organisations of the regions by kind and name, each with ``n_clients`` (not merged) and ``n_members``
+    (active memberships); active memberships per role over them) in one query: one row per organisation and
+    role, the clients counted by a subquery per organisation (not a join of clients x members, see
+    bench/README.md)."""
+    fields = [f.attname for f in Organisation._meta.concrete_fields]
+    clients = (
+        Client.objects.filter(organisation_id=OuterRef("pk"), merged_into__isnull=True)
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        Organisation.objects.filter(region_id__in=region_ids)
+        .values_list(*fields, "memberships__role")
+        .annotate(
+            n_members=Count("memberships", filter=Q(memberships__is_active=True)),
+            n_clients=Subquery(clients, output_field=IntegerField()),
+        )
+        .order_by("kind", "name", "pk")
+    )
+    organisations: dict[int, Organisation] = {}
+    role_counts: dict[str, int] = {}
+    n, id_index = len(fields), fields.index("id")
+    for row in rows:
+        organisation = organisations.get(row[id_index])
+        if organisation is None:
+            organisation = organisations[row[id_index]] = Organisation.from_db("default", fields, row[:n])
+            organisation.n_clients = row[n + 2] or 0  # type: ignore[attr-defined]
+            organisation.n_members = 0  # type: ignore[attr-defined]
+        role, members = row[n], row[n + 1]
+        if role is not None and members:
+            organisation.n_members += members  # type: ignore[attr-defined]
+            role_counts[role] = role_counts.get(role, 0) + members
+    return list(organisations.values()), role_counts
 
 
 def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:

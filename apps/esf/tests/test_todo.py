@@ -69,8 +69,8 @@ def test_the_home_page_keeps_its_query_count_with_more_reminders(
     three_to_fix(personas)
     client.force_login(personas.sofie)
     client.get("/")
-    with django_assert_num_queries(14):  # as apps/workspace/tests/test_views_todo.py: ESF+ reminders, consents
+    with django_assert_num_queries(12):  # as apps/workspace/tests/test_views_todo.py: ESF+ reminders, consents
         client.get("/")
     three_to_fix(personas)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         client.get("/")
