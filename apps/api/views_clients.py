@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.api import idempotency
 from apps.api import serializers as s
 from apps.api.pagination import PagePagination, page_of, paginated
 from apps.api.responses import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
@@ -33,6 +34,7 @@ from apps.clients.permissions import (
 from apps.clients.selectors import clients_for_user
 from apps.clients.services import client_register, client_update, possible_duplicates
 from apps.core import ratelimit
+from apps.core.concurrency import SubmissionKeyReused, submitted_before
 
 TAGS = ["clients"]
 
@@ -83,13 +85,25 @@ class ClientListView(generics.ListAPIView):
                 description="Invalid input (errors by field), or possible duplicates to confirm with confirm_new.",
             ),
             404: OpenApiResponse(description="You may not register clients."),
+            422: idempotency.KEY_REUSED,
         },
+        parameters=[idempotency.PARAMETER],
     )
     def post(self, request: Request) -> Response:
         organisations = organisations_for_registration(request.user)
         if not organisations:
             raise Http404
         organisation = organisations[0]
+        key = idempotency.submission_key(request, "clients.register")
+        fingerprint = idempotency.fingerprint(request, organisation.pk) if key else ""
+        try:
+            earlier = submitted_before(key, "clients.register", fingerprint)
+        except SubmissionKeyReused:
+            return idempotency.key_reused()
+        if earlier is not None:  # a retry of a registration already handled: that client, nothing new
+            response = detail_response(get_client_for_user(request.user, earlier), status.HTTP_201_CREATED)
+            response["Idempotent-Replayed"] = "true"
+            return response
         serializer = s.ClientWriteSerializer(data=request.data, region=organisation.region)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -118,8 +132,15 @@ class ClientListView(generics.ListAPIView):
             )
         try:
             client = client_register(
-                organisation=organisation, actor=request.user, national_number=national_number, **data
+                organisation=organisation,
+                actor=request.user,
+                national_number=national_number,
+                submission_key=key,
+                submission_fingerprint=fingerprint,
+                **data,
             )
+        except SubmissionKeyReused:
+            return idempotency.key_reused()
         except DjangoValidationError as exc:
             raise_service_error(exc)
         return detail_response(get_client_for_user(request.user, client.pk), status.HTTP_201_CREATED)

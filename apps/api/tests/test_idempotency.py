@@ -126,3 +126,24 @@ def test_two_retries_at_once_with_one_key_record_one_consent(personas: SimpleNam
     assert recorded <= 1, results  # SQLite serialises writers: the loser is refused, never a second consent
     if connection.vendor == "postgresql":
         assert results == [201, 201] and recorded == 1
+
+
+def test_a_retried_registration_without_a_national_number_makes_one_client(personas: SimpleNamespace, api: Any) -> None:
+    from apps.api.tests.test_views_clients import body
+    from apps.clients.models import Client
+
+    http = api(personas.sofie)
+    first = http.post("/api/v1/clients/", body(), format="json", HTTP_IDEMPOTENCY_KEY="inschrijving-1")
+    again = http.post("/api/v1/clients/", body(), format="json", HTTP_IDEMPOTENCY_KEY="inschrijving-1")
+    assert (first.status_code, again.status_code) == (201, 201), first.json()
+    assert again.json()["id"] == first.json()["id"] and again["Idempotent-Replayed"] == "true"
+    assert Client.objects.filter(last_name="Vermeulen").count() == 1
+    other = http.post("/api/v1/clients/", body(first_name="Jana"), format="json", HTTP_IDEMPOTENCY_KEY="inschrijving-1")
+    assert other.status_code == 422 and Client.objects.filter(last_name="Vermeulen").count() == 1
+
+
+def test_the_schema_documents_the_header_on_the_registration(personas: SimpleNamespace, api: Any) -> None:
+    schema = api(personas.sofie).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    post = schema["paths"]["/api/v1/clients/"]["post"]
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post["parameters"])
+    assert "422" in post["responses"]
