@@ -243,7 +243,7 @@ def client_update(
 ) -> Client:
     """Change a client's fields (``CLIENT_FIELDS``) and, when given, the national number; writes
     ``clients.client.updated``. ``expected_version``: the version the edit form showed; a stale one raises
-    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decision 0008/0013).
+    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decisions 0008 and 0015).
     Raises ``AlreadyRegistered`` when another active client holds the number, ``ValidationError`` for bad data.
     """
     unknown = set(data) - set(CLIENT_FIELDS)

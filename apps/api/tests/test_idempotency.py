@@ -147,3 +147,21 @@ def test_the_schema_documents_the_header_on_the_registration(personas: SimpleNam
     post = schema["paths"]["/api/v1/clients/"]["post"]
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post["parameters"])
     assert "422" in post["responses"]
+
+
+def test_a_change_with_a_stale_etag_is_a_412_and_saves_nothing(personas: SimpleNamespace, api: Any) -> None:
+    client = register(personas)
+    sofie, other_tab = api(personas.sofie), api(personas.sofie)
+    url = f"/api/v1/clients/{client.pk}/"
+    etag = sofie.get(url)["ETag"]
+    assert etag == f'"{client.version}"'
+    changed = other_tab.patch(url, {"phone": "0470 99 99 99"}, format="json", HTTP_IF_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    stale = sofie.patch(url, {"phone": "0470 11 11 11"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale.json()["detail"].startswith("Iemand anders heeft deze hulpvrager gewijzigd")
+    client.refresh_from_db()
+    assert client.phone == "0470 99 99 99"
+    assert sofie.patch(url, {"phone": "0470 11 11 11"}, format="json", HTTP_IF_MATCH=changed["ETag"]).status_code == 200
+    for junk in ("*", "abc", '"1.5"', "9" * 30):
+        assert sofie.patch(url, {"phone": "x"}, format="json", HTTP_IF_MATCH=junk).status_code == 400

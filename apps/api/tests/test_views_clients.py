@@ -59,7 +59,7 @@ def test_register_reports_missing_fields_by_field(personas: SimpleNamespace, api
     assert response.status_code == 400
     errors = response.json()
     assert {"last_name", "birth_date", "gender", "dutch_level", "municipality"} <= set(errors)
-    assert errors["last_name"] == ["Dit veld is verplicht."]  # the catalogue's word, over DRF's
+    assert errors["last_name"] == ["Dit veld is vereist."]
 
 
 def test_register_with_a_valid_national_number_is_201(personas: SimpleNamespace, api: Any) -> None:
