@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_submission_key'),
+        ("core", "0001_submission_key"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submissionkey',
-            name='fingerprint',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="submissionkey",
+            name="fingerprint",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
     ]
