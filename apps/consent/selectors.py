@@ -154,3 +154,15 @@ def consents_to_renew(organisation_ids: Iterable[int], today: dt.date) -> QueryS
         valid_until__gte=today - window,
         valid_until__lte=today + window,
     ).exclude(Exists(renewed))
+
+
+def consent_of_client(*, client: Any, consent_id: int) -> Consent:
+    """One consent of ``client`` with its organisations; raises ``Consent.DoesNotExist`` for another client's
+    consent or an unknown id (views turn it into a 404). Access to the client is the caller's check."""
+    return Consent.objects.prefetch_related("organisations").get(pk=consent_id, client=client)
+
+
+def consents_of_client(*, client: Any) -> list[Consent]:
+    """Every consent of ``client``, oldest first, with its organisations: the subject-access export's view
+    (GDPR Art. 15), active or not. Access to the client is the caller's check."""
+    return list(Consent.objects.filter(client=client).prefetch_related("organisations").order_by("given_on", "id"))
