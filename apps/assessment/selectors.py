@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.assessment.classification import Classification, classify, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
+from apps.core.prefetch import set_prefetched
 from apps.regions.models import Challenge, LifeDomain, Obstacle, ObstacleLine, Region, TargetGroup
 from apps.regions.selectors import region_memo
 
@@ -142,12 +143,3 @@ def attach_scores_and_obstacles(screenings: list[Screening], *, obstacles_by_id:
         )
         set_prefetched(screening, "scores", scores_list)
         set_prefetched(screening, "obstacles", obstacles)
-
-
-def set_prefetched(instance: Any, name: str, values: list[Any]) -> None:
-    """What ``prefetch_related(name)`` leaves on ``instance``: ``getattr(instance, name).all()`` gives ``values``
-    without a query (for relations read another way: a union, an id list, data kept per region)."""
-    queryset = getattr(instance, name).get_queryset()
-    queryset._result_cache = values
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

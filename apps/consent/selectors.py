@@ -17,7 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from apps.accounts.models import Organisation
 from apps.consent.models import Consent, DataCategory, Decision, Purpose
+from apps.core.prefetch import set_prefetched
 
 
 def consented_categories(
@@ -110,11 +112,10 @@ def consents_shown_in_one_query(
         if active_only:
             shown = shown.in_force()
     consent_fields = [f.attname for f in Consent._meta.concrete_fields]
-    organisation_model = Consent._meta.get_field("organisations").related_model
-    organisation_fields = [f.attname for f in organisation_model._meta.concrete_fields]
+    organisation_fields = [f.attname for f in Organisation._meta.concrete_fields]
     rows = (
         Consent.objects.filter(pk__in=shown.values("pk"))
-        .order_by(*Consent._meta.ordering)
+        .order_by("-given_on", "-id")  # Consent's ordering
         .values_list(*consent_fields, *(f"organisations__{name}" for name in organisation_fields))
     )
     consents: dict[int, tuple[Consent, list[Any]]] = {}
@@ -124,14 +125,11 @@ def consents_shown_in_one_query(
         if consent_id not in consents:
             consents[consent_id] = (Consent.from_db("default", consent_fields, row[:n]), [])
         if row[n] is not None:  # the organisation's id: None for a consent without organisations
-            consents[consent_id][1].append(organisation_model.from_db("default", organisation_fields, row[n:]))
+            consents[consent_id][1].append(Organisation.from_db("default", organisation_fields, row[n:]))
     result = []
     for consent, organisations in consents.values():
         organisations.sort(key=lambda o: (o.name, o.pk))
-        queryset = consent.organisations.get_queryset()
-        queryset._result_cache = organisations
-        queryset._prefetch_done = True
-        consent.__dict__.setdefault("_prefetched_objects_cache", {})["organisations"] = queryset
+        set_prefetched(consent, "organisations", organisations)
         result.append(consent)
     return result
 

@@ -27,6 +27,7 @@ from apps.audit import reads
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_seals, peer_view
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import consented_categories
+from apps.core.prefetch import set_prefetched
 from apps.pathways.models import Pathway, TeamMember
 
 
@@ -126,8 +127,9 @@ def _pathway_with_team(pk: int) -> Pathway | None:
     team = list(
         TeamMember.objects.filter(pathway_id=pk)
         .select_related(*(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation")
-        .order_by(*TeamMember._meta.ordering)
+        .order_by("role", "id")  # TeamMember's ordering
     )
+    pathway: Pathway | None
     if team:
         pathway = team[0].pathway
         for member in team:
@@ -136,10 +138,7 @@ def _pathway_with_team(pk: int) -> Pathway | None:
         pathway = Pathway.objects.select_related(*PATHWAY_RELATED).filter(pk=pk).first()
         if pathway is None:
             return None
-    queryset = pathway.team.get_queryset()
-    queryset._result_cache = team
-    queryset._prefetch_done = True
-    pathway.__dict__.setdefault("_prefetched_objects_cache", {})["team"] = queryset
+    set_prefetched(pathway, "team", team)
     return pathway
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from apps.assessment.selectors import region_classification_data, screenings_of_client, set_prefetched
+from apps.assessment.selectors import region_classification_data, screenings_of_client
 from apps.consent.models import DataCategory
 from apps.core.aggregates import IdList, ids_of
+from apps.core.prefetch import set_prefetched
 from apps.pathways.models import Action, Closure, ContactLog, Goal, PlanChange
 from apps.pathways.permissions import PathwayAccess
 
@@ -30,7 +31,7 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
         Goal.objects.filter(pathway=pathway).select_related("life_domain").annotate(obstacle_ids=IdList("obstacles"))
     )
     for goal in goals:  # goal.obstacles.all(): the region's obstacles (kept in the process), in the region's order
-        ids = ids_of(goal.obstacle_ids)  # type: ignore[attr-defined]
+        ids = ids_of(goal.obstacle_ids)
         if all(pk in obstacles_by_id for pk in ids):
             chosen = sorted((obstacles_by_id[pk] for pk in ids), key=lambda o: (o.position, o.code))
             set_prefetched(goal, "obstacles", chosen)

@@ -48,17 +48,7 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
     if roles & {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}:
         # each region's challenges, kept per region version (region_memo): no query
         regions = sorted({m.organisation.region_id: m.organisation.region for m in memberships}.items())
-        panels["challenges"] = [
-            challenge
-            for _pk, region in regions
-            for challenge in region_memo(
-                region=region,
-                name="home-challenges",
-                build=lambda region=region: list(
-                    Challenge.objects.filter(region=region).select_related("region").order_by("rank")
-                ),
-            )
-        ]
+        panels["challenges"] = [challenge for _pk, region in regions for challenge in _challenges(region)]
     if Role.COORDINATOR in roles:
         coordinated = [m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR]
         organisations, role_counts = _organisations_with_counts(coordinated)
@@ -69,6 +59,15 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
     if Role.ADMINISTRATOR in roles or user.is_superuser:
         panels["recent_audit"] = list(AuditEntry.objects.select_related("actor")[:10])
     return panels
+
+
+def _challenges(region: Any) -> list[Challenge]:
+    """The region's challenges by rank, kept per region version (region_memo): no query after the first."""
+
+    def build() -> list[Challenge]:
+        return list(Challenge.objects.filter(region=region).select_related("region").order_by("rank"))
+
+    return region_memo(region=region, name="home-challenges", build=build)
 
 
 def _organisations_with_counts(region_ids: list[int]) -> tuple[list[Organisation], dict[str, int]]:

@@ -163,7 +163,7 @@ def _menu_sql(vendor: str, receiving: int, proposals: int) -> tuple[str, list[An
     sql, params = _menu_counts_queryset(_STAND_IN_USER, scope, _STAND_IN_DAY).query.sql_with_params()
     # a day as the database gets it (SQLite: a string), for every offset from today a rule may use
     adapt = connection.ops.adapt_datefield_value
-    days = {adapt(_STAND_IN_DAY + dt.timedelta(days=offset)): offset for offset in range(-3660, 3661)}
+    days: dict[Any, int] = {adapt(_STAND_IN_DAY + dt.timedelta(days=offset)): offset for offset in range(-3660, 3661)}
     slots: list[Any] = []
     for value in params:
         if isinstance(value, bool):
