@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
-from apps.accounts.models import Organisation, Role
+from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
 from apps.assessment.models import Screening
 from apps.assessment.selectors import classification_for, region_classification_data, screenings_of_client
@@ -72,40 +72,40 @@ def _challenges(region: Any) -> list[Challenge]:
 
 def _organisations_with_counts(region_ids: list[int]) -> tuple[list[Organisation], dict[str, int]]:
     """(the organisations of the regions by kind and name, each with ``n_clients`` (not merged) and ``n_members``
-    (active memberships); active memberships per role over them) in one query: one row per organisation and
-    role, the clients counted by a subquery per organisation (not a join of clients x members, see
-    bench/README.md)."""
-    fields = [f.attname for f in Organisation._meta.concrete_fields]
-    clients = (
-        Client.objects.filter(organisation_id=OuterRef("pk"), merged_into__isnull=True)
-        .order_by()
-        .values("organisation_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    rows = (
-        Organisation.objects.filter(region_id__in=region_ids)
-        .values_list(*fields, "memberships__role")
-        .annotate(
-            n_members=Count("memberships", filter=Q(memberships__is_active=True)),
-            n_clients=Subquery(clients, output_field=IntegerField()),
+    (active memberships); active memberships per role over them) in one query: one row per organisation, each
+    count a subquery on that organisation (an index lookup; no join of clients x members, see bench/README.md)."""
+
+    def count(queryset: Any) -> Subquery:
+        return Subquery(
+            queryset.order_by().values("organisation_id").annotate(n=Count("id")).values("n"),
+            output_field=IntegerField(),
         )
-        .order_by("kind", "name", "pk")
+
+    roles = {f"n_role_{i}": role for i, role in enumerate(Role.values)}
+    organisations = list(
+        Organisation.objects.filter(region_id__in=region_ids)
+        .annotate(
+            # all clients minus the merged ones: "merged_into IS NULL" in one subquery lets SQLite pick the index
+            # of merged_into (nearly every row) over the organisation's; each of these two uses a selective one
+            n_all=count(Client.objects.filter(organisation_id=OuterRef("pk"))),
+            n_merged=count(Client.objects.filter(organisation_id=OuterRef("pk"), merged_into__isnull=False)),
+            **{
+                name: count(Membership.objects.filter(organisation_id=OuterRef("pk"), is_active=True, role=role))
+                for name, role in roles.items()
+            },
+        )
+        .order_by("kind", "name")
     )
-    organisations: dict[int, Organisation] = {}
     role_counts: dict[str, int] = {}
-    n, id_index = len(fields), fields.index("id")
-    for row in rows:
-        organisation = organisations.get(row[id_index])
-        if organisation is None:
-            organisation = organisations[row[id_index]] = Organisation.from_db("default", fields, row[:n])
-            organisation.n_clients = row[n + 2] or 0  # type: ignore[attr-defined]
-            organisation.n_members = 0  # type: ignore[attr-defined]
-        role, members = row[n], row[n + 1]
-        if role is not None and members:
+    for organisation in organisations:
+        organisation.n_clients = (organisation.n_all or 0) - (organisation.n_merged or 0)  # type: ignore[attr-defined]
+        organisation.n_members = 0  # type: ignore[attr-defined]
+        for name, role in roles.items():
+            members = getattr(organisation, name) or 0
             organisation.n_members += members  # type: ignore[attr-defined]
-            role_counts[role] = role_counts.get(role, 0) + members
-    return list(organisations.values()), role_counts
+            if members:
+                role_counts[role] = role_counts.get(role, 0) + members
+    return organisations, role_counts
 
 
 def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
