@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from apps.accounts.models import Role
 from apps.accounts.permissions import get_coordinated_region_for_user, memberships_of
 from apps.clients.permissions import get_client_for_editing
 from apps.core.confirm import confirm_page, confirmed
+from apps.core.jobs import waiting_without_worker, worker_grace_seconds
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.package import build_package
 from apps.matching.permissions import get_run_for_user
@@ -93,11 +93,8 @@ PROPOSALS_PER_PAGE = 50
 
 
 def _stalled(run: AllocationRun) -> bool:
-    """A run still queued after ``ALLOCATION_WORKER_GRACE_SECONDS`` (default 15): no worker took it."""
-    from django.utils import timezone
-
-    grace = getattr(settings, "ALLOCATION_WORKER_GRACE_SECONDS", 15)
-    return run.status == AllocationRun.Status.QUEUED and (timezone.now() - run.created_at).total_seconds() > grace
+    """A run still queued after ``WORKER_GRACE_SECONDS`` (default 15): no worker took it."""
+    return waiting_without_worker(queued=run.status == AllocationRun.Status.QUEUED, since=run.created_at)
 
 
 @login_required
@@ -126,7 +123,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "proposal_count": count,
         "stalled": _stalled(run),
-        "grace": getattr(settings, "ALLOCATION_WORKER_GRACE_SECONDS", 15),
+        "grace": worker_grace_seconds(),
     }
     template = "matching/_run_status.html" if getattr(request, "htmx", False) else "matching/allocation_detail.html"
     return render(request, template, context)

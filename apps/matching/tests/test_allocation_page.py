@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_queued_run_polls_and_says_when_no_worker_takes_it(personas: Any, client: Browser, settings: Any) -> None:
-    settings.ALLOCATION_WORKER_GRACE_SECONDS = 30
+    settings.WORKER_GRACE_SECONDS = 30
     setup_waiting(personas, n_clients=1, capacity=1)
     run = allocation_start(region=personas.region, actor=personas.wouter)  # no worker in this test
     client.force_login(personas.wouter)
