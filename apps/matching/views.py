@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from apps.accounts.permissions import get_coordinated_region_for_user, membershi
 from apps.clients.permissions import get_client_for_editing
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.jobs import waiting_without_worker, worker_grace_seconds
+from apps.core.keyset import keyset_page
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.package import build_package
 from apps.matching.permissions import get_run_for_user
@@ -108,12 +108,13 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == "done":
         proposals = run.proposals.select_related(
             "entry__client", "entry__client__organisation", "offer", "offer__organisation"
-        ).order_by("id")
-        try:  # a run may hold thousands of proposals: pages of PROPOSALS_PER_PAGE; junk or too far -> 404
-            page = Paginator(proposals, PROPOSALS_PER_PAGE).page(request.GET.get("page", "1"))
-        except (PageNotAnInteger, EmptyPage) as exc:
-            raise Http404 from exc
-        count = page.paginator.count
+        )
+        # a run may hold thousands of proposals: keyset pages of PROPOSALS_PER_PAGE (apps/core/keyset.py, no
+        # OFFSET: the last page costs what the first does); the total is one count on the run's index; junk -> 404
+        page = keyset_page(
+            proposals, ordering=("pk",), cursor=request.GET.get("cursor"), size=PROPOSALS_PER_PAGE, salt="proposals"
+        )
+        count = run.proposals.count()
         started = run.created_at.date()
         for proposal in page.object_list:
             setattr(proposal, "waited_days", max((started - proposal.entry.since).days, 0))  # noqa: B010

@@ -46,7 +46,7 @@ def test_when_the_run_is_done_the_poll_brings_the_proposals_with_a_sentence_each
     assert "Taalcafé" in fragment and "<html" not in fragment
     page = client.get(f"/matching/toewijzing/{run.pk}/").content.decode()
     assert 'id="proposals"' in page and "<details" in page  # solver terms only under technical details
-    assert client.get(f"/matching/toewijzing/{run.pk}/?page=x").status_code == 404
+    assert client.get(f"/matching/toewijzing/{run.pk}/?cursor=x").status_code == 404
 
 
 def test_only_the_coordinator_of_the_region_sees_the_page(personas: Any, client: Browser) -> None:
