@@ -43,13 +43,14 @@ def client_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     clients = clients_for_user(user=request.user, query=query)
     # keyset pages (apps/core/keyset.py): the last page of 100,000 clients costs what the first does; the
-    # cursor travels in the POSTed form (it holds the boundary row's name), a junk cursor is a 404
+    # cursor holds only the boundary client's id (by_pk: no name), in the POSTed form; a junk cursor is a 404
     page = keyset_page(
         clients.unrecorded(),
         ordering=("last_name", "first_name", "pk"),
         cursor=data.get("cursor"),
         size=CLIENTS_PER_PAGE,
         salt="clients",
+        by_pk=True,
     )
     clients.record_shown(page.object_list)
     return render(

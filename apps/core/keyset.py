@@ -29,7 +29,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
 
@@ -150,10 +150,20 @@ def _key(row: Any, names: Sequence[str]) -> list[Any]:
 
 
 def keyset_page(
-    queryset: QuerySet[Any], *, ordering: Sequence[str], cursor: str | None, size: int, salt: str
+    queryset: QuerySet[Any],
+    *,
+    ordering: Sequence[str],
+    cursor: str | None,
+    size: int,
+    salt: str,
+    by_pk: bool = False,
 ) -> KeysetPage:
     """The page of ``queryset`` sorted by ``ordering`` that ``cursor`` points to (the first page when the
     cursor is empty or ``None``), at most ``size`` rows, in one query (``LIMIT size + 1``, no ``OFFSET``).
+
+    ``by_pk``: the cursor holds only the boundary row's primary key, and the query reads that row's sort values
+    in subqueries (still one query): for a list sorted by personal data (names) whose cursor may travel in an
+    address. A boundary row deleted meanwhile gives an empty page (with the link to the first).
 
     ``ordering``: field names of the model, all ascending or all descending (``-``), ending with ``pk``;
     ``salt``: the list's name, so one list's cursor is refused by another. Raises ``Http404`` for a junk
@@ -162,16 +172,21 @@ def keyset_page(
     names, descending = _fields(queryset, ordering)
     for name in names:
         _model_field(queryset, name)
+    key_names = [names[-1]] if by_pk else names
     direction, values = FORWARD, []
     if cursor:
-        direction, values = decode_cursor(cursor, queryset=queryset, names=names, salt=salt)
+        direction, values = decode_cursor(cursor, queryset=queryset, names=key_names, salt=salt)
+    bounds: tuple[Any, ...] = tuple(values)
+    if by_pk and values:
+        boundary = queryset.model._base_manager.filter(pk=values[0])
+        bounds = tuple(Subquery(boundary.values(name)[:1]) for name in names)
     forward = direction == FORWARD
     order = list(ordering) if forward else [n if descending else f"-{n}" for n in names]
     qs = queryset.order_by(*order)
     if values:
         after = forward != descending  # ascending and forward, or descending and backward: greater keys
         lookup = TupleGreaterThan if after else TupleLessThan
-        qs = qs.filter(lookup(Tuple(*(F(n) for n in names)), tuple(values)))
+        qs = qs.filter(lookup(Tuple(*(F(n) for n in names)), bounds))
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -181,8 +196,8 @@ def keyset_page(
     has_previous = bool(values) if forward else more
     return KeysetPage(
         object_list=rows,
-        next_cursor=encode_cursor(FORWARD, _key(rows[-1], names), salt=salt) if rows and has_next else "",
-        previous_cursor=encode_cursor(BACKWARD, _key(rows[0], names), salt=salt) if rows and has_previous else "",
+        next_cursor=encode_cursor(FORWARD, _key(rows[-1], key_names), salt=salt) if rows and has_next else "",
+        previous_cursor=encode_cursor(BACKWARD, _key(rows[0], key_names), salt=salt) if rows and has_previous else "",
         is_first=not values,
         size=size,
     )

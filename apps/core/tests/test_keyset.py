@@ -118,3 +118,24 @@ def test_sofie_pages_through_her_notifications_and_junk_in_the_address_is_a_404(
         assert client.get(f"/meldingen/?cursor={junk}").status_code == 404
     client.force_login(personas.wouter)  # a cursor leads only within one's own list
     assert client.get(f"/meldingen/?cursor={cursor}").content.decode().count("Bericht ") == 0
+
+
+def test_a_cursor_by_primary_key_holds_no_sort_values_and_pages_alike(personas: Any, sofies_notifications: Any) -> None:
+    qs = Notification.objects.filter(user=personas.sofie)
+    seen, cursor = [], None
+    while True:
+        current = keyset_page(qs, ordering=ORDER, cursor=cursor, size=20, salt="test", by_pk=True)
+        seen += [n.pk for n in current]
+        if not current.has_next:
+            break
+        payload = signing.Signer(salt="keyset:test").unsign_object(current.next_cursor)
+        assert payload == ["n", [current.object_list[-1].pk]]  # the id only: no time, no name
+        with CaptureQueriesContext(connection) as queries:
+            keyset_page(qs, ordering=ORDER, cursor=current.next_cursor, size=20, salt="test", by_pk=True)
+        assert len(queries) == 1 and "OFFSET" not in queries[0]["sql"].upper()
+        cursor = current.next_cursor
+    assert seen == [n.pk for n in sofies_notifications]
+    back = keyset_page(qs, ordering=ORDER, cursor=current.previous_cursor, size=20, salt="test", by_pk=True)
+    assert [n.pk for n in back] == seen[40:60]
+    gone = encode_cursor("n", [10**12], salt="test")  # a boundary row deleted meanwhile: an empty page
+    assert keyset_page(qs, ordering=ORDER, cursor=gone, size=20, salt="test", by_pk=True).object_list == []
