@@ -173,7 +173,8 @@ def keyset_page(
     for name in names:
         _model_field(queryset, name)
     key_names = [names[-1]] if by_pk else names
-    direction, values = FORWARD, []
+    direction: str = FORWARD
+    values: list[Any] = []
     if cursor:
         direction, values = decode_cursor(cursor, queryset=queryset, names=key_names, salt=salt)
     bounds: tuple[Any, ...] = tuple(values)
