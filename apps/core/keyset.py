@@ -179,7 +179,7 @@ def keyset_page(
         direction, values = decode_cursor(cursor, queryset=queryset, names=key_names, salt=salt)
     bounds: tuple[Any, ...] = tuple(values)
     if by_pk and values:
-        boundary = queryset.model._base_manager.filter(pk=values[0])
+        boundary = queryset.model._base_manager.filter(pk=values[0]).order_by()
         bounds = tuple(Subquery(boundary.values(name)[:1]) for name in names)
     forward = direction == FORWARD
     order = list(ordering) if forward else [n if descending else f"-{n}" for n in names]
