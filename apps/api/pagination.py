@@ -49,7 +49,7 @@ class KeysetPagination(BasePagination):
     def get_page_size(self, request: Request) -> int:
         """``?page_size=`` when it is a positive whole number (capped at ``max_page_size``), else ``page_size``."""
         raw = request.query_params.get(self.page_size_query_param, "")
-        if raw.isascii() and raw.isdigit() and 0 < int(raw[:6]):
+        if raw.isascii() and raw.isdigit() and int(raw[:6]) > 0:
             return min(int(raw[:6]), self.max_page_size)
         return self.page_size
 

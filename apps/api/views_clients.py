@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,7 +22,7 @@ from apps.api.pagination import ClientKeysetPagination, page_of, paginated
 from apps.api.responses import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
 from apps.api.selectors import classification_of, screenings_for
 from apps.clients import identifiers
-from apps.clients.models import Client, ClientQuerySet
+from apps.clients.models import ClientQuerySet
 from apps.clients.permissions import (
     ClientAccess,
     get_client_for_editing,
