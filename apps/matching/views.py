@@ -140,7 +140,11 @@ def proposals_for_me(request: HttpRequest) -> HttpResponse:
     proposals = AllocationProposal.objects.filter(
         entry__client__organisation_id__in=orgs, status=AllocationProposal.Status.PROPOSED
     ).select_related("entry__client", "offer", "offer__organisation", "run")
-    return render(request, "matching/proposals.html", {"proposals": proposals})
+    # a run proposes thousands of places: keyset pages, oldest proposal first (apps/core/keyset.py; junk: 404)
+    page = keyset_page(
+        proposals, ordering=("pk",), cursor=request.GET.get("cursor"), size=PROPOSALS_PER_PAGE, salt="my-proposals"
+    )
+    return render(request, "matching/proposals.html", {"proposals": page.object_list, "page": page})
 
 
 @login_required
