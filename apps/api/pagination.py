@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from apps.core.keyset import KeysetPage, keyset_page
+from apps.core.keyset import KeysetPage, keyset_page, keyset_page_admitted
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -113,6 +113,47 @@ class ClientKeysetPagination(KeysetPagination):
 
     ordering = ("last_name", "first_name", "pk")
     salt = "api-clients"
+
+
+def admitted_page(
+    request: Request,
+    queryset: Any,
+    *,
+    ordering: tuple[str, ...],
+    salt: str,
+    admit: Callable[[list[Any]], list[Any]],
+    serialize: Callable[[list[Any]], Any],
+) -> Response:
+    """Keyset pages of the rows ``admit`` keeps (an access rule applied in Python, ``keyset_page_admitted``),
+    ``?cursor=`` and ``?page_size=`` as ``KeysetPagination``: ``{"next", "previous", "results"}``, without a
+    count (counting would apply the rule to every row, the cost paging avoids)."""
+    pager = KeysetPagination()
+    page = keyset_page_admitted(
+        queryset,
+        ordering=ordering,
+        cursor=request.query_params.get(pager.cursor_query_param) or None,
+        size=pager.get_page_size(request),
+        salt=salt,
+        admit=admit,
+    )
+    url = request.build_absolute_uri()
+
+    def link(cursor: str) -> str | None:
+        return replace_query_param(url, pager.cursor_query_param, cursor) if cursor else None
+
+    return Response(
+        {"next": link(page.next_cursor), "previous": link(page.previous_cursor), "results": serialize(page.object_list)}
+    )
+
+
+def cursor_page_of(item: type[serializers.Serializer], name: str) -> serializers.Serializer:
+    """The OpenAPI shape of one keyset page of ``item`` without a count (``admitted_page``)."""
+    fields = {
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": item(many=True),
+    }
+    return type(name, (serializers.Serializer,), fields)()
 
 
 def paginated(request: Request, view: Any, items: Sequence[Any], serialize: Callable[[list[Any]], Any]) -> Response:

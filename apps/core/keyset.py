@@ -22,7 +22,7 @@ count of its own where that is cheap.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,5 +200,54 @@ def keyset_page(
         next_cursor=encode_cursor(FORWARD, _key(rows[-1], key_names), salt=salt) if rows and has_next else "",
         previous_cursor=encode_cursor(BACKWARD, _key(rows[0], key_names), salt=salt) if rows and has_previous else "",
         is_first=not values,
+        size=size,
+    )
+
+
+def keyset_page_admitted(
+    queryset: QuerySet[Any],
+    *,
+    ordering: Sequence[str],
+    cursor: str | None,
+    size: int,
+    salt: str,
+    admit: Callable[[list[Any]], list[Any]],
+    chunk: int | None = None,
+) -> KeysetPage:
+    """A keyset page of the rows of ``queryset`` that ``admit`` keeps: for a list whose last filter is a rule
+    applied in Python (access to a pathway). Reads ``queryset`` in keyset chunks (``chunk`` rows, default
+    ``2 * size + 1``) in the page's direction and passes each chunk to ``admit(rows) -> the rows kept, in
+    order`` until ``size + 1`` rows are kept or the rows run out: a page costs a few chunks however deep it
+    lies (when most candidates are admitted, one). Cursors, errors and the ordering rules are
+    ``keyset_page``'s (values in the cursor; use it for orderings without personal data, such as ``-pk``).
+    """
+    names, _descending = _fields(queryset, ordering)
+    step = chunk or 2 * size + 1
+    direction = FORWARD
+    if cursor:
+        direction, _values = decode_cursor(cursor, queryset=queryset, names=names, salt=salt)
+    kept: list[Any] = []
+    current: str | None = cursor or None
+    more = False
+    while True:
+        part = keyset_page(queryset, ordering=ordering, cursor=current, size=step, salt=salt)
+        admitted = admit(part.object_list)
+        if direction == FORWARD:
+            kept += admitted
+            current, more = part.next_cursor, part.has_next
+        else:
+            kept = admitted + kept
+            current, more = part.previous_cursor, part.has_previous
+        if len(kept) > size or not more:
+            break
+    if direction == FORWARD:
+        rows, has_next, has_previous = kept[:size], len(kept) > size, bool(cursor)
+    else:
+        rows, has_next, has_previous = kept[-size:] if kept else [], True, len(kept) > size
+    return KeysetPage(
+        object_list=rows,
+        next_cursor=encode_cursor(FORWARD, _key(rows[-1], names), salt=salt) if rows and has_next else "",
+        previous_cursor=encode_cursor(BACKWARD, _key(rows[0], names), salt=salt) if rows and has_previous else "",
+        is_first=not cursor,
         size=size,
     )

@@ -90,4 +90,29 @@ def test_a_client_file_list_is_paged_too(personas: SimpleNamespace, api: Any) ->
     for path in ("screenings/", "consents/"):
         assert http.get(f"/api/v1/clients/{client.pk}/{path}?page=abc").status_code == 404
     pathways = http.get("/api/v1/pathways/?page_size=1").json()
-    assert set(pathways) == {"count", "next", "previous", "results"} and len(pathways["results"]) <= 1
+    assert set(pathways) == {"next", "previous", "results"} and len(pathways["results"]) <= 1
+
+
+def test_the_pathways_list_pages_by_keyset_over_the_pathways_she_may_open(personas: SimpleNamespace, api: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import register_client, start_pathway
+
+    mine = [start_pathway(personas, register_client(personas, first_name=f"Klant{i}")) for i in range(5)]
+    elsewhere = register_client(personas, organisation=personas.kompas, actor=personas.olaf, first_name="Vreemd")
+    start_pathway(personas, elsewhere, actor=personas.olaf, organisation=personas.kompas)
+    http = api(personas.sofie)
+    seen, url, costs = [], "/api/v1/pathways/?page_size=2", []
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            page = http.get(url).json()
+        costs.append(len(queries))
+        assert not any(" OFFSET " in q["sql"].upper() for q in queries.captured_queries)
+        seen += [p["id"] for p in page["results"]]
+        url = page["next"]
+    assert seen == sorted((p.pk for p in mine), reverse=True)  # newest first, only hers, each once
+    assert costs[1] == costs[-1]
+    back = http.get(http.get(http.get("/api/v1/pathways/?page_size=2").json()["next"]).json()["previous"]).json()
+    assert [p["id"] for p in back["results"]] == seen[:2]
+    assert http.get("/api/v1/pathways/?cursor=junk").status_code == 404
