@@ -65,6 +65,8 @@ register("clients.list.viewed", _("Client list shown"))
 register("clients.seal.opened", _("Sealed data opened with a reason (for %(hours)s hours)"), "hours")
 register("clients.client.merged", _("Duplicate client file merged into this one"))
 register("clients.client.merge_undone", _("Merge of a duplicate client file undone"))
+register("clients.duplicates.dismissed", _("Suspected duplicate pair marked as two different people"))
+register("clients.duplicates.restored", _("Suspected duplicate pair suggested again (dismissal undone)"))
 register("clients.import.completed", _("Client list imported (%(count)s clients)"), "count")
 register("clients.identifier_key.rotated", _("Identifier key changed (%(count)s numbers re-encrypted)"), "count")
 

@@ -207,6 +207,36 @@ class MergedRow(models.Model):
         return f"{self.model} #{self.object_id} of client {self.origin_id}"
 
 
+class DistinctPair(models.Model):
+    """A coordinator judged two records suggested as duplicates to be two different people ("not the same
+    person"), so the worklist no longer suggests the pair; undoing it (``undone_at``) suggests it again.
+
+    One row per pair, stored in order (``first`` < ``second``, a check constraint) and unique, so a pair is
+    dismissed once whichever way round it was shown; dismissing it again after an undo reuses the row. Written
+    by ``apps/clients/services_duplicates.py`` with its audit entry; not moved by a merge (the worklist shows
+    only active records).
+    """
+
+    first = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dismissed_at = models.DateTimeField()
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-dismissed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="uniq_distinct_pair"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="distinct_pair_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"clients {self.first_id} and {self.second_id} are different people"
+
+
 class RectificationRequest(TimeStampedModel):
     """A client asked to correct data in their file (GDPR art. 16): when, what, and what was decided.
 

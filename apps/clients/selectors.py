@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients import identifiers
-from apps.clients.models import Client, ClientQuerySet
+from apps.clients.models import Client, ClientQuerySet, DistinctPair
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES
 from apps.clients.services import name_similarity
 from apps.consent.models import Purpose
@@ -96,6 +96,8 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
     with another whose last or first name starts with the same three letters (case-insensitive; also across
     first and last name), then Python scores the pairs. A pair whose names differ in their first three
     letters in both names is not found (rule: issue 11 item 6; docs/decisions/0017-dates-agree.md).
+    A pair a coordinator marked as two different people (``DistinctPair`` not undone) is left out: one more
+    query, whatever the number of pairs.
     Rows are plain ``Client`` instances with ``organisation`` loaded; nothing is recorded as read here (the
     page records what it shows).
     """
@@ -116,6 +118,11 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
         .select_related("organisation")
         .order_by("birth_date", "pk")
     )
+    dismissed = set(
+        DistinctPair.objects.filter(first__organisation__region_id__in=region_ids, undone_at__isnull=True).values_list(
+            "first_id", "second_id"
+        )
+    )
     groups: dict[Any, list[Client]] = {}
     for client in candidates:
         groups.setdefault(client.birth_date, []).append(client)
@@ -125,7 +132,7 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
     for members in groups.values():
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                if (a.pk, b.pk) in pairs:
+                if (a.pk, b.pk) in pairs or (min(a.pk, b.pk), max(a.pk, b.pk)) in dismissed:
                     continue
                 score = name_similarity(a.first_name, a.last_name, b.first_name, b.last_name)
                 one_number = bool(a.national_number_digest) and a.national_number_digest == b.national_number_digest
@@ -144,6 +151,18 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
                     evidence.append(_("same e-mail address"))
                 pairs[(a.pk, b.pk)] = SuspectedPair(a, b, score, evidence)
     return sorted(pairs.values(), key=lambda p: (-len(p.evidence), -p.similarity, p.first.pk, p.second.pk))
+
+
+def dismissed_pairs(*, region_ids: set[int], limit: int = 50) -> list[DistinctPair]:
+    """The pairs coordinators of ``region_ids`` marked as two different people and did not undo, newest first
+    (at most ``limit``), with both clients, their organisations and who dismissed them loaded (one query)."""
+    if not region_ids:
+        return []
+    return list(
+        DistinctPair.objects.filter(first__organisation__region_id__in=region_ids, undone_at__isnull=True)
+        .select_related("first__organisation", "second__organisation", "dismissed_by")
+        .order_by("-dismissed_at", "-pk")[:limit]
+    )
 
 
 def _digits(value: str) -> str:

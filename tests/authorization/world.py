@@ -185,6 +185,12 @@ def build() -> SimpleNamespace:
     first = register_client(them, first_name="Dubbel", last_name="Persoon", birth_date=dt.date(1985, 6, 6))
     second = register_client(them, first_name="Dubbel", last_name="Persoon", birth_date=dt.date(1985, 6, 6))
     merge = client_merge(survivor=first, duplicate=second, actor=hanna)
+    # two people born the same day with one name, marked as different people by the coordinator
+    from apps.clients.services_duplicates import duplicate_pair_dismiss
+
+    twin_a = register_client(them, first_name="Twee", last_name="Mensen", birth_date=dt.date(1979, 2, 2))
+    twin_b = register_client(them, first_name="Twee", last_name="Mensen", birth_date=dt.date(1979, 2, 2))
+    distinct = duplicate_pair_dismiss(first=twin_a, second=twin_b, actor=harold)
 
     conference = conference_schedule(
         actor=hanna,
@@ -245,6 +251,7 @@ def build() -> SimpleNamespace:
         "consent_pk": consent.pk,
         "screening_pk": screening.pk,
         "merge_pk": merge.pk,
+        "pair_pk": distinct.pk,
         "action_pk": action.pk,
         "activity_pk": activity.pk,
         "opportunity_pk": opportunity.pk,

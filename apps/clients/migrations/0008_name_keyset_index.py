@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_search_key'),
-        ('clients', '0006_rectification_requests_and_anonymisation'),
+        ("clients", "0007_distinct_pairs"),
         ('regions', '0006_transit_per_village_level_descriptions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
