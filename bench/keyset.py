@@ -16,7 +16,8 @@ number of clients) the Oostende region with ``demo_seed(clients=N, seed=1)``. Th
   cursor is made once from the row before it;
 
 and the whole page (``POST /hulpvragers/`` through the middleware, session and template) first and last by
-keyset. It prints each time, the ratio last / first, the queries per page and, on PostgreSQL, the plan of the
+keyset; then the API's pathway list of the demo counsellor (``/api/v1/pathways/?page_size=100``), first and last
+page. It prints each time, the ratio last / first, the queries per page and, on PostgreSQL, the plan of the
 keyset query of the last page. A measuring tool: it asserts no timing. Target (issue 15, item 4): the last
 page within a small constant of the first (ratio near 1) at 100,000 clients, where OFFSET grows linearly.
 """
@@ -148,6 +149,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<22} {first:>9.2f} {last_ms:>9.2f} {last_ms / first:>10.1f}x")
     print(f"{'page, keyset':<22} {first_page:>9.2f} {last_page:>9.2f} {last_page / first_page:>10.1f}x   "
           f"queries first/last: {len(q_first)}/{len(q_last)}, OFFSET in the last page: {len(offsets)}")  # fmt: skip
+    # the API's pathway list of the demo counsellor: keyset pages over the pathways she may open
+    counsellor = User.objects.get(username="counsellor")
+    api = Browser()
+    api.force_login(counsellor)
+    url, pages = "/api/v1/pathways/?page_size=100", 0
+    while True:
+        answer = api.get(url).json()
+        pages += 1
+        if not answer["next"]:
+            break
+        url = answer["next"]
+    api_first = median_ms(lambda: api.get("/api/v1/pathways/?page_size=100"), args.repeat)
+    api_last = median_ms(lambda: api.get(url), args.repeat)
+    size_first = len(api.get("/api/v1/pathways/").content)
+    print(f"{'api pathways, keyset':<22} {api_first:>9.2f} {api_last:>9.2f} {api_last / api_first:>10.1f}x   "
+          f"{pages} pages of 100 for the counsellor; the default page (25) is {size_first:,} bytes")  # fmt: skip
     if connection.vendor == "postgresql":
         plan_qs = qs.order_by(*ordering)
         from django.db.models import F, Subquery
