@@ -98,9 +98,18 @@ class ClientDetailSerializer(serializers.ModelSerializer):
         return sorted(self._access().categories)
 
 
-@extend_schema_field({"type": "string", "minLength": 1, "description": "Code of the municipality in the region file."})
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 60,
+        "pattern": "^[-a-zA-Z0-9_]+$",
+        "description": "Code of a municipality of your region (in the region file), e.g. oostende.",
+    }
+)
 class MunicipalityCodeField(serializers.SlugRelatedField):
-    """A municipality given by its region-file code; never empty (the schema says so: minLength 1)."""
+    """A municipality given by its region-file code (a slug); never empty (the schema says so: minLength 1, the
+    slug pattern). A code that is no municipality of the user's region is a 400 naming the field."""
 
 
 class ClientWriteSerializer(serializers.Serializer):
@@ -119,7 +128,13 @@ class ClientWriteSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     municipality = MunicipalityCodeField(slug_field="code", queryset=Municipality.objects.none())
-    deelgemeente = serializers.CharField(max_length=60, required=False, allow_blank=True, allow_null=True)
+    deelgemeente = serializers.SlugField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Code of a deelgemeente of the municipality; empty or null for none.",
+    )
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False, default=list
     )
@@ -329,11 +344,11 @@ class ConsentWriteSerializer(serializers.Serializer):
             field.child_relation.queryset = Organisation.objects.filter(region=region, is_active=True)
 
 
-# The 400 of a registration: errors by field, or possible duplicates to confirm with ``confirm_new``
+# The 409 of a registration: possible duplicates to confirm with ``confirm_new``
 # (no docstring: it would become the schema's description).
-class ClientRegisterErrorSerializer(serializers.Serializer):
-    confirm_new = serializers.ListField(child=serializers.CharField(), required=False)
-    possible_duplicates = PossibleDuplicateSerializer(many=True, required=False)
+class ClientDuplicateSerializer(serializers.Serializer):
+    confirm_new = serializers.ListField(child=serializers.CharField())
+    possible_duplicates = PossibleDuplicateSerializer(many=True)
 
 
 # --- pathways ------------------------------------------------------------------------------
