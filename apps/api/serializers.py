@@ -58,6 +58,17 @@ class ClientListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}],
+        "description": "E-mail address, or empty when the client has none.",
+    }
+)
+class EmailOrEmptyField(serializers.EmailField):
+    """An e-mail address that may be empty (a client without e-mail): the schema says so, where ``format: email``
+    alone would call the empty string invalid (found by schemathesis)."""
+
+
 class ClientDetailSerializer(serializers.ModelSerializer):
     """A client's identity and contact, which every ``ClientAccess`` sees; the national number is
     formatted for the owning organisation and masked for everyone else."""
@@ -66,6 +77,7 @@ class ClientDetailSerializer(serializers.ModelSerializer):
     municipality = MunicipalityRefSerializer(read_only=True)
     deelgemeente = DeelgemeenteRefSerializer(read_only=True, allow_null=True)
     national_number = serializers.SerializerMethodField()
+    email = EmailOrEmptyField(read_only=True)
     owner = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
 
@@ -121,7 +133,7 @@ class ClientWriteSerializer(serializers.Serializer):
 
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(help_text="Not in the future and at most 120 years back (refused with 400).")
     gender = serializers.ChoiceField(choices=Gender.choices)
     national_number = serializers.CharField(max_length=20, required=False, allow_blank=True, write_only=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
