@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_CLIENTS ?= 1000
 PORT ?= 8000
+# the suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= auto
 
 .PHONY: install run serve smoke test lint system-deps browser-deps messages bench clean
 
@@ -46,9 +48,11 @@ smoke: install
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@# the ESF+ report tests read the PDF back as text and as an image (pdftotext, pdftoppm)
+	@command -v pdftotext >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q poppler-utils; }
 
 test: install browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -112,13 +112,15 @@ def main() -> None:
     index_ms = (time.perf_counter() - started) * 1000
     travel = travel_model(region_id=region.pk)
 
-    rec_times, base_times, counts, package_times, optimal = [], [], [], [], []
+    rec_times, base_times, counts, package_times, optimal, cpu_times = [], [], [], [], [], []
     for _ in range(args.repeat):
         for profile in profiles:
             t0 = time.perf_counter()
             sum(1 for o in loaded if eligible(profile, o))
             t1 = time.perf_counter()
+            c1 = time.process_time()
             ranked = recommend(profile, index, travel)
+            cpu_times.append(time.process_time() - c1)
             t2 = time.perf_counter()
             package = build_package(profile, ranked)
             t3 = time.perf_counter()
@@ -133,6 +135,10 @@ def main() -> None:
     print(f"baseline, eligibility pass   : {base:8.2f} ms")
     print(f"recommend (score+reasons+sort): {rec:8.2f} ms   ratio {rec / base:5.1f}x baseline")
     print(f"p95 recommend                 : {sorted(rec_times)[int(len(rec_times) * 0.95)] * 1000:8.2f} ms")
+    # CPU time of this process: what one recommendation costs, whatever else the machine runs (wall time
+    # above grows with the load of a shared machine; see bench/README.md)
+    print(f"recommend, CPU time (median)   : {statistics.median(cpu_times) * 1000:8.2f} ms")
+    print(f"machine load (1-min average)   : {os.getloadavg()[0]:8.2f}")
     pkg = statistics.median(package_times) * 1000
     print(
         f"package (CP-SAT set cover)    : {pkg:8.2f} ms   p95 "

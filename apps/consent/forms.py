@@ -26,6 +26,7 @@ class ConsentForm(forms.Form):
 
     def clean_decision(self) -> str:
         return self.cleaned_data.get("decision") or Decision.GIVEN
+
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations that may see the data"),
         queryset=Organisation.objects.none(),

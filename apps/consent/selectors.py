@@ -30,9 +30,11 @@ def consented_categories(
     result: dict[tuple[int, int], set[str]] = defaultdict(set)
     if not pairs:
         return result
-    rows = Consent.objects.in_force().filter(
-        client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs}
-    ).values_list("client_id", "organisations", "categories", "purposes")
+    rows = (
+        Consent.objects.in_force()
+        .filter(client_id__in={c for c, _o in pairs}, organisations__in={o for _c, o in pairs})
+        .values_list("client_id", "organisations", "categories", "purposes")
+    )
     for client_id, organisation_id, categories, consent_purposes in rows:
         if (client_id, organisation_id) in pairs and wanted & set(consent_purposes):
             result[(client_id, organisation_id)].update(categories)
@@ -57,9 +59,11 @@ def identity_shared(
     if not client_ids or not organisation_ids:
         return set()
     wanted = set(purposes)
-    rows = Consent.objects.in_force().filter(
-        client_id__in=client_ids, organisations__in=organisation_ids
-    ).values_list("client_id", "organisations", "categories", "purposes")
+    rows = (
+        Consent.objects.in_force()
+        .filter(client_id__in=client_ids, organisations__in=organisation_ids)
+        .values_list("client_id", "organisations", "categories", "purposes")
+    )
     return {
         (client_id, organisation_id)
         for client_id, organisation_id, categories, consent_purposes in rows
@@ -72,10 +76,12 @@ def clients_identified_to(*, organisation_ids: set[int], region_ids: set[int], p
     organisations for ``purpose``: whom a client list shows beyond the organisation's own files. One query."""
     return [
         client_id
-        for client_id, categories, purposes in Consent.objects.in_force().filter(
+        for client_id, categories, purposes in Consent.objects.in_force()
+        .filter(
             organisations__in=organisation_ids,
             client__organisation__region_id__in=region_ids,
-        ).values_list("client_id", "categories", "purposes")
+        )
+        .values_list("client_id", "categories", "purposes")
         if DataCategory.IDENTITY in categories and purpose in purposes
     ]
 
@@ -110,3 +116,15 @@ def consents_to_renew(organisation_ids: Iterable[int], today: dt.date) -> QueryS
         valid_until__gte=today - window,
         valid_until__lte=today + window,
     ).exclude(Exists(renewed))
+
+
+def consent_of_client(*, client: Any, consent_id: int) -> Consent:
+    """One consent of ``client`` with its organisations; raises ``Consent.DoesNotExist`` for another client's
+    consent or an unknown id (views turn it into a 404). Access to the client is the caller's check."""
+    return Consent.objects.prefetch_related("organisations").get(pk=consent_id, client=client)
+
+
+def consents_of_client(*, client: Any) -> list[Consent]:
+    """Every consent of ``client``, oldest first, with its organisations: the subject-access export's view
+    (GDPR Art. 15), active or not. Access to the client is the caller's check."""
+    return list(Consent.objects.filter(client=client).prefetch_related("organisations").order_by("given_on", "id"))

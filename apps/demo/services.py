@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, Role, User
 from apps.accounts.services import organisation_search_key
+from apps.assessment.classification import screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.audit.services import audit_log
 from apps.clients.models import Client, Gender
@@ -36,6 +37,8 @@ from apps.employers.models import (
     Placement,
     PlacementStatus,
 )
+from apps.esf.models import Participation
+from apps.esf.services import CLIENT_GENDER, age_on
 from apps.esf.services_closing import close_pathway
 from apps.groups.services import group_activity_create, group_session_add, session_attendance_record
 from apps.matching.services import allocation_start
@@ -59,7 +62,9 @@ from apps.regions.models import (
     Obstacle,
     Region,
     SupportLine,
+    TargetGroup,
 )
+from apps.regions.target_group_rules import evaluate
 
 DEMO_PASSWORD = "padwijzer-demo"  # noqa: S105 - printed for the demo only
 
@@ -144,7 +149,7 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, screened_on: dt.date) -> None:
+def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, screened_on: dt.date) -> list[Pathway]:
     """The demo counsellor's organisation's first 24 clients and a third of the others have a pathway with two
     actions and two contacts.
 
@@ -199,6 +204,49 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, 
         for p in pathways
         for _ in range(2)
     )
+    return pathways
+
+
+def _demo_participations(
+    *,
+    pathways: list[Pathway],
+    clients: dict[int, Client],
+    screenings: dict[int, Screening],
+    challenge_of: dict[int, Challenge],
+    codes_of: dict[int, frozenset[str]],
+    target_groups: list[TargetGroup],
+    counsellor: User,
+) -> None:
+    """Each demo pathway's client entered the ESF+ operation on the pathway's start (issue 12), with the entry
+    data the screening holds, the challenge the client was drawn from and the first target group whose rule
+    the screening's facts satisfy (``screening_facts``), so that the coordinator's figures per challenge and
+    target group (issue 11, item 3) have content. No randomness: the demo's random stream stays as it was."""
+    rows = []
+    for p in pathways:
+        client, screening = clients[p.client_id], screenings[p.client_id]
+        facts = screening_facts(
+            client=client, screening=screening, obstacle_codes=set(codes_of[client.pk]), on=p.started_on
+        )
+        group = next((g for g in target_groups if evaluate(g.rule, facts)), None)
+        rows.append(
+            Participation(
+                region_id=challenge_of[client.pk].region_id,
+                client_id=client.pk,
+                pathway_id=p.pk,
+                organisation_id=p.organisation_id,
+                worker=counsellor,
+                municipality_id=client.municipality_id,
+                challenge=challenge_of[client.pk],
+                target_group=group,
+                entry_date=p.started_on,
+                gender=CLIENT_GENDER[client.gender],
+                age_at_entry=age_on(client.birth_date, p.started_on),
+                labour_status=screening.employment_status,
+                unemployed_months=screening.unemployed_months if screening.employment_status == "unemployed" else None,
+                isced_level=screening.isced_level,
+            )
+        )
+    Participation.objects.bulk_create(rows, batch_size=2000)
 
 
 def _kbo(rng: random.Random) -> str:
@@ -632,6 +680,10 @@ def _demo_loop(*, region: Region, rng: random.Random, today: dt.date, suffix: st
         closed_on = today - dt.timedelta(days=days_ago)
         Pathway.objects.filter(pk=p.pk).update(started_on=min(p.started_on, closed_on - dt.timedelta(days=60)))
         p.refresh_from_db()
+        for participation in Participation.objects.filter(pathway=p, entry_date__gt=p.started_on):
+            participation.entry_date = p.started_on  # the ESF+ entry moves with the earlier start
+            participation.age_at_entry = age_on(p.client.birth_date, p.started_on)
+            participation.save(update_fields=["entry_date", "age_at_entry"])
         ContactLog.objects.filter(pathway=p, happened_on__gt=closed_on).update(happened_on=closed_on)
         result = close_pathway(  # the one way to a closed pathway (ESF+ leaving included)
             pathway=p, actor=counsellor, closed_on=closed_on, outcome=outcome, results_now=True, **results
@@ -738,6 +790,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             getattr(Pathway, model_path).rel.related_model.objects.filter(
                 pathway__client__organisation__region=region
             ).delete()
+        Participation.objects.filter(region=region).delete()
         Pathway.objects.filter(client__organisation__region=region).delete()
         DomainScore.objects.filter(screening__client__organisation__region=region).delete()
         ScreeningObstacle.objects.filter(screening__client__organisation__region=region).delete()
@@ -755,11 +808,14 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     weights = [1.0 / c.rank for c in challenges]
     all_obstacles = list(Obstacle.objects.filter(region=region).values_list("pk", "code"))
     limited_language = {pk for pk, code in all_obstacles if "dutch" in code or "language" in code}
+    code_of = dict(all_obstacles)
+    target_groups = list(TargetGroup.objects.filter(region=region).order_by("position", "pk"))
     populations = [float(m.population or 1000) for m in municipalities]
     today = dt.date(2026, 1, 1)
 
     batch: list[Client] = []
     obstacle_sets: list[list[int]] = []
+    challenge_index: list[int] = []
 
     domains = list(LifeDomain.objects.filter(region=region).values_list("pk", flat=True))
     domain_of = dict(Obstacle.objects.filter(region=region).values_list("pk", "life_domain_id"))
@@ -799,10 +855,20 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
                 level = rng.randint(1, 3) if d in troubled else rng.randint(3, 5)
                 scores.append(DomainScore(screening_id=s.pk, life_domain_id=d, level=level))
         DomainScore.objects.bulk_create(scores, batch_size=5000)
-        _demo_pathways(created, screener, rng, screened_on)
+        pathways = _demo_pathways(created, screener, rng, screened_on)
+        _demo_participations(
+            pathways=pathways,
+            clients={c.pk: c for c in created},
+            screenings={s.client_id: s for s in screenings},
+            challenge_of={c.pk: challenges[i] for c, i in zip(created, challenge_index, strict=True)},
+            codes_of={c.pk: frozenset(code_of[o] for o in obs) for c, obs in zip(created, obstacle_sets, strict=True)},
+            target_groups=target_groups,
+            counsellor=screener,
+        )
         report.clients += len(created)
         batch.clear()
         obstacle_sets.clear()
+        challenge_index.clear()
 
     for n in range(clients):
         if n < len(challenges):  # the first clients mirror each persona exactly
@@ -837,6 +903,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
             )
         )
         obstacle_sets.append(obstacles)
+        challenge_index.append(index)
         if len(batch) >= 5000:
             flush()
     if batch:

@@ -72,7 +72,10 @@ class _Loader:
         obj = existing.get(key)
         if obj is None:
             obj = model(**create_kwargs, **values)
-            obj.full_clean(validate_constraints=False, validate_unique=False)
+            # the related objects were just created or read by this loader: checking that they exist would
+            # cost a query per foreign key (ForeignKey.validate); every other field is validated
+            relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+            obj.full_clean(exclude=relations, validate_constraints=False, validate_unique=False)
             obj.save()
             obj._pw_created = True  # type: ignore[attr-defined]
             self.report.created[name] += 1
@@ -87,6 +90,12 @@ class _Loader:
 
     def set_m2m(self, obj: models.Model, attr: str, targets: list[Any]) -> None:
         manager = getattr(obj, attr)
+        if getattr(obj, "_pw_created", False):  # a new row has no links yet: one insert, no reads
+            through, source, target = manager.through, manager.source_field_name, manager.target_field_name
+            through.objects.bulk_create(
+                [through(**{f"{source}_id": obj.pk, f"{target}_id": t.pk}) for t in {t.pk: t for t in targets}.values()]
+            )
+            return
         current = {o.pk for o in manager.all()}
         wanted = {o.pk for o in targets}
         if current != wanted:

@@ -32,7 +32,7 @@ from apps.assessment.models import DomainScore, Screening
 from apps.audit.services import audit_log
 from apps.clients import identifiers
 from apps.clients.models import Client, RectificationRequest
-from apps.consent.models import Consent
+from apps.consent.selectors import consents_of_client
 from apps.core.cells import safe_row
 from apps.esf.models import Participation
 from apps.pathways.models import Action, ContactLog, Goal, Pathway
@@ -78,7 +78,7 @@ def subject_access_parts(client: Client) -> dict[str, Any]:
         .select_related("offer", "offer__organisation")
         .order_by("created_at", "id")
     )
-    consents = list(Consent.objects.filter(client=client).prefetch_related("organisations").order_by("given_on", "id"))
+    consents = consents_of_client(client=client)
     participations = list(Participation.objects.filter(client=client).select_related("region").order_by("entry_date"))
     rectifications = list(RectificationRequest.objects.filter(client=client).order_by("asked_on", "id"))
     looks = access_rows(list(access_entries(client.pk)))

@@ -26,6 +26,7 @@ from apps.clients.permissions import get_client_for_editing, get_client_for_user
 from apps.clients.selectors import suspected_duplicates
 from apps.conferences.services import scheduling_regions
 from apps.consent.models import Consent
+from apps.consent.selectors import consent_of_client
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
@@ -293,7 +294,10 @@ def consent_withdraw_view(request: HttpRequest, pk: int, consent_pk: int) -> Htt
     """Withdraw a consent from the client file; team places that depended on it end, and the page says so."""
 
     access = get_client_for_editing(request.user, pk)
-    consent = get_object_or_404(Consent.objects.prefetch_related("organisations"), pk=consent_pk, client=access.client)
+    try:
+        consent = consent_of_client(client=access.client, consent_id=consent_pk)
+    except Consent.DoesNotExist:
+        raise Http404 from None
     if not consent.is_active:
         raise Http404
     if not confirmed(request):  # the first POST asks, and changes nothing

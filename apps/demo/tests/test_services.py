@@ -158,3 +158,36 @@ def test_the_demo_fills_the_whole_loop_so_every_role_finds_work_at_first_login(o
     assert demo_seed(region=oostende, clients=200, seed=1).loop == {}
     demo_seed(region=oostende, clients=200, seed=1, replace=True)
     assert Referral.objects.filter(pathway__organisation__region=oostende).count() == 13
+
+
+def test_every_demo_pathway_has_an_esf_participation_so_the_dashboard_has_figures_per_challenge(
+    oostende: Region,
+) -> None:
+    """Issue 11 item 3 with issue 12: the coordinator's open pathways per challenge and per target group come from
+    the ESF+ participation; the demo records one per pathway (challenge drawn, target group by the region's
+    rules), and the four closed demo pathways left the operation on their closing date."""
+    from apps.esf.models import Participation
+    from apps.pathways.models import Pathway
+    from apps.workspace.selectors_dashboard import NOT_RECORDED
+
+    demo_seed(region=oostende, clients=200, seed=1)
+    pathways = Pathway.objects.filter(organisation__region=oostende)
+    participations = Participation.objects.filter(region=oostende)
+    assert participations.count() == pathways.count() > 24
+    assert not participations.filter(challenge__isnull=True).exists()
+    assert participations.filter(target_group__isnull=False).count() > participations.count() // 2
+    assert participations.values("challenge").distinct().count() == oostende.challenges.count()
+    for p in participations.select_related("pathway"):
+        assert p.entry_date == p.pathway.started_on
+    closed = participations.filter(pathway__closure__isnull=False).select_related("pathway__closure")
+    assert closed.count() == 4
+    for p in closed:
+        assert p.leaving_date == p.pathway.closure.closed_on and p.entry_date <= p.leaving_date
+
+    from django.test import Client as Browser
+
+    browser = Browser()
+    browser.force_login(User.objects.get(username="coordinator"))
+    html = browser.get("/coordinatie/").content.decode()
+    assert f"challenge={NOT_RECORDED}" not in html
+    assert "1. " in html  # the challenge of rank 1 by its title
