@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.core.admin_mixins import CountsNotNamesOnDeletion
 from apps.regions.models import Challenge, Municipality, Obstacle, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(CountsNotNamesOnDeletion, admin.ModelAdmin):
     list_display = ["code", "name_nl", "format_version", "loaded_at"]
     readonly_fields = [f.name for f in Region._meta.fields]
 
@@ -13,18 +14,18 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(CountsNotNamesOnDeletion, admin.ModelAdmin):
     list_display = ["name", "nis_code", "region"]
     list_filter = ["region"]
 
 
 @admin.register(Obstacle)
-class ObstacleAdmin(admin.ModelAdmin):
+class ObstacleAdmin(CountsNotNamesOnDeletion, admin.ModelAdmin):
     list_display = ["code", "label_nl", "life_domain", "source", "region"]
     list_filter = ["region", "source"]
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(CountsNotNamesOnDeletion, admin.ModelAdmin):
     list_display = ["rank", "persona_name", "title_nl", "region"]
     list_filter = ["region"]
