@@ -137,6 +137,7 @@ def prepare_database(env: dict[str, str], db: str, clients: int, reuse: bool) ->
     subprocess.run(["dropdb", "--if-exists", db], env={**os.environ, **pg}, check=True)
     subprocess.run(["createdb", db], env={**os.environ, **pg}, check=True)
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "createcachetable")  # the database cache (CACHE_URL default); the demo's allocation reads it
     manage(env, "load_region", "regions/oostende.json")
     manage(env, "seed_demo", "--clients", str(clients), "--seed", "1")
     found = resolve(env)

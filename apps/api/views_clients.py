@@ -8,22 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.api import idempotency
 from apps.api import serializers as s
-from apps.api.pagination import PagePagination, page_of, paginated
+from apps.api.pagination import ClientKeysetPagination, page_of, paginated
 from apps.api.responses import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
 from apps.api.selectors import classification_of, screenings_for
 from apps.clients import identifiers
-from apps.clients.models import Client
+from apps.clients.models import ClientQuerySet
 from apps.clients.permissions import (
     ClientAccess,
     get_client_for_editing,
@@ -33,6 +33,7 @@ from apps.clients.permissions import (
 from apps.clients.selectors import clients_for_user
 from apps.clients.services import client_register, client_update, possible_duplicates
 from apps.core import ratelimit
+from apps.core.concurrency import EditConflict, SubmissionKeyReused, submitted_before
 
 TAGS = ["clients"]
 
@@ -43,7 +44,34 @@ def viewed(request: Request, pk: int) -> ClientAccess:
 
 
 def detail_response(access: ClientAccess, status_code: int = status.HTTP_200_OK) -> Response:
-    return Response(s.ClientDetailSerializer(access.client, context={"access": access}).data, status=status_code)
+    """The client as the user may see it, with its version as the ``ETag`` (for ``If-Match`` on a change)."""
+    response = Response(s.ClientDetailSerializer(access.client, context={"access": access}).data, status=status_code)
+    response["ETag"] = f'"{access.client.version}"'
+    return response
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        'Optional, recommended: the ETag of the client as you read it (GET answers it, e.g. `"4"`). When '
+        "someone changed the client since, nothing is saved and the answer is 412: read it again and resend."
+    ),
+)
+
+
+def if_match_version(request: Request) -> int | None:
+    """The client version in the request's ``If-Match`` header (``"4"``, ``W/"4"`` or ``4``), or ``None``
+    without the header. Raises DRF's ValidationError (400) for anything else (``*`` included)."""
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise serializers.ValidationError({"If-Match": [_("Send the ETag of the client as you read it.")]})
+    return int(value)
 
 
 @extend_schema(tags=TAGS)
@@ -51,9 +79,9 @@ class ClientListView(generics.ListAPIView):
     """Clients of the user's organisations, plus those whose identity a consent shares with them."""
 
     serializer_class = s.ClientListSerializer
-    pagination_class = PagePagination
+    pagination_class = ClientKeysetPagination  # keyset pages: the last of 100,000 clients costs the first's
 
-    def get_queryset(self) -> QuerySet[Client]:
+    def get_queryset(self) -> ClientQuerySet:
         return clients_for_user(user=self.request.user, query=self.request.query_params.get("q", "")[:100])
 
     @extend_schema(
@@ -71,7 +99,11 @@ class ClientListView(generics.ListAPIView):
         ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+        clients = self.get_queryset()
+        # the paginator reads one row ahead: record as read only the clients the page shows
+        page = self.paginate_queryset(clients.unrecorded())
+        clients.record_shown(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Register a client in your organisation",
@@ -87,14 +119,26 @@ class ClientListView(generics.ListAPIView):
                 ),
             ),
             404: OpenApiResponse(description="You may not register clients."),
+            422: idempotency.KEY_REUSED,
             429: OpenApiResponse(description="Too many duplicate checks in a short time: nothing was saved."),
         },
+        parameters=[idempotency.PARAMETER],
     )
     def post(self, request: Request) -> Response:
         organisations = organisations_for_registration(request.user)
         if not organisations:
             raise Http404
         organisation = organisations[0]
+        key = idempotency.submission_key(request, "clients.register")
+        fingerprint = idempotency.fingerprint(request, organisation.pk) if key else ""
+        try:
+            earlier = submitted_before(key, "clients.register", fingerprint)
+        except SubmissionKeyReused:
+            return idempotency.key_reused()
+        if earlier is not None:  # a retry of a registration already handled: that client, nothing new
+            response = detail_response(get_client_for_user(request.user, earlier), status.HTTP_201_CREATED)
+            response["Idempotent-Replayed"] = "true"
+            return response
         serializer = s.ClientWriteSerializer(data=request.data, region=organisation.region)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -123,8 +167,15 @@ class ClientListView(generics.ListAPIView):
             )
         try:
             client = client_register(
-                organisation=organisation, actor=request.user, national_number=national_number, **data
+                organisation=organisation,
+                actor=request.user,
+                national_number=national_number,
+                submission_key=key,
+                submission_fingerprint=fingerprint,
+                **data,
             )
+        except SubmissionKeyReused:
+            return idempotency.key_reused()
         except DjangoValidationError as exc:
             raise_service_error(exc)
         return detail_response(get_client_for_user(request.user, client.pk), status.HTTP_201_CREATED)
@@ -142,13 +193,23 @@ class ClientDetailView(APIView):
 
     @extend_schema(
         summary="Change a client (owning organisation only)",
-        description="A blank or missing national_number leaves it as it is.",
+        description=(
+            "A blank or missing national_number leaves it as it is. Send the ETag you read in If-Match so a "
+            "change someone else made meanwhile is not overwritten (412)."
+        ),
         request=s.ClientWriteSerializer,
-        responses={200: s.ClientDetailSerializer, 400: INVALID, 404: NOT_FOUND},
+        parameters=[IF_MATCH],
+        responses={
+            200: s.ClientDetailSerializer,
+            400: INVALID,
+            404: NOT_FOUND,
+            412: OpenApiResponse(description="Someone else changed the client since you read it; nothing saved."),
+        },
     )
     def patch(self, request: Request, pk: int) -> Response:
         access = get_client_for_editing(request.user, pk)
         client = access.client
+        expected_version = if_match_version(request)
         serializer = s.ClientWriteSerializer(
             data=request.data, partial=True, region=client.organisation.region, client=client
         )
@@ -157,7 +218,23 @@ class ClientDetailView(APIView):
         data.pop("confirm_new", None)
         national_number = data.pop("national_number", "") or None
         try:
-            client_update(client=client, actor=request.user, national_number=national_number, **data)
+            client_update(
+                client=client,
+                actor=request.user,
+                national_number=national_number,
+                expected_version=expected_version,
+                **data,
+            )
+        except EditConflict:
+            return Response(
+                {
+                    "detail": _(
+                        "Someone else changed this client since you read it. Nothing was saved: read the client "
+                        "again and send your change with its new ETag."
+                    )
+                },
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
         except DjangoValidationError as exc:
             raise_service_error(exc)
         return detail_response(access)

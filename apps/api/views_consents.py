@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.api import idempotency
 from apps.api import serializers as s
 from apps.api.pagination import page_of, paginated
 from apps.api.responses import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
@@ -18,6 +19,7 @@ from apps.api.views_clients import TAGS, viewed
 from apps.clients.permissions import get_client_for_editing
 from apps.consent.models import Consent
 from apps.consent.services import consent_record
+from apps.core.concurrency import SubmissionKeyReused, submitted_before
 from apps.pathways.services import consent_withdraw_with_team
 
 
@@ -37,17 +39,40 @@ class ClientConsentsView(APIView):
 
     @extend_schema(
         summary="Record a consent (owning organisation only)",
+        description=(
+            "Send an `Idempotency-Key` header so a retried request records one consent: the retry answers with "
+            "the consent the first request recorded."
+        ),
         request=s.ConsentWriteSerializer,
-        responses={201: s.ConsentSerializer, 400: INVALID, 404: NOT_FOUND},
+        parameters=[idempotency.PARAMETER],
+        responses={201: s.ConsentSerializer, 400: INVALID, 404: NOT_FOUND, 422: idempotency.KEY_REUSED},
     )
     def post(self, request: Request, pk: int) -> Response:
         client = get_client_for_editing(request.user, pk).client
+        key = idempotency.submission_key(request, "consent.record")
+        fingerprint = idempotency.fingerprint(request, client.pk) if key else ""
+        try:
+            earlier = submitted_before(key, "consent.record", fingerprint)
+        except SubmissionKeyReused:
+            return idempotency.key_reused()
+        if earlier is not None:  # a retry of a request already handled: its consent, nothing new
+            consent = get_object_or_404(Consent, pk=earlier, client=client)
+            response = Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+            response["Idempotent-Replayed"] = "true"
+            return response
         serializer = s.ConsentWriteSerializer(data=request.data, region=client.organisation.region)
         serializer.is_valid(raise_exception=True)
         try:
             consent = consent_record(
-                client=client, actor=request.user, actor_organisation=client.organisation, **serializer.validated_data
+                client=client,
+                actor=request.user,
+                actor_organisation=client.organisation,
+                submission_key=key,
+                submission_fingerprint=fingerprint,
+                **serializer.validated_data,
             )
+        except SubmissionKeyReused:
+            return idempotency.key_reused()
         except DjangoValidationError as exc:
             raise_service_error(exc)
         return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)

@@ -103,6 +103,13 @@ class MergeForm(forms.Form):
     duplicate = IdField(label=_("Merge client number into it"))
 
 
+class DistinctPairForm(forms.Form):
+    """The two client numbers of a suggested pair the coordinator marks as two different people."""
+
+    first = IdField(label=_("First client number"))
+    second = IdField(label=_("Second client number"))
+
+
 class SealOpenForm(forms.Form):
     """Break the glass: which sealed categories, and why (the reason is kept in the audit trail)."""
 

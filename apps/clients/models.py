@@ -57,6 +57,22 @@ class ClientQuerySet(models.QuerySet["Client"]):
         clone._read_actor, clone._read_organisations = user, organisation_ids
         return clone
 
+    def unrecorded(self) -> ClientQuerySet:
+        """The same rows without the read record (the caller records what it shows with ``record_shown``)."""
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._read_actor = None
+        return clone
+
+    def record_shown(self, rows: Any) -> None:
+        """Record ``rows`` (clients) as one list read by this queryset's reader, as fetching them would: for a
+        page that fetches one row more than it shows (keyset paging looks one row ahead)."""
+        if self._read_actor is not None:
+            reads.note_list(
+                actor=self._read_actor,
+                client_ids=[row.pk for row in rows if isinstance(row, Client)],
+                organisation_ids=self._read_organisations,
+            )
+
     def _clone(self) -> ClientQuerySet:
         clone = super()._clone()  # type: ignore[misc]
         clone._read_actor, clone._read_organisations = self._read_actor, self._read_organisations
@@ -134,6 +150,8 @@ class Client(TimeStampedModel):
         indexes = [
             models.Index(fields=["organisation", "last_name"]),
             models.Index(fields=["birth_date"]),
+            # the keyset pages of the client list and search (apps/core/keyset.py): by name, then id
+            models.Index(fields=["last_name", "first_name", "id"], name="client_name_keyset"),
             models.Index(fields=["organisation", "merged_into"], name="clients_org_merged_idx"),
         ]
 
@@ -187,6 +205,36 @@ class MergedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} #{self.object_id} of client {self.origin_id}"
+
+
+class DistinctPair(models.Model):
+    """A coordinator judged two records suggested as duplicates to be two different people ("not the same
+    person"), so the worklist no longer suggests the pair; undoing it (``undone_at``) suggests it again.
+
+    One row per pair, stored in order (``first`` < ``second``, a check constraint) and unique, so a pair is
+    dismissed once whichever way round it was shown; dismissing it again after an undo reuses the row. Written
+    by ``apps/clients/services_duplicates.py`` with its audit entry; not moved by a merge (the worklist shows
+    only active records).
+    """
+
+    first = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dismissed_at = models.DateTimeField()
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-dismissed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="uniq_distinct_pair"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="distinct_pair_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"clients {self.first_id} and {self.second_id} are different people"
 
 
 class RectificationRequest(TimeStampedModel):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Left, Lower
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients import identifiers
-from apps.clients.models import Client
+from apps.clients.models import Client, ClientQuerySet, DistinctPair
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES
 from apps.clients.services import name_similarity
 from apps.consent.models import Purpose
@@ -45,7 +45,7 @@ def client_search(query: str) -> Q:
     return found
 
 
-def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
+def clients_for_user(*, user: Any, query: str = "") -> ClientQuerySet:
     """Clients of the organisations where the user holds a full role, those whose case team a peer companion
     is on, plus those whose identity a consent shares with them (docs/decisions/0014-access-matrix.md).
     The rows fetched are recorded as one list read (``ClientQuerySet.recorded_for``)."""
@@ -69,7 +69,8 @@ def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
     )
     if query:
         qs = qs.filter(client_search(query))
-    return qs.select_related("organisation", "municipality").order_by("last_name", "first_name")
+    result: ClientQuerySet = qs.select_related("organisation", "municipality").order_by("last_name", "first_name")
+    return result
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
     with another whose last or first name starts with the same three letters (case-insensitive; also across
     first and last name), then Python scores the pairs. A pair whose names differ in their first three
     letters in both names is not found (rule: issue 11 item 6; docs/decisions/0017-dates-agree.md).
+    A pair a coordinator marked as two different people (``DistinctPair`` not undone) is left out: one more
+    query, whatever the number of pairs.
     Rows are plain ``Client`` instances with ``organisation`` loaded; nothing is recorded as read here (the
     page records what it shows).
     """
@@ -115,6 +118,11 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
         .select_related("organisation")
         .order_by("birth_date", "pk")
     )
+    dismissed = set(
+        DistinctPair.objects.filter(first__organisation__region_id__in=region_ids, undone_at__isnull=True).values_list(
+            "first_id", "second_id"
+        )
+    )
     groups: dict[Any, list[Client]] = {}
     for client in candidates:
         groups.setdefault(client.birth_date, []).append(client)
@@ -124,7 +132,7 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
     for members in groups.values():
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                if (a.pk, b.pk) in pairs:
+                if (a.pk, b.pk) in pairs or (min(a.pk, b.pk), max(a.pk, b.pk)) in dismissed:
                     continue
                 score = name_similarity(a.first_name, a.last_name, b.first_name, b.last_name)
                 one_number = bool(a.national_number_digest) and a.national_number_digest == b.national_number_digest
@@ -143,6 +151,18 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
                     evidence.append(_("same e-mail address"))
                 pairs[(a.pk, b.pk)] = SuspectedPair(a, b, score, evidence)
     return sorted(pairs.values(), key=lambda p: (-len(p.evidence), -p.similarity, p.first.pk, p.second.pk))
+
+
+def dismissed_pairs(*, region_ids: set[int], limit: int = 50) -> list[DistinctPair]:
+    """The pairs coordinators of ``region_ids`` marked as two different people and did not undo, newest first
+    (at most ``limit``), with both clients, their organisations and who dismissed them loaded (one query)."""
+    if not region_ids:
+        return []
+    return list(
+        DistinctPair.objects.filter(first__organisation__region_id__in=region_ids, undone_at__isnull=True)
+        .select_related("first__organisation", "second__organisation", "dismissed_by")
+        .order_by("-dismissed_at", "-pk")[:limit]
+    )
 
 
 def _digits(value: str) -> str:

@@ -145,29 +145,44 @@ def _active_with_digest(digest: str, exclude_pk: int | None = None) -> Client | 
 
 
 def client_register(
-    *, organisation: Any, actor: Any, national_number: str = "", submission_key: str = "", **data: Any
+    *,
+    organisation: Any,
+    actor: Any,
+    national_number: str = "",
+    submission_key: str = "",
+    submission_fingerprint: str = "",
+    **data: Any,
 ) -> Client:
     """Register a client of ``organisation`` (fields: ``CLIENT_FIELDS``); writes ``clients.client.registered``.
 
-    ``submission_key``: the form's one-time key; a second submission with the same key returns the client the
-    first created (a double click makes one record). Raises ``AlreadyRegistered`` when an active client has
-    the national number (also when a concurrent registration wins the race: the partial unique constraint
-    ``uniq_active_national_number`` decides), ``ValidationError`` for bad data, ``TypeError`` for unknown
-    fields. Nothing is saved on an error.
+    ``submission_key``: the form's one-time key or the API's ``Idempotency-Key``; a second submission with the
+    same key returns the client the first created (a double click makes one record). ``submission_fingerprint``:
+    a digest of the request for a key the sender chose (the API); the key with another request raises
+    ``apps.core.concurrency.SubmissionKeyReused`` and writes nothing. Raises ``AlreadyRegistered`` when an
+    active client has the national number (also when a concurrent registration wins the race: the partial
+    unique constraint ``uniq_active_national_number`` decides), ``ValidationError`` for bad data, ``TypeError``
+    for unknown fields. Nothing is saved on an error.
     """
-    earlier = submitted_before(submission_key, "clients.register")
+    earlier = submitted_before(submission_key, "clients.register", submission_fingerprint)
     if earlier is not None:
         return Client.objects.get(pk=earlier)
     try:
         return _register(
-            organisation=organisation, actor=actor, national_number=national_number, key=submission_key, data=data
+            organisation=organisation,
+            actor=actor,
+            national_number=national_number,
+            key=submission_key,
+            fingerprint=submission_fingerprint,
+            data=data,
         )
     except _SameSubmission as same:
         return Client.objects.get(pk=same.client_id)
 
 
 @transaction.atomic
-def _register(*, organisation: Any, actor: Any, national_number: str, key: str, data: dict[str, Any]) -> Client:
+def _register(
+    *, organisation: Any, actor: Any, national_number: str, key: str, fingerprint: str = "", data: dict[str, Any]
+) -> Client:
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
@@ -187,14 +202,14 @@ def _register(*, organisation: Any, actor: Any, national_number: str, key: str, 
         with transaction.atomic():
             client.save()
     except IntegrityError:  # a concurrent registration of the same number committed first
-        earlier = submitted_before(key, "clients.register")
+        earlier = submitted_before(key, "clients.register", fingerprint)
         if earlier is not None:
             raise _SameSubmission(earlier) from None
         existing = _active_with_digest(client.national_number_digest)
         if existing is None:
             raise
         raise AlreadyRegistered(existing) from None
-    first = remember_submission(key, "clients.register", client.pk)
+    first = remember_submission(key, "clients.register", client.pk, fingerprint)
     if first is not None:
         raise _SameSubmission(first)
     audit_log(actor=actor, action="clients.client.registered", obj=client, changes={"organisation": organisation.pk})
@@ -228,7 +243,7 @@ def client_update(
 ) -> Client:
     """Change a client's fields (``CLIENT_FIELDS``) and, when given, the national number; writes
     ``clients.client.updated``. ``expected_version``: the version the edit form showed; a stale one raises
-    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decision 0008/0013).
+    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decisions 0008 and 0015).
     Raises ``AlreadyRegistered`` when another active client holds the number, ``ValidationError`` for bad data.
     """
     unknown = set(data) - set(CLIENT_FIELDS)

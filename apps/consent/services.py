@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_log
 from apps.consent.models import Consent, DataCategory, Decision, Method, Purpose
 from apps.core.chronology import Dated, Event, check_dates, date_errors
-from apps.core.concurrency import remember_submission, submitted_before
+from apps.core.concurrency import SubmissionKeyReused, remember_submission, submitted_before
 
 # What a signed form may be, recognised by its first bytes (never by the name or the browser's claim).
 FORM_SIGNATURES: dict[str, tuple[bytes, str]] = {
@@ -62,18 +62,20 @@ class _SameSubmission(Exception):
         self.consent_id = consent_id
 
 
-def consent_record(*, submission_key: str = "", **data: Any) -> Consent:
+def consent_record(*, submission_key: str = "", submission_fingerprint: str = "", **data: Any) -> Consent:
     """Record a consent (arguments of :func:`_consent_record`); writes ``consent.consent.given``.
 
-    ``submission_key``: the form's one-time key (``apps.core.concurrency``); the same form sent twice (a double
-    click, a resent request, two at once) records one consent and returns it. Raises ``ValidationError`` by
+    ``submission_key``: the form's one-time key, or the API's ``Idempotency-Key`` (``apps.core.concurrency``);
+    the same submission sent twice (a double click, a resent request, two at once) records one consent and
+    returns it. ``submission_fingerprint``: a digest of the request for a key the sender chose (the API); the
+    key with another request raises ``SubmissionKeyReused`` and writes nothing. Raises ``ValidationError`` by
     field (dates: ``apps.core.chronology``); nothing is saved on an error.
     """
-    earlier = submitted_before(submission_key, "consent.record")
+    earlier = submitted_before(submission_key, "consent.record", submission_fingerprint)
     if earlier is not None:
         return Consent.objects.get(pk=earlier)
     try:
-        return _consent_record(key=submission_key, **data)
+        return _consent_record(key=submission_key, fingerprint=submission_fingerprint, **data)
     except _SameSubmission as same:
         return Consent.objects.get(pk=same.consent_id)
 
@@ -82,6 +84,7 @@ def consent_record(*, submission_key: str = "", **data: Any) -> Consent:
 def _consent_record(
     *,
     key: str = "",
+    fingerprint: str = "",
     client: Any,
     organisations: Iterable[Any],
     categories: list[str],
@@ -151,7 +154,12 @@ def _consent_record(
         if consent.signed_form:
             consent.signed_form.delete(save=False)
         raise
-    first = remember_submission(key, "consent.record", consent.pk)
+    try:
+        first = remember_submission(key, "consent.record", consent.pk, fingerprint)
+    except SubmissionKeyReused:
+        if consent.signed_form:
+            consent.signed_form.delete(save=False)
+        raise
     if first is not None:  # a concurrent submission of the same form won: roll this one back, its file too
         if consent.signed_form:
             consent.signed_form.delete(save=False)

@@ -76,24 +76,42 @@ class SubmissionKeyField(forms.CharField):
         super().__init__(**kwargs)
 
 
-def submitted_before(key: str, purpose: str) -> int | None:
-    """The id of the record the submission ``key`` created for ``purpose``, or ``None`` (not seen or no key)."""
+class SubmissionKeyReused(Exception):
+    """A one-time key came back with another request than the one it was first used for (another body, another
+    record, another purpose); nothing was written. The API answers 422 (``Idempotency-Key``)."""
+
+
+def submitted_before(key: str, purpose: str, fingerprint: str = "") -> int | None:
+    """The id of the record the submission ``key`` created for ``purpose``, or ``None`` (not seen or no key).
+
+    ``fingerprint``: a digest of what was sent with the key (empty for a form's own key). Raises
+    :class:`SubmissionKeyReused` when the key is known with another fingerprint or for another purpose.
+    """
     if not key:
         return None
-    return SubmissionKey.objects.filter(key=key, purpose=purpose).values_list("object_id", flat=True).first()
+    seen = SubmissionKey.objects.filter(key=key).values_list("purpose", "fingerprint", "object_id").first()
+    if seen is None:
+        return None
+    stored_purpose, stored_fingerprint, object_id = seen
+    if (stored_purpose, stored_fingerprint) == (purpose, fingerprint):
+        return object_id
+    if fingerprint or stored_fingerprint:
+        raise SubmissionKeyReused(key)
+    return None  # a form's key met under another purpose is not this submission's (as before fingerprints)
 
 
-def remember_submission(key: str, purpose: str, object_id: int) -> int | None:
+def remember_submission(key: str, purpose: str, object_id: int, fingerprint: str = "") -> int | None:
     """Record that ``key`` created ``object_id``; call in the creating transaction, after the insert.
 
     Returns ``None`` when recorded, or the id of the record that a concurrent submission with the same key
-    created first (the caller then rolls back its own insert and returns that one). No key: no-op.
+    created first (the caller then rolls back its own insert and returns that one). No key: no-op. Raises
+    :class:`SubmissionKeyReused` when the concurrent submission sent another request with the key.
     """
     if not key:
         return None
     try:
         with transaction.atomic():
-            SubmissionKey.objects.create(key=key, purpose=purpose, object_id=object_id)
+            SubmissionKey.objects.create(key=key, purpose=purpose, object_id=object_id, fingerprint=fingerprint)
     except IntegrityError:
-        return submitted_before(key, purpose)
+        return submitted_before(key, purpose, fingerprint)
     return None

@@ -42,6 +42,9 @@ class SubmissionKey(models.Model):
     key = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=50)
     object_id = models.BigIntegerField()
+    # What was sent with the key (a digest), for keys the sender chooses (the API's ``Idempotency-Key``): the
+    # same key with another request is refused instead of answered with the first record. Empty for forms.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -89,7 +89,7 @@ def offer_update(
     """Change an offer's fields (scalars of ``SCALAR_FIELDS``, many-to-many of ``M2M_FIELDS``).
 
     ``expected_version``: the version the edit form showed; a stale one raises
-    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decision 0013). Without it
+    ``apps.core.concurrency.EditConflict`` and writes nothing (optimistic lock, decision 0015). Without it
     (the allocation, ending an offer) the save still moves the version on, so an open form becomes stale.
     Places taken (``occupancy``) do not move the version: an accept never makes the form stale.
 

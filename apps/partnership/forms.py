@@ -159,8 +159,16 @@ class ScoreForm(forms.Form):
 
 
 class ConsensusForm(forms.Form):
+    version = VersionField(required=False)  # the candidacy version the page showed (optimistic lock)
     score = forms.DecimalField(label=_("Consensus score (1-5)"), min_value=1, max_value=5, decimal_places=2)
     motivation = forms.CharField(label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ShortlistForm(forms.Form):
+    """The shortlist button: on (``1``) or off (``0``), with the candidacy version the page showed."""
+
+    shortlisted = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
+    version = VersionField(required=False)
 
 
 class PitchForm(forms.Form):
@@ -174,6 +182,7 @@ class PitchForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    version = VersionField(required=False)  # the candidacy version the page showed (optimistic lock)
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(Candidacy.Decision.SELECTED, _("Selected")), (Candidacy.Decision.NOT_SELECTED, _("Not selected"))],

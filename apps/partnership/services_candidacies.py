@@ -77,6 +77,22 @@ def normalise_enterprise_number(value: str) -> str:
     return compact
 
 
+def candidacy_version_move(candidacy: Candidacy, expected_version: int | None) -> None:
+    """Move the candidacy's version on (optimistic lock, ``apps.core.concurrency``); call first in a service's
+    transaction, before any other write.
+
+    ``expected_version``: the version the form showed (the applicant's draft, the coordinator's consensus,
+    shortlist and decision forms); a stale one raises ``EditConflict`` and nothing is written. ``None`` (a
+    write without a form): the version still moves on, so a form open elsewhere becomes stale. Sets
+    ``candidacy.version`` to the stored version.
+    """
+    if expected_version is not None:
+        candidacy.version = versioned_update(Candidacy, pk=candidacy.pk, expected_version=expected_version)
+    else:
+        Candidacy.objects.filter(pk=candidacy.pk).update(version=F("version") + 1)
+        candidacy.version = Candidacy.objects.values_list("version", flat=True).get(pk=candidacy.pk)
+
+
 def _check_open(candidacy: Candidacy, now: dt.datetime) -> None:
     if candidacy.is_submitted:
         raise ValidationError(_("This candidacy is submitted and can no longer be changed."))
@@ -156,10 +172,7 @@ def candidacy_save_draft(
     """
     now = now_or_clock(now)
     _check_open(candidacy, now)
-    if expected_version is not None:
-        candidacy.version = versioned_update(Candidacy, pk=candidacy.pk, expected_version=expected_version)
-    else:
-        Candidacy.objects.filter(pk=candidacy.pk).update(version=F("version") + 1)
+    candidacy_version_move(candidacy, expected_version)
     # read again under the row lock the UPDATE holds: a submission meanwhile closes the draft
     candidacy.version, candidacy.status = Candidacy.objects.values_list("version", "status").get(pk=candidacy.pk)
     _check_open(candidacy, now)

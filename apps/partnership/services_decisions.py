@@ -16,20 +16,33 @@ from apps.audit.services import audit_log
 from apps.partnership.letters import decision_letter_pdf
 from apps.partnership.mail import recipients, send_after_commit
 from apps.partnership.models import Candidacy, Rebuttal
+from apps.partnership.services_candidacies import candidacy_version_move
 from apps.partnership.timeline import now_or_clock, rebuttal_closes_at
 
 
 @transaction.atomic
 def decision_record(
-    *, candidacy: Candidacy, actor: Any, decision: str, motivation: str, now: dt.datetime | None = None
+    *,
+    candidacy: Candidacy,
+    actor: Any,
+    decision: str,
+    motivation: str,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Candidacy:
-    """Record the decision and send the decision letter (PDF) by e-mail; this opens the rebuttal window."""
+    """Record the decision and send the decision letter (PDF) by e-mail; this opens the rebuttal window.
+
+    ``expected_version``: the candidacy version the coordinator's form showed; a stale one raises
+    ``apps.core.concurrency.EditConflict``: nothing is written and no letter leaves (issue 10 item 5).
+    Raises ValidationError by field (``decision``, ``motivation``).
+    """
     now = now_or_clock(now)
     if decision not in (Candidacy.Decision.SELECTED, Candidacy.Decision.NOT_SELECTED):
         raise ValidationError({"decision": [_("Choose selected or not selected.")]})
     if not motivation.strip():
         raise ValidationError({"motivation": [_("Motivate the decision.")]})
-    before = candidacy.decision
+    candidacy_version_move(candidacy, expected_version)
+    before = Candidacy.objects.values_list("decision", flat=True).get(pk=candidacy.pk)
     candidacy.decision, candidacy.decision_motivation = decision, motivation
     candidacy.decided_at = candidacy.decision_sent_at = now
     candidacy.save(update_fields=["decision", "decision_motivation", "decided_at", "decision_sent_at", "updated_at"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Membership, Organisation, Role, User
 from apps.audit.services import audit_log
 from apps.partnership.models import Candidacy, ConflictDeclaration, Criterion, Round, Score, ScoreChange
+from apps.partnership.services_candidacies import candidacy_version_move
 from apps.partnership.timeline import now_or_clock
 from apps.regions.models import Region
 
@@ -152,25 +153,45 @@ def scores_save(
 
 
 @transaction.atomic
-def consensus_record(*, candidacy: Candidacy, actor: Any, score: Decimal, motivation: str) -> Candidacy:
+def consensus_record(
+    *, candidacy: Candidacy, actor: Any, score: Decimal, motivation: str, expected_version: int | None = None
+) -> Candidacy:
+    """Record the jury's consensus score (1-5) and its motivation on a candidacy (the coordinator's form).
+
+    ``expected_version``: the candidacy version the form showed; a stale one raises
+    ``apps.core.concurrency.EditConflict`` and nothing is written (issue 10 item 5). ValidationError by field.
+    """
     if not Decimal(1) <= score <= Decimal(5):
         raise ValidationError({"score": [_("A score is from 1 to 5.")]})
     if not motivation.strip():
         raise ValidationError({"motivation": [_("Motivate the score.")]})
-    old = candidacy.consensus_score
+    candidacy_version_move(candidacy, expected_version)
+    old = Candidacy.objects.values_list("consensus_score", flat=True).get(pk=candidacy.pk)
     candidacy.consensus_score, candidacy.consensus_motivation = score, motivation
     candidacy.save(update_fields=["consensus_score", "consensus_motivation", "updated_at"])
     audit_log(
         actor=actor,
         action="partnership.consensus.recorded",
         obj=candidacy,
-        changes={"before": str(old) if old is not None else None, "after": str(score), "motivation": motivation},
+        changes={
+            "before": f"{old.normalize():f}" if old is not None else None,
+            "after": str(score),
+            "motivation": motivation,
+        },
     )
     return candidacy
 
 
 @transaction.atomic
-def shortlist_set(*, candidacy: Candidacy, actor: Any, shortlisted: bool) -> Candidacy:
+def shortlist_set(
+    *, candidacy: Candidacy, actor: Any, shortlisted: bool, expected_version: int | None = None
+) -> Candidacy:
+    """Put a candidacy on the shortlist (round 2, the pitch) or take it off.
+
+    ``expected_version``: the candidacy version the page showed; a stale one raises
+    ``apps.core.concurrency.EditConflict`` and nothing is written (issue 10 item 5).
+    """
+    candidacy_version_move(candidacy, expected_version)
     candidacy.shortlisted = shortlisted
     candidacy.save(update_fields=["shortlisted", "updated_at"])
     audit_log(actor=actor, action="partnership.shortlist.set", obj=candidacy, changes={"shortlisted": shortlisted})

@@ -7,13 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Membership, Role
+from apps.core.concurrency import EditConflict
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
 from apps.partnership import services_jury
@@ -26,6 +28,7 @@ from apps.partnership.forms import (
     PitchForm,
     RebuttalHandleForm,
     ScoreForm,
+    ShortlistForm,
 )
 from apps.partnership.models import Candidacy, ConflictDeclaration, Criterion, Rebuttal, Round, Score
 from apps.partnership.permissions import (
@@ -40,6 +43,12 @@ from apps.partnership.permissions import (
 )
 from apps.partnership.selectors import ranking, rows_matching
 from apps.regions.models import Region
+
+# A coordinator's form on a candidacy that another coordinator saved since the page was opened (issue 10 item 5).
+EDIT_CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else saved this candidacy while you were working on it. Your input was not saved: "
+    "check it against the candidacy as it is now and save again."
+)
 
 
 @login_required
@@ -194,7 +203,11 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
                 context["score_forms"].append((rnd, Round(rnd).label, form))
         if coordinator:
             context["consensus_form"] = forms.get("consensus_form") or ConsensusForm(
-                initial={"score": candidacy.consensus_score, "motivation": candidacy.consensus_motivation}
+                initial={
+                    "score": candidacy.consensus_score,
+                    "motivation": candidacy.consensus_motivation,
+                    "version": candidacy.version,
+                }
             )
             pitch = context["pitch"]
             context["pitch_form"] = forms.get("pitch_form") or PitchForm(
@@ -208,6 +221,7 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
                 initial={
                     "decision": candidacy.decision if candidacy.decision != Candidacy.Decision.PENDING else None,
                     "motivation": candidacy.decision_motivation,
+                    "version": candidacy.version,
                 }
             )
         if context["rebuttal"] is not None and (coordinator or jury):
@@ -216,6 +230,7 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
             )
     if jury:
         context["conflict_form"] = forms.get("conflict_form") or ConflictForm()
+    context["edit_conflict"] = bool(forms.get("edit_conflict"))
     return context
 
 
@@ -299,14 +314,27 @@ def candidacy_action(
     if request.method != "POST":
         return redirect("partnership:jury_candidacy", code=code, pk=pk)
     form = form_class(request.POST)
+    edit_conflict = False
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        if "version" in data:  # a versioned form (optimistic lock of the candidacy, apps.core.concurrency)
+            version = data.pop("version")
+            data["expected_version"] = version if version is not None else candidacy.version
         try:
-            service(actor=request.user, **target, **form.cleaned_data)
+            service(actor=request.user, **target, **data)
+        except EditConflict as exc:
+            edit_conflict = True
+            data_again = request.POST.copy()
+            data_again["version"] = str(exc.current_version)  # a second save is deliberate
+            form.data = data_again
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect("partnership:jury_candidacy", code=code, pk=pk)
+    if edit_conflict:  # the page shows the candidacy as it is now, the form the user's input
+        candidacy = Candidacy.objects.select_related("region__call").get(pk=candidacy.pk)
+        return detail(request, region, candidacy, status=200, edit_conflict=True, **{form_name: form})
     return detail(request, region, candidacy, status=400, **{form_name: form})
 
 
@@ -328,9 +356,22 @@ def jury_consensus(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def jury_shortlist(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _region, candidacy = coordinator_candidacy(request, code, pk)
-    if request.method == "POST":
-        shortlisted = request.POST.get("shortlisted") == "1"
-        services_jury.shortlist_set(candidacy=candidacy, actor=request.user, shortlisted=shortlisted)
+    if request.method != "POST":
+        return redirect("partnership:jury_candidacy", code=code, pk=pk)
+    form = ShortlistForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The shortlist form is incomplete: reload the page and try again."))
+    shortlisted, version = form.cleaned_data["shortlisted"], form.cleaned_data["version"]
+    try:
+        services_jury.shortlist_set(
+            candidacy=candidacy,
+            actor=request.user,
+            shortlisted=shortlisted,
+            expected_version=version if version is not None else candidacy.version,
+        )
+    except EditConflict:
+        messages.error(request, EDIT_CONFLICT_MESSAGE)
+    else:
         messages.success(
             request,
             _("The candidacy is on the shortlist.") if shortlisted else _("The candidacy is off the shortlist."),

@@ -27,7 +27,7 @@ from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import covered_categories
 
 # Relations of Client that are the merge machinery itself, not data the person owns.
-_NOT_MOVED = {("clients", "client"), ("clients", "clientmerge"), ("clients", "mergedrow")}
+_NOT_MOVED = {("clients", "client"), ("clients", "clientmerge"), ("clients", "mergedrow"), ("clients", "distinctpair")}
 # The case statuses under which a pathway still runs.
 _OPEN_PATHWAY = ("intake", "active", "paused")
 

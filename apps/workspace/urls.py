@@ -13,6 +13,12 @@ home_urlpatterns = [
 client_urlpatterns = [
     path("samenvoegen/", views.client_merge_view, name="merge"),
     path("samenvoegen/<int:merge_pk>/ongedaan/", views.client_merge_undo_view, name="merge_undo"),
+    path("samenvoegen/niet-dezelfde/", views.client_distinct_view, name="merge_distinct"),
+    path(
+        "samenvoegen/niet-dezelfde/<int:pair_pk>/ongedaan/",
+        views.client_distinct_undo_view,
+        name="merge_distinct_undo",
+    ),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/toestemming/<int:consent_pk>/intrekken/", views.consent_withdraw_view, name="consent_withdraw"),
     path("<int:pk>/toestemming/nieuw/", views_consent.consent_new, name="consent_new"),

@@ -20,16 +20,18 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.audit.reads import note_list
-from apps.clients.forms import MergeForm
-from apps.clients.models import Client, ClientMerge
+from apps.clients.forms import DistinctPairForm, MergeForm
+from apps.clients.models import Client, ClientMerge, DistinctPair
 from apps.clients.permissions import get_client_for_editing, get_client_for_user
-from apps.clients.selectors import suspected_duplicates
+from apps.clients.selectors import dismissed_pairs, suspected_duplicates
+from apps.clients.services_duplicates import duplicate_pair_dismiss, duplicate_pair_restore
 from apps.conferences.services import scheduling_regions
 from apps.consent.models import Consent
 from apps.consent.selectors import consent_of_client
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
+from apps.core.keyset import keyset_page
 from apps.employers.models import PlacementStatus
 from apps.employers.permissions import get_placement_for_user
 from apps.employers.selectors import closure_outcome
@@ -105,15 +107,57 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
         "survivor__organisation", "duplicate__organisation", "merged_by", "undone_by"
     )[:50]
     page = Paginator(suspected_duplicates(region_ids=regions), 20).get_page(request.GET.get("page"))
+    dismissed = dismissed_pairs(region_ids=regions)
+    shown = [c.pk for pair in page for c in (pair.first, pair.second)]
     note_list(
         actor=request.user,
-        client_ids=[c.pk for pair in page for c in (pair.first, pair.second)],
+        client_ids=shown + [pk for d in dismissed for pk in (d.first_id, d.second_id) if pk not in shown],
         organisation_ids=sorted({m.organisation_id for m in memberships_of(request.user)}),
         purpose="duplicate_check",
     )
     return render(
-        request, "workspace/client_merge.html", {"form": form, "merges": merges, "pairs": page, "prefill": prefill}
+        request,
+        "workspace/client_merge.html",
+        {"form": form, "merges": merges, "pairs": page, "prefill": prefill, "dismissed": dismissed},
     )
+
+
+@login_required
+@require_POST
+def client_distinct_view(request: HttpRequest) -> HttpResponse:
+    """A coordinator marks a suggested pair as two different people: the worklist no longer suggests it."""
+    regions = coordinated_region_ids(request.user)
+    if not regions:
+        raise Http404
+    form = DistinctPairForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the pair from the list of suspected duplicates."))
+        return redirect("clients:merge")
+    ids = [form.cleaned_data["first"], form.cleaned_data["second"]]
+    found = Client.objects.select_related("organisation").filter(pk__in=ids, organisation__region_id__in=regions)
+    clients = {c.pk: c for c in found}
+    if set(ids) - set(clients):
+        raise Http404
+    try:
+        duplicate_pair_dismiss(first=clients[ids[0]], second=clients[ids[1]], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The pair is marked as two different people and no longer suggested. You can undo this below.")
+        )
+    return redirect("clients:merge")
+
+
+@login_required
+@require_POST
+def client_distinct_undo_view(request: HttpRequest, pair_pk: int) -> HttpResponse:
+    """Undo "not the same person": the pair is suggested again."""
+    regions = coordinated_region_ids(request.user)
+    pair = get_object_or_404(DistinctPair, pk=pair_pk, first__organisation__region_id__in=regions)
+    duplicate_pair_restore(pair=pair, actor=request.user)
+    messages.success(request, _("The pair is suggested again."))
+    return redirect("clients:merge")
 
 
 @login_required
@@ -451,10 +495,17 @@ ACCESS_LOG_PAGE_SIZE = 25
 @login_required
 def access_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Who looked at the file (the client's "who looked at my file"): every recorded look, newest first,
-    25 per page (two queries per page); the registering organisation only."""
+    25 per keyset page (``?cursor=``, apps/core/keyset.py: no count, no OFFSET; two queries per page, junk: 404);
+    the registering organisation only."""
 
     access = get_client_for_editing(request.user, pk)
-    page = Paginator(access_entries(access.client.pk), ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        access_entries(access.client.pk),
+        ordering=("-created_at", "-pk"),
+        cursor=request.GET.get("cursor"),
+        size=ACCESS_LOG_PAGE_SIZE,
+        salt="access-log",
+    )
     return render(
         request,
         "workspace/access_log.html",

@@ -26,6 +26,7 @@ a notification for Horizon's counsellor, a candidacy of the call with an attachm
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -98,6 +99,7 @@ def build() -> SimpleNamespace:
     from apps.notifications.services import notify
     from apps.offers.services import offer_create, waiting_list_add
     from apps.partnership import services_candidacies, services_jury
+    from apps.partnership.services_coverage import coverage_run_start
     from apps.partnership.tests.conftest import before_deadline, make_candidacy
     from apps.pathways.services import action_add, contact_log_add, team_add
     from apps.referrals.services import referral_send
@@ -192,6 +194,12 @@ def build() -> SimpleNamespace:
     first = register_client(them, first_name="Dubbel", last_name="Persoon", birth_date=dt.date(1985, 6, 6))
     second = register_client(them, first_name="Dubbel", last_name="Persoon", birth_date=dt.date(1985, 6, 6))
     merge = client_merge(survivor=first, duplicate=second, actor=hanna)
+    # two people born the same day with one name, marked as different people by the coordinator
+    from apps.clients.services_duplicates import duplicate_pair_dismiss
+
+    twin_a = register_client(them, first_name="Twee", last_name="Mensen", birth_date=dt.date(1979, 2, 2))
+    twin_b = register_client(them, first_name="Twee", last_name="Mensen", birth_date=dt.date(1979, 2, 2))
+    distinct = duplicate_pair_dismiss(first=twin_a, second=twin_b, actor=harold)
 
     conference = conference_schedule(
         actor=hanna,
@@ -259,6 +267,7 @@ def build() -> SimpleNamespace:
     attachment = services_candidacies.attachment_add(candidacy=draft, upload=upload, now=now)
     candidacy = services_candidacies.candidacy_submit(candidacy=draft, now=now)
     criterion = services_jury.criterion_save(region=oostende, actor=harold, name="Bereik", weight=3)
+    coverage_run = coverage_run_start(region=oostende, actor=harold, budget=Decimal("10000"))
     jury_membership = services_jury.jury_member_add(
         region=oostende,
         organisation=anker,
@@ -279,6 +288,7 @@ def build() -> SimpleNamespace:
         "consent_pk": consent.pk,
         "screening_pk": screening.pk,
         "merge_pk": merge.pk,
+        "pair_pk": distinct.pk,
         "action_pk": action.pk,
         "activity_pk": activity.pk,
         "opportunity_pk": opportunity.pk,
@@ -331,6 +341,7 @@ def build() -> SimpleNamespace:
         "matching:run": run.pk,
         "matching:decide": proposal.pk if proposal else 0,
         "partnership:criterion_edit": criterion.pk,
+        "partnership:jury_coverage_run": coverage_run.pk,
         "partnership:jury_member_remove": jury_membership.pk,
         "partnership:attachment_remove": attachment.pk,
         "esf_api:participation-detail": participation.pk,
