@@ -124,6 +124,23 @@ class MunicipalityCodeField(serializers.SlugRelatedField):
     slug pattern). A code that is no municipality of the user's region is a 400 naming the field."""
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 20,
+        "pattern": "^$|^(?:[ ./-]*[0-9]){11}[ ./-]*$",
+        "writeOnly": True,
+        "description": (
+            "Eleven digits (dots, hyphens, slashes and spaces allowed), with valid check digits, an issued serial "
+            "and the client's birth date; empty for none."
+        ),
+    }
+)
+class NationalNumberField(serializers.CharField):
+    """The national register or BIS number as typed; the service checks it (``identifiers.validate_national_number``,
+    Dutch errors by kind). The schema states its shape, eleven digits (found by schemathesis)."""
+
+
 class ClientWriteSerializer(serializers.Serializer):
     """Input for registering (POST) and changing (PATCH) a client.
 
@@ -135,7 +152,7 @@ class ClientWriteSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     birth_date = serializers.DateField(help_text="Not in the future and at most 120 years back (refused with 400).")
     gender = serializers.ChoiceField(choices=Gender.choices)
-    national_number = serializers.CharField(max_length=20, required=False, allow_blank=True, write_only=True)
+    national_number = NationalNumberField(max_length=20, required=False, allow_blank=True, write_only=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
