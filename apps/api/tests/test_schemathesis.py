@@ -79,8 +79,8 @@ def refer_to_the_world(body: Any) -> Any:
     if isinstance(number, str) and number:
         # the shape is in the schema (11 digits); check digits, serial and birth date are not: a valid number
         born = body.get("birth_date")
-        iso = isinstance(born, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", born)
-        body["national_number"] = national_number(dt.date.fromisoformat(born)) if iso else ""
+        valid = isinstance(born, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", born)
+        body["national_number"] = national_number(dt.date.fromisoformat(str(born))) if valid else ""
     municipality = body.get("municipality")
     if isinstance(municipality, str):
         codes = sorted(WORLD["municipalities"])
