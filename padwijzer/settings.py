@@ -224,7 +224,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # security: refuses locked-out logins; must stay first
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user of a session with their memberships in one query. Sessions that
+    # name django.contrib.auth.backends.ModelBackend (made before this backend) log in again once.
+    "apps.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

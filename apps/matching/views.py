@@ -19,7 +19,7 @@ from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.package import build_package
 from apps.matching.permissions import get_run_for_user
 from apps.matching.recommend import recommend
-from apps.matching.selectors import client_profile, offer_index, travel_model
+from apps.matching.selectors import client_profile_and_open_pathway, offer_index, travel_model
 from apps.matching.services import (
     allocation_start,
     proposal_confirm,
@@ -34,11 +34,11 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     """Offers for one client, ranked, each with its reasons; and a suggested package."""
     access = get_client_for_editing(request.user, pk)
     client = access.client
-    profile = client_profile(client=client)
+    profile, open_pathway_id = client_profile_and_open_pathway(client=client)
     ranked, package = [], None
     if profile is not None:
         region_id = client.organisation.region_id
-        ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region_id=region_id))
+        ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region=client.organisation.region))
         package = build_package(profile, ranked)
     return render(
         request,
@@ -48,6 +48,7 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "ranked": ranked[:20],
             "package": package,
+            "open_pathway_id": open_pathway_id,
         },
     )
 

@@ -38,7 +38,7 @@ def test_when_the_run_is_done_the_poll_brings_the_proposals_with_a_sentence_each
     run = allocation_execute(run=allocation_start(region=personas.region, actor=personas.wouter))
     client.force_login(personas.wouter)
     client.get(f"/matching/toewijzing/{run.pk}/", HTTP_HX_REQUEST="true")  # warm the session and caches
-    with django_assert_num_queries(6):  # session, user, memberships, run, count, page of proposals
+    with django_assert_num_queries(5):  # session, user with memberships, run, count, page of proposals
         response = client.get(f"/matching/toewijzing/{run.pk}/", HTTP_HX_REQUEST="true")
     fragment = response.content.decode()
     assert 'id="proposals"' in fragment and "hx-trigger" not in fragment  # polling stops, proposals in
