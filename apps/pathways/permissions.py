@@ -27,6 +27,7 @@ from apps.audit import reads
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_seals, peer_view
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import consented_categories
+from apps.core.ids import parse_id
 from apps.core.prefetch import set_prefetched
 from apps.pathways.models import Pathway, TeamMember
 
@@ -123,7 +124,10 @@ PATHWAY_RELATED = (
 
 def _pathway_with_team(pk: int) -> Pathway | None:
     """The pathway ``pk`` with PATHWAY_RELATED and ``team.all()`` (every member, active or not, with user and
-    organisation) in one query: the team's rows joined to their pathway; a pathway without a team: one more."""
+    organisation) in one query: the team's rows joined to their pathway; a pathway without a team: one more.
+    ``None`` for an unknown id or one no database column can hold (a URL's ``<int:pk>`` takes any length)."""
+    if parse_id(pk) is None:
+        return None
     team = list(
         TeamMember.objects.filter(pathway_id=pk)
         .select_related(*(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation")
