@@ -129,6 +129,10 @@ def _private_files(settings: Any, tmp_path_factory: Any) -> None:
 def _empty_cache() -> Any:
     from django.core.cache import cache
 
+    from apps.regions.selectors import region_memo_clear
+
     cache.clear()
+    region_memo_clear()
     yield
     cache.clear()
+    region_memo_clear()

@@ -116,7 +116,7 @@ SEEDER_FILE = ROOT / "apps" / "demo" / "services.py"
 SEED = 1
 BARE_PATH = "/__bench__/bare/"
 BARE_URLCONF = "padwijzer_bench_urls"
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "apps.accounts.backends.ModelBackend"
 
 
 def log(message: str) -> None:

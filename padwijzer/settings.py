@@ -224,7 +224,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # security: refuses locked-out logins; must stay first
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user of a session with their memberships in one query. Sessions that
+    # name django.contrib.auth.backends.ModelBackend (made before this backend) log in again once.
+    "apps.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -417,6 +419,14 @@ REFERRAL_ESCALATION_DAYS = envint("REFERRAL_ESCALATION_DAYS", 5, minimum=1, maxi
 # The allocation of the waiting list considers, per client, this many best-fitting offers
 # (docs/decisions/0005-allocation.md).
 ALLOCATION_SHORTLIST = envint("ALLOCATION_SHORTLIST", 100, minimum=1, maximum=10_000)
+
+# A background job still queued after this many seconds makes its page say that no worker seems to run
+# (apps/core/jobs.py); a running job silent for its step's time limit plus this long is shown as stopped.
+WORKER_GRACE_SECONDS = envint("WORKER_GRACE_SECONDS", 15, minimum=1, maximum=3600)
+
+# The coverage proposal of the jury (apps/partnership/coverage.py) runs 1 + k CP-SAT solves in the worker;
+# each solve stops after this many seconds with the best set found so far (then marked "not proven optimal").
+COVERAGE_SOLVE_SECONDS = envint("COVERAGE_SOLVE_SECONDS", 20, minimum=1, maximum=600)
 
 # ESF+ reporting (apps/esf; the rules and their sources: docs/esf-indicators.md). Rules marked [unverified]
 # in the reference are settings, so a region can follow its managing authority without a code change.

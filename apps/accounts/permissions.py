@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Membership, Organisation, Role
@@ -19,18 +20,31 @@ from apps.regions.models import Region
 CASE_ROLES = frozenset({Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR})
 
 
+def active_memberships() -> QuerySet[Membership]:
+    """Active memberships of active organisations, with organisation and region, in the order of
+    ``memberships_of`` (filter it by user)."""
+    return (
+        Membership.objects.filter(is_active=True, organisation__is_active=True)
+        .select_related("organisation", "organisation__region")
+        .order_by("organisation__name", "role")
+    )
+
+
+def remember_memberships(user: Any, memberships: list[Membership]) -> None:
+    """Keep ``memberships`` (``active_memberships()`` of ``user``) on the user object for ``memberships_of``:
+    the login backend loads them with the user of a request (apps/accounts/backends.py)."""
+    user._pw_memberships = memberships
+
+
 def memberships_of(user: Any) -> list[Membership]:
-    """The user's active memberships, loaded once per request object."""
+    """The user's active memberships, loaded once per request object (with the user itself, by the login
+    backend, or here: one query)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_pw_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
-            .select_related("organisation", "organisation__region")
-            .order_by("organisation__name", "role")
-        )
-        user._pw_memberships = cached
+        cached = list(active_memberships().filter(user=user))
+        remember_memberships(user, cached)
     return cached
 
 

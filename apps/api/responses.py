@@ -20,6 +20,12 @@ PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="Page number (from 1)."),
     OpenApiParameter("page_size", int, description="Items per page: 25 unless given, at most 100."),
 ]
+CURSOR_PARAMETERS = [
+    OpenApiParameter(
+        "cursor", str, description="The page: the opaque value of 'next' or 'previous' (absent: the first)."
+    ),
+    OpenApiParameter("page_size", int, description="Items per page: 25 unless given, at most 100."),
+]
 
 
 def raise_service_error(exc: DjangoValidationError) -> NoReturn:

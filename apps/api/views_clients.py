@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,11 +19,11 @@ from rest_framework.views import APIView
 
 from apps.api import idempotency
 from apps.api import serializers as s
-from apps.api.pagination import PagePagination, page_of, paginated
+from apps.api.pagination import ClientKeysetPagination, page_of, paginated
 from apps.api.responses import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
 from apps.api.selectors import classification_of, screenings_for
 from apps.clients import identifiers
-from apps.clients.models import Client
+from apps.clients.models import ClientQuerySet
 from apps.clients.permissions import (
     ClientAccess,
     get_client_for_editing,
@@ -80,9 +79,9 @@ class ClientListView(generics.ListAPIView):
     """Clients of the user's organisations, plus those whose identity a consent shares with them."""
 
     serializer_class = s.ClientListSerializer
-    pagination_class = PagePagination
+    pagination_class = ClientKeysetPagination  # keyset pages: the last of 100,000 clients costs the first's
 
-    def get_queryset(self) -> QuerySet[Client]:
+    def get_queryset(self) -> ClientQuerySet:
         return clients_for_user(user=self.request.user, query=self.request.query_params.get("q", "")[:100])
 
     @extend_schema(
@@ -100,7 +99,11 @@ class ClientListView(generics.ListAPIView):
         ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+        clients = self.get_queryset()
+        # the paginator reads one row ahead: record as read only the clients the page shows
+        page = self.paginate_queryset(clients.unrecorded())
+        clients.record_shown(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Register a client in your organisation",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -10,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api import serializers as s
-from apps.api.pagination import page_of, paginated
-from apps.api.responses import INVALID, NOT_FOUND, PAGE_PARAMETERS, raise_service_error
+from apps.api.pagination import admitted_page, cursor_page_of
+from apps.api.responses import CURSOR_PARAMETERS, INVALID, NOT_FOUND, raise_service_error
 from apps.pathways.permissions import (
     candidate_pathways,
     get_pathway_for_contributing,
@@ -29,14 +31,31 @@ class PathwayListView(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Pathways you can open",
+        description=(
+            "Newest first, in keyset pages: follow 'next' and 'previous' (their cursor is opaque); no count, "
+            "since it would mean checking your access to every pathway."
+        ),
         operation_id="v1_pathways_list",
-        parameters=PAGE_PARAMETERS,
-        responses={200: page_of(s.PathwayListItemSerializer, "PaginatedPathwayList")},
+        parameters=CURSOR_PARAMETERS,
+        responses={200: cursor_page_of(s.PathwayListItemSerializer, "PaginatedPathwayList")},
     )
     def get(self, request: Request) -> Response:
-        accesses = pathway_accesses(request.user, candidate_pathways(request.user))
-        pathways = sorted((a.pathway for a in accesses.values()), key=lambda p: -p.pk)
-        return paginated(request, self, pathways, lambda page: s.PathwayListItemSerializer(page, many=True).data)
+        user = request.user
+        shown: list[Any] = []
+
+        def admit(candidates: list[Any]) -> list[Any]:
+            granted = pathway_accesses(user, candidates, record=False)
+            return [p for p in candidates if p.pk in granted]
+
+        def serialize(page: list[Any]) -> Any:
+            shown.extend(page)
+            return s.PathwayListItemSerializer(page, many=True).data
+
+        response = admitted_page(
+            request, candidate_pathways(user), ordering=("-pk",), salt="api-pathways", admit=admit, serialize=serialize
+        )
+        pathway_accesses(user, shown)  # records the clients of the page shown as one list read
+        return response
 
 
 class PathwayDetailView(APIView):

@@ -5,16 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import CharField, IntegerField, Prefetch, Value
 from django.utils import timezone
 
 from apps.assessment.classification import Classification, classify, screening_facts
-from apps.assessment.models import DomainScore, Screening
-from apps.regions.models import Challenge, LifeDomain, Obstacle, ObstacleLine, TargetGroup
+from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
+from apps.core.prefetch import set_prefetched
+from apps.regions.models import Challenge, LifeDomain, Obstacle, ObstacleLine, Region, TargetGroup
+from apps.regions.selectors import region_memo
 
 
-def region_classification_data(*, region_id: int) -> dict[str, Any]:
-    """Target groups, challenges with their obstacles, obstacles and life domains (4 queries)."""
+def region_classification_data(*, region_id: int | None = None, region: Region | None = None) -> dict[str, Any]:
+    """Target groups, challenges with their obstacles, obstacles and life domains (5 queries).
+
+    Give ``region`` (the row loaded with the page's data) rather than ``region_id`` and they are kept in the
+    process until the region changes (``apps.regions.selectors.region_memo``: no query). The result is
+    shared: read it, do not change it.
+    """
+    if region is not None:
+        return region_memo(region=region, name="classification", build=lambda: _classification_data(region.pk))
+    if region_id is None:
+        raise TypeError("region_classification_data needs region or region_id")
+    return _classification_data(region_id)
+
+
+def _classification_data(region_id: int) -> dict[str, Any]:
     obstacles = list(Obstacle.objects.filter(region_id=region_id))
     by_id = {o.pk: o for o in obstacles}
     challenges = list(
@@ -60,3 +75,71 @@ def classification_for(
         obstacles_by_code=region_data["obstacles_by_code"],
         levels=levels,
     )
+
+
+def screenings_of_client(
+    *, client: Any, region_data: dict[str, Any], completed: bool = True, drafts: bool = False
+) -> tuple[list[Screening], Screening | None]:
+    """(the completed screenings, oldest first, with scores and obstacles; the newest draft or None) in 2 queries
+    (none when neither is asked for): the screenings, then their scores and obstacles in one query.
+
+    ``region_data``: ``region_classification_data`` of the client's region, whose obstacles the screenings'
+    ``obstacles.all()`` return (shared, read-only instances); ``scores.all()`` holds DomainScore rows by life
+    domain id. ``completed``/``drafts``: which to read (the caller's access decides).
+    """
+    statuses = [
+        s for s, wanted in ((Screening.Status.COMPLETED, completed), (Screening.Status.DRAFT, drafts)) if wanted
+    ]
+    if not statuses:
+        return [], None
+    rows = list(Screening.objects.filter(client=client, status__in=statuses).order_by("screened_on", "id"))
+    done = [s for s in rows if s.status == Screening.Status.COMPLETED]
+    draft = max((s for s in rows if s.status == Screening.Status.DRAFT), key=lambda s: s.pk, default=None)
+    attach_scores_and_obstacles(done, obstacles_by_id={o.pk: o for o in region_data["obstacles"]})
+    return done, draft
+
+
+def attach_scores_and_obstacles(screenings: list[Screening], *, obstacles_by_id: dict[int, Any]) -> None:
+    """Fill ``scores.all()`` (by life domain id) and ``obstacles.all()`` (the region's order) of ``screenings``
+    as ``prefetch_related`` would, in one query (a union of both link tables); no query for an empty list.
+
+    ``obstacles_by_id``: the region's obstacles by id (an obstacle missing there is read, one query more).
+    """
+    if not screenings:
+        return
+    ids = [s.pk for s in screenings]
+    none = Value(None, output_field=IntegerField())
+    scores = DomainScore.objects.filter(screening_id__in=ids).values_list(
+        "screening_id", "life_domain_id", "level", "client_level", "note", "id"
+    )
+    links = ScreeningObstacle.objects.filter(screening_id__in=ids).values_list(
+        "screening_id", "obstacle_id", none, none, Value("", output_field=CharField()), none
+    )
+    by_screening_scores: dict[int, list[DomainScore]] = {pk: [] for pk in ids}
+    by_screening_obstacles: dict[int, list[int]] = {pk: [] for pk in ids}
+    for screening_id, other_id, level, client_level, note, score_id in scores.order_by().union(
+        links.order_by(), all=True
+    ):
+        if score_id is None:
+            by_screening_obstacles[screening_id].append(other_id)
+        else:
+            by_screening_scores[screening_id].append(
+                DomainScore(
+                    id=score_id,
+                    screening_id=screening_id,
+                    life_domain_id=other_id,
+                    level=level,
+                    client_level=client_level,
+                    note=note,
+                )
+            )
+    missing = {pk for pks in by_screening_obstacles.values() for pk in pks} - set(obstacles_by_id)
+    if missing:
+        obstacles_by_id = {**obstacles_by_id, **{o.pk: o for o in Obstacle.objects.filter(pk__in=missing)}}
+    for screening in screenings:
+        scores_list = sorted(by_screening_scores[screening.pk], key=lambda s: (s.life_domain_id, s.pk))
+        obstacles = sorted(
+            (obstacles_by_id[pk] for pk in by_screening_obstacles[screening.pk]), key=lambda o: (o.position, o.code)
+        )
+        set_prefetched(screening, "scores", scores_list)
+        set_prefetched(screening, "obstacles", obstacles)

@@ -24,10 +24,27 @@ ADVISORY_LOCK_KEY = 7_365_402_001
 
 
 def _lock_chain_head() -> tuple[int, str]:
-    """Take the chain lock and return (sequence, hash) of the last entry, or (0, GENESIS_HASH)."""
+    """Take the chain lock and return (sequence, hash) of the last entry, or (0, GENESIS_HASH).
+
+    On PostgreSQL in one round trip: the lock, then the head in a statement of its own, so read with a snapshot
+    taken once the lock is held (READ COMMITTED takes one per statement; the head read in the same statement as
+    the lock could miss an entry committed while it waited). A string of statements without parameters goes
+    to the server as one simple query (psycopg 3); the cursor's second result set is the head.
+    """
     if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        # constants only (the lock key, the table and its columns): nothing from a user
+        lock_then_head = (
+            f"SELECT pg_advisory_xact_lock({int(ADVISORY_LOCK_KEY)}); "  # noqa: S608
+            f"SELECT {quote('sequence')}, {quote('hash')} FROM {quote(AuditEntry._meta.db_table)} "
+            f"ORDER BY {quote('sequence')} DESC LIMIT 1"
+        )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+            cursor.execute(lock_then_head)
+            if not cursor.nextset():
+                raise RuntimeError("the audit chain head was not returned")  # never: two statements were sent
+            row = cursor.fetchone()
+        return (int(row[0]), str(row[1])) if row is not None else (0, GENESIS_HASH)
     last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
     return last if last is not None else (0, GENESIS_HASH)
 

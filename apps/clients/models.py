@@ -57,6 +57,22 @@ class ClientQuerySet(models.QuerySet["Client"]):
         clone._read_actor, clone._read_organisations = user, organisation_ids
         return clone
 
+    def unrecorded(self) -> ClientQuerySet:
+        """The same rows without the read record (the caller records what it shows with ``record_shown``)."""
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._read_actor = None
+        return clone
+
+    def record_shown(self, rows: Any) -> None:
+        """Record ``rows`` (clients) as one list read by this queryset's reader, as fetching them would: for a
+        page that fetches one row more than it shows (keyset paging looks one row ahead)."""
+        if self._read_actor is not None:
+            reads.note_list(
+                actor=self._read_actor,
+                client_ids=[row.pk for row in rows if isinstance(row, Client)],
+                organisation_ids=self._read_organisations,
+            )
+
     def _clone(self) -> ClientQuerySet:
         clone = super()._clone()  # type: ignore[misc]
         clone._read_actor, clone._read_organisations = self._read_actor, self._read_organisations
@@ -134,6 +150,8 @@ class Client(TimeStampedModel):
         indexes = [
             models.Index(fields=["organisation", "last_name"]),
             models.Index(fields=["birth_date"]),
+            # the keyset pages of the client list and search (apps/core/keyset.py): by name, then id
+            models.Index(fields=["last_name", "first_name", "id"], name="client_name_keyset"),
             models.Index(fields=["organisation", "merged_into"], name="clients_org_merged_idx"),
         ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Left, Lower
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients import identifiers
-from apps.clients.models import Client, DistinctPair
+from apps.clients.models import Client, ClientQuerySet, DistinctPair
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES
 from apps.clients.services import name_similarity
 from apps.consent.models import Purpose
@@ -45,7 +45,7 @@ def client_search(query: str) -> Q:
     return found
 
 
-def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
+def clients_for_user(*, user: Any, query: str = "") -> ClientQuerySet:
     """Clients of the organisations where the user holds a full role, those whose case team a peer companion
     is on, plus those whose identity a consent shares with them (docs/decisions/0014-access-matrix.md).
     The rows fetched are recorded as one list read (``ClientQuerySet.recorded_for``)."""
@@ -69,7 +69,8 @@ def clients_for_user(*, user: Any, query: str = "") -> QuerySet[Client]:
     )
     if query:
         qs = qs.filter(client_search(query))
-    return qs.select_related("organisation", "municipality").order_by("last_name", "first_name")
+    result: ClientQuerySet = qs.select_related("organisation", "municipality").order_by("last_name", "first_name")
+    return result
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +29,9 @@ from apps.clients.services import (
 from apps.core import ratelimit
 from apps.core.concurrency import EditConflict, submitted_before
 from apps.core.forms import form_errors
-from apps.core.ids import parse_id
+from apps.core.keyset import keyset_page
+
+CLIENTS_PER_PAGE = 25
 
 
 @login_required
@@ -40,8 +41,18 @@ def client_list(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = ClientSearchForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    number = parse_id(data.get("page")) or 1
-    page = Paginator(clients_for_user(user=request.user, query=query), 25).get_page(number)
+    clients = clients_for_user(user=request.user, query=query)
+    # keyset pages (apps/core/keyset.py): the last page of 100,000 clients costs what the first does; the
+    # cursor holds only the boundary client's id (by_pk: no name), in the POSTed form; a junk cursor is a 404
+    page = keyset_page(
+        clients.unrecorded(),
+        ordering=("last_name", "first_name", "pk"),
+        cursor=data.get("cursor"),
+        size=CLIENTS_PER_PAGE,
+        salt="clients",
+        by_pk=True,
+    )
+    clients.record_shown(page.object_list)
     return render(
         request,
         "clients/client_list.html",

@@ -17,7 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from apps.accounts.models import Organisation
 from apps.consent.models import Consent, DataCategory, Decision, Purpose
+from apps.core.prefetch import set_prefetched
 
 
 def consented_categories(
@@ -96,6 +98,40 @@ def consents_shown(*, client: Any, owner: bool, organisation_ids: Iterable[int],
         if active_only:
             consents = consents.in_force()
     return list(consents.prefetch_related("organisations"))
+
+
+def consents_shown_in_one_query(
+    *, client: Any, owner: bool, organisation_ids: Iterable[int], active_only: bool
+) -> list[Consent]:
+    """``consents_shown`` (the same consents, order and ``organisations.all()``, by name) in one query instead of
+    two: the consents joined to their organisations, one row per pair (a consent without organisations: one row).
+    For pages that show a client's consents on every visit (the client file)."""
+    shown = Consent.objects.filter(client=client)
+    if not owner:
+        shown = shown.filter(organisations__in=list(organisation_ids))
+        if active_only:
+            shown = shown.in_force()
+    consent_fields = [f.attname for f in Consent._meta.concrete_fields]
+    organisation_fields = [f.attname for f in Organisation._meta.concrete_fields]
+    rows = (
+        Consent.objects.filter(pk__in=shown.values("pk"))
+        .order_by("-given_on", "-id")  # Consent's ordering
+        .values_list(*consent_fields, *(f"organisations__{name}" for name in organisation_fields))
+    )
+    consents: dict[int, tuple[Consent, list[Any]]] = {}
+    n = len(consent_fields)
+    for row in rows:
+        consent_id = row[consent_fields.index("id")]
+        if consent_id not in consents:
+            consents[consent_id] = (Consent.from_db("default", consent_fields, row[:n]), [])
+        if row[n] is not None:  # the organisation's id: None for a consent without organisations
+            consents[consent_id][1].append(Organisation.from_db("default", organisation_fields, row[n:]))
+    result = []
+    for consent, organisations in consents.values():
+        organisations.sort(key=lambda o: (o.name, o.pk))
+        set_prefetched(consent, "organisations", organisations)
+        result.append(consent)
+    return result
 
 
 def consents_to_renew(organisation_ids: Iterable[int], today: dt.date) -> QuerySet[Consent]:

@@ -74,6 +74,8 @@ class Employer(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["region", "enterprise_number"], name="uniq_employer_enterprise_number")
         ]
+        # the keyset pages of the employer list (apps/core/keyset.py): per region, by name then id
+        indexes = [models.Index(fields=["region", "name", "id"], name="employer_region_name_keyset")]
 
     def __str__(self) -> str:
         return self.name

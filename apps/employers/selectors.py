@@ -17,6 +17,7 @@ from apps.assessment.models import Screening
 from apps.clients.models import Client
 from apps.clients.permissions import FULL_ROLES
 from apps.clients.selectors import clients_for_user
+from apps.core.keyset import KeysetPage, keyset_page
 from apps.employers.matching import DUTCH_RANK, CandidateProfile, OpportunityProfile
 from apps.employers.models import (
     CoachingContact,
@@ -150,18 +151,26 @@ def visible_clients(*, user: Any, region_id: int) -> list[Client]:
     )
 
 
-def employer_list(*, region_id: int, sector: str = "", municipality_id: int | None = None) -> list[Employer]:
-    """The region's employers with their number of open opportunities (one query), optionally only one
-    NACE section (``sector``, a letter) or one municipality (the lists behind the overview's figures)."""
+EMPLOYERS_PER_PAGE = 50
+
+
+def employer_list(
+    *, region_id: int, sector: str = "", municipality_id: int | None = None, cursor: str | None = None
+) -> KeysetPage:
+    """One keyset page (``EMPLOYERS_PER_PAGE``, by name then id; ``cursor`` from the page before, junk:
+    ``Http404``; apps/core/keyset.py) of the region's employers with their number of open opportunities (one
+    query), optionally only one NACE section (``sector``, a letter) or one municipality (the lists behind the
+    overview's figures)."""
     qs = Employer.objects.filter(region_id=region_id)
     if sector:
         qs = qs.filter(sector=sector)
     if municipality_id is not None:
         qs = qs.filter(municipality_id=municipality_id)
-    return list(
-        qs.select_related("municipality", "holder").annotate(
-            open_opportunities=Count("opportunities", filter=Q(opportunities__status=Opportunity.Status.OPEN)),
-        )
+    annotated = qs.select_related("municipality", "holder").annotate(
+        open_opportunities=Count("opportunities", filter=Q(opportunities__status=Opportunity.Status.OPEN)),
+    )
+    return keyset_page(
+        annotated, ordering=("name", "pk"), cursor=cursor, size=EMPLOYERS_PER_PAGE, salt="employers", by_pk=True
     )
 
 

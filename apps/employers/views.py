@@ -136,8 +136,8 @@ def _remember_link(request: HttpRequest, placement: Placement, token: str) -> No
 
 @login_required
 def employers(request: HttpRequest) -> HttpResponse:
-    """The region's employers; ``?sector=<NACE letter>`` or ``?municipality=<id>`` give the list behind a figure
-    of the overview (junk values: 404)."""
+    """The region's employers in keyset pages (``?cursor=``); ``?sector=<NACE letter>`` or ``?municipality=<id>``
+    give the list behind a figure of the overview (junk values: 404)."""
     region = _region(request)
     sector = request.GET.get("sector", "")
     if sector and sector not in NaceSection.values:
@@ -148,12 +148,18 @@ def employers(request: HttpRequest) -> HttpResponse:
         municipality = Municipality.objects.filter(pk=municipality_id, region=region).first()
         if municipality is None:
             raise Http404
+    page = employer_list(
+        region_id=region.pk, sector=sector, municipality_id=municipality_id, cursor=request.GET.get("cursor") or None
+    )
+    keep = {k: v for k, v in (("sector", sector), ("municipality", municipality_id)) if v}
     return render(
         request,
         "employers/employer_list.html",
         {
             "region": region,
-            "employers": employer_list(region_id=region.pk, sector=sector, municipality_id=municipality_id),
+            "employers": page.object_list,
+            "page": page,
+            "keep": urlencode(keep),
             "coordinator": is_coordinator_of_region(request.user, region.pk),
             "sector": NaceSection(sector).label if sector else "",
             "municipality": municipality,

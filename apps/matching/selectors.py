@@ -8,18 +8,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, QuerySet, Value
 from django.utils import timezone
 
 from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
+from apps.assessment.selectors import attach_scores_and_obstacles
 from apps.clients.models import Client
 from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
 from apps.matching.travel import Link, Place, TravelModel, VillageAccess
 from apps.offers.models import Offer
 from apps.pathways.models import Pathway, TeamMember
 from apps.referrals.models import Referral
-from apps.regions.models import Challenge, Deelgemeente, Obstacle, TargetGroup, TransitLink
+from apps.regions.models import Challenge, Deelgemeente, Obstacle, Region, TargetGroup, TransitLink
+from apps.regions.selectors import region_memo
 from apps.regions.severity import NEED_LEVELS, severity_weight
 from apps.regions.target_group_rules import evaluate
 
@@ -133,13 +135,19 @@ def _load_offer_profiles(qs: Any) -> list[OfferProfile]:
     ]
 
 
-def travel_model(*, region_id: int) -> TravelModel:
+def travel_model(*, region_id: int | None = None, region: Region | None = None) -> TravelModel:
     """The region's travel model (apps/matching/travel.py): its links and how each village is reached.
 
     Two queries of plain values (the links' municipalities; the deelgemeenten with their links and
     their municipality's centre); a measured matrix (settings.TRAVEL_MATRIX_FILE) replaces the
-    estimates where it has them.
+    estimates where it has them. Given ``region`` (the row loaded with the page's data), the model is kept
+    in the process until the region changes (``region_memo``: no query); it is shared, read it only.
     """
+    if region is not None:
+        matrix = settings.TRAVEL_MATRIX_FILE or ""
+        return region_memo(region=region, name=f"travel:{matrix}", build=lambda: travel_model(region_id=region.pk))
+    if region_id is None:
+        raise TypeError("travel_model needs region or region_id")
     links: dict[str, tuple[str, list[str], list[str]]] = {}
     for code, mode, town in TransitLink.municipalities.through.objects.filter(
         transitlink__region_id=region_id
@@ -175,26 +183,71 @@ def travel_model(*, region_id: int) -> TravelModel:
 
 def client_profile(*, client: Any) -> ClientProfile | None:
     """None when the client has no completed screening yet."""
+    return client_profile_and_open_pathway(client=client)[0]
+
+
+def client_profile_and_open_pathway(*, client: Any) -> tuple[ClientProfile | None, int | None]:
+    """(``client_profile``; the id of the client's newest open pathway, where referrals leave from, or None) in
+    3 queries (the newest completed screening; its scores and obstacles; the organisations working with the
+    client together with the open pathways), the region's data kept per region version (``region_memo``).
+    (None, None) when the client has no completed screening yet."""
     screening = (
         Screening.objects.filter(client=client, status=Screening.Status.COMPLETED)
-        .prefetch_related("scores", Prefetch("obstacles", queryset=Obstacle.objects.select_related("life_domain")))
         .order_by("-screened_on", "-id")
         .first()
     )
     if screening is None:
-        return None
-    region_id = client.organisation.region_id
-    working = working_organisations(clients=Client.objects.filter(pk=client.pk)).get(client.pk, set())
-    return _build_profile(
+        return None, None
+    region = client.organisation.region
+    target_groups, personas, catalogue = region_memo(
+        region=region, name="profile", build=lambda: _profile_data(region.pk)
+    )
+    attach_scores_and_obstacles([screening], obstacles_by_id=catalogue.obstacles)
+    working, open_pathway_id = _working_and_open_pathway(client)
+    profile = _build_profile(
         client=client,
         screening=screening,
         levels={s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None},  # "not known"
         obstacles=[_Obstacle.of(o) for o in screening.obstacles.all()],
-        target_groups=list(TargetGroup.objects.filter(region_id=region_id)),
-        personas=_personas(region_id),
-        catalogue=need_catalogue(region_id=region_id),
+        target_groups=target_groups,
+        personas=personas,
+        catalogue=catalogue,
         working=working,
         today=timezone.localdate(),
+    )
+    return profile, open_pathway_id
+
+
+def _working_and_open_pathway(client: Any) -> tuple[set[int], int | None]:
+    """``working_organisations`` of one client and the id of its newest open pathway, in one query: the same
+    three sources, each row tagged with its source and pathway."""
+    open_pathways = Pathway.objects.filter(client=client).exclude(status=Pathway.Status.CLOSED)
+    lead = open_pathways.annotate(source=Value(0)).values_list("source", "pk", "organisation_id")
+    team = (
+        TeamMember.objects.filter(pathway__in=open_pathways.values("pk"), is_active=True)
+        .annotate(source=Value(1))
+        .values_list("source", "pathway_id", "organisation_id")
+    )
+    referred = (
+        Referral.objects.filter(pathway__in=open_pathways.values("pk"), status__in=WORKING_REFERRAL_STATUSES)
+        .annotate(source=Value(2))
+        .values_list("source", "pathway_id", "offer__organisation_id")
+    )
+    working: set[int] = set()
+    newest: int | None = None
+    for source, pathway_id, organisation_id in lead.order_by().union(team.order_by(), referred.order_by(), all=True):
+        working.add(organisation_id)
+        if source == 0 and (newest is None or pathway_id > newest):
+            newest = pathway_id
+    return working, newest
+
+
+def _profile_data(region_id: int) -> tuple[list[TargetGroup], list[_Persona], NeedCatalogue]:
+    """What a profile needs of the region: target groups, personas, need catalogue (6 queries)."""
+    return (
+        list(TargetGroup.objects.filter(region_id=region_id)),
+        _personas(region_id),
+        need_catalogue(region_id=region_id),
     )
 
 

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +13,13 @@ from apps.accounts.models import Role
 from apps.accounts.permissions import get_coordinated_region_for_user, memberships_of
 from apps.clients.permissions import get_client_for_editing
 from apps.core.confirm import confirm_page, confirmed
+from apps.core.jobs import waiting_without_worker, worker_grace_seconds
+from apps.core.keyset import keyset_page
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.package import build_package
 from apps.matching.permissions import get_run_for_user
 from apps.matching.recommend import recommend
-from apps.matching.selectors import client_profile, offer_index, travel_model
+from apps.matching.selectors import client_profile_and_open_pathway, offer_index, travel_model
 from apps.matching.services import (
     allocation_start,
     proposal_confirm,
@@ -34,11 +34,11 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     """Offers for one client, ranked, each with its reasons; and a suggested package."""
     access = get_client_for_editing(request.user, pk)
     client = access.client
-    profile = client_profile(client=client)
+    profile, open_pathway_id = client_profile_and_open_pathway(client=client)
     ranked, package = [], None
     if profile is not None:
         region_id = client.organisation.region_id
-        ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region_id=region_id))
+        ranked = recommend(profile, offer_index(region_id=region_id), travel_model(region=client.organisation.region))
         package = build_package(profile, ranked)
     return render(
         request,
@@ -48,6 +48,7 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "ranked": ranked[:20],
             "package": package,
+            "open_pathway_id": open_pathway_id,
         },
     )
 
@@ -93,11 +94,8 @@ PROPOSALS_PER_PAGE = 50
 
 
 def _stalled(run: AllocationRun) -> bool:
-    """A run still queued after ``ALLOCATION_WORKER_GRACE_SECONDS`` (default 15): no worker took it."""
-    from django.utils import timezone
-
-    grace = getattr(settings, "ALLOCATION_WORKER_GRACE_SECONDS", 15)
-    return run.status == AllocationRun.Status.QUEUED and (timezone.now() - run.created_at).total_seconds() > grace
+    """A run still queued after ``WORKER_GRACE_SECONDS`` (default 15): no worker took it."""
+    return waiting_without_worker(queued=run.status == AllocationRun.Status.QUEUED, since=run.created_at)
 
 
 @login_required
@@ -111,12 +109,13 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == "done":
         proposals = run.proposals.select_related(
             "entry__client", "entry__client__organisation", "offer", "offer__organisation"
-        ).order_by("id")
-        try:  # a run may hold thousands of proposals: pages of PROPOSALS_PER_PAGE; junk or too far -> 404
-            page = Paginator(proposals, PROPOSALS_PER_PAGE).page(request.GET.get("page", "1"))
-        except (PageNotAnInteger, EmptyPage) as exc:
-            raise Http404 from exc
-        count = page.paginator.count
+        )
+        # a run may hold thousands of proposals: keyset pages of PROPOSALS_PER_PAGE (apps/core/keyset.py, no
+        # OFFSET: the last page costs what the first does); the total is one count on the run's index; junk -> 404
+        page = keyset_page(
+            proposals, ordering=("pk",), cursor=request.GET.get("cursor"), size=PROPOSALS_PER_PAGE, salt="proposals"
+        )
+        count = run.proposals.count()
         started = run.created_at.date()
         for proposal in page.object_list:
             setattr(proposal, "waited_days", max((started - proposal.entry.since).days, 0))  # noqa: B010
@@ -126,7 +125,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "proposal_count": count,
         "stalled": _stalled(run),
-        "grace": getattr(settings, "ALLOCATION_WORKER_GRACE_SECONDS", 15),
+        "grace": worker_grace_seconds(),
     }
     template = "matching/_run_status.html" if getattr(request, "htmx", False) else "matching/allocation_detail.html"
     return render(request, template, context)
@@ -142,7 +141,11 @@ def proposals_for_me(request: HttpRequest) -> HttpResponse:
     proposals = AllocationProposal.objects.filter(
         entry__client__organisation_id__in=orgs, status=AllocationProposal.Status.PROPOSED
     ).select_related("entry__client", "offer", "offer__organisation", "run")
-    return render(request, "matching/proposals.html", {"proposals": proposals})
+    # a run proposes thousands of places: keyset pages, oldest proposal first (apps/core/keyset.py; junk: 404)
+    page = keyset_page(
+        proposals, ordering=("pk",), cursor=request.GET.get("cursor"), size=PROPOSALS_PER_PAGE, salt="my-proposals"
+    )
+    return render(request, "matching/proposals.html", {"proposals": page.object_list, "page": page})
 
 
 @login_required

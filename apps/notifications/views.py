@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.core.keyset import keyset_page
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_mark_read, notifications_mark_all_read
+
+NOTIFICATIONS_PER_PAGE = 30
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(Notification.objects.filter(user_id=request.user.pk or 0), 30).get_page(request.GET.get("page"))
+    """The user's notifications, newest first, in keyset pages of 30 (``?cursor=``; junk: 404)."""
+    page = keyset_page(
+        Notification.objects.filter(user_id=request.user.pk or 0),
+        ordering=("-created_at", "-pk"),
+        cursor=request.GET.get("cursor"),
+        size=NOTIFICATIONS_PER_PAGE,
+        salt="notifications",
+    )
     return render(request, "notifications/list.html", {"page": page})
 
 

@@ -15,7 +15,7 @@ All numbers are integers (scores in hundredths, costs in cents), so the optimum 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,3 +138,25 @@ def solve_optimal(
 def alternatives(problem: Problem, best: Solution) -> list[tuple[int, Solution]]:
     """For each candidacy of the optimum: the best set without it (what would it leave uncovered?)."""
     return [(k, solve_optimal(problem, exclude=[k])) for k in best.chosen]
+
+
+def solve_with_alternatives(
+    problem: Problem,
+    *,
+    time_limit_s: float = 30.0,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[Solution, list[tuple[int, Solution]]]:
+    """The best set and, for each of its members, the best set without it: 1 + k solves of at most
+    ``time_limit_s`` seconds each (what the coverage job runs). ``on_progress(done, total)`` is called after
+    each solve (``total`` is 1 + k once the best set is known). Returns ``(best, [(key, alternative), ...])``.
+    """
+    best = solve_optimal(problem, time_limit_s=time_limit_s)
+    total = 1 + len(best.chosen)
+    if on_progress is not None:
+        on_progress(1, total)
+    found: list[tuple[int, Solution]] = []
+    for k in best.chosen:
+        found.append((k, solve_optimal(problem, exclude=[k], time_limit_s=time_limit_s)))
+        if on_progress is not None:
+            on_progress(1 + len(found), total)
+    return best, found

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.jobs import silent_too_long, waiting_without_worker
 from apps.core.models import TimeStampedModel
 
 
@@ -273,3 +274,77 @@ class Rebuttal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidacy}: {self.outcome}"
+
+
+class CoverageRun(TimeStampedModel):
+    """One computation of the coverage proposal within a budget: the best set of candidacies and, for each of
+    its members, the best set without it (1 + k CP-SAT solves), run by the background worker
+    (``apps.partnership.tasks.run_coverage``) so that the page never waits for the solver.
+
+    ``solves_done`` of ``solves_total`` is the progress (``solves_total`` is 1 until the best set is known);
+    ``result`` holds candidacy and support-line ids only (rendered against the current rows by the page).
+    ``updated_at`` moves with every solve: a running run silent for longer than its time limit plus the
+    worker grace is stale (the worker stopped; ``apps.core.jobs``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    # queued by coverage_run_start, running in the worker (services_coverage_run.coverage_run_execute), then
+    # done, or failed (the task on an error, coverage_run_start when a running one went silent)
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.QUEUED: frozenset({Status.RUNNING, Status.FAILED}),
+        Status.RUNNING: frozenset({Status.DONE, Status.FAILED}),
+        Status.DONE: frozenset(),
+        Status.FAILED: frozenset(),
+    }
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    budget = models.DecimalField(_("budget available (EUR)"), max_digits=12, decimal_places=2)
+    time_limit_seconds = models.FloatField(help_text="time limit of each solve, seconds")
+    solves_done = models.PositiveSmallIntegerField(default=0)
+    solves_total = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # one queued or running computation per region, even when two coordinators start one at once
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="uniq_unfinished_coverage_run",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(solves_done__lte=models.F("solves_total")), name="coverage_run_progress_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"coverage run #{self.pk}"
+
+    def is_stale(self) -> bool:
+        """Running, but silent (no solve finished) for longer than one solve's limit plus the worker grace:
+        the worker stopped mid-run. No query (``apps.core.jobs.silent_too_long``)."""
+        return silent_too_long(
+            running=self.status == self.Status.RUNNING, last_sign=self.updated_at, limit_seconds=self.time_limit_seconds
+        )
+
+    def is_waiting_without_worker(self) -> bool:
+        """Still queued after the worker grace: no worker took it (``apps.core.jobs.waiting_without_worker``)."""
+        return waiting_without_worker(queued=self.status == self.Status.QUEUED, since=self.created_at)
+
+    @property
+    def percent(self) -> int:
+        """Progress in percent (0-100): solves done of solves known."""
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.solves_done / max(self.solves_total, 1))

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
-from apps.partnership.models import Attachment, Candidacy, ConflictDeclaration
+from apps.partnership.models import Attachment, Candidacy, ConflictDeclaration, CoverageRun
 from apps.regions.models import Region
 
 JURY_ROLES = {Role.JURY_MEMBER, Role.COORDINATOR}
@@ -55,6 +55,17 @@ def get_coordinated_region_for_user(user: Any, code: str) -> Region:
     if not is_call_coordinator(user, region):
         raise Http404
     return region
+
+
+def get_coverage_run_for_user(user: Any, region: Region, pk: int) -> CoverageRun:
+    """A coverage computation of ``region`` (whose call the user coordinates: ``get_coordinated_region_for_user``
+    first), or 404."""
+    if not is_call_coordinator(user, region):
+        raise Http404
+    run = CoverageRun.objects.filter(pk=pk, region=region).first()
+    if run is None:
+        raise Http404
+    return run
 
 
 def get_candidacy_for_jury(user: Any, region: Region, pk: int) -> Candidacy:

@@ -11,7 +11,15 @@ from django.db.models import Prefetch, QuerySet
 
 from apps.core.search import query_words, search_filter
 from apps.partnership import coverage
-from apps.partnership.models import Candidacy, CandidacyOffer, ConflictDeclaration, Criterion, Round, Score
+from apps.partnership.models import (
+    Candidacy,
+    CandidacyOffer,
+    ConflictDeclaration,
+    CoverageRun,
+    Criterion,
+    Round,
+    Score,
+)
 from apps.regions.models import Challenge, Region, SupportLine
 
 TWO = Decimal("0.01")
@@ -184,3 +192,8 @@ def coverage_problem(*, region: Region, rows: list[RankRow], budget_cents: int) 
     return coverage.Problem(
         weights={line.pk: weights[line.challenge_id] for line in lines}, options=options, budget=budget_cents
     )
+
+
+def latest_coverage_run(*, region: Region) -> CoverageRun | None:
+    """The region's most recent coverage computation (any status), or None. One query."""
+    return CoverageRun.objects.filter(region=region).order_by("-created_at", "-id").first()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<slug:code>/jury/criteria/", views_jury.criteria, name="criteria"),
     path("<slug:code>/jury/criteria/<int:pk>/", views_jury.criterion_edit, name="criterion_edit"),
     path("<slug:code>/jury/dekking/", views_conversion.jury_coverage, name="jury_coverage"),
+    path("<slug:code>/jury/dekking/<int:pk>/", views_conversion.jury_coverage_run, name="jury_coverage_run"),
     path("<slug:code>/jury/partners/", views_conversion.jury_convert, name="jury_convert"),
     path("<slug:code>/jury/export.xlsx", views_conversion.jury_export, name="jury_export"),
     path("<slug:code>/jury/<int:pk>/", views_jury.jury_candidacy, name="jury_candidacy"),

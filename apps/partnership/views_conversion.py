@@ -7,60 +7,102 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from apps.audit.services import audit_log
 from apps.core.confirm import confirm_page, confirmed
-from apps.partnership import coverage, services_conversion
+from apps.core.forms import form_errors
+from apps.core.jobs import worker_grace_seconds
+from apps.partnership import services_conversion, services_coverage
 from apps.partnership.exports import candidacies_xlsx
 from apps.partnership.forms import BudgetForm
-from apps.partnership.models import Candidacy
-from apps.partnership.permissions import get_coordinated_region_for_user
-from apps.partnership.selectors import coverage_matrix, coverage_problem, ranking, support_lines
+from apps.partnership.models import Candidacy, CoverageRun
+from apps.partnership.permissions import get_coordinated_region_for_user, get_coverage_run_for_user
+from apps.partnership.selectors import coverage_matrix, latest_coverage_run, ranking, support_lines
+
+
+def _solution(shown: dict[str, Any], by_pk: dict[int, Candidacy], lines: dict[int, Any]) -> dict[str, Any]:
+    """A stored solution (ids, ``services_coverage_run.coverage_run_execute``) with today's rows; a candidacy or
+    line gone since is left out."""
+    return {
+        "candidacies": [by_pk[k] for k in shown["chosen"] if k in by_pk],
+        "value": shown["value"],
+        "cost": Decimal(shown["cost_cents"]) / 100,
+        "uncovered": [lines[k] for k in shown["uncovered"] if k in lines],
+        "optimal": shown.get("optimal", True),
+    }
+
+
+def _run_context(run: CoverageRun | None, rows: list[Any], region: Any) -> dict[str, Any]:
+    """What the run's fragment shows: status, progress, whether the worker is missing or stopped, the result."""
+    context: dict[str, Any] = {
+        "run": run,
+        "waiting_without_worker": run is not None and run.is_waiting_without_worker(),
+        "stale": run is not None and run.is_stale(),
+        "grace": worker_grace_seconds(),
+    }
+    if run is not None and run.status == CoverageRun.Status.DONE and run.result:
+        by_pk = {r.candidacy.pk: r.candidacy for r in rows}
+        lines = {line.pk: line for line in support_lines(region)}
+        result = run.result
+        context.update(
+            best=_solution(result["best"], by_pk, lines),
+            by_ranking=_solution(result["by_ranking"], by_pk, lines),
+            selection=_solution(result["selection"], by_pk, lines),
+            alternatives=[
+                {"without": by_pk.get(alt["without"]), **_solution(alt, by_pk, lines)} for alt in result["alternatives"]
+            ],
+            unscored=result["unscored"],
+            optimal=result["optimal"],
+        )
+    return context
 
 
 @login_required
 def jury_coverage(request: HttpRequest, code: str) -> HttpResponse:
+    """The coverage matrix of the selection, and the proposal within a budget: a POST queues the computation
+    (1 + k CP-SAT solves, ``services_coverage.coverage_run_start``) and leads to its page; the page shows the
+    region's latest computation."""
     region = get_coordinated_region_for_user(request.user, code)
+    form = BudgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services_coverage.coverage_run_start(
+                region=region, actor=request.user, budget=form.cleaned_data["budget"]
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            return redirect("partnership:jury_coverage_run", code=code, pk=run.pk)
+    return _coverage_page(request, region, form, latest_coverage_run(region=region))
+
+
+@login_required
+@require_GET
+def jury_coverage_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One computation of the proposal: the whole page, or (htmx, polled every 2 s while it is queued or
+    running) only its fragment, which brings the result without a reload when the worker is done."""
+    region = get_coordinated_region_for_user(request.user, code)
+    run = get_coverage_run_for_user(request.user, region, pk)
+    if getattr(request, "htmx", False):
+        rows = ranking(region=region) if run.status == CoverageRun.Status.DONE else []
+        context = {"region": region, **_run_context(run, rows, region)}
+        return render(request, "partnership/_coverage_run.html", context)
+    form = BudgetForm(initial={"budget": run.budget})
+    return _coverage_page(request, region, form, run)
+
+
+def _coverage_page(request: HttpRequest, region: Any, form: BudgetForm, run: CoverageRun | None) -> HttpResponse:
     rows = ranking(region=region)
     selected = [r.candidacy for r in rows if r.candidacy.decision == Candidacy.Decision.SELECTED]
     matrix = coverage_matrix(region=region, candidacies=selected)
-    total = sum((r.candidacy.budget_requested or Decimal(0)) for r in rows if r.candidacy.decision == "selected")
-    form = BudgetForm(request.GET or None)
-    result: dict[str, Any] = {}
-    if form.is_valid():
-        budget_cents = int(form.cleaned_data["budget"] * 100)
-        problem = coverage_problem(region=region, rows=rows, budget_cents=budget_cents)
-        best = coverage.solve_optimal(problem)
-        by_pk = {r.candidacy.pk: r.candidacy for r in rows}
-        lines = {line.pk: line for line in support_lines(region)}
-
-        def show(solution: coverage.Solution) -> dict[str, Any]:
-            return {
-                "candidacies": [by_pk[k] for k in solution.chosen],
-                "value": solution.value,
-                "cost": Decimal(solution.cost) / 100,
-                "uncovered": [lines[k] for k in solution.uncovered],
-            }
-
-        scored = {o.key for o in problem.options}
-        ranked, spent = [], 0
-        for option in sorted(problem.options, key=lambda o: -o.score):
-            if spent + option.cost <= budget_cents:
-                ranked.append(option.key)
-                spent += option.cost
-        result = {
-            "best": show(best),
-            "optimal": best.optimal,
-            "alternatives": [{"without": by_pk[k], **show(alt)} for k, alt in coverage.alternatives(problem, best)],
-            "by_ranking": show(coverage.evaluate(problem, ranked)),
-            "selection": show(coverage.evaluate(problem, [c.pk for c in selected if c.pk in scored])),
-            "unscored": len(rows) - len(problem.options),
-        }
+    total = sum((c.budget_requested or Decimal(0)) for c in selected)
     return render(
         request,
         "partnership/coverage.html",
@@ -71,7 +113,7 @@ def jury_coverage(request: HttpRequest, code: str) -> HttpResponse:
             "gaps": sum(1 for r in matrix if r["gap"]),
             "selected_budget": total,
             "form": form,
-            **result,
+            **_run_context(run, rows, region),
         },
     )
 

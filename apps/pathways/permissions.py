@@ -27,6 +27,7 @@ from apps.audit import reads
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_seals, peer_view
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import consented_categories
+from apps.core.prefetch import set_prefetched
 from apps.pathways.models import Pathway, TeamMember
 
 
@@ -110,13 +111,39 @@ def candidate_pathways(user: Any) -> QuerySet[Pathway]:
     )
 
 
-def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:
-    pathway = (
-        Pathway.objects.select_related("client", "client__organisation", "client__municipality", "organisation")
-        .prefetch_related("team")
-        .filter(pk=pk)
-        .first()
+PATHWAY_RELATED = (
+    "client",
+    "client__organisation",
+    "client__municipality",
+    "organisation",
+    "organisation__region",  # the region data the page shows is kept per region version (region_memo)
+    "closure__closed_by",
+)
+
+
+def _pathway_with_team(pk: int) -> Pathway | None:
+    """The pathway ``pk`` with PATHWAY_RELATED and ``team.all()`` (every member, active or not, with user and
+    organisation) in one query: the team's rows joined to their pathway; a pathway without a team: one more."""
+    team = list(
+        TeamMember.objects.filter(pathway_id=pk)
+        .select_related(*(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation")
+        .order_by("role", "id")  # TeamMember's ordering
     )
+    pathway: Pathway | None
+    if team:
+        pathway = team[0].pathway
+        for member in team:
+            member.pathway = pathway
+    else:
+        pathway = Pathway.objects.select_related(*PATHWAY_RELATED).filter(pk=pk).first()
+        if pathway is None:
+            return None
+    set_prefetched(pathway, "team", team)
+    return pathway
+
+
+def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:
+    pathway = _pathway_with_team(pk)
     if pathway is None:
         raise Http404
     access = pathway_access(user, pathway)

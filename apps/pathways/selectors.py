@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db.models import Q
 
-from apps.assessment.selectors import completed_screenings
+from apps.assessment.selectors import region_classification_data, screenings_of_client
 from apps.consent.models import DataCategory
+from apps.core.aggregates import IdList, ids_of
+from apps.core.prefetch import set_prefetched
 from apps.pathways.models import Action, Closure, ContactLog, Goal, PlanChange
 from apps.pathways.permissions import PathwayAccess
-from apps.regions.models import LifeDomain
 
 HISTORY = 20
 CONTACTS = 30
@@ -21,8 +22,19 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
     """What the pathway itself holds, as far as ``access`` lets the user see it (team, plan, actions, history,
     contacts, closure, screenings for the radar). Referrals and sessions are added by the callers that compose."""
     pathway = access.pathway
-    team = list(pathway.team.filter(is_active=True).select_related("user", "organisation"))
-    goals = list(Goal.objects.filter(pathway=pathway).select_related("life_domain").prefetch_related("obstacles"))
+    # the team as get_pathway_for_user prefetched it (with user and organisation); else one query
+    team = [t for t in pathway.team.all() if t.is_active]
+    hidden = set(DataCategory.values) - set(access.categories)
+    region_data = region_classification_data(region=pathway.organisation.region)  # kept per region version
+    obstacles_by_id = {o.pk: o for o in region_data["obstacles"]}
+    goals = list(
+        Goal.objects.filter(pathway=pathway).select_related("life_domain").annotate(obstacle_ids=IdList("obstacles"))
+    )
+    for goal in goals:  # goal.obstacles.all(): the region's obstacles (kept in the process), in the region's order
+        ids = ids_of(goal.obstacle_ids)
+        if all(pk in obstacles_by_id for pk in ids):
+            chosen = sorted((obstacles_by_id[pk] for pk in ids), key=lambda o: (o.position, o.code))
+            set_prefetched(goal, "obstacles", chosen)
     actions = list(
         Action.objects.filter(pathway=pathway).select_related("owner", "owner_organisation", "goal__life_domain")
     )
@@ -31,17 +43,20 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
     if not access.owner:
         contacts_qs = contacts_qs.filter(Q(confidential=False) | Q(author_organisation_id__in=access.organisation_ids))
     contacts = list(contacts_qs[:CONTACTS])
-    hidden = set(DataCategory.values) - set(access.categories)
-    domains = [
-        d for d in LifeDomain.objects.filter(region_id=pathway.organisation.region_id) if d.data_category not in hidden
-    ]
-    screenings = completed_screenings(client=pathway.client) if access.sees(DataCategory.LIFE_DOMAINS) else []
+    domains = [d for d in region_data["life_domains"] if d.data_category not in hidden]
+    screenings, _draft = screenings_of_client(
+        client=pathway.client, region_data=region_data, completed=access.sees(DataCategory.LIFE_DOMAINS)
+    )
     baseline, latest = (screenings[0], screenings[-1]) if screenings else (None, None)
 
     def levels(screening: Any, attr: str = "level") -> dict[int, Any]:
         return {s.life_domain_id: getattr(s, attr) for s in screening.scores.all()} if screening else {}
 
-    closure = Closure.objects.filter(pathway=pathway).select_related("closed_by").first()
+    baseline_levels, latest_levels, client_levels = levels(baseline), levels(latest), levels(latest, "client_level")
+    try:
+        closure = pathway.closure  # select_related by get_pathway_for_user (else one query)
+    except Closure.DoesNotExist:
+        closure = None
     return {
         "access": access,
         "pathway": pathway,
@@ -57,13 +72,12 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
         "ladder": [(s.screened_on, s.ladder_current, s.ladder_attainable) for s in screenings],
         "radar": {
             "labels": [d.label for d in domains],
-            "baseline": [levels(baseline).get(d.pk) for d in domains],
-            "latest": [levels(latest).get(d.pk) for d in domains],
-            "client": [levels(latest, "client_level").get(d.pk) for d in domains],
+            "baseline": [baseline_levels.get(d.pk) for d in domains],
+            "latest": [latest_levels.get(d.pk) for d in domains],
+            "client": [client_levels.get(d.pk) for d in domains],
         },
         "domain_rows": [
-            (d, levels(baseline).get(d.pk), levels(latest).get(d.pk), levels(latest, "client_level").get(d.pk))
-            for d in domains
+            (d, baseline_levels.get(d.pk), latest_levels.get(d.pk), client_levels.get(d.pk)) for d in domains
         ],
         "latest": latest,
         "baseline": baseline,

@@ -72,7 +72,12 @@ class Referral(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # the keyset pages of the inbox (apps/core/keyset.py): newest first, all and per sender
+            models.Index(fields=["-created_at", "-id"], name="referral_newest"),
+            models.Index(fields=["sent_by", "-created_at", "-id"], name="referral_sender_newest"),
+        ]
         constraints = [
             # one open referral per pathway and offer (issue 10: one route to a place)
             models.UniqueConstraint(

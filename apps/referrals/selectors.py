@@ -10,12 +10,14 @@ from apps.accounts.permissions import memberships_of
 from apps.clients.permissions import CASE_ROLES
 from apps.consent.models import Purpose
 from apps.consent.selectors import identity_shared as consent_identity_shared
+from apps.core.keyset import KeysetPage, keyset_page
 from apps.offers.models import WaitingListEntry
 from apps.referrals.models import Referral, ReferralEvent
 from apps.referrals.permissions import client_label_for_receiver, receiving_organisation_ids
 
 OPEN_STATUSES = [Referral.Status.SENT, Referral.Status.WAITING, Referral.Status.ACCEPTED, Referral.Status.STARTED]
-LIST_LIMIT = 200
+PAGE_SIZE = 25  # referrals per keyset page of the inbox's lists (apps/core/keyset.py), newest first
+ORDER = ("-created_at", "-pk")
 
 
 @dataclass
@@ -58,12 +60,13 @@ def identity_shared(client_ids: set[int], organisation_ids: set[int]) -> set[tup
     )
 
 
-def incoming_referrals(*, user: Any) -> list[ReferralRow]:
-    """Referrals to the offers of the organisations where the user answers referrals."""
+def incoming_referrals(*, user: Any, cursor: str | None = None) -> tuple[list[ReferralRow], KeysetPage]:
+    """Referrals to the offers of the organisations where the user answers referrals: one keyset page
+    (``PAGE_SIZE``, newest first; ``cursor`` from the page before, junk: ``Http404``) and its rows."""
     organisation_ids = receiving_organisation_ids(user)
-    if not organisation_ids:
-        return []
-    referrals = list(_base().filter(offer__organisation_id__in=organisation_ids)[:LIST_LIMIT])
+    found = _base().filter(offer__organisation_id__in=organisation_ids) if organisation_ids else Referral.objects.none()
+    page = keyset_page(found, ordering=ORDER, cursor=cursor, size=PAGE_SIZE, salt="referrals-incoming")
+    referrals = page.object_list
     shared = identity_shared({r.pathway.client_id for r in referrals}, organisation_ids)
     positions = waiting_positions(referrals)
     rows = []
@@ -74,13 +77,17 @@ def incoming_referrals(*, user: Any) -> list[ReferralRow]:
             r.pathway.organisation_id,
         }
         rows.append(ReferralRow(r, client_label_for_receiver(r, sees), positions.get(r.pk)))
-    return rows
+    return rows, page
 
 
-def outgoing_referrals(*, user: Any) -> list[ReferralRow]:
-    """Referrals the user sent. The name shows while the user's organisation holds the client or the
-    pathway; otherwise (a team member of another organisation) the list shows "client #id"."""
-    referrals = list(_base().filter(sent_by=user)[:LIST_LIMIT])
+def outgoing_referrals(*, user: Any, cursor: str | None = None) -> tuple[list[ReferralRow], KeysetPage]:
+    """Referrals the user sent, one keyset page as ``incoming_referrals``. The name shows while the user's
+    organisation holds the client or the pathway; otherwise (a team member of another organisation) the list
+    shows "client #id"."""
+    page = keyset_page(
+        _base().filter(sent_by=user), ordering=ORDER, cursor=cursor, size=PAGE_SIZE, salt="referrals-outgoing"
+    )
+    referrals = page.object_list
     positions = waiting_positions(referrals)
     own = {m.organisation_id for m in memberships_of(user) if m.role in CASE_ROLES}
     rows = []
@@ -91,7 +98,7 @@ def outgoing_referrals(*, user: Any) -> list[ReferralRow]:
         else:
             label = client_label_for_receiver(r, False)
         rows.append(ReferralRow(r, label, positions.get(r.pk)))
-    return rows
+    return rows, page
 
 
 def referral_events(referral: Referral) -> list[ReferralEvent]:

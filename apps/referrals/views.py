@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,10 +45,22 @@ def _transition_form(slug: str, data: Any = None) -> forms.Form:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    """Incoming and outgoing referrals, each in keyset pages of its own (``?in=`` and ``?uit=`` cursors)."""
+    in_cursor, out_cursor = request.GET.get("in") or None, request.GET.get("uit") or None
+    incoming, incoming_page = incoming_referrals(user=request.user, cursor=in_cursor)
+    outgoing, outgoing_page = outgoing_referrals(user=request.user, cursor=out_cursor)
     return render(
         request,
         "referrals/inbox.html",
-        {"incoming": incoming_referrals(user=request.user), "outgoing": outgoing_referrals(user=request.user)},
+        {
+            "incoming": incoming,
+            "outgoing": outgoing,
+            "incoming_page": incoming_page,
+            "outgoing_page": outgoing_page,
+            # each list's links keep the other list's page
+            "keep_for_incoming": urlencode({"uit": out_cursor}) if out_cursor else "",
+            "keep_for_outgoing": urlencode({"in": in_cursor}) if in_cursor else "",
+        },
     )
 
 

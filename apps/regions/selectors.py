@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch
 
@@ -18,6 +19,8 @@ from apps.regions.models import (
     SupportLine,
     TargetGroup,
 )
+
+T = TypeVar("T")
 
 
 def regions_for_user(*, user: Any) -> list[Region]:
@@ -59,3 +62,34 @@ def region_overview(*, region: Region) -> dict[str, Any]:
         ),
         "call": CallTimeline.objects.filter(region=region).first(),
     }
+
+
+# --- region data kept in the process ---------------------------------------------------------
+
+_MEMO: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def region_memo(*, region: Region, name: str, build: Callable[[], T]) -> T:
+    """``build()`` (a read of the region's own data: obstacles, challenges, travel links, ...) kept in this
+    process until the region changes: 0 queries after the first page of a process.
+
+    ``region``: the Region row as loaded with the page's data (its ``loaded_at`` is the version: the region
+    loader sets it after every load, and the admin's edits of region rows set it too, see admin.py);
+    ``name``: what is kept (one value per region and name). The value is shared by every request of the
+    process: callers must not change it (read-only model instances, tuples, frozen dataclasses).
+    Region data changes only by loading a region file (docs/architecture.md, "Region data").
+    """
+    key = (region.pk, name)
+    version = region.loaded_at
+    kept = _MEMO.get(key)
+    if kept is not None and version is not None and kept[0] == version:
+        return kept[1]
+    value = build()
+    if version is not None:  # a region row without a load time (built by hand) is never kept
+        _MEMO[key] = (version, value)
+    return value
+
+
+def region_memo_clear() -> None:
+    """Forget every kept value (tests; the region loader does not need it: a load changes ``loaded_at``)."""
+    _MEMO.clear()

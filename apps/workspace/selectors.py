@@ -5,24 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
 from apps.assessment.models import Screening
-from apps.assessment.selectors import classification_for, completed_screenings, region_classification_data
+from apps.assessment.selectors import classification_for, region_classification_data, screenings_of_client
 from apps.audit.models import AuditEntry
 from apps.clients import identifiers
 from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import DataCategory
-from apps.consent.selectors import consents_shown
+from apps.consent.selectors import consents_shown_in_one_query
 from apps.groups.services import sessions_for_pathway
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
 from apps.pathways.selectors import pathway_page
 from apps.referrals.selectors import referrals_for_pathway
 from apps.regions.models import CallTimeline, Challenge
+from apps.regions.selectors import region_memo
 
 TIMELINE_LENGTH = 50
 
@@ -45,36 +46,14 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
         worker_orgs = {m.organisation_id: m.organisation for m in memberships if m.role in worker_roles}
         panels["caseload"] = [(org, counts.get(pk, 0)) for pk, org in worker_orgs.items()]
     if roles & {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER, Role.COORDINATOR}:
-        panels["challenges"] = list(
-            Challenge.objects.filter(region_id__in=region_ids).select_related("region").order_by("region_id", "rank")
-        )
+        # each region's challenges, kept per region version (region_memo): no query
+        regions = sorted({m.organisation.region_id: m.organisation.region for m in memberships}.items())
+        panels["challenges"] = [challenge for _pk, region in regions for challenge in _challenges(region)]
     if Role.COORDINATOR in roles:
         coordinated = [m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR]
-        organisations = list(Organisation.objects.filter(region_id__in=coordinated).order_by("kind", "name"))
-        # two grouped counts rather than one join of clients x members (see bench/README.md)
-        clients = dict(
-            Client.objects.filter(organisation__in=organisations, merged_into__isnull=True)
-            .values("organisation_id")
-            .annotate(n=Count("id"))
-            .values_list("organisation_id", "n")
-        )
-        members = dict(
-            Membership.objects.filter(organisation__in=organisations, is_active=True)
-            .values("organisation_id")
-            .annotate(n=Count("id"))
-            .values_list("organisation_id", "n")
-        )
-        for org in organisations:
-            org.n_clients = clients.get(org.pk, 0)  # type: ignore[attr-defined]
-            org.n_members = members.get(org.pk, 0)  # type: ignore[attr-defined]
+        organisations, role_counts = _organisations_with_counts(coordinated)
         panels["organisations"] = organisations
-        panels["role_counts"] = [
-            {"label": Role(row["role"]).label, "n": row["n"]}
-            for row in Membership.objects.filter(organisation__region_id__in=coordinated, is_active=True)
-            .values("role")
-            .annotate(n=Count("id"))
-            .order_by("role")
-        ]
+        panels["role_counts"] = [{"label": Role(role).label, "n": n} for role, n in sorted(role_counts.items())]
     if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
         panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))
     if Role.ADMINISTRATOR in roles or user.is_superuser:
@@ -82,13 +61,67 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
     return panels
 
 
+def _challenges(region: Any) -> list[Challenge]:
+    """The region's challenges by rank, kept per region version (region_memo): no query after the first."""
+
+    def build() -> list[Challenge]:
+        return list(Challenge.objects.filter(region=region).select_related("region").order_by("rank"))
+
+    return region_memo(region=region, name="home-challenges", build=build)
+
+
+def _organisations_with_counts(region_ids: list[int]) -> tuple[list[Organisation], dict[str, int]]:
+    """(the organisations of the regions by kind and name, each with ``n_clients`` (not merged) and ``n_members``
+    (active memberships); active memberships per role over them) in one query: one row per organisation, each
+    count a subquery on that organisation (an index lookup; no join of clients x members, see bench/README.md)."""
+
+    def count(queryset: Any) -> Subquery:
+        return Subquery(
+            queryset.order_by().values("organisation_id").annotate(n=Count("id")).values("n"),
+            output_field=IntegerField(),
+        )
+
+    roles = {f"n_role_{i}": role for i, role in enumerate(Role.values)}
+    organisations = list(
+        Organisation.objects.filter(region_id__in=region_ids)
+        .annotate(
+            # all clients minus the merged ones: "merged_into IS NULL" in one subquery lets SQLite pick the index
+            # of merged_into (nearly every row) over the organisation's; each of these two uses a selective one
+            n_all=count(Client.objects.filter(organisation_id=OuterRef("pk"))),
+            n_merged=count(Client.objects.filter(organisation_id=OuterRef("pk"), merged_into__isnull=False)),
+            **{
+                name: count(Membership.objects.filter(organisation_id=OuterRef("pk"), is_active=True, role=role))
+                for name, role in roles.items()
+            },
+        )
+        .order_by("kind", "name")
+    )
+    role_counts: dict[str, int] = {}
+    for organisation in organisations:
+        organisation.n_clients = (organisation.n_all or 0) - (organisation.n_merged or 0)  # type: ignore[attr-defined]
+        organisation.n_members = 0  # type: ignore[attr-defined]
+        for name, role in roles.items():
+            members = getattr(organisation, name) or 0
+            organisation.n_members += members  # type: ignore[attr-defined]
+            if members:
+                role_counts[role] = role_counts.get(role, 0) + members
+    return organisations, role_counts
+
+
 def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
+    """Everything the client file shows, in a fixed number of queries (6 at most: screenings, their scores and
+    obstacles, consents and their organisations, the timeline, the open pathway; region data kept in the
+    process, ``region_memo``)."""
     client = access.client
-    region_id = client.organisation.region_id
-    screenings = completed_screenings(client=client) if access.sees(DataCategory.LIFE_DOMAINS) else []
+    region_data = region_classification_data(region=client.organisation.region)
+    screenings, draft = screenings_of_client(
+        client=client,
+        region_data=region_data,
+        completed=access.sees(DataCategory.LIFE_DOMAINS),
+        drafts=access.can_edit,
+    )
     baseline = screenings[0] if screenings else None
     latest = screenings[-1] if screenings else None
-    region_data = region_classification_data(region_id=region_id)
     hidden_categories = set(DataCategory.values) - set(access.categories)
     visible_domains = [d for d in region_data["life_domains"] if d.data_category not in hidden_categories]
     visible_domain_ids = {d.pk for d in visible_domains}
@@ -103,32 +136,33 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         classification = classification_for(client=client, screening=latest, region_data=region_data)
 
     # the registering organisation sees every consent; others only those given to their own organisations
-    consents = consents_shown(
+    consents = consents_shown_in_one_query(
         client=client, owner=access.owner, organisation_ids=access.organisation_ids, active_only=False
-    )
-    draft = (
-        Screening.objects.filter(client=client, status=Screening.Status.DRAFT).order_by("-id").first()
-        if access.can_edit
-        else None
     )
     ids = {
         "clients.client": [client.pk],
         "assessment.screening": [s.pk for s in screenings],
         "consent.consent": [c.pk for c in consents],
     }
-    # The newest TIMELINE_LENGTH entries of each kind of object (one query per kind, at most 3), each read
-    # from the partial index audit_object_timeline_idx, then merged: with one OR-query PostgreSQL walked the
-    # whole log backwards by created_at (0.9 s at 3 million entries, bench/audit_timeline.py).
+    # The newest TIMELINE_LENGTH entries of each kind of object, each read from the partial index
+    # audit_object_timeline_idx (a subquery per kind, at most 3), merged in one query: with one OR over the
+    # objects PostgreSQL walked the whole log backwards by created_at (0.9 s at 3 million entries,
+    # bench/audit_timeline.py).
     timeline: list[AuditEntry] = []
-    for object_type, pks in ids.items():
-        if pks and access.owner:  # the history of the file is the registering organisation's
-            timeline += (
-                AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks])
-                .exclude(action="clients.client.viewed")
-                .select_related("actor")
-                .order_by("-created_at", "-id")[:TIMELINE_LENGTH]
-            )
-    timeline = sorted(timeline, key=lambda e: (e.created_at, e.pk), reverse=True)[:TIMELINE_LENGTH]
+    if access.owner:  # the history of the file is the registering organisation's
+        newest = Q()
+        for object_type, pks in ids.items():
+            if pks:
+                newest |= Q(
+                    pk__in=AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks])
+                    .exclude(action="clients.client.viewed")
+                    .order_by("-created_at", "-id")
+                    .values("pk")[:TIMELINE_LENGTH]
+                )
+        timeline = list(
+            AuditEntry.objects.filter(newest).select_related("actor").order_by("-created_at", "-id")[:TIMELINE_LENGTH]
+        )
+    baseline_levels, latest_levels = levels(baseline), levels(latest)
     national_number = (
         "" if access.peer else identifiers.display(client.national_number_encrypted, full=access.sees_identifier)
     )
@@ -152,10 +186,10 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "sees_entry_data": latest is not None and access.sees(DataCategory.WORK_EDUCATION),
         "radar": {
             "labels": [d.label for d in visible_domains],
-            "baseline": [levels(baseline).get(d.pk) for d in visible_domains],
-            "latest": [levels(latest).get(d.pk) for d in visible_domains],
+            "baseline": [baseline_levels.get(d.pk) for d in visible_domains],
+            "latest": [latest_levels.get(d.pk) for d in visible_domains],
         },
-        "domain_rows": [(d, levels(baseline).get(d.pk), levels(latest).get(d.pk)) for d in visible_domains],
+        "domain_rows": [(d, baseline_levels.get(d.pk), latest_levels.get(d.pk)) for d in visible_domains],
         "classification": classification,
         "classification_hidden": latest is not None and classification is None,
         "timeline": timeline,
@@ -167,8 +201,7 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
 
 
 def _domain_category(obstacle: Any, region_data: dict[str, Any]) -> str:
-    domains = {d.pk: d for d in region_data["life_domains"]}
-    domain = domains.get(obstacle.life_domain_id)
+    domain = next((d for d in region_data["life_domains"] if d.pk == obstacle.life_domain_id), None)
     return domain.data_category if domain else "life_domains"
 
 

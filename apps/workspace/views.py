@@ -31,6 +31,7 @@ from apps.consent.selectors import consent_of_client
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
+from apps.core.keyset import keyset_page
 from apps.employers.models import PlacementStatus
 from apps.employers.permissions import get_placement_for_user
 from apps.employers.selectors import closure_outcome
@@ -494,10 +495,17 @@ ACCESS_LOG_PAGE_SIZE = 25
 @login_required
 def access_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Who looked at the file (the client's "who looked at my file"): every recorded look, newest first,
-    25 per page (two queries per page); the registering organisation only."""
+    25 per keyset page (``?cursor=``, apps/core/keyset.py: no count, no OFFSET; two queries per page, junk: 404);
+    the registering organisation only."""
 
     access = get_client_for_editing(request.user, pk)
-    page = Paginator(access_entries(access.client.pk), ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        access_entries(access.client.pk),
+        ordering=("-created_at", "-pk"),
+        cursor=request.GET.get("cursor"),
+        size=ACCESS_LOG_PAGE_SIZE,
+        salt="access-log",
+    )
     return render(
         request,
         "workspace/access_log.html",

@@ -26,6 +26,7 @@ a notification for Horizon's counsellor, a candidacy of the call with an attachm
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -96,6 +97,7 @@ def build() -> SimpleNamespace:
     from apps.notifications.services import notify
     from apps.offers.services import offer_create, waiting_list_add
     from apps.partnership import services_candidacies, services_jury
+    from apps.partnership.services_coverage import coverage_run_start
     from apps.partnership.tests.conftest import before_deadline, make_candidacy
     from apps.pathways.services import action_add, contact_log_add, team_add
     from apps.referrals.services import referral_send
@@ -232,6 +234,7 @@ def build() -> SimpleNamespace:
     attachment = services_candidacies.attachment_add(candidacy=draft, upload=upload, now=now)
     candidacy = services_candidacies.candidacy_submit(candidacy=draft, now=now)
     criterion = services_jury.criterion_save(region=oostende, actor=harold, name="Bereik", weight=3)
+    coverage_run = coverage_run_start(region=oostende, actor=harold, budget=Decimal("10000"))
     jury_membership = services_jury.jury_member_add(
         region=oostende, organisation=anker, email="jurylid@anker.example", first_name="Jan", last_name="Jury",
         actor=harold,
@@ -301,6 +304,7 @@ def build() -> SimpleNamespace:
         "matching:run": run.pk,
         "matching:decide": proposal.pk if proposal else 0,
         "partnership:criterion_edit": criterion.pk,
+        "partnership:jury_coverage_run": coverage_run.pk,
         "partnership:jury_member_remove": jury_membership.pk,
         "partnership:attachment_remove": attachment.pk,
         "esf_api:participation-detail": participation.pk,

@@ -17,8 +17,8 @@ ENDPOINTS = ("/", "/screenings/", "/classification/", "/consents/")
 # region's target groups, challenges (with their obstacle lines and obstacles), obstacles and life domains.
 # Each read writes an access record, whose audit entry reads the chain head first (decision 0010).
 MAX_QUERIES = {"/": 7, "/screenings/": 11, "/classification/": 15, "/consents/": 9}
-# ... and on PostgreSQL takes the chain's advisory lock with one more statement.
-CHAIN_LOCK = 1 if connection.vendor == "postgresql" else 0
+# ... and on PostgreSQL takes the chain's advisory lock in that same round trip (apps/audit/services.py).
+CHAIN_LOCK = 0
 
 
 def counts(http: Any, base: str) -> dict[str, int]:

@@ -134,3 +134,36 @@ def test_a_user_with_audit_entries_cannot_be_deleted_only_deactivated(trail: lis
     personas.sofie.is_active = False
     personas.sofie.save(update_fields=["is_active"])
     assert AuditEntry.objects.filter(actor=personas.sofie).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_the_same_moment_never_fork_the_chain(personas: Any) -> None:
+    """Four writers, five entries each, started together: every entry follows the one before (the chain lock and
+    the head read after it; on PostgreSQL both in one round trip)."""
+    import threading
+
+    barrier = threading.Barrier(4)
+    failures: list[str] = []
+
+    def write(n: int) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            for i in range(5):
+                with transaction.atomic():
+                    audit_log(actor=personas.sofie, action="clients.import.completed", changes={"writer": n, "i": i})
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(repr(exc))
+        finally:
+            thread_connection.close()
+
+    before = AuditEntry.objects.count()
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert AuditEntry.objects.count() == before + 20
+    assert audit_verify() == []

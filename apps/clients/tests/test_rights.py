@@ -89,10 +89,13 @@ def test_a_page_of_the_access_log_costs_the_same_queries_however_long_the_log(
     with CaptureQueriesContext(connection) as few:
         assert client.get(f"/hulpvragers/{mariam.pk}/inzage/").status_code == 200
     looks(80)
+    cursor = client.get(f"/hulpvragers/{mariam.pk}/inzage/").context["page"].next_cursor
     with CaptureQueriesContext(connection) as many:
-        response = client.get(f"/hulpvragers/{mariam.pk}/inzage/?page=2")
+        response = client.get(f"/hulpvragers/{mariam.pk}/inzage/?cursor={cursor}")  # keyset: no OFFSET, no count
     assert response.status_code == 200 and response.content.decode().count("<tr><td>") == 25
     assert len(few) == len(many)
+    assert not any(" OFFSET " in q["sql"].upper() for q in many.captured_queries)
+    assert client.get(f"/hulpvragers/{mariam.pk}/inzage/?cursor=2").status_code == 404
 
 
 def test_sofie_downloads_a_copy_of_mariams_whole_file_and_the_download_is_logged(

@@ -178,11 +178,12 @@ def test_every_demo_pathway_has_an_esf_participation_so_the_dashboard_has_figure
     assert participations.filter(target_group__isnull=False).count() > participations.count() // 2
     assert participations.values("challenge").distinct().count() == oostende.challenges.count()
     for p in participations.select_related("pathway"):
-        assert p.entry_date == p.pathway.started_on
+        assert p.pathway is not None and p.entry_date == p.pathway.started_on
     closed = participations.filter(pathway__closure__isnull=False).select_related("pathway__closure")
     assert closed.count() == 4
     for p in closed:
-        assert p.leaving_date == p.pathway.closure.closed_on and p.entry_date <= p.leaving_date
+        assert p.pathway is not None and p.leaving_date == p.pathway.closure.closed_on
+        assert p.entry_date <= p.leaving_date
 
     from django.test import Client as Browser
 

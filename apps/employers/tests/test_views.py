@@ -189,3 +189,40 @@ def test_yonas_the_peer_companion_is_not_offered_a_client_he_may_not_propose(
     page = client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk}))
     assert page.status_code == 200 and client_page not in page.content.decode()
     assert client.get(client_page).status_code == 404
+
+
+def test_the_employer_list_pages_by_keyset_and_keeps_the_figures_filter(
+    personas: Any, client: Any, monkeypatch: Any
+) -> None:
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.employers import selectors
+    from apps.employers.tests.conftest import make_employer
+
+    monkeypatch.setattr(selectors, "EMPLOYERS_PER_PAGE", 2)
+    names = ["Bakkerij Aerts", "Camping Duinzicht", "Hotel Zeezicht", "Zeevis Oostende", "Atelier Noord"]
+    for i, name in enumerate(names):
+        base = 2_000_000 + i
+        make_employer(personas, name=name, enterprise_number=f"0{base:07d}{97 - base % 97:02d}",
+                      sector="I" if i != 4 else "C")  # fmt: skip
+    client.force_login(personas.els)
+    seen, cursor, costs = [], "", []
+    while True:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/werkgevers/?cursor={cursor}" if cursor else "/werkgevers/")
+        assert response.status_code == 200
+        assert not any(re.search(r"\bOFFSET\b", q["sql"], re.I) for q in queries.captured_queries)
+        costs.append(len(queries))
+        page = response.context["page"]
+        seen += [e.name for e in page]
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == sorted(names) and len(costs) == 3 and costs[1] == costs[2]
+    only_i = client.get("/werkgevers/?sector=I")
+    assert [e.name for e in only_i.context["page"]] == sorted(names[:4])[:2]
+    assert "sector=I&amp;cursor=" in only_i.content.decode()  # the next page keeps the filter
+    assert client.get("/werkgevers/?cursor=junk").status_code == 404

@@ -69,8 +69,24 @@ def test_the_home_page_keeps_its_query_count_with_more_reminders(
     three_to_fix(personas)
     client.force_login(personas.sofie)
     client.get("/")
-    with django_assert_num_queries(14):  # as apps/workspace/tests/test_views_todo.py: ESF+ reminders, consents
+    with django_assert_num_queries(12):  # as apps/workspace/tests/test_views_todo.py: ESF+ reminders, consents
         client.get("/")
     three_to_fix(personas)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         client.get("/")
+
+
+def test_the_menu_counts_from_the_compiled_query_equal_the_orm_query(personas: Any) -> None:
+    """The menu's query is compiled once per shape and filled in per user (apps/workspace/selectors_todo.py):
+    for every persona, on several days, it counts what the query built by the ORM for that user counts."""
+    from apps.workspace.selectors_todo import MENU_COLUMNS, _menu_counts_queryset, menu_counts, scope_of
+
+    three_to_fix(personas)
+    today = timezone.localdate()
+    for who in (personas.sofie, personas.wouter, personas.els, personas.yonas, personas.olaf, personas.nadia):
+        for day in (today, today + dt.timedelta(days=40), today + dt.timedelta(days=400)):
+            row = _menu_counts_queryset(who.pk, scope_of(who), day).get()
+            expected = {name: int(row[name] or 0) for name in MENU_COLUMNS}
+            expected["todo"] = sum(expected[k] for k in ("referrals", "overdue", "proposals", "esf"))
+            assert menu_counts(who, day) == expected, (who.username, day)
+    assert menu_counts(personas.sofie, today)["esf"] > 0  # the reminders are counted at all

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_queued_run_polls_and_says_when_no_worker_takes_it(personas: Any, client: Browser, settings: Any) -> None:
-    settings.ALLOCATION_WORKER_GRACE_SECONDS = 30
+    settings.WORKER_GRACE_SECONDS = 30
     setup_waiting(personas, n_clients=1, capacity=1)
     run = allocation_start(region=personas.region, actor=personas.wouter)  # no worker in this test
     client.force_login(personas.wouter)
@@ -38,7 +38,7 @@ def test_when_the_run_is_done_the_poll_brings_the_proposals_with_a_sentence_each
     run = allocation_execute(run=allocation_start(region=personas.region, actor=personas.wouter))
     client.force_login(personas.wouter)
     client.get(f"/matching/toewijzing/{run.pk}/", HTTP_HX_REQUEST="true")  # warm the session and caches
-    with django_assert_num_queries(6):  # session, user, memberships, run, count, page of proposals
+    with django_assert_num_queries(5):  # session, user with memberships, run, count, page of proposals
         response = client.get(f"/matching/toewijzing/{run.pk}/", HTTP_HX_REQUEST="true")
     fragment = response.content.decode()
     assert 'id="proposals"' in fragment and "hx-trigger" not in fragment  # polling stops, proposals in
@@ -46,7 +46,7 @@ def test_when_the_run_is_done_the_poll_brings_the_proposals_with_a_sentence_each
     assert "Taalcafé" in fragment and "<html" not in fragment
     page = client.get(f"/matching/toewijzing/{run.pk}/").content.decode()
     assert 'id="proposals"' in page and "<details" in page  # solver terms only under technical details
-    assert client.get(f"/matching/toewijzing/{run.pk}/?page=x").status_code == 404
+    assert client.get(f"/matching/toewijzing/{run.pk}/?cursor=x").status_code == 404
 
 
 def test_only_the_coordinator_of_the_region_sees_the_page(personas: Any, client: Browser) -> None:
@@ -91,3 +91,27 @@ def test_the_run_summary_counts_one_waiting_client_in_the_singular(personas: Any
     client.force_login(personas.wouter)
     fragment = client.get(f"/matching/toewijzing/{run.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "1 voorstel voor 1 wachtende hulpvrager." in fragment
+
+
+def test_sofie_pages_through_the_proposals_for_her_clients(personas: Any, client: Browser, monkeypatch: Any) -> None:
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.matching import views
+
+    setup_waiting(personas, n_clients=3, capacity=3)
+    run = allocation_execute(run=allocation_start(region=personas.region, actor=personas.wouter))
+    assert run.proposals.count() == 3
+    monkeypatch.setattr(views, "PROPOSALS_PER_PAGE", 2)
+    client.force_login(personas.sofie)
+    first = client.get("/matching/voorstellen/")
+    html = first.content.decode()
+    assert html.count("matching/voorstellen/") >= 4 and 'rel="next"' in html  # two proposals, two forms each
+    with CaptureQueriesContext(connection) as queries:
+        last = client.get(f"/matching/voorstellen/?cursor={first.context['page'].next_cursor}")
+    shown = [p.pk for p in (*first.context["page"], *last.context["page"])]
+    assert shown == sorted(run.proposals.values_list("pk", flat=True)) and not last.context["page"].has_next
+    assert not any(re.search(r"\bOFFSET\b", q["sql"], re.I) for q in queries.captured_queries)
+    assert client.get("/matching/voorstellen/?cursor=3").status_code == 404

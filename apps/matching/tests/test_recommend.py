@@ -223,3 +223,28 @@ def test_the_offer_index_is_kept_until_an_offer_changes(personas: Any, django_as
     assert again is not first and [o.title for o in again.offers] == ["Daarna"]
     unemployed = Obstacle.objects.get(region=region, code="unemployed")
     assert again.meeting({unemployed.pk}) == {offer.pk}
+
+
+def test_the_recommendations_page_has_a_fixed_number_of_queries(
+    personas: Any, client: Any, django_assert_num_queries: Any
+) -> None:
+    from apps.offers.tests.test_views_offers import make_offer
+    from apps.pathways.services import pathway_start
+
+    make_offer(personas, personas.brug, personas.els)
+    hulpvrager = register_client(personas)
+    complete_screening(hulpvrager, personas.sofie, obstacles=["limited-dutch"], on=dt.date(2026, 1, 5))
+    pathway_start(client=hulpvrager, actor=personas.sofie, organisation=personas.lb)
+    url = f"/matching/hulpvrager/{hulpvrager.pk}/"
+    client.force_login(personas.sofie)
+    client.get(url)  # the region's data and the offer index are kept in the process from the first page on
+    # session, user with memberships, client, newest screening, its scores and obstacles (one query), the
+    # organisations working with the client with its open pathway (one query), the offers' version, menu
+    # counts, and the record of the read (the chain head, with the lock on PostgreSQL; the insert)
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+    for month in range(2, 6):
+        complete_screening(hulpvrager, personas.sofie, obstacles=["limited-dutch"], on=dt.date(2026, month, 5))
+    with django_assert_num_queries(10):
+        html = client.get(url).content.decode()
+    assert "/doorverwijzingen/nieuw/" in html  # refer from the open pathway

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.partnership import coverage, services_decisions, services_jury
+from apps.partnership.models import CoverageRun
 from apps.partnership.selectors import coverage_matrix, coverage_problem, ranking, support_lines
+from apps.partnership.services_coverage_run import coverage_run_execute
 from apps.partnership.tests.conftest import make_candidacy
 
 
@@ -86,7 +88,12 @@ def test_the_coverage_page_proposes_a_set_within_the_budget(personas: Any, crite
     client.force_login(personas.wouter)
     html = client.get("/oproep/oostende/jury/dekking/").content.decode()
     assert "table-danger" in html and a.reference in html
-    html = client.get("/oproep/oostende/jury/dekking/?budget=30000").content.decode()
+    # the proposal is a background job: the POST queues it, the worker's task body computes it
+    response = client.post("/oproep/oostende/jury/dekking/", {"budget": "30000"})
+    run = CoverageRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/oproep/oostende/jury/dekking/{run.pk}/"
+    coverage_run_execute(run=run)
+    html = client.get(f"/oproep/oostende/jury/dekking/{run.pk}/").content.decode()
     assert 'id="solution-best"' in html and ("Beste set zonder" in html or "Best set without" in html)
     best = coverage.solve_optimal(problem)
     assert best.cost <= 3_000_000 and len(best.chosen) == 1

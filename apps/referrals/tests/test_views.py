@@ -94,6 +94,36 @@ def test_the_inbox_query_count_does_not_grow_with_the_list(setup: Any, client: B
     assert len(four) == len(one)
 
 
+def test_the_inbox_pages_each_list_by_keyset_and_keeps_the_other_lists_page(
+    setup: Any, client: Browser, monkeypatch: Any
+) -> None:
+    from apps.referrals import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    made = [sent(setup)]
+    for i in range(4):
+        pathway = open_pathway(setup.p, first_name=f"Naam{i}", last_name="Test", birth_date=dt.date(1980, 1, i + 1))
+        made.append(sent(setup, pathway))
+    newest_first = [r.pk for r in sorted(made, key=lambda r: (r.created_at, r.pk), reverse=True)]
+    client.force_login(setup.p.sofie)  # she sent all five: her outgoing list has three pages
+    first = client.get("/doorverwijzingen/")
+    pages = [first.context["outgoing_page"]]
+    while pages[-1].has_next:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/doorverwijzingen/?uit={pages[-1].next_cursor}")
+        assert not any(" OFFSET " in q["sql"].upper() for q in queries.captured_queries)
+        pages.append(response.context["outgoing_page"])
+    assert [r.pk for p in pages for r in p] == newest_first and len(pages) == 3
+    html = response.content.decode()
+    assert 'id="keyset-nav-uit"' in html and "uit=" in html
+    client.force_login(setup.p.els)  # she receives all five: paging incoming keeps the outgoing page in the links
+    incoming = client.get("/doorverwijzingen/").context["incoming_page"]
+    second = client.get(f"/doorverwijzingen/?in={incoming.next_cursor}")
+    assert [r.pk for r in second.context["incoming_page"]] == newest_first[2:4]
+    for junk in ("in=abc", "uit=abc", f"in={pages[0].next_cursor}"):  # another list's cursor is junk too
+        assert client.get(f"/doorverwijzingen/?{junk}").status_code == 404, junk
+
+
 def test_the_detail_shows_the_timeline_and_the_receiver_answers(setup: Any, client: Browser) -> None:
     referral = sent(setup)
     client.force_login(setup.p.els)

@@ -1,0 +1,29 @@
+"""The login backend: Django's ModelBackend, except that loading the user of a request also loads the user's
+active memberships (one query instead of two on every page: ``memberships_of`` needs them on nearly every
+page, for the menu and every access check)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+
+from apps.accounts.permissions import active_memberships, remember_memberships
+
+
+class ModelBackend(DjangoModelBackend):
+    """Passwords and permissions as Django's ``ModelBackend``; ``get_user`` (the user of a session) reads the
+    user together with the memberships ``memberships_of`` returns, in one query (a user without active
+    memberships: one more query, as before)."""
+
+    def get_user(self, user_id: Any) -> Any:
+        memberships = list(active_memberships().filter(user_id=user_id).select_related("user"))
+        if not memberships:
+            return super().get_user(user_id)
+        user = memberships[0].user
+        if not self.user_can_authenticate(user):
+            return None
+        for membership in memberships:
+            membership.user = user  # one user object, as memberships_of would leave it
+        remember_memberships(user, memberships)
+        return user
