@@ -385,6 +385,9 @@ SPECTACULAR_SETTINGS = {
     # The schema refuses what the server refuses: a required text may not be empty (minLength 1), and every
     # operation documents its 400/403/404 answers (apps/api/schema.py).
     "ENFORCE_NON_BLANK_FIELDS": True,
+    # Bodies are documented as JSON only: form encodings cannot say null (a nullable field would arrive as the
+    # text "null"), so the schema does not offer them (the server still parses them, e.g. for the browsable forms).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.api.schema.document_refusals"],
     "ENUM_NAME_OVERRIDES": {
         "GenderEnum": "apps.clients.models.Gender",

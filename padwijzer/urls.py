@@ -39,6 +39,9 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
 ]
 
+# an address under /api/ that matches no route answers JSON like the rest of the API (apps/api/errors.py)
+handler404 = "apps.api.errors.not_found"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from apps.accounts.models import Membership, Organisation, User
 from apps.accounts.services import organisation_search_key
+from apps.core.admin_mixins import CountsNotNamesOnDeletion
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,13 +15,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CountsNotNamesOnDeletion, BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Padwijzer", {"fields": ("preferred_language",)}))
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CountsNotNamesOnDeletion, admin.ModelAdmin):
     list_display = ["name", "kind", "region", "municipality", "is_active"]
     list_filter = ["region", "kind", "is_active"]
     search_fields = ["name", "code"]

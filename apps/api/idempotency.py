@@ -25,7 +25,8 @@ MAX_LENGTH = 255
 
 PARAMETER = OpenApiParameter(
     HEADER,
-    str,
+    # the schema refuses what submission_key refuses (found by schemathesis): 1-255 visible ASCII characters
+    {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH, "pattern": "^[!-~]+$"},
     location=OpenApiParameter.HEADER,
     required=False,
     description=(

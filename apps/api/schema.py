@@ -24,13 +24,15 @@ REFUSALS = {
 
 
 def document_refusals(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """Add the 400, 403 and 404 answers (JSON object) to every operation that does not document them."""
+    """Add the 400, 403 and 404 answers to every operation that does not document them, and the JSON object body
+    to every 4xx answer documented without one."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in REFUSALS.items():
-                responses.setdefault(
-                    status,
-                    {"description": description, "content": {"application/json": {"schema": REFUSAL_SCHEMA}}},
-                )
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                # a refusal documented by a view with a description only (``INVALID``, ``NOT_FOUND``) gets its body
+                if status[0] == "4" and "content" not in response:
+                    response["content"] = {"application/json": {"schema": REFUSAL_SCHEMA}}
     return result

@@ -58,6 +58,17 @@ class ClientListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}],
+        "description": "E-mail address, or empty when the client has none.",
+    }
+)
+class EmailOrEmptyField(serializers.EmailField):
+    """An e-mail address that may be empty (a client without e-mail): the schema says so, where ``format: email``
+    alone would call the empty string invalid (found by schemathesis)."""
+
+
 class ClientDetailSerializer(serializers.ModelSerializer):
     """A client's identity and contact, which every ``ClientAccess`` sees; the national number is
     formatted for the owning organisation and masked for everyone else."""
@@ -66,6 +77,7 @@ class ClientDetailSerializer(serializers.ModelSerializer):
     municipality = MunicipalityRefSerializer(read_only=True)
     deelgemeente = DeelgemeenteRefSerializer(read_only=True, allow_null=True)
     national_number = serializers.SerializerMethodField()
+    email = EmailOrEmptyField(read_only=True)
     owner = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
 
@@ -98,9 +110,35 @@ class ClientDetailSerializer(serializers.ModelSerializer):
         return sorted(self._access().categories)
 
 
-@extend_schema_field({"type": "string", "minLength": 1, "description": "Code of the municipality in the region file."})
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 60,
+        "pattern": "^[-a-zA-Z0-9_]+$",
+        "description": "Code of a municipality of your region (in the region file), e.g. oostende.",
+    }
+)
 class MunicipalityCodeField(serializers.SlugRelatedField):
-    """A municipality given by its region-file code; never empty (the schema says so: minLength 1)."""
+    """A municipality given by its region-file code (a slug); never empty (the schema says so: minLength 1, the
+    slug pattern). A code that is no municipality of the user's region is a 400 naming the field."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 20,
+        "pattern": "^$|^(?:[ ./-]*[0-9]){11}[ ./-]*$",
+        "writeOnly": True,
+        "description": (
+            "Eleven digits (dots, hyphens, slashes and spaces allowed), with valid check digits, an issued serial "
+            "and the client's birth date; empty for none."
+        ),
+    }
+)
+class NationalNumberField(serializers.CharField):
+    """The national register or BIS number as typed; the service checks it (``identifiers.validate_national_number``,
+    Dutch errors by kind). The schema states its shape, eleven digits (found by schemathesis)."""
 
 
 class ClientWriteSerializer(serializers.Serializer):
@@ -112,14 +150,20 @@ class ClientWriteSerializer(serializers.Serializer):
 
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(help_text="Not in the future and at most 120 years back (refused with 400).")
     gender = serializers.ChoiceField(choices=Gender.choices)
-    national_number = serializers.CharField(max_length=20, required=False, allow_blank=True, write_only=True)
+    national_number = NationalNumberField(max_length=20, required=False, allow_blank=True, write_only=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     municipality = MunicipalityCodeField(slug_field="code", queryset=Municipality.objects.none())
-    deelgemeente = serializers.CharField(max_length=60, required=False, allow_blank=True, allow_null=True)
+    deelgemeente = serializers.SlugField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Code of a deelgemeente of the municipality; empty or null for none.",
+    )
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False, default=list
     )
@@ -329,11 +373,11 @@ class ConsentWriteSerializer(serializers.Serializer):
             field.child_relation.queryset = Organisation.objects.filter(region=region, is_active=True)
 
 
-# The 400 of a registration: errors by field, or possible duplicates to confirm with ``confirm_new``
+# The 409 of a registration: possible duplicates to confirm with ``confirm_new``
 # (no docstring: it would become the schema's description).
-class ClientRegisterErrorSerializer(serializers.Serializer):
-    confirm_new = serializers.ListField(child=serializers.CharField(), required=False)
-    possible_duplicates = PossibleDuplicateSerializer(many=True, required=False)
+class ClientDuplicateSerializer(serializers.Serializer):
+    confirm_new = serializers.ListField(child=serializers.CharField())
+    possible_duplicates = PossibleDuplicateSerializer(many=True)
 
 
 # --- pathways ------------------------------------------------------------------------------

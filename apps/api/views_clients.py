@@ -110,12 +110,17 @@ class ClientListView(generics.ListAPIView):
         request=s.ClientWriteSerializer,
         responses={
             201: s.ClientDetailSerializer,
-            400: OpenApiResponse(
-                response=s.ClientRegisterErrorSerializer,
-                description="Invalid input (errors by field), or possible duplicates to confirm with confirm_new.",
+            400: INVALID,
+            409: OpenApiResponse(
+                response=s.ClientDuplicateSerializer,
+                description=(
+                    "The person may already be known in the partnership: nothing was saved; check, then send the "
+                    "same request with confirm_new=true to register anyway."
+                ),
             ),
             404: OpenApiResponse(description="You may not register clients."),
             422: idempotency.KEY_REUSED,
+            429: OpenApiResponse(description="Too many duplicate checks in a short time: nothing was saved."),
         },
         parameters=[idempotency.PARAMETER],
     )
@@ -158,7 +163,7 @@ class ClientListView(generics.ListAPIView):
                     ],
                     "possible_duplicates": s.PossibleDuplicateSerializer(duplicates, many=True).data,
                 },
-                status=status.HTTP_400_BAD_REQUEST,
+                status=status.HTTP_409_CONFLICT,  # well formed, but the partnership may know this person
             )
         try:
             client = client_register(

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.utils import timezone
 
+from apps.core.admin_mixins import CountsNotNamesOnDeletion
 from apps.regions.models import Challenge, Municipality, Obstacle, Region
 
 
@@ -28,7 +29,7 @@ class RegionDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(CountsNotNamesOnDeletion, admin.ModelAdmin):
     list_display = ["code", "name_nl", "format_version", "loaded_at"]
     readonly_fields = [f.name for f in Region._meta.fields]
 
@@ -37,18 +38,18 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(RegionDataAdmin):
+class MunicipalityAdmin(CountsNotNamesOnDeletion, RegionDataAdmin):
     list_display = ["name", "nis_code", "region"]
     list_filter = ["region"]
 
 
 @admin.register(Obstacle)
-class ObstacleAdmin(RegionDataAdmin):
+class ObstacleAdmin(CountsNotNamesOnDeletion, RegionDataAdmin):
     list_display = ["code", "label_nl", "life_domain", "source", "region"]
     list_filter = ["region", "source"]
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(RegionDataAdmin):
+class ChallengeAdmin(CountsNotNamesOnDeletion, RegionDataAdmin):
     list_display = ["rank", "persona_name", "title_nl", "region"]
     list_filter = ["region"]

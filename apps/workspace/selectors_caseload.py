@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from apps.assessment.models import Screening, ScreeningObstacle
 from apps.offers.models import WaitingListEntry
-from apps.pathways.models import Action, ContactLog, Pathway
+from apps.pathways.models import Action, ContactLog, Pathway, TeamMember
 from apps.pathways.permissions import pathway_accesses
 from apps.pathways.services_handover import HANDOVER_ROLES
 from apps.referrals.models import Referral
@@ -100,18 +100,63 @@ def filter_caseload(
     return queryset
 
 
-def caseload_rows(
+@dataclass(frozen=True)
+class CaseloadEntry:
+    """One visible pathway of the caseload before its row is built: its id and whether it is ``overdue``."""
+
+    pathway_id: int
+    overdue: bool
+
+
+def caseload_index(
     *, user: Any, today: dt.date, show: str = "", challenge_id: int | None = None, sort: str = "due"
+) -> list[CaseloadEntry]:
+    """The whole caseload the user may see, filtered and sorted (``SORTS``), as ids: what the page counts, pages and
+    hands over. Light: only the columns the access rule reads and the user's own seats are loaded, and no read is
+    recorded (``caseload_rows`` records the rows it shows). Two or three queries, whatever the caseload's size."""
+    queryset = filter_caseload(
+        caseload_queryset(user=user, today=today), today=today, show=show, challenge_id=challenge_id
+    )
+    light = list(
+        queryset.order_by(*SORTS.get(sort, SORTS["due"]))
+        .select_related(None)
+        .select_related("client")
+        .only("id", "status", "client_id", "organisation_id", "client__organisation_id")
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.filter(user=user)))
+    )
+    accesses = pathway_accesses(user, light, record=False)
+    return [
+        CaseloadEntry(p.pk, bool(p.next_due and p.next_due < today))  # type: ignore[attr-defined]
+        for p in light
+        if p.pk in accesses
+    ]
+
+
+def caseload_rows(
+    *,
+    user: Any,
+    today: dt.date,
+    show: str = "",
+    challenge_id: int | None = None,
+    sort: str = "due",
+    pathway_ids: list[int] | None = None,
 ) -> list[CaseloadRow]:
     """The rows the user may see (``pathway_accesses``: a seat on another organisation's pathway counts only while
-    the client's consent shares identity with the user's organisation), filtered and sorted (``SORTS``).
+    the client's consent shares identity with the user's organisation), filtered and sorted (``SORTS``); with
+    ``pathway_ids`` (one page of ``caseload_index``) only those, in that order. The clients shown are recorded
+    as one list read.
 
     Queries: pathways, their teams, consents (only when a seat is on another organisation's pathway), waiting
     list positions (only when a row's client waits): at most four, whatever the number of rows."""
     queryset = filter_caseload(
         caseload_queryset(user=user, today=today), today=today, show=show, challenge_id=challenge_id
     )
-    pathways = list(queryset.order_by(*SORTS.get(sort, SORTS["due"])))
+    if pathway_ids is not None:
+        order = {pk: i for i, pk in enumerate(pathway_ids)}
+        pathways = sorted(queryset.filter(pk__in=pathway_ids), key=lambda p: order[p.pk])
+    else:
+        pathways = list(queryset.order_by(*SORTS.get(sort, SORTS["due"])))
     accesses = pathway_accesses(user, pathways)
     visible = [p for p in pathways if p.pk in accesses]
     positions = waiting_positions_for_clients({p.client_id for p in visible})

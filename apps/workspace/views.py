@@ -45,7 +45,7 @@ from apps.referrals.models import Referral
 from apps.workspace.exports_subject_access import subject_access_export
 from apps.workspace.forms import CaseloadFilterForm, HandOverForm
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
-from apps.workspace.selectors_caseload import caseload_rows, hand_over_candidates
+from apps.workspace.selectors_caseload import caseload_index, caseload_rows, hand_over_candidates
 from apps.workspace.selectors_dashboard import (
     LISTS,
     NOT_RECORDED,
@@ -198,8 +198,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
             }
         else:
             status = 400
-    rows = caseload_rows(user=request.user, today=today, **options)
-    page = Paginator(rows, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = caseload_index(user=request.user, today=today, **options)
+    page = Paginator(entries, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    # only the page's rows are built (and recorded as read): the caseload's size costs ids, not rows
+    rows = caseload_rows(
+        user=request.user, today=today, pathway_ids=[e.pathway_id for e in page.object_list], **options
+    )
     colleagues = (
         User.objects.filter(hand_over_candidates(organisation_ids=set(worker_orgs)))
         .exclude(pk=request.user.pk or 0)
@@ -209,7 +213,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     handover = HandOverForm(
         request.POST if request.method == "POST" else None,
         colleagues=colleagues,
-        pathway_ids=[r.pathway.pk for r in rows],
+        pathway_ids=[e.pathway_id for e in entries],
     )
     if request.method == "POST" and handover.is_valid():
         organisation = next(iter(worker_orgs.values()))
@@ -242,8 +246,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "total": len(rows),
-            "overdue": sum(1 for r in rows if r.overdue),
+            "rows": rows,
+            "total": len(entries),
+            "overdue": sum(1 for e in entries if e.overdue),
             "query": query.urlencode(),
             "handover": handover,
             "today": today,

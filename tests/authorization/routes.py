@@ -57,6 +57,8 @@ def fill(route: Route, world: Any) -> str:
             return str(world.transitions[top])
         if name == "url":
             return "nothing-here/"
+        if name == "object_id" and route.key.startswith("admin:"):  # admin:<app>_<model>_<view>
+            return str(world.admin_pk.get(route.key.rsplit("_", 1)[0], world.args["object_id"]))
         if name == "id":
             return str(world.args["object_id"])
         if name == "content_type_id":

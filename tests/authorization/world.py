@@ -31,6 +31,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from django.contrib import admin
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 OOSTENDE_FILE = ROOT / "regions" / "oostende.json"
 WESTHOEK_FILE = ROOT / "apps" / "regions" / "tests" / "data" / "westhoek.json"
@@ -141,8 +143,9 @@ def build() -> SimpleNamespace:
 
     zenobia = register_client(them, first_name=SECRET_NAMES[0], last_name=SECRET_NAMES[1])
     screening = complete_screening(zenobia, hanna, obstacles=["limited-dutch", "debts"])
-    consent = give_consent(them, zenobia, to=anker, categories=["identity", "life_domains", "health"],
-                           purposes=["guidance", "referral"])
+    consent = give_consent(
+        them, zenobia, to=anker, categories=["identity", "life_domains", "health"], purposes=["guidance", "referral"]
+    )
     pathway = start_pathway(them, zenobia)
     from apps.clients.services_rights import rectification_record
 
@@ -152,8 +155,14 @@ def build() -> SimpleNamespace:
     action = action_add(
         pathway=pathway, actor=hanna, description="Budgetplan opmaken", owner=hanna, owner_organisation=horizon
     )
-    contact_log_add(pathway=pathway, actor=hanna, organisation=horizon, happened_on=dt.date(2026, 3, 2),
-                    place="home", summary="Kennismaking")
+    contact_log_add(
+        pathway=pathway,
+        actor=hanna,
+        organisation=horizon,
+        happened_on=dt.date(2026, 3, 2),
+        place="home",
+        summary="Kennismaking",
+    )
 
     offer = offer_create(
         organisation=anker,
@@ -201,27 +210,51 @@ def build() -> SimpleNamespace:
         pathway_ids=[pathway.pk],
     )
     signal = signal_raise(actor=hanna, kind="waiting_list", description="Wachttijd te lang", pathway=pathway)
-    notification = notify(users=[hanna], message="Nieuwe doorverwijzing", url=f"/trajecten/{pathway.pk}/",
-                          email=False)[0]
+    notification = notify(users=[hanna], message="Nieuwe doorverwijzing", url=f"/trajecten/{pathway.pk}/", email=False)[
+        0
+    ]
 
     employer = employer_register(
-        actor=arne, region=oostende, holder=anker, name="Hotel Duin", enterprise_number="0403.170.701",
-        sector="I", municipality=city, size="small",
+        actor=arne,
+        region=oostende,
+        holder=anker,
+        name="Hotel Duin",
+        enterprise_number="0403.170.701",
+        sector="I",
+        municipality=city,
+        size="small",
     )
-    activity = activity_log(actor=arne, organisation=anker, employer=employer, kind="visit",
-                            happened_on=dt.date(2026, 3, 1), summary="Kennismaking",
-                            follow_up="Terugbellen", follow_up_due=dt.date(2026, 3, 20))
+    activity = activity_log(
+        actor=arne,
+        organisation=anker,
+        employer=employer,
+        kind="visit",
+        happened_on=dt.date(2026, 3, 1),
+        summary="Kennismaking",
+        follow_up="Terugbellen",
+        follow_up_due=dt.date(2026, 3, 20),
+    )
     opportunity = opportunity_create(
-        actor=arne, employer=employer, title="Werkervaring keukenhulp", kind="work_experience", isco_code="9412",
-        hours_per_week=30, shifts=["day"], municipality=city, dutch_level="A1", driving_licence=False,
-        supports=["job_coach"], places=2, starts_on=dt.date(2026, 4, 1),
+        actor=arne,
+        employer=employer,
+        title="Werkervaring keukenhulp",
+        kind="work_experience",
+        isco_code="9412",
+        hours_per_week=30,
+        shifts=["day"],
+        municipality=city,
+        dutch_level="A1",
+        driving_licence=False,
+        supports=["job_coach"],
+        places=2,
+        starts_on=dt.date(2026, 4, 1),
     )
-    placement, token = placement_propose(actor=hanna, organisation=horizon, opportunity=opportunity,
-                                         client=zenobia, motivation="Gemotiveerd.")
+    placement, token = placement_propose(
+        actor=hanna, organisation=horizon, opportunity=opportunity, client=zenobia, motivation="Gemotiveerd."
+    )
     placement_answer(link=link_open(token=token), interested=True)
     placement.refresh_from_db()
-    placement_plan_intake(actor=hanna, placement=placement, intake_on=dt.date(2026, 4, 1),
-                          start_on=dt.date(2026, 4, 6))
+    placement_plan_intake(actor=hanna, placement=placement, intake_on=dt.date(2026, 4, 1), start_on=dt.date(2026, 4, 6))
     placement_start(actor=hanna, placement=placement, start_on=dt.date(2026, 4, 6))
     coaching = CoachingContact.objects.filter(placement=placement).order_by("pk").first()
 
@@ -236,7 +269,11 @@ def build() -> SimpleNamespace:
     criterion = services_jury.criterion_save(region=oostende, actor=harold, name="Bereik", weight=3)
     coverage_run = coverage_run_start(region=oostende, actor=harold, budget=Decimal("10000"))
     jury_membership = services_jury.jury_member_add(
-        region=oostende, organisation=anker, email="jurylid@anker.example", first_name="Jan", last_name="Jury",
+        region=oostende,
+        organisation=anker,
+        email="jurylid@anker.example",
+        first_name="Jan",
+        last_name="Jury",
         actor=harold,
     )
 
@@ -309,6 +346,17 @@ def build() -> SimpleNamespace:
         "partnership:attachment_remove": attachment.pk,
         "esf_api:participation-detail": participation.pk,
     }
+    # the admin site's object pages (``admin:<app>_<model>_change``, ``_delete``, ``_history``) open an object of
+    # their own model: the first one (0 when the model has none), the other organisation's counsellor for users.
+    # One id for every model made the outcome depend on which ids the database happened to hand out (PostgreSQL's
+    # sequences go on across tests: the user's id named no obstacle there).
+    admin_pk = {
+        f"admin:{model._meta.app_label}_{model._meta.model_name}": (
+            model._default_manager.order_by("pk").values_list("pk", flat=True).first() or 0
+        )
+        for model in admin.site._registry
+    }
+    admin_pk["admin:accounts_user"] = hanna.pk
     tokens = {"partnership": candidacy.token, "employers": token, "accounts": "set-password"}
     transitions = {"pathways": "pauzeren", "referrals": "aanvaarden"}
     return SimpleNamespace(
@@ -316,6 +364,7 @@ def build() -> SimpleNamespace:
         args=args,
         pk_by_namespace=pk_by_namespace,
         pk_by_route=pk_by_route,
+        admin_pk=admin_pk,
         tokens=tokens,
         transitions=transitions,
         client=zenobia,

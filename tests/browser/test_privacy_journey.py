@@ -29,6 +29,10 @@ from tests.factories import complete_screening, give_consent, register_client, s
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_WIDTH = 360
+# Waiting for the page a click leads to: Playwright's expect() gives up after 5 s, shorter than a navigation may take
+# on a busy shared machine (the client file with its radar chart, after the POST that wrote the audit entries).
+# Every expectation that follows a click which loads a page waits as long as a navigation may (no sleeps).
+PAGE_MS = 60_000
 
 
 def fits_the_phone(page: Page) -> None:
@@ -46,23 +50,23 @@ def test_yonas_must_give_a_reason_before_he_sees_mariams_health_data(
         pathway=pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb, role="peer_companion"
     )
 
-    phone_page.set_default_navigation_timeout(60_000)  # a busy machine: the first page with the radar chart
+    phone_page.set_default_navigation_timeout(PAGE_MS)  # a busy machine: the first page with the radar chart
     log_in(phone_page, live_server, personas.yonas)
     phone_page.goto(f"{live_server.url}/hulpvragers/{mariam.pk}/")
     domains = phone_page.locator("#domains").locator("..")
     expect(domains).not_to_contain_text("Psychisch welzijn")  # sealed
     fits_the_phone(phone_page)
     phone_page.get_by_role("link", name="Openen met een reden").click()
-    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Verzegelde gegevens openen")
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Verzegelde gegevens openen", timeout=PAGE_MS)
     check_accessibility(phone_page)
     fits_the_phone(phone_page)
 
     phone_page.get_by_role("button", name="Openen met deze reden").click()  # no category, no reason
-    expect(phone_page.locator(".invalid-feedback").first).to_be_visible()
+    expect(phone_page.locator(".invalid-feedback").first).to_be_visible(timeout=PAGE_MS)
     phone_page.get_by_label("Gezondheid en psychisch welzijn").check()
     phone_page.get_by_label("Waarom heb je deze gegevens nodig?").fill("zo")
     phone_page.get_by_role("button", name="Openen met deze reden").click()
-    expect(phone_page.get_by_text("minstens 10 tekens")).to_be_visible()
+    expect(phone_page.get_by_text("minstens 10 tekens")).to_be_visible(timeout=PAGE_MS)
     check_accessibility(phone_page)
 
     phone_page.get_by_label("Gezondheid en psychisch welzijn").check()
@@ -70,8 +74,8 @@ def test_yonas_must_give_a_reason_before_he_sees_mariams_health_data(
         "Mariam vraagt hulp bij een afspraak met de huisarts."
     )
     phone_page.get_by_role("button", name="Openen met deze reden").click()
-    expect(phone_page).to_have_url(f"{live_server.url}/hulpvragers/{mariam.pk}/")
-    expect(phone_page.locator("#domains").locator("..")).to_contain_text("Psychisch welzijn")
+    expect(phone_page).to_have_url(f"{live_server.url}/hulpvragers/{mariam.pk}/", timeout=PAGE_MS)
+    expect(phone_page.locator("#domains").locator("..")).to_contain_text("Psychisch welzijn", timeout=PAGE_MS)
     check_accessibility(phone_page)
     fits_the_phone(phone_page)
 

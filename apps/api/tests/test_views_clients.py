@@ -92,7 +92,7 @@ def test_register_asks_to_confirm_a_possible_duplicate(personas: SimpleNamespace
     register(personas, first_name="Jonas", last_name="Vermeulen", birth_date=dt.date(1985, 7, 2))
     http = api(personas.els)  # De Brug registers someone Lokaal bestuur Oostende already knows
     response = http.post("/api/v1/clients/", body(), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # a conflict with what the partnership knows, not malformed input
     data = response.json()
     assert data["possible_duplicates"] == [
         {"organisation": "Lokaal bestuur Oostende", "reason": "gelijkaardige naam en zelfde geboortedatum"}

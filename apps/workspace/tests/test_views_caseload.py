@@ -104,16 +104,17 @@ def test_the_caseload_has_a_fixed_number_of_queries(
     )
     client.force_login(personas.sofie)
     client.get(URL)
-    # session, user with memberships (one query), menu counts, challenges (filter), pathways, teams, waiting
-    # positions, colleagues, and the record of the list's read (the audit chain's head, read on PostgreSQL in the
+    # session, user with memberships (one query), menu counts, challenges (filter), the caseload's ids with the
+    # user's own seats (2: whatever the caseload's size), the page's pathways and teams, waiting positions,
+    # colleagues, and the record of the page's read (the audit chain's head, read on PostgreSQL in the
     # round trip that takes the chain lock; the insert): the same on SQLite and PostgreSQL
     read = 2
-    with django_assert_num_queries(8 + read):
+    with django_assert_num_queries(10 + read):
         assert client.get(URL).status_code == 200
     for i in range(30):
         pathway = open_pathway(personas, f"Meer{i}", due_in=i - 5)
         waiting_list_add(client=pathway.client, actor=personas.sofie)
-    with django_assert_num_queries(8 + read):
+    with django_assert_num_queries(10 + read):
         html = client.get(URL).content.decode()
     assert "Pagina 1 van 2" in html
 
@@ -158,3 +159,21 @@ def test_a_hand_over_form_without_a_selection_says_what_to_do(personas: Any, cli
     response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected"})
     assert response.status_code == 400
     assert "Vink minstens" in response.content.decode()
+
+
+def test_only_the_page_shown_is_recorded_as_read_and_the_count_covers_the_whole_caseload(
+    personas: Any, client: Browser
+) -> None:
+    """A caseload of 30 shows 25 rows: the total and the overdue count cover all 30, but the record of the read
+    names only the 25 clients on the page (GDPR: what was seen, not what could have been)."""
+    from apps.audit.models import AuditEntry
+
+    for i in range(30):
+        open_pathway(personas, f"Hulp{i:02d}", due_in=i - 10)
+    client.force_login(personas.sofie)
+    before = AuditEntry.objects.count()
+    html = client.get(URL).content.decode()
+    assert "Trajecten 1 tot 25 van 30" in html
+    reads = AuditEntry.objects.order_by("pk")[before:]
+    read_ids = {c for e in reads for c in (e.changes or {}).get("clients", [])}
+    assert len(read_ids) == 25
