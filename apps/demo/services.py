@@ -149,6 +149,9 @@ def _pick_weighted(rng: random.Random, items: list[Any], weights: list[float]) -
     return rng.choices(items, weights=weights, k=1)[0]
 
 
+DEMO_PEER_PATHWAYS = 6  # pathways the demo's peer companion is on the team of
+
+
 def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, screened_on: dt.date) -> list[Pathway]:
     """The demo counsellor's organisation's first 24 clients and a third of the others have a pathway with two
     actions and two contacts.
@@ -820,6 +823,7 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
     domains = list(LifeDomain.objects.filter(region=region).values_list("pk", flat=True))
     domain_of = dict(Obstacle.objects.filter(region=region).values_list("pk", "life_domain_id"))
     screener = User.objects.get(username=f"counsellor{suffix}")
+    peer = User.objects.get(username=f"peer{suffix}")
     screened_on = timezone.localdate() - dt.timedelta(days=300)
 
     def flush() -> None:
@@ -856,6 +860,19 @@ def demo_seed(*, region: Region, clients: int, seed: int, replace: bool = False,
                 scores.append(DomainScore(screening_id=s.pk, life_domain_id=d, level=level))
         DomainScore.objects.bulk_create(scores, batch_size=5000)
         pathways = _demo_pathways(created, screener, rng, screened_on)
+        # The demo's peer companion accompanies a few of these pathways, so that logging in as "peer" shows a
+        # caseload and the sealed special categories (opened with a reason) can be tried.
+        if not TeamMember.objects.filter(user=peer).exists():
+            TeamMember.objects.bulk_create(
+                TeamMember(
+                    pathway_id=pw.pk,
+                    user=peer,
+                    organisation_id=pw.organisation_id,
+                    role=TeamRole.PEER_COMPANION,
+                    task="Gaat mee naar afspraken",
+                )
+                for pw in pathways[:DEMO_PEER_PATHWAYS]
+            )
         _demo_participations(
             pathways=pathways,
             clients={c.pk: c for c in created},

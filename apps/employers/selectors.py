@@ -134,8 +134,14 @@ def candidate_profile(*, client: Client) -> CandidateProfile | None:
 def visible_clients(*, user: Any, region_id: int) -> list[Client]:
     """The clients of the region the user may propose to an employer: those of ``clients_for_user`` (the one
     rule: a full role's own organisations, a peer companion's team clients; docs/decisions/0014-access-matrix.md)
-    that belong to the user's own organisations, since proposing edits the client's file."""
-    orgs = {o.pk for o in case_organisations(user, region_id)}
+    that belong to the user's own organisations, since proposing edits the client's file. A peer companion
+    may not edit a file (``ClientAccess.can_edit``), so its team clients are not listed: the link to the
+    client's opportunities would be a 404 for them."""
+    orgs = {
+        m.organisation_id
+        for m in memberships_of(user)
+        if m.role in FULL_ROLES and m.organisation.region_id == region_id
+    } & {o.pk for o in case_organisations(user, region_id)}
     if not orgs:
         return []
     return list(

@@ -98,3 +98,45 @@ def test_wouters_dashboard_and_employer_overview_draw_pass_axe_and_fit_a_phone(
         expect(phone.get_by_role("heading", level=1)).to_be_visible()
         fits(phone)
         check_accessibility(phone)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_wouters_phone_every_chart_label_fits_its_axis_instead_of_being_cut_off(
+    open_page: Callable[..., Page], live_server: Any, personas: Any
+) -> None:
+    # An offer's name ("Psychologische hulpverlening – Oostende (De Brug vzw ...)") or a challenge's is wider
+    # than a 360 px chart; Chart.js then cut it off at both edges of the canvas. It is now shortened with an
+    # ellipsis (whole in the tooltip and in the table under the chart).
+    from apps.offers.services import offer_create, waiting_list_add
+    from apps.regions.models import InterventionType, Obstacle
+    from tests.factories import register_client
+
+    set_up(personas)
+    long_offer = offer_create(
+        organisation=personas.lb, actor=personas.sofie, description="x", delivery_mode="outreach", capacity=1,
+        title="Psychologische hulpverlening voor volwassenen met trauma en verslaving, individueel en in groep",
+        languages=["nl"],
+        intervention_types=[InterventionType.objects.get(region=personas.region, code="dutch-practice")],
+        obstacles=list(Obstacle.objects.filter(region=personas.region, code="limited-dutch")),
+        municipalities=list(personas.region.municipalities.all()),
+    )  # fmt: skip
+    waiting_list_add(client=register_client(personas, first_name="Bart", last_name="Lang"), actor=personas.sofie,
+                     offer=long_offer, since=timezone.localdate() - dt.timedelta(3))  # fmt: skip
+    phone = open_page(**PHONE)
+    phone.set_default_timeout(60_000)
+    log_in(phone, live_server, personas.wouter)
+    phone.goto(live_server.url + "/coordinatie/")
+    expect(phone.locator(f"#chart-{personas.region.pk}-waiting")).to_be_visible()
+    too_wide = phone.evaluate(
+        """() => Array.from(document.querySelectorAll('canvas')).flatMap(canvas => {
+            const chart = Chart.getChart(canvas);
+            const axis = chart.options.indexAxis === 'y' ? chart.scales.y : chart.scales.x;
+            const room = axis.axis === 'y' ? axis.width : chart.width / chart.data.labels.length;
+            const widest = axis._labelSizes.widest.width;
+            return widest > room ? [`${canvas.id}: ${Math.round(widest)} px label in ${Math.round(room)} px`] : [];
+        })"""
+    )
+    assert too_wide == [], too_wide
+    chart = f"Chart.getChart('chart-{personas.region.pk}-waiting')"
+    labels = phone.evaluate(f"{chart}.scales[{chart}.options.indexAxis === 'y' ? 'y' : 'x'].ticks.map(t => t.label)")
+    assert any(label.endswith("\u2026") for label in labels), labels

@@ -57,3 +57,18 @@ def test_switching_to_english(client: Client, db: Any) -> None:
     assert response.status_code == 302
     html = client.get("/account/login/").content.decode()
     assert '<html lang="en">' in html and "Forgot your password?" in html
+
+
+def test_no_template_writes_a_date_in_a_hard_coded_numeric_order() -> None:
+    # "01/03/2026" on the closing page and the merge page, "1-3-2026" everywhere else: a numeric date follows
+    # the language's SHORT_DATE_FORMAT (Belgian j-n-Y in Dutch), never a fixed day/month order.
+    import re
+
+    numeric = re.compile(r"""\|date:"([^"]*[dj][-/.][mn][^"]*|[^"]*[mn][-/.][dj][^"]*)\"""")
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(1)}"
+        for path in Path(settings.BASE_DIR).glob("**/templates/**/*.html")
+        if ".venv" not in path.parts
+        for match in numeric.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

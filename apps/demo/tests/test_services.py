@@ -192,3 +192,18 @@ def test_every_demo_pathway_has_an_esf_participation_so_the_dashboard_has_figure
     html = browser.get("/coordinatie/").content.decode()
     assert f"challenge={NOT_RECORDED}" not in html
     assert "1. " in html  # the challenge of rank 1 by its title
+
+
+def test_the_demo_peer_companion_is_on_a_few_teams_so_the_peer_login_has_clients(oostende: Region) -> None:
+    # Tried as a new user: "peer" logged in to an empty client list and caseload, so the sealed categories
+    # could not be tried.
+    from django.utils import timezone
+
+    from apps.pathways.models import TeamMember, TeamRole
+    from apps.workspace.selectors_caseload import caseload_queryset
+
+    demo_seed(region=oostende, clients=60, seed=1)
+    peer = User.objects.get(username="peer")
+    places = TeamMember.objects.filter(user=peer)
+    assert places.count() == 6 and set(places.values_list("role", flat=True)) == {TeamRole.PEER_COMPANION}
+    assert caseload_queryset(user=peer, today=timezone.localdate()).count() == 6

@@ -169,6 +169,28 @@ def test_wouter_who_coordinates_two_regions_sees_the_employer_overview_of_each(c
     assert client.get(reverse("employers:overview") + f"?regio={personas.region.code}").status_code == 404
 
 
+def test_yonas_the_peer_companion_is_not_offered_a_client_he_may_not_propose(
+    client: Any, personas: Any, world: Any
+) -> None:
+    # Tried as a new user: on Mariam's team, Yonas saw her among the opportunity's candidates with a link to
+    # her opportunities page, which is a 404 for him (proposing edits the file; a peer companion may not).
+    from apps.pathways.models import TeamRole
+    from apps.pathways.services import team_add
+
+    team_add(pathway=world.pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb,
+             role=TeamRole.PEER_COMPANION)  # fmt: skip
+    client_page = reverse("employers:client", kwargs={"client_pk": world.client.pk})
+    client.force_login(personas.sofie)
+    assert (
+        client_page
+        in client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk})).content.decode()
+    )
+    client.force_login(personas.yonas)
+    page = client.get(reverse("employers:opportunity", kwargs={"pk": world.opportunity.pk}))
+    assert page.status_code == 200 and client_page not in page.content.decode()
+    assert client.get(client_page).status_code == 404
+
+
 def test_the_employer_list_pages_by_keyset_and_keeps_the_figures_filter(
     personas: Any, client: Any, monkeypatch: Any
 ) -> None:

@@ -84,6 +84,15 @@ def test_wouter_who_coordinates_two_regions_reaches_the_allocation_of_each(perso
     assert client.get(f"/matching/toewijzing/{oostende_run.pk}/").status_code == 404
 
 
+def test_the_run_summary_counts_one_waiting_client_in_the_singular(personas: Any, client: Browser) -> None:
+    # Tried as a new user: "0 voorstellen voor 1 wachtende hulpvragers." (one count, two nouns)
+    setup_waiting(personas, n_clients=1, capacity=1)
+    run = allocation_execute(run=allocation_start(region=personas.region, actor=personas.wouter))
+    client.force_login(personas.wouter)
+    fragment = client.get(f"/matching/toewijzing/{run.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "1 voorstel voor 1 wachtende hulpvrager." in fragment
+
+
 def test_sofie_pages_through_the_proposals_for_her_clients(personas: Any, client: Browser, monkeypatch: Any) -> None:
     import re
 

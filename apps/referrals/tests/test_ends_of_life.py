@@ -189,3 +189,20 @@ def test_an_outsider_gets_404_on_closing_and_reopening(setup: Any, client: Brows
     client.force_login(setup.p.olaf)
     assert client.get(f"/trajecten/{setup.pathway.pk}/afsluiten/").status_code == 404
     assert client.post(f"/trajecten/{setup.pathway.pk}/heropenen/", {"reason": "x"}).status_code == 404
+
+
+def test_the_closing_page_names_only_what_is_open_and_dates_the_last_screening_in_the_belgian_short_format(
+    setup: Any, client: Browser
+) -> None:
+    # Tried as a new user: the page listed "0 open plaatsen op de wachtlijst: ze worden afgesloten." and dated
+    # the last screening "01/03/2026" while every other page writes "1-3-2026".
+    from tests.factories import complete_screening
+
+    p = setup.p
+    complete_screening(setup.client, p.sofie, obstacles=[], on=dt.date(2026, 3, 1))
+    client.force_login(p.sofie)
+    html = client.get(f"/trajecten/{setup.pathway.pk}/afsluiten/").content.decode()
+    assert "dateert van 1-3-2026" in html and "01/03/2026" not in html
+    assert "0 open" not in html and "0 teamleden" not in html
+    summary = html.split('id="closing-summary"')[1].split("</section>")[0]
+    assert "1 teamlid houdt leestoegang" in summary and "actie" not in summary and "wachtlijst" not in summary
