@@ -38,6 +38,7 @@ from apps.referrals.selectors import identity_shared
 
 FOLLOW_UP_HORIZON = 30
 LIST_LIMIT = 20
+NOTE_LIMIT = 5  # the newest unread notifications on the home page; the rest on the notifications page
 # only those who may edit the client confirm its place (a peer companion sees team clients only: decision 0014)
 PROPOSAL_ROLES = {Role.COUNSELLOR}
 
@@ -280,7 +281,9 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         result["consents"] = list(
             consents_to_renew(scope.owners, today).select_related("client").order_by("valid_until", "id")[:LIST_LIMIT]
         )
-    result["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)[:LIST_LIMIT])
+    result["notifications"] = list(
+        Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at", "-id")[:NOTE_LIMIT]
+    )
     result["nothing_to_do"] = not any(
         result.get(k)
         for k in ("referrals", "actions", "follow_ups", "esf", "conferences", "proposals", "escalations", "consents")

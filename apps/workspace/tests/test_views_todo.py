@@ -105,3 +105,16 @@ def test_menu_items_match_what_each_role_can_open(personas: Any, client: Browser
     client.force_login(personas.wouter)
     html = client.get("/").content.decode()
     assert 'href="/matching/voorstellen/"' not in html and 'href="/trajecten/mijn-werk/"' not in html
+
+
+def test_the_home_page_shows_sofies_five_newest_notifications_and_links_to_all(personas: Any, client: Browser) -> None:
+    """On a phone, twenty unread notifications made the home page 6,400 px tall: it shows the five newest and a
+    link to the notifications page, which lists them all."""
+    for i in range(8):
+        notify(users=[personas.sofie], message=f"Bericht {i}", email=False)
+    client.force_login(personas.sofie)
+    html = client.get("/").content.decode()
+    assert html.count("Bericht ") == 5
+    assert "Bericht 7" in html and "Bericht 2" not in html  # the newest first
+    assert 'href="/meldingen/">Alle meldingen</a>' in html
+    assert client.get("/meldingen/").content.decode().count("Bericht ") == 8
