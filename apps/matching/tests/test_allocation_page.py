@@ -115,3 +115,19 @@ def test_sofie_pages_through_the_proposals_for_her_clients(personas: Any, client
     assert shown == sorted(run.proposals.values_list("pk", flat=True)) and not last.context["page"].has_next
     assert not any(re.search(r"\bOFFSET\b", q["sql"], re.I) for q in queries.captured_queries)
     assert client.get("/matching/voorstellen/?cursor=3").status_code == 404
+
+
+def test_the_list_of_runs_speaks_of_clients_not_of_the_solver(personas: Any, client: Any) -> None:
+    """The coordinator's list of allocation runs says how many waiting clients a run looked at, in words;
+    the solver's objective stays under the run's technical details."""
+    from apps.matching.models import AllocationRun
+
+    run = AllocationRun.objects.create(
+        region=personas.region, started_by=personas.wouter, status="done", clients=1, offers=3, objective=14.5,
+        greedy_objective=12.0,
+    )  # fmt: skip
+    client.force_login(personas.wouter)
+    html = client.get("/matching/toewijzing/").content.decode()
+    assert f'href="/matching/toewijzing/{run.pk}/"' in html
+    assert "1 wachtende hulpvrager bekeken" in html
+    assert "doelwaarde" not in html.lower()
