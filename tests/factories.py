@@ -11,6 +11,16 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
+from django.db import connection
+
+# Threads racing on one row: on PostgreSQL the loser waits for the row lock and then meets the version check. The
+# in-memory SQLite test database (shared cache) answers a second writer with "table is locked" at once, so
+# sometimes both lose; a file database in production serialises writers (BEGIN IMMEDIATE with a timeout).
+RACES_NEED_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="threads racing on one row need PostgreSQL's row locks"
+)
+
 CONSENT_DATE = dt.date(2026, 2, 1)
 # Pathways start before the dated events tests record on them (contacts, closures): apps/core/chronology.py
 PATHWAY_START = dt.date(2026, 1, 15)

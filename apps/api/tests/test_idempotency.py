@@ -17,6 +17,7 @@ from apps.api.tests.conftest import register
 from apps.audit.models import AuditEntry
 from apps.consent.models import Consent
 from apps.core.models import SubmissionKey
+from tests.factories import RACES_NEED_POSTGRESQL
 
 
 def consent_body(personas: SimpleNamespace) -> dict[str, Any]:
@@ -96,6 +97,7 @@ def test_the_schema_documents_the_header_and_the_422(personas: SimpleNamespace, 
     assert "422" in post["responses"]
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_retries_at_once_with_one_key_record_one_consent(personas: SimpleNamespace) -> None:
     client = register(personas)

@@ -22,6 +22,7 @@ from apps.assessment.services import (
 from apps.core.concurrency import EditConflict
 from apps.regions.models import LifeDomain
 from conftest import register_client
+from tests.factories import RACES_NEED_POSTGRESQL
 
 SCREENED = dt.date(2026, 3, 1)
 
@@ -127,6 +128,7 @@ def test_a_stale_finish_is_refused_on_the_overview(personas: Any, client: Any) -
     assert Screening.objects.get(pk=screening.pk).status == Screening.Status.DRAFT
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_saving_one_screening_at_once_let_exactly_one_win(personas: Any) -> None:
     screening = _draft(personas)

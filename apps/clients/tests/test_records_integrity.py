@@ -15,7 +15,7 @@ from django.test import Client as Browser
 from apps.clients.models import Client
 from apps.clients.services import AlreadyRegistered, client_update
 from apps.core.concurrency import EditConflict, new_submission_key
-from tests.factories import register_client
+from tests.factories import RACES_NEED_POSTGRESQL, register_client
 
 NN = "85073003328"  # born 30 July 1985
 BORN = dt.date(1985, 7, 30)
@@ -124,6 +124,7 @@ def _race(work: Callable[[str], None]) -> dict[str, str]:
     return results
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_edits_of_one_client_let_exactly_one_win(personas: Any) -> None:
     mariam = register_client(personas)
@@ -137,6 +138,7 @@ def test_two_concurrent_edits_of_one_client_let_exactly_one_win(personas: Any) -
     assert mariam.version == 2 and mariam.street in {"A", "B"}
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_registrations_of_one_national_number_make_one_record(personas: Any) -> None:
     def register(name: str) -> None:
@@ -147,6 +149,7 @@ def test_two_concurrent_registrations_of_one_national_number_make_one_record(per
     assert Client.objects.filter(national_number_digest__gt="").count() == 1
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_the_same_submission_sent_twice_at_once_makes_one_record(personas: Any) -> None:
     key = new_submission_key()

@@ -18,6 +18,7 @@ from apps.core.concurrency import EditConflict
 from apps.partnership import services_decisions, services_jury
 from apps.partnership.models import Candidacy
 from apps.partnership.tests.conftest import make_candidacy
+from tests.factories import RACES_NEED_POSTGRESQL
 
 CONFLICT = "Iemand anders heeft deze kandidatuur bewaard terwijl je eraan werkte"
 
@@ -109,6 +110,7 @@ def test_a_form_without_a_version_still_moves_the_version_on(personas: Any, cand
         )
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_coordinators_deciding_one_candidacy_at_once_let_exactly_one_win(
     personas: Any, settings: Any, tmp_path: Any

@@ -17,6 +17,7 @@ from apps.core.concurrency import EditConflict
 from apps.partnership import services_candidacies
 from apps.partnership.models import Candidacy
 from apps.partnership.tests.conftest import before_deadline, make_candidacy
+from tests.factories import RACES_NEED_POSTGRESQL
 
 
 def _post(client: Browser, candidacy: Candidacy, **fields: str) -> Any:
@@ -77,6 +78,7 @@ def test_submitting_moves_the_version_on_and_closes_the_draft_to_an_open_form(dr
     assert Candidacy.objects.get(pk=draft.pk).expertise != "Te laat"
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_colleagues_saving_one_draft_at_once_let_exactly_one_win(
     oostende: Any, settings: Any, tmp_path: Any

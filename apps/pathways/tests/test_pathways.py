@@ -23,7 +23,7 @@ from apps.pathways.services import (
     team_remove,
 )
 from apps.regions.models import LifeDomain, Obstacle
-from tests.factories import complete_screening, give_consent, register_client
+from tests.factories import RACES_NEED_POSTGRESQL, complete_screening, give_consent, register_client
 
 
 def started(personas: Any) -> Pathway:
@@ -185,6 +185,7 @@ def test_two_saves_of_the_same_plan_lose_no_update(personas: Any, client: Browse
     ]
 
 
+@RACES_NEED_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_on_the_database_let_exactly_one_win(personas: Any) -> None:
     pathway = started(personas)
