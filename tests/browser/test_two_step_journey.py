@@ -35,7 +35,7 @@ def next_code(secret: str, user: Any) -> str:
 
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     now = (int(time.time()) - device.t0) // device.step  # the current step by the device's clock
-    step = max(device.last_t + 1, now + device.drift - device.tolerance)
+    step = max(device.last_t + 1, now + device.drift)
     assert step <= now + device.drift + device.tolerance, "no step left in the window"
     return f"{totp(base64.b32decode(secret), step=device.step, t0=device.t0, drift=step - now):06d}"
 

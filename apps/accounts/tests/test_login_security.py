@@ -33,7 +33,10 @@ def fresh_code(device: TOTPDevice) -> str:
     """A code the device has not accepted yet (a used time step is refused: replay protection)."""
     device.refresh_from_db()
     now_step = int((time.time() - device.t0) // device.step)
-    return code_now(device, drift=1 if now_step <= device.last_t else 0)
+    # the step after the last one used, or the window's centre (now plus the learnt drift), within its
+    # tolerance: a code that crossed a 30 s boundary teaches the device a drift of -1
+    step = max(device.last_t + 1, now_step + device.drift)
+    return code_now(device, drift=step - now_step)
 
 
 def enrolled(user: Any) -> tuple[TOTPDevice, list[str]]:
