@@ -189,6 +189,22 @@ def log_in(page: Page, live_server: Any, user: Any) -> None:
     )
 
 
+PHONE_WIDTH = 360
+
+
+def fits_the_phone(page: Page) -> None:
+    """No sideways scrolling on a 360 px phone once the layout has settled: an htmx swap's new content may lay out
+    a frame later, so the width is polled from here for up to 3 s (the pages' CSP forbids the string evaluation
+    ``wait_for_function`` would inject)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    for _ in range(30):
+        if width <= PHONE_WIDTH:
+            break
+        page.wait_for_timeout(100)
+        width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url} scrolls sideways on a {PHONE_WIDTH} px phone (scrollWidth {width})"
+
+
 def check_accessibility(page: Page, *, context: str | None = None) -> None:
     """Run axe-core (WCAG 2.1 A and AA rules) on the page; fail with a readable report."""
     from axe_playwright_python.sync_playwright import Axe

@@ -25,16 +25,14 @@ from playwright.sync_api import Page, expect
 
 from apps.accounts.models import User
 from apps.demo.services import demo_seed
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, fits_the_phone, log_in
 
 pytestmark = pytest.mark.browser
-PHONE_WIDTH = 360
 
 
 def look(page: Page, name: str) -> None:
     """The page fits a 360 px phone, passes axe, and is saved as a screenshot when asked for."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} scrolls sideways on a {PHONE_WIDTH} px phone (scrollWidth {width})"
+    fits_the_phone(page)
     check_accessibility(page)
     folder = os.environ.get("PADWIJZER_SCREENSHOTS")
     if folder:

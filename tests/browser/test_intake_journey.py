@@ -21,11 +21,10 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from conftest import OOSTENDE_FILE, PASSWORD
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, fits_the_phone
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 360
 REGION = json.loads(OOSTENDE_FILE.read_text(encoding="utf-8"))
 DOMAIN_LABELS = {d["code"]: d["label"]["nl"] for d in REGION["life_domains"]}
 OBSTACLE_LABELS = {o["code"]: o["label"]["nl"] for o in REGION["obstacles"]}
@@ -44,12 +43,6 @@ LEVELS = {
 }
 # Low where Mariam struggles, sufficient elsewhere.
 MARIAM_LEVELS = {"work-education": 2, "social-network": 1, "language": 1, "mobility": 2, "daily-activities": 3}
-
-
-def fits_the_phone(page: Page) -> None:
-    """No sideways scrolling on a 360 px screen."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} scrolls sideways on a {PHONE_WIDTH} px phone (scrollWidth {width})"
 
 
 def group(scope: Page | Locator, legend: str) -> Locator:

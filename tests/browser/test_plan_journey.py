@@ -14,24 +14,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from apps.pathways.models import Goal
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, fits_the_phone, log_in
 from tests.factories import register_client, start_pathway
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH = 360
-
-
-def fits_the_phone(page: Page) -> None:
-    """No sideways scrolling once the layout has settled (a swap's new fieldsets may lay out a frame later)."""
-    # polled from here: the page's CSP forbids the string evaluation wait_for_function would inject
-    width = page.evaluate("document.documentElement.scrollWidth")
-    for _ in range(30):
-        if width <= PHONE_WIDTH:
-            break
-        page.wait_for_timeout(100)
-        width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} scrolls sideways on a {PHONE_WIDTH} px phone (scrollWidth {width})"
 
 
 def test_sofie_writes_two_goals_in_one_save_on_a_phone(phone_page: Page, live_server: Any, personas: Any) -> None:
