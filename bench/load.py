@@ -77,11 +77,9 @@ def free_port() -> int:
 # --- the database -----------------------------------------------------------------------------
 
 
-def resolve_child() -> None:
-    """Child mode (``--resolve``): print the demo counsellor's {client} and {pathway} and the client count."""
-    import django
-
-    django.setup()
+def resolve_placeholders() -> dict[str, Any]:
+    """The demo counsellor's {client} and {pathway} (bench/run.py's rules) and the client count, in a
+    process where Django is set up; ``missing`` names a record the database lacks."""
     import importlib.util
 
     from apps.accounts.models import User
@@ -99,7 +97,15 @@ def resolve_child() -> None:
         out["pathway"] = bench_run.open_pathway(counsellor)
     except (LookupError, User.DoesNotExist) as exc:
         out["missing"] = str(exc)
-    print(json.dumps(out))
+    return out
+
+
+def resolve_child() -> None:
+    """Child mode (``--resolve``): print the demo counsellor's {client} and {pathway} and the client count."""
+    import django
+
+    django.setup()
+    print(json.dumps(resolve_placeholders()))
 
 
 def manage(env: dict[str, str], *args: str) -> str:
