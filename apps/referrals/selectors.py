@@ -60,12 +60,19 @@ def identity_shared(client_ids: set[int], organisation_ids: set[int]) -> set[tup
     )
 
 
-def incoming_referrals(*, user: Any, cursor: str | None = None) -> tuple[list[ReferralRow], KeysetPage]:
+def incoming_referrals(
+    *, user: Any, cursor: str | None = None, handled: bool = False
+) -> tuple[list[ReferralRow], KeysetPage]:
     """Referrals to the offers of the organisations where the user answers referrals: one keyset page
-    (``PAGE_SIZE``, newest first; ``cursor`` from the page before, junk: ``Http404``) and its rows."""
+    (``PAGE_SIZE``, newest first; ``cursor`` from the page before, junk or another list's: ``Http404``) and its
+    rows. ``handled=False`` (the inbox's default) lists the open ones (``OPEN_STATUSES``: to answer, waiting,
+    accepted, started), ``handled=True`` the ended ones (refused, completed, not completed, withdrawn), so a
+    withdrawn referral never stands between the partner and one that waits for an answer."""
     organisation_ids = receiving_organisation_ids(user)
     found = _base().filter(offer__organisation_id__in=organisation_ids) if organisation_ids else Referral.objects.none()
-    page = keyset_page(found, ordering=ORDER, cursor=cursor, size=PAGE_SIZE, salt="referrals-incoming")
+    found = found.exclude(status__in=OPEN_STATUSES) if handled else found.filter(status__in=OPEN_STATUSES)
+    salt = "referrals-incoming-handled" if handled else "referrals-incoming"
+    page = keyset_page(found, ordering=ORDER, cursor=cursor, size=PAGE_SIZE, salt=salt)
     referrals = page.object_list
     shared = identity_shared({r.pathway.client_id for r in referrals}, organisation_ids)
     positions = waiting_positions(referrals)

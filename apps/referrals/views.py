@@ -45,9 +45,15 @@ def _transition_form(slug: str, data: Any = None) -> forms.Form:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Incoming and outgoing referrals, each in keyset pages of its own (``?in=`` and ``?uit=`` cursors)."""
+    """Incoming and outgoing referrals, each in keyset pages of its own (``?in=`` and ``?uit=`` cursors).
+    Incoming shows the open referrals; ``?inkomend=afgehandeld`` shows the ended ones instead (any other
+    value: 404)."""
     in_cursor, out_cursor = request.GET.get("in") or None, request.GET.get("uit") or None
-    incoming, incoming_page = incoming_referrals(user=request.user, cursor=in_cursor)
+    shown = request.GET.get("inkomend", "open")
+    if shown not in ("open", "afgehandeld"):
+        raise Http404
+    handled = shown == "afgehandeld"
+    incoming, incoming_page = incoming_referrals(user=request.user, cursor=in_cursor, handled=handled)
     outgoing, outgoing_page = outgoing_referrals(user=request.user, cursor=out_cursor)
     return render(
         request,
@@ -58,8 +64,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "incoming_page": incoming_page,
             "outgoing_page": outgoing_page,
             # each list's links keep the other list's page
-            "keep_for_incoming": urlencode({"uit": out_cursor}) if out_cursor else "",
-            "keep_for_outgoing": urlencode({"in": in_cursor}) if in_cursor else "",
+            "handled": handled,
+            "keep_other_out": urlencode({"uit": out_cursor}) if out_cursor else "",
+            "keep_for_incoming": urlencode(
+                {k: v for k, v in (("inkomend", "afgehandeld" if handled else ""), ("uit", out_cursor)) if v}
+            ),
+            "keep_for_outgoing": urlencode(
+                {k: v for k, v in (("inkomend", "afgehandeld" if handled else ""), ("in", in_cursor)) if v}
+            ),
         },
     )
 

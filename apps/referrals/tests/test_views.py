@@ -17,7 +17,7 @@ from apps.offers.models import Offer
 from apps.pathways.services import pathway_start
 from apps.referrals.models import Referral
 from apps.referrals.permissions import TRANSITIONS
-from apps.referrals.services import referral_accept, referral_send, referrals_escalate
+from apps.referrals.services import referral_accept, referral_send, referral_withdraw, referrals_escalate
 from apps.referrals.tests.conftest import open_pathway
 from conftest import complete_screening, register_client
 
@@ -121,6 +121,26 @@ def test_the_inbox_pages_each_list_by_keyset_and_keeps_the_other_lists_page(
     second = client.get(f"/doorverwijzingen/?in={incoming.next_cursor}")
     assert [r.pk for r in second.context["incoming_page"]] == newest_first[2:4]
     for junk in ("in=abc", "uit=abc", f"in={pages[0].next_cursor}"):  # another list's cursor is junk too
+        assert client.get(f"/doorverwijzingen/?{junk}").status_code == 404, junk
+
+
+def test_els_sees_the_referrals_to_answer_and_finds_the_withdrawn_one_under_handled(
+    setup: Any, client: Browser
+) -> None:
+    waiting_for_her = sent(setup)
+    withdrawn = sent(
+        setup, open_pathway(setup.p, first_name="Jonas", last_name="Peeters", birth_date=dt.date(1990, 1, 2))
+    )
+    referral_withdraw(referral=withdrawn, actor=setup.p.sofie, note="Hij vond zelf werk.")
+    client.force_login(setup.p.els)
+    page = client.get("/doorverwijzingen/")
+    incoming = page.content.decode().split('id="incoming"')[1].split('id="outgoing"')[0]
+    assert [row.referral.pk for row in page.context["incoming"]] == [waiting_for_her.pk]
+    assert f"/doorverwijzingen/{withdrawn.pk}/" not in incoming
+    handled = client.get("/doorverwijzingen/?inkomend=afgehandeld")
+    assert [row.referral.pk for row in handled.context["incoming"]] == [withdrawn.pk]
+    assert 'active" aria-current="page" href="?inkomend=afgehandeld"' in handled.content.decode()
+    for junk in ("inkomend=alles", "inkomend=", "inkomend=afgehandeld&in=abc"):
         assert client.get(f"/doorverwijzingen/?{junk}").status_code == 404, junk
 
 
