@@ -40,6 +40,10 @@ class AllocationRun(TimeStampedModel):
     clients = models.PositiveIntegerField(default=0)
     offers = models.PositiveIntegerField(default=0)
     candidate_pairs = models.PositiveIntegerField(default=0)
+    # why waiting clients got no proposal (shown on the run page): no eligible offer with a free place, and
+    # clients left out because a proposal of an earlier run still waits for a counsellor's decision
+    clients_without_fit = models.PositiveIntegerField(default=0)
+    clients_held = models.PositiveIntegerField(default=0)
     objective = models.FloatField(null=True, blank=True)
     greedy_objective = models.FloatField(null=True, blank=True)
     optimal = models.BooleanField(default=False)
@@ -57,6 +61,10 @@ class AllocationRun(TimeStampedModel):
                 fields=["region"],
                 condition=models.Q(status__in=["queued", "running"]),
                 name="uniq_unfinished_allocation_run",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clients_without_fit__lte=models.F("clients")),
+                name="allocation_run_without_fit_among_clients",
             ),
         ]
 

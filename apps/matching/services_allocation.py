@@ -75,8 +75,10 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
     proposals_expire_stale()
     pending = pending_proposals().filter(run__region=run.region)
     held: dict[int, int] = {}
-    for offer_id in pending.values_list("offer_id", flat=True):
+    held_clients: set[int] = set()
+    for offer_id, client_id in pending.values_list("offer_id", "entry__client_id"):
         held[offer_id] = held.get(offer_id, 0) + 1
+        held_clients.add(client_id)
     open_entries = WaitingListEntry.objects.filter(client__organisation__region=run.region, is_open=True).exclude(
         client_id__in=pending.values("entry__client_id")
     )
@@ -105,6 +107,7 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
     )
     index_of = {o.id: i for i, o in enumerate(offers)}
     kept: list[dict[int | None, WaitingListEntry]] = []  # per problem row: offer id (None: general) -> entry
+    without_fit = 0  # kept clients for whom no offer with a free place is eligible
     for client_id, client_entries in by_client.items():
         profile = profiles.get(client_id)
         if profile is None:
@@ -123,6 +126,7 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
                 mask = ~np.isin(best, list(taken))
                 best, scores = best[mask], scores[mask]
         index = len(kept)
+        without_fit += best.size == 0
         kept.append(by_offer)
         waiting.append(max((today - e.since).days for e in client_entries))
         clients_parts.append(np.full(best.size, index, dtype=np.int64))
@@ -171,6 +175,8 @@ def allocation_execute(*, run: AllocationRun) -> AllocationRun:
             status=AllocationRun.Status.DONE,
             progress=100,
             clients=len(kept),
+            clients_without_fit=without_fit,
+            clients_held=len(held_clients),
             offers=len(offers),
             candidate_pairs=int(pair_client.size),
             objective=result.objective,

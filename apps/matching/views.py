@@ -120,10 +120,14 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for proposal in page.object_list:
             setattr(proposal, "waited_days", max((started - proposal.entry.since).days, 0))  # noqa: B010
             setattr(proposal, "bonus", proposal.value - proposal.score)  # noqa: B010
+    # why the other waiting clients got none: no fitting free place, or outranked for the places that fit
+    without_proposal = max(run.clients - count, 0)
     context = {
         "run": run,
         "page": page,
         "proposal_count": count,
+        "without_proposal": without_proposal,
+        "outranked": max(without_proposal - run.clients_without_fit, 0),
         "stalled": _stalled(run),
         "grace": worker_grace_seconds(),
     }

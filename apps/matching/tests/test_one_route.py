@@ -91,6 +91,33 @@ def test_c_a_second_run_never_proposes_a_client_with_a_pending_proposal(personas
     assert pending.count() == len({p.entry.client_id for p in pending}) == 2
 
 
+def test_the_run_page_tells_wouter_why_waiting_clients_got_no_proposal(personas: Any, client: Any) -> None:
+    """Three wait for two places: the first run proposes two and says the third lost the fitting places;
+    the second run says those two were left out (their proposals wait for a decision) and the third got none
+    because no offer with a free place is left for him."""
+    setup_waiting(personas, n_clients=3, capacity=2)
+    first = run_allocation(personas)
+    second = run_allocation(personas)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.clients, first.clients_without_fit, first.clients_held) == (3, 0, 0)
+    assert (second.clients, second.clients_without_fit, second.clients_held) == (1, 1, 2)
+    client.force_login(personas.wouter)
+    text = " ".join(client.get(f"/matching/toewijzing/{first.pk}/").content.decode().split())
+    assert "1 wachtende hulpvrager kreeg geen voorstel." in text
+    assert "Van hen zag 1 de passende plaatsen gaan naar hulpvragers" in text
+    assert "buiten beschouwing" not in text
+    text = " ".join(client.get(f"/matching/toewijzing/{second.pk}/").content.decode().split())
+    assert "Van hen past 1 bij geen enkel aanbod met een vrije plaats." in text
+    assert "2 andere wachtende hulpvragers bleven buiten beschouwing" in text
+
+
+def test_the_database_refuses_more_clients_without_a_fit_than_clients_in_the_run(personas: Any) -> None:
+    run = run_allocation(personas)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AllocationRun.objects.filter(pk=run.pk).update(clients=1, clients_without_fit=2)
+
+
 def test_a_client_waiting_for_one_offer_and_for_any_offer_is_one_row_of_the_problem(personas: Any) -> None:
     (bilal,), offer = setup_waiting(personas, n_clients=1, capacity=3)
     from apps.offers.services import waiting_list_add
