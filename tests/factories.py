@@ -8,7 +8,8 @@ told otherwise) and returns the saved object. Nothing here writes to the databas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -20,6 +21,37 @@ from django.db import connection
 RACES_NEED_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="threads racing on one row need PostgreSQL's row locks"
 )
+
+
+def race(**jobs: Callable[[], Any]) -> dict[str, str]:
+    """Runs the jobs in threads released together by a barrier, each on its own database connection (closed
+    afterwards): the tests of writers at the same moment (``RACES_NEED_POSTGRESQL``).
+
+    Returns per job name "ok", or the class name of the exception the job raised ("EditConflict",
+    "ValidationError", ...); a job that must report more (a status code) appends it to a list of its own.
+    """
+    barrier = threading.Barrier(len(jobs))
+    results: dict[str, str] = {}
+
+    def run(name: str, job: Callable[[], Any]) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            job()
+            results[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - the outcome the test asserts on
+            results[name] = exc.__class__.__name__
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in jobs.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
 
 CONSENT_DATE = dt.date(2026, 2, 1)
 # Pathways start before the dated events tests record on them (contacts, closures): apps/core/chronology.py

@@ -17,6 +17,7 @@ from django.db.models import ProtectedError
 from apps.audit.models import GENESIS_HASH, AppendOnlyError, AuditEntry
 from apps.audit.services import audit_head, audit_log, audit_log_many, audit_verify
 from conftest import register_client
+from tests.factories import race
 
 TABLE = AuditEntry._meta.db_table
 
@@ -145,30 +146,14 @@ def test_a_user_with_audit_entries_cannot_be_deleted_only_deactivated(trail: lis
 def test_writers_at_the_same_moment_never_fork_the_chain(personas: Any) -> None:
     """Four writers, five entries each, started together: every entry follows the one before (the chain lock and
     the head read after it; on PostgreSQL both in one round trip)."""
-    import threading
-
-    barrier = threading.Barrier(4)
-    failures: list[str] = []
 
     def write(n: int) -> None:
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            for i in range(5):
-                with transaction.atomic():
-                    audit_log(actor=personas.sofie, action="clients.import.completed", changes={"writer": n, "i": i})
-        except Exception as exc:  # noqa: BLE001 - reported below
-            failures.append(repr(exc))
-        finally:
-            thread_connection.close()
+        for i in range(5):
+            with transaction.atomic():
+                audit_log(actor=personas.sofie, action="clients.import.completed", changes={"writer": n, "i": i})
 
     before = AuditEntry.objects.count()
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert failures == []
+    results = race(**{f"writer{n}": (lambda n=n: write(n)) for n in range(4)})
+    assert set(results.values()) == {"ok"}, results
     assert AuditEntry.objects.count() == before + 20
     assert audit_verify() == []

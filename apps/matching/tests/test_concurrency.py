@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,37 +20,12 @@ from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_update
 from apps.referrals.models import Referral
 from apps.referrals.services import referral_accept, referral_send
-from tests.factories import open_pathway_of
+from tests.factories import open_pathway_of, race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and races need PostgreSQL"),
 ]
-
-
-def race(**jobs: Callable[[], Any]) -> dict[str, str]:
-    """Run the jobs in threads released together; each result is "ok" or the exception's class name."""
-    barrier = threading.Barrier(len(jobs))
-    results: dict[str, str] = {}
-
-    def run(name: str, job: Callable[[], Any]) -> None:
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            job()
-            results[name] = "ok"
-        except Exception as exc:
-            results[name] = exc.__class__.__name__
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in jobs.items()]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_a_stale_offer_form_saved_during_an_accept_keeps_the_place_taken(personas: Any) -> None:
