@@ -30,38 +30,45 @@ def regions_for_user(*, user: Any) -> list[Region]:
 
 
 def region_overview(*, region: Region) -> dict[str, Any]:
-    """Everything the region page shows, in a fixed number of queries."""
-    challenges = list(
-        Challenge.objects.filter(region=region)
-        .prefetch_related(
-            "target_groups",
-            Prefetch(
-                "obstacle_lines",
-                queryset=ObstacleLine.objects.prefetch_related(
-                    Prefetch("obstacles", queryset=Obstacle.objects.select_related("life_domain"))
+    """Everything the region page shows: the region's own data (challenges with their target groups, obstacle,
+    support and enrichment lines; target groups; municipalities with their deelgemeenten) kept in the process
+    per region version (``region_memo``: 0 queries after the first page), and the call's timeline, read each
+    time (1 query: the demo moves its dates without a region load)."""
+
+    def build() -> dict[str, Any]:
+        challenges = list(
+            Challenge.objects.filter(region=region)
+            .prefetch_related(
+                "target_groups",
+                Prefetch(
+                    "obstacle_lines",
+                    queryset=ObstacleLine.objects.prefetch_related(
+                        Prefetch("obstacles", queryset=Obstacle.objects.select_related("life_domain"))
+                    ),
                 ),
-            ),
-            Prefetch("support_lines", queryset=SupportLine.objects.prefetch_related("intervention_types")),
-            Prefetch(
-                "enrichment_lines", queryset=EnrichmentLine.objects.filter(kind=EnrichmentLine.Kind.CLIENT_PROFILE)
-            ),
-        )
-        .order_by("rank")
-    )
-    return {
-        "region": region,
-        "challenges": challenges,
-        "target_groups": list(TargetGroup.objects.filter(region=region)),
-        "municipalities": list(
-            Municipality.objects.filter(region=region).prefetch_related(
-                Prefetch("deelgemeenten", queryset=Deelgemeente.objects.order_by("position"))
+                Prefetch("support_lines", queryset=SupportLine.objects.prefetch_related("intervention_types")),
+                Prefetch(
+                    "enrichment_lines",
+                    queryset=EnrichmentLine.objects.filter(kind=EnrichmentLine.Kind.CLIENT_PROFILE),
+                ),
             )
-        ),
-        "enrichment": list(
-            EnrichmentLine.objects.filter(region=region).prefetch_related("obstacles", "intervention_types")
-        ),
-        "call": CallTimeline.objects.filter(region=region).first(),
-    }
+            .order_by("rank")
+        )
+        return {
+            "challenges": tuple(challenges),
+            "target_groups": tuple(TargetGroup.objects.filter(region=region)),
+            "municipalities": tuple(
+                Municipality.objects.filter(region=region).prefetch_related(
+                    Prefetch("deelgemeenten", queryset=Deelgemeente.objects.order_by("position"))
+                )
+            ),
+            "enrichment": tuple(
+                EnrichmentLine.objects.filter(region=region).prefetch_related("obstacles", "intervention_types")
+            ),
+        }
+
+    kept = region_memo(region=region, name="overview", build=build)
+    return {"region": region, **kept, "call": CallTimeline.objects.filter(region=region).first()}
 
 
 # --- region data kept in the process ---------------------------------------------------------
