@@ -73,7 +73,7 @@ def get_candidacy_for_jury(user: Any, region: Region, pk: int) -> Candidacy:
     if not jury_roles_in(user, region):
         raise Http404
     candidacy = (
-        Candidacy.objects.select_related("region", "municipality", "partner_organisation")
+        Candidacy.objects.select_related("region", "municipality", "partner_organisation", "pitch", "rebuttal")
         .filter(pk=pk, region=region, status=Candidacy.Status.SUBMITTED)
         .first()
     )

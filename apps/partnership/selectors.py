@@ -78,13 +78,23 @@ class RankRow:
         return self.final if self.final is not None else self.round1
 
 
-def ranking(*, region: Region, viewer: Any = None) -> list[RankRow]:
+def ranking(
+    *, region: Region, viewer: Any = None, criteria: list[Criterion] | None = None, details: bool = True
+) -> list[RankRow]:
     """The weighted ranking: shortlisted candidacies by final score (mean of rounds 1 and 2), then the rest.
 
-    A viewer who declared a conflict for a candidacy gets that row with its scores hidden.
+    A viewer who declared a conflict for a candidacy gets that row with its scores hidden. ``criteria``: the
+    region's criteria when the caller has them already (one query less); ``details=False`` leaves out what
+    only the ranking's own page shows (challenges, municipalities, offers, pitch, rebuttal): a candidacy's
+    page needs only its rank and scores (two queries: candidacies and scores).
     """
-    weights = {c.pk: c.weight for c in Criterion.objects.filter(region=region)}
-    candidacies = list(submitted_candidacies(region))
+    weights = {c.pk: c.weight for c in (criteria if criteria is not None else Criterion.objects.filter(region=region))}
+    found = (
+        submitted_candidacies(region)
+        if details
+        else Candidacy.objects.filter(region=region, status=Candidacy.Status.SUBMITTED).order_by("reference")
+    )
+    candidacies = list(found)
     scores: dict[tuple[int, int], list[Score]] = defaultdict(list)
     for s in Score.objects.filter(candidacy__region=region).select_related("member", "criterion"):
         scores[(s.candidacy_id, s.round)].append(s)

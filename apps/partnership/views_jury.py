@@ -30,7 +30,7 @@ from apps.partnership.forms import (
     ScoreForm,
     ShortlistForm,
 )
-from apps.partnership.models import Candidacy, ConflictDeclaration, Criterion, Rebuttal, Round, Score
+from apps.partnership.models import Candidacy, ConflictDeclaration, Criterion, Round, Score
 from apps.partnership.permissions import (
     get_attachment_for_jury,
     get_candidacy_for_coordinator,
@@ -180,7 +180,7 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
         "offers": list(candidacy.offers.select_related("intervention_type")),
         "attachments": list(candidacy.attachments.all()),
         "pitch": getattr(candidacy, "pitch", None),
-        "rebuttal": Rebuttal.objects.filter(candidacy=candidacy).first(),
+        "rebuttal": getattr(candidacy, "rebuttal", None),
     }
     if not conflict:
         scores = list(
@@ -189,7 +189,8 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
             .order_by("round", "member__username", "criterion__position")
         )
         context["scores"] = scores
-        row = next((r for r in ranking(region=region) if r.candidacy.pk == candidacy.pk), None)
+        rows = ranking(region=region, criteria=criteria_list, details=False)
+        row = next((r for r in rows if r.candidacy.pk == candidacy.pk), None)
         context["row"] = row
         if jury and declaration is not None:
             mine = {(s.round, s.criterion_id): s for s in scores if s.member_id == user.pk}
