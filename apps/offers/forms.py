@@ -9,6 +9,7 @@ from apps.clients.models import LANGUAGE_CHOICES
 from apps.core.concurrency import VersionField
 from apps.offers.models import DeliveryMode, Format, Offer, Period
 from apps.regions.models import InterventionType, Municipality, Obstacle, TargetGroup
+from apps.regions.selectors import region_rows
 
 
 class OfferForm(forms.ModelForm):
@@ -41,11 +42,18 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["intervention_types"].queryset = InterventionType.objects.filter(region=region)  # type: ignore[attr-defined]
-        self.fields["obstacles"].queryset = Obstacle.objects.filter(region=region)  # type: ignore[attr-defined]
-        self.fields["municipalities"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
-        self.fields["location_municipality"].queryset = Municipality.objects.filter(region=region)  # type: ignore[attr-defined]
-        self.fields["target_groups"].queryset = TargetGroup.objects.filter(region=region)  # type: ignore[attr-defined]
+        for name, model in (
+            ("intervention_types", InterventionType),
+            ("obstacles", Obstacle),
+            ("municipalities", Municipality),
+            ("location_municipality", Municipality),
+            ("target_groups", TargetGroup),
+        ):
+            field: Any = self.fields[name]
+            field.queryset = model.objects.filter(region=region)  # what a submitted value is checked against
+            # the choices shown: the region's rows kept per region version, not a query per render
+            rows = [(row.pk, field.label_from_instance(row)) for row in region_rows(region=region, model=model)]
+            field.choices = rows if field.empty_label is None else [("", field.empty_label), *rows]
         self.fields["municipalities"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

@@ -97,6 +97,17 @@ def region_memo(*, region: Region, name: str, build: Callable[[], T]) -> T:
     return value
 
 
+def region_rows(*, region: Region, model: type[T]) -> tuple[T, ...]:
+    """The rows of one model of the region's own data (``model``: InterventionType, Obstacle, Municipality,
+    TargetGroup, ... : any model with a ``region`` key), in the model's order, kept per region version
+    (``region_memo``): forms show them as choices without a query per form and per render."""
+    return region_memo(
+        region=region,
+        name=f"rows:{model._meta.label}",  # type: ignore[attr-defined]
+        build=lambda: tuple(model.objects.filter(region=region)),  # type: ignore[attr-defined]
+    )
+
+
 def region_memo_clear() -> None:
     """Forget every kept value (tests; the region loader does not need it: a load changes ``loaded_at``)."""
     _MEMO.clear()

@@ -133,3 +133,25 @@ def test_the_catalogue_has_a_fixed_number_of_queries(personas: Any, client: Brow
     with CaptureQueriesContext(connection) as many:
         client.get("/aanbod/")
     assert len(few) == len(many)
+
+
+def test_els_edits_her_offer_with_the_regions_choices_read_once_and_another_regions_refused(
+    personas: Any, client: Browser, django_assert_max_num_queries: Any
+) -> None:
+    from apps.regions.models import Municipality
+
+    own = make_offer(personas, personas.brug, personas.els)
+    client.force_login(personas.els)
+    client.get(f"/aanbod/{own.pk}/bewerken/")
+    # session, user, offer, organisations, region, the offer's four sets of choices, menu: the region's
+    # intervention types, obstacles, municipalities and target groups are kept per region version
+    with django_assert_max_num_queries(10):
+        html = client.get(f"/aanbod/{own.pk}/bewerken/").content.decode()
+    assert "Gistel" in html and "Ichtegem" in html
+    elsewhere = Municipality.objects.exclude(region=personas.region).first()
+    response = client.post(
+        f"/aanbod/{own.pk}/bewerken/", post_data(personas, municipalities=[elsewhere.pk], version=str(own.version))
+    )
+    assert response.status_code != 302 and "is-invalid" in response.content.decode()
+    own.refresh_from_db()
+    assert not own.municipalities.filter(pk=elsewhere.pk).exists()
