@@ -79,14 +79,20 @@ class RankRow:
 
 
 def ranking(
-    *, region: Region, viewer: Any = None, criteria: list[Criterion] | None = None, details: bool = True
+    *,
+    region: Region,
+    viewer: Any = None,
+    criteria: list[Criterion] | None = None,
+    details: bool = True,
+    hidden: set[int] | None = None,
 ) -> list[RankRow]:
     """The weighted ranking: shortlisted candidacies by final score (mean of rounds 1 and 2), then the rest.
 
     A viewer who declared a conflict for a candidacy gets that row with its scores hidden. ``criteria``: the
     region's criteria when the caller has them already (one query less); ``details=False`` leaves out what
     only the ranking's own page shows (challenges, municipalities, offers, pitch, rebuttal): a candidacy's
-    page needs only its rank and scores (two queries: candidacies and scores).
+    page needs only its rank and scores (two queries: candidacies and scores). ``hidden``: the ids of the
+    candidacies for which ``viewer`` declared a conflict, when the caller has read them already.
     """
     weights = {c.pk: c.weight for c in (criteria if criteria is not None else Criterion.objects.filter(region=region))}
     found = (
@@ -98,7 +104,8 @@ def ranking(
     scores: dict[tuple[int, int], list[Score]] = defaultdict(list)
     for s in Score.objects.filter(candidacy__region=region).select_related("member", "criterion"):
         scores[(s.candidacy_id, s.round)].append(s)
-    hidden = conflicted_ids(viewer, region) if viewer is not None else set()
+    if hidden is None:
+        hidden = conflicted_ids(viewer, region) if viewer is not None else set()
     rows = []
     for c in candidacies:
         row = RankRow(candidacy=c)

@@ -55,16 +55,28 @@ EDIT_CONFLICT_MESSAGE = gettext_lazy(
 def jury_home(request: HttpRequest, code: str) -> HttpResponse:
     region = get_jury_region_for_user(request.user, code)
     query = request.GET.get("q", "")[:100]
-    rows = rows_matching(ranking(region=region, viewer=request.user), region=region, query=query)
     declared = {
         d.candidacy_id: d.has_conflict
         for d in ConflictDeclaration.objects.filter(member=request.user.pk, candidacy__region=region)
     }
+    criteria = list(Criterion.objects.filter(region=region))
+    ranked = ranking(
+        region=region,
+        viewer=request.user,
+        criteria=criteria,
+        details=False,  # the list shows reference, organisation, scores, shortlist and decision only
+        hidden={pk for pk, conflict in declared.items() if conflict},
+    )
     scored = set(
         Score.objects.filter(member=request.user.pk, candidacy__region=region, round=Round.WRITTEN).values_list(
             "candidacy_id", flat=True
         )
     )
+    # what the jury member still has to do per candidacy: nothing shown before a declaration
+    you = {
+        pk: "conflict" if conflict else ("scored" if pk in scored else "to_score") for pk, conflict in declared.items()
+    }
+    rows = [(row, you.get(row.candidacy.pk)) for row in rows_matching(ranked, region=region, query=query)]
     return render(
         request,
         "partnership/jury_home.html",
@@ -73,11 +85,9 @@ def jury_home(request: HttpRequest, code: str) -> HttpResponse:
             "call": region.call,
             "rows": rows,
             "query": query,
-            "declared": declared,
-            "scored": scored,
             "is_coordinator": is_call_coordinator(request.user, region),
             "is_jury": is_jury_member(request.user, region),
-            "criteria": list(Criterion.objects.filter(region=region)),
+            "criteria": criteria,
         },
     )
 

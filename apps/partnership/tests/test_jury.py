@@ -183,3 +183,22 @@ def test_drafts_are_invisible_to_the_jury(personas: Any, client: Browser) -> Non
     client.force_login(personas.wouter)
     assert client.get(f"/oproep/oostende/jury/{draft.pk}/").status_code == 404
     assert draft.organisation_name not in client.get("/oproep/oostende/jury/").content.decode()
+
+
+def test_the_jury_list_tells_each_juror_what_is_left_to_do_in_a_fixed_number_of_queries(
+    personas: Any, criteria: Any, candidacy: Any, client: Browser, django_assert_max_num_queries: Any
+) -> None:
+    """Ine scored, Jan declared a conflict: each sees their own word in the "You" column; the list costs the
+    same number of queries for both (no query per candidacy)."""
+    jan = second_juror(personas)
+    score_all(candidacy, personas.ine, criteria, [4, 3])
+    services_jury.conflict_declare(candidacy=candidacy, member=jan, has_conflict=True, explanation="Mijn zus")
+    seen = {}
+    for juror in (personas.ine, jan):
+        client.force_login(juror)
+        client.get("/oproep/oostende/jury/")
+        with django_assert_max_num_queries(10):
+            html = client.get("/oproep/oostende/jury/").content.decode()
+        seen[juror.first_name] = html.split(f'id="row-{candidacy.pk}"')[1].split("</tr>")[0]
+    assert "gescoord" in seen[personas.ine.first_name] and "3,75" in seen[personas.ine.first_name]
+    assert "belangenconflict" in seen["Jan"] and "3,75" not in seen["Jan"]
