@@ -149,6 +149,7 @@ def test_els_edits_her_offer_with_the_regions_choices_read_once_and_another_regi
         html = client.get(f"/aanbod/{own.pk}/bewerken/").content.decode()
     assert "Gistel" in html and "Ichtegem" in html
     elsewhere = Municipality.objects.exclude(region=personas.region).first()
+    assert elsewhere is not None
     response = client.post(
         f"/aanbod/{own.pk}/bewerken/", post_data(personas, municipalities=[elsewhere.pk], version=str(own.version))
     )

@@ -81,6 +81,7 @@ def test_a_changed_region_shows_on_the_next_visit_of_its_page(client: Client, pe
     client.force_login(personas.sofie)
     client.get("/werkingsgebied/oostende/")
     line = ObstacleLine.objects.filter(challenge__region=personas.region).first()
+    assert line is not None
     ObstacleLine.objects.filter(pk=line.pk).update(label_nl="Een nieuwe drempel uit het regiobestand")
     Region.objects.filter(pk=personas.region.pk).update(loaded_at=timezone.now())  # what a load or an admin edit does
     assert "Een nieuwe drempel uit het regiobestand" in client.get("/werkingsgebied/oostende/").content.decode()
