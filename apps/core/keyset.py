@@ -13,10 +13,13 @@ values do not fit the sort fields raises ``Http404``: junk in the address bar is
 holds the boundary row's sort values: a list sorted by names carries it in a POSTed form, not in the address.
 
 Rules for the ordering: the last field is the primary key (so the key is unique), every field is a
-non-null column of the model itself, and all fields sort the same way (all ascending or all descending:
-a row comparison has one direction). A page knows whether there is a next and a previous page, not how
-many pages there are (counting is the linear cost this module avoids); a page that needs a total shows a
-count of its own where that is cheap.
+non-null column of the model itself (with ``by_pk=True`` also a non-null column reached through forward
+relations, ``client__last_name``: the boundary's values are then read in subqueries, never carried), and all
+fields sort the same way (all ascending or all descending: a row comparison has one direction). A page knows
+whether there is a next and a previous page, not how many pages there are (counting is the linear cost this
+module avoids); it knows its rows' positions (``start``/``end``, carried in the cursor: "26 to 50"), which rows
+added or removed on earlier pages since the first page shift; a page that needs a total shows a count of its
+own where that is cheap.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from django.http import Http404
 
 FORWARD, BACKWARD = "n", "p"
 MAX_CURSOR_LENGTH = 2000  # characters; a longer value is junk, refused before any decoding
+MAX_POSITION = 10**9  # the largest row position a cursor may carry; more is junk
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -65,7 +69,8 @@ class KeysetPage:
 
     ``object_list``: the rows, in the list's order (at most ``size``); ``next_cursor`` / ``previous_cursor``:
     the cursor of the following / preceding page, ``""`` when there is none; ``is_first``: the page was asked
-    without a cursor (the start of the list).
+    without a cursor (the start of the list); ``start``: the 1-based position of the first row (``end`` the
+    last's; 0 on an empty page), counted from the first page along the cursors followed.
     """
 
     object_list: list[Any]
@@ -73,6 +78,11 @@ class KeysetPage:
     previous_cursor: str = ""
     is_first: bool = True
     size: int = 0
+    start: int = 1
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.object_list) - 1 if self.object_list else 0
 
     @property
     def has_next(self) -> bool:
@@ -107,29 +117,48 @@ def _fields(queryset: QuerySet[Any], ordering: Sequence[str]) -> tuple[list[str]
     return names, descending.pop()
 
 
-def _model_field(queryset: QuerySet[Any], name: str) -> Any:
+def _model_field(queryset: QuerySet[Any], name: str, *, related: bool = False) -> Any:
+    """The model field ``name`` names; with ``related``, a path through forward relations
+    (``client__last_name``). ``ValueError`` for anything else (a programming error)."""
     meta = queryset.model._meta
+    parts = name.split("__")
+    if len(parts) > 1 and not related:
+        raise ValueError(f"keyset field {name!r} is not a column of {meta.label} (related fields need by_pk=True)")
     try:
-        return meta.pk if name == "pk" else meta.get_field(name)
+        for part in parts[:-1]:
+            relation = meta.get_field(part)
+            if not (relation.many_to_one or relation.one_to_one) or not relation.concrete:
+                raise ValueError(f"keyset field {name!r} crosses {part!r}, not a forward relation")
+            meta = relation.related_model._meta
+        last = parts[-1]
+        return meta.pk if last == "pk" else meta.get_field(last)
     except FieldDoesNotExist as exc:
         raise ValueError(f"keyset field {name!r} is not a column of {meta.label}") from exc
 
 
-def encode_cursor(direction: str, values: Sequence[Any], *, salt: str) -> str:
-    """The signed, URL-safe cursor for ``direction`` (``"n"``: rows after ``values``; ``"p"``: rows before)."""
+def encode_cursor(direction: str, values: Sequence[Any], *, salt: str, position: int | None = None) -> str:
+    """The signed, URL-safe cursor for ``direction`` (``"n"``: rows after ``values``; ``"p"``: rows before);
+    ``position``: the 1-based position of the boundary row (for the page's caption), when known."""
     signer = signing.Signer(salt=f"keyset:{salt}")
-    return signer.sign_object([direction, list(values)], serializer=_Serializer, compress=True)
+    payload: list[Any] = [direction, list(values)]
+    if position is not None:
+        payload.append(position)
+    return signer.sign_object(payload, serializer=_Serializer, compress=True)
 
 
-def decode_cursor(cursor: str, *, queryset: QuerySet[Any], names: Sequence[str], salt: str) -> tuple[str, list[Any]]:
-    """``(direction, values)`` of a cursor made by ``encode_cursor`` for this list, each value converted to its
-    field's Python type; ``Http404`` for anything else (unsigned, tampered, another list's, wrong shape)."""
+def _decode(cursor: str, *, queryset: QuerySet[Any], names: Sequence[str], salt: str) -> tuple[str, list[Any], int]:
+    """``(direction, values, position)`` of a cursor (position 0 when it holds none); ``Http404`` for junk."""
     if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
         raise Http404
     try:
-        direction, raw = signing.Signer(salt=f"keyset:{salt}").unsign_object(cursor, serializer=_Serializer)
+        payload = signing.Signer(salt=f"keyset:{salt}").unsign_object(cursor, serializer=_Serializer)
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if not isinstance(payload, list) or len(payload) not in (2, 3):
+        raise Http404
+    direction, raw, position = payload[0], payload[1], payload[2] if len(payload) == 3 else 0
+    if type(position) is not int or not 0 <= position <= MAX_POSITION:
+        raise Http404
     if direction not in (FORWARD, BACKWARD) or not isinstance(raw, list) or len(raw) != len(names):
         raise Http404
     values = []
@@ -140,7 +169,22 @@ def decode_cursor(cursor: str, *, queryset: QuerySet[Any], names: Sequence[str],
             values.append(_model_field(queryset, name).to_python(value))
         except (ValidationError, TypeError, ValueError) as exc:
             raise Http404 from exc
+    return direction, values, position
+
+
+def decode_cursor(cursor: str, *, queryset: QuerySet[Any], names: Sequence[str], salt: str) -> tuple[str, list[Any]]:
+    """``(direction, values)`` of a cursor made by ``encode_cursor`` for this list, each value converted to its
+    field's Python type; ``Http404`` for anything else (unsigned, tampered, another list's, wrong shape)."""
+    direction, values, _position = _decode(cursor, queryset=queryset, names=names, salt=salt)
     return direction, values
+
+
+def _start(direction: str, position: int, rows: int, first: bool) -> int:
+    """The position of a page's first row: after the boundary going forward, before it going back (1 when the
+    page going back is the list's first; 1 too for a cursor without a position)."""
+    if direction == FORWARD:
+        return position + 1 if position else 1
+    return 1 if first or not position else max(position - rows, 1)
 
 
 def _key(row: Any, names: Sequence[str]) -> list[Any]:
@@ -171,12 +215,13 @@ def keyset_page(
     """
     names, descending = _fields(queryset, ordering)
     for name in names:
-        _model_field(queryset, name)
+        _model_field(queryset, name, related=by_pk)
     key_names = [names[-1]] if by_pk else names
     direction: str = FORWARD
     values: list[Any] = []
+    position = 0
     if cursor:
-        direction, values = decode_cursor(cursor, queryset=queryset, names=key_names, salt=salt)
+        direction, values, position = _decode(cursor, queryset=queryset, names=key_names, salt=salt)
     bounds: tuple[Any, ...] = tuple(values)
     if by_pk and values:
         boundary = queryset.model._base_manager.filter(pk=values[0]).order_by()
@@ -195,12 +240,39 @@ def keyset_page(
         rows.reverse()
     has_next = more if forward else True
     has_previous = bool(values) if forward else more
+    return _page(
+        rows,
+        key_names,
+        salt,
+        size,
+        has_next,
+        has_previous,
+        not values,
+        _start(direction, position, len(rows), not has_previous),
+    )
+
+
+def _page(
+    rows: list[Any],
+    names: Sequence[str],
+    salt: str,
+    size: int,
+    has_next: bool,
+    has_previous: bool,
+    first: bool,
+    start: int,
+) -> KeysetPage:
+    """The page of ``rows`` with its cursors (each carrying the boundary row's position)."""
+    end = start + len(rows) - 1
     return KeysetPage(
         object_list=rows,
-        next_cursor=encode_cursor(FORWARD, _key(rows[-1], key_names), salt=salt) if rows and has_next else "",
-        previous_cursor=encode_cursor(BACKWARD, _key(rows[0], key_names), salt=salt) if rows and has_previous else "",
-        is_first=not values,
+        next_cursor=encode_cursor(FORWARD, _key(rows[-1], names), salt=salt, position=end) if rows and has_next else "",
+        previous_cursor=(
+            encode_cursor(BACKWARD, _key(rows[0], names), salt=salt, position=start) if rows and has_previous else ""
+        ),
+        is_first=first,
         size=size,
+        start=start,
     )
 
 
@@ -223,9 +295,9 @@ def keyset_page_admitted(
     """
     names, _descending = _fields(queryset, ordering)
     step = chunk or 2 * size + 1
-    direction = FORWARD
+    direction, position = FORWARD, 0
     if cursor:
-        direction, _values = decode_cursor(cursor, queryset=queryset, names=names, salt=salt)
+        direction, _values, position = _decode(cursor, queryset=queryset, names=names, salt=salt)
     kept: list[Any] = []
     current: str | None = cursor or None
     more = False
@@ -244,10 +316,5 @@ def keyset_page_admitted(
         rows, has_next, has_previous = kept[:size], len(kept) > size, bool(cursor)
     else:
         rows, has_next, has_previous = kept[-size:] if kept else [], True, len(kept) > size
-    return KeysetPage(
-        object_list=rows,
-        next_cursor=encode_cursor(FORWARD, _key(rows[-1], names), salt=salt) if rows and has_next else "",
-        previous_cursor=encode_cursor(BACKWARD, _key(rows[0], names), salt=salt) if rows and has_previous else "",
-        is_first=not cursor,
-        size=size,
-    )
+    start = _start(direction, position, len(rows), not has_previous)
+    return _page(rows, names, salt, size, has_next, has_previous, not cursor, start)

@@ -129,7 +129,7 @@ def test_a_cursor_by_primary_key_holds_no_sort_values_and_pages_alike(personas: 
         if not current.has_next:
             break
         payload = signing.Signer(salt="keyset:test").unsign_object(current.next_cursor)
-        assert payload == ["n", [current.object_list[-1].pk]]  # the id only: no time, no name
+        assert payload == ["n", [current.object_list[-1].pk], current.end]  # the id and position: no time, no name
         with CaptureQueriesContext(connection) as queries:
             keyset_page(qs, ordering=ORDER, cursor=current.next_cursor, size=20, salt="test", by_pk=True)
         assert len(queries) == 1 and "OFFSET" not in queries[0]["sql"].upper()
@@ -139,3 +139,32 @@ def test_a_cursor_by_primary_key_holds_no_sort_values_and_pages_alike(personas: 
     assert [n.pk for n in back] == seen[40:60]
     gone = encode_cursor("n", [10**12], salt="test")  # a boundary row deleted meanwhile: an empty page
     assert keyset_page(qs, ordering=ORDER, cursor=gone, size=20, salt="test", by_pk=True).object_list == []
+
+
+def test_each_page_knows_the_positions_of_its_rows_forward_and_back(personas: Any, sofies_notifications: Any) -> None:
+    qs = Notification.objects.filter(user=personas.sofie)
+    first = page(qs)
+    second = page(qs, first.next_cursor)
+    third = page(qs, second.next_cursor)
+    assert (first.start, first.end, second.start, second.end, third.start, third.end) == (1, 30, 31, 60, 61, 65)
+    back = page(qs, third.previous_cursor)
+    assert (back.start, back.end) == (31, 60)
+    assert (page(qs, back.previous_cursor).start, page(qs, back.previous_cursor).end) == (1, 30)
+    forged = signing.Signer(salt="keyset:test").sign_object(["n", [], -3])  # signed, but a junk position
+    with pytest.raises(Http404):
+        page(qs, forged)
+
+
+def test_a_list_sorted_by_a_related_column_pages_by_id_only(personas: Any, sofies_notifications: Any) -> None:
+    qs = Notification.objects.filter(user=personas.sofie)
+    order = ("user__username", "pk")
+    seen, cursor = [], None
+    while True:
+        current = keyset_page(qs, ordering=order, cursor=cursor, size=20, salt="test", by_pk=True)
+        seen += [n.pk for n in current]
+        if not current.has_next:
+            break
+        cursor = current.next_cursor
+    assert seen == sorted(n.pk for n in sofies_notifications)
+    with pytest.raises(ValueError):  # values in the cursor must be the model's own columns
+        keyset_page(qs, ordering=order, cursor=None, size=20, salt="test")
