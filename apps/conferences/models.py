@@ -27,6 +27,7 @@ class CaseConference(TimeStampedModel):
     class Meta:
         db_table = "pathways_caseconference"  # the table predates this app (docs/decisions/0009)
         ordering = ["-scheduled_at"]
+        indexes = [models.Index(fields=["scheduled_at", "id"], name="conference_when_idx")]  # the keyset pages
 
     def __str__(self) -> str:
         return f"case conference #{self.pk}"
@@ -56,6 +57,7 @@ class SystemSignal(TimeStampedModel):
     class Meta:
         db_table = "pathways_signal"  # the table predates this app and the rename (docs/decisions/0009)
         ordering = ["resolved", "-created_at"]
+        indexes = [models.Index(fields=["resolved", "created_at", "id"], name="signal_resolved_created_idx")]
 
     def __str__(self) -> str:
         return f"signal #{self.pk}"

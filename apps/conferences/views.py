@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +32,7 @@ from apps.conferences.services import (
 )
 from apps.core.forms import form_errors
 from apps.core.ids import parse_id
+from apps.core.keyset import keep_params, keyset_page
 from apps.pathways.permissions import get_pathway_for_user
 
 
@@ -40,18 +40,40 @@ def _int(value: Any) -> int | None:
     return parse_id(value)
 
 
+CONFERENCES_PER_PAGE = 25  # per keyset page of each list (coming up, past)
+SIGNALS_PER_PAGE = 25  # per keyset page of each list (open, resolved)
+
+
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
+    """The user's case conferences: those coming up (soonest first, ``?komend=``) and the past ones (latest
+    first, ``?voorbij=``), each in keyset pages of ``CONFERENCES_PER_PAGE`` (junk cursor: 404)."""
     if not is_worker(request.user):
         raise Http404
-    conferences = list(conferences_for_user(request.user)[:200])
+    mine = conferences_for_user(request.user)
     now = timezone.now()
+    upcoming = keyset_page(
+        mine.filter(scheduled_at__gt=now),
+        ordering=("scheduled_at", "pk"),
+        cursor=request.GET.get("komend"),
+        size=CONFERENCES_PER_PAGE,
+        salt="conferences-upcoming",
+    )
+    past = keyset_page(
+        mine.filter(scheduled_at__lte=now),
+        ordering=("-scheduled_at", "-pk"),
+        cursor=request.GET.get("voorbij"),
+        size=CONFERENCES_PER_PAGE,
+        salt="conferences-past",
+    )
     return render(
         request,
         "conferences/conference_list.html",
         {
-            "upcoming": sorted((c for c in conferences if c.scheduled_at > now), key=lambda c: c.scheduled_at),
-            "past": [c for c in conferences if c.scheduled_at <= now],
+            "upcoming": upcoming,
+            "past": past,
+            "keep_upcoming": keep_params(request.GET, "komend"),
+            "keep_past": keep_params(request.GET, "voorbij"),
             "can_schedule": bool(scheduling_regions(request.user)),
         },
     )
@@ -124,26 +146,30 @@ def conference_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def signal_list(request: HttpRequest) -> HttpResponse:
+    """The signals the user sees (``?kind=``, ``?status=open|resolved``): the open ones (``?open=``) and the
+    resolved ones (``?opgelost=``), newest first, each in keyset pages of ``SIGNALS_PER_PAGE`` (junk: 404)."""
     if not is_worker(request.user):
         raise Http404
     form = SignalFilterForm(request.GET or None)
-    kind, resolved = "", None
+    kind, status = "", ""
     if form.is_valid():
-        kind = form.cleaned_data["kind"]
-        resolved = {"open": False, "resolved": True}.get(form.cleaned_data["status"])
-    signals = signals_for_user(request.user, kind=kind, resolved=resolved)
-    page = Paginator(signals, 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+        kind, status = form.cleaned_data["kind"], form.cleaned_data["status"]
+    sections = []
+    for resolved, param, title in ((False, "open", _("Open")), (True, "opgelost", _("Resolved"))):
+        if status and status != ("resolved" if resolved else "open"):
+            continue
+        page = keyset_page(
+            signals_for_user(request.user, kind=kind, resolved=resolved),
+            ordering=("-created_at", "-pk"),
+            cursor=request.GET.get(param),
+            size=SIGNALS_PER_PAGE,
+            salt=f"signals-{param}",
+        )
+        sections.append({"title": title, "page": page, "param": param, "keep": keep_params(request.GET, param)})
     return render(
         request,
         "conferences/signal_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "coordinated": coordinated_region_ids(request.user),
-        },
+        {"form": form, "sections": sections, "coordinated": coordinated_region_ids(request.user)},
     )
 
 

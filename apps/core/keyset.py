@@ -25,9 +25,10 @@ own where that is cheap.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -318,3 +319,17 @@ def keyset_page_admitted(
         rows, has_next, has_previous = kept[-size:] if kept else [], True, len(kept) > size
     start = _start(direction, position, len(rows), not has_previous)
     return _page(rows, names, salt, size, has_next, has_previous, not cursor, start)
+
+
+def keep_params(query: Mapping[str, Any], param: str) -> str:
+    """The query string of ``query`` (``request.GET``) without ``param``: what the links of the list paged by
+    ``param`` keep (its filters, the page of another list on the same page), for ``core/_keyset_nav.html``."""
+    kept = [(key, value) for key, value in _items(query) if key != param]
+    return urlencode(kept)
+
+
+def _items(query: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    lists = getattr(query, "lists", None)
+    if lists is not None:
+        return [(key, value) for key, values in lists() for value in values]
+    return list(query.items())

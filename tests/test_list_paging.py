@@ -1,0 +1,118 @@
+"""Every list page is paged (apps/core/keyset.py): page 1 holds the page size, page 2 the rest, a junk cursor is
+a 404 and a page costs the same number of queries however long the list grows. Each test makes the list's
+page size small (monkeypatch) and the list one row longer than a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.core.keyset import KeysetPage
+
+pytestmark = pytest.mark.django_db
+SIZE = 3  # the page size every test sets
+
+
+def proves_paging(
+    browser: Browser,
+    url: str,
+    param: str,
+    page_of: Callable[[Any], KeysetPage],
+    expected: list[int],
+    grow: Callable[[int], None],
+    assert_max_queries: Any,
+    key: Callable[[Any], int] = lambda row: row.pk,
+) -> None:
+    """``url`` lists ``expected`` (ids in order, ``SIZE + 1`` of them) in two keyset pages under ``?param=``;
+    a junk cursor is a 404; after ``grow(n)`` adds ``n`` rows the first page costs no more queries."""
+    sep = "&" if "?" in url else "?"
+    with CaptureQueriesContext(connection) as queries:
+        first_response = browser.get(url)
+    cost = len(queries)  # read now: every request empties the connection's log
+    assert first_response.status_code == 200
+    first = page_of(first_response.context)
+    assert [key(r) for r in first] == expected[:SIZE] and first.has_next and (first.start, first.end) == (1, SIZE)
+    second_response = browser.get(f"{url}{sep}{param}={first.next_cursor}")
+    second = page_of(second_response.context)
+    assert [key(r) for r in second] == expected[SIZE:] and not second.has_next and second.start == SIZE + 1
+    html = second_response.content.decode()
+    assert "<nav aria-label=" in html and f"{param}={second.previous_cursor}" in html.replace("&amp;", "&")
+    for junk in ("abc", first.next_cursor[:-2], "x" * 3000):
+        assert browser.get(f"{url}{sep}{param}={junk}").status_code == 404, junk
+    grow(4 * SIZE)
+    with assert_max_queries(cost):
+        again = browser.get(url)
+    assert len(page_of(again.context)) == SIZE
+
+
+# --- case conferences and signals -----------------------------------------------------------------
+
+
+def test_sofie_pages_through_her_conferences_coming_up_and_past(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.conferences import views
+    from apps.conferences.models import CaseConference
+
+    monkeypatch.setattr(views, "CONFERENCES_PER_PAGE", SIZE)
+    now = timezone.now()
+
+    def make(n: int, sign: int) -> list[int]:
+        made = [
+            CaseConference.objects.create(
+                region=personas.region, organised_by=personas.sofie, scheduled_at=now + sign * dt.timedelta(days=i + 1)
+            )
+            for i in range(n)
+        ]
+        return [c.pk for c in made]
+
+    upcoming = make(SIZE + 1, 1)  # soonest first
+    past = make(SIZE + 1, -1)  # latest first
+    client.force_login(personas.sofie)
+    proves_paging(
+        client, "/casusoverleg/", "komend", lambda c: c["upcoming"], upcoming, lambda n: make(n, 1),
+        django_assert_max_num_queries,
+    )  # fmt: skip
+    proves_paging(
+        client, "/casusoverleg/", "voorbij", lambda c: c["past"], past, lambda n: make(n, -1),
+        django_assert_max_num_queries,
+    )  # fmt: skip
+
+
+def test_wouter_pages_through_open_and_resolved_signals(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.conferences import views
+    from apps.conferences.models import SystemSignal
+
+    monkeypatch.setattr(views, "SIGNALS_PER_PAGE", SIZE)
+
+    def make(n: int, resolved: bool) -> list[int]:
+        made = [
+            SystemSignal.objects.create(
+                region=personas.region, kind="gap", description="Geen taalles.", raised_by=personas.sofie,
+                resolved=resolved,
+            )
+            for _ in range(n)
+        ]  # fmt: skip
+        return [s.pk for s in reversed(made)]  # newest first
+
+    open_ones, resolved = make(SIZE + 1, False), make(SIZE + 1, True)
+    client.force_login(personas.wouter)
+    both = client.get("/casusoverleg/signalen/").context["sections"]
+    assert [len(s["page"]) for s in both] == [SIZE, SIZE]
+    proves_paging(
+        client, "/casusoverleg/signalen/?status=open", "open", lambda c: c["sections"][0]["page"], open_ones,
+        lambda n: make(n, False), django_assert_max_num_queries,
+    )  # fmt: skip
+    proves_paging(
+        client, "/casusoverleg/signalen/?status=resolved", "opgelost", lambda c: c["sections"][0]["page"],
+        resolved, lambda n: make(n, True), django_assert_max_num_queries,
+    )  # fmt: skip
