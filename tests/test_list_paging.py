@@ -116,3 +116,66 @@ def test_wouter_pages_through_open_and_resolved_signals(
         client, "/casusoverleg/signalen/?status=resolved", "opgelost", lambda c: c["sections"][0]["page"],
         resolved, lambda n: make(n, True), django_assert_max_num_queries,
     )  # fmt: skip
+
+
+# --- allocation runs, group activities and their sessions ---------------------------------------
+
+
+def test_wouter_pages_through_every_allocation_run_of_his_region(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.matching import views
+    from apps.matching.models import AllocationRun
+
+    monkeypatch.setattr(views, "RUNS_PER_PAGE", SIZE)
+
+    def make(n: int) -> list[int]:
+        made = [
+            AllocationRun.objects.create(region=personas.region, started_by=personas.wouter, status="done")
+            for _ in range(n)
+        ]
+        return [r.pk for r in reversed(made)]
+
+    runs = make(SIZE + 1)
+    client.force_login(personas.wouter)
+    proves_paging(
+        client, "/matching/toewijzing/", "cursor", lambda c: c["runs"], runs, make, django_assert_max_num_queries
+    )
+
+
+def test_els_pages_through_her_group_activities_and_an_activitys_sessions(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.groups import services
+    from apps.groups.models import GroupActivity, GroupSession
+    from apps.groups.tests.test_groups import make_offer
+
+    monkeypatch.setattr(services, "ACTIVITIES_PER_PAGE", SIZE)
+    monkeypatch.setattr(services, "SESSIONS_PER_PAGE", SIZE)
+    offer = make_offer(personas, personas.brug, personas.els)
+
+    def activities(n: int, prefix: str = "A") -> list[int]:
+        return [GroupActivity.objects.create(offer=offer, title=f"{prefix}{i:03}").pk for i in range(n)]
+
+    made = activities(SIZE + 1)  # one organisation: by title
+    client.force_login(personas.els)
+    proves_paging(
+        client, "/groepsaanbod/", "cursor", lambda c: c["activities"], made, lambda n: activities(n, "Z"),
+        django_assert_max_num_queries,
+    )  # fmt: skip
+    activity = GroupActivity.objects.get(pk=made[0])
+    today = dt.date(2026, 3, 1)
+
+    def sessions(n: int) -> list[int]:
+        made = [
+            GroupSession.objects.create(activity=activity, held_on=today - dt.timedelta(days=7 * i)) for i in range(n)
+        ]
+        return [s.pk for s in made]  # the latest first
+
+    held = sessions(SIZE + 1)
+    url = f"/groepsaanbod/{activity.pk}/"
+    proves_paging(
+        client, url, "cursor", lambda c: c["sessions"], held,
+        lambda n: [GroupSession.objects.create(activity=activity, held_on=today - dt.timedelta(days=400 + i)) for i in range(n)],
+        django_assert_max_num_queries,
+    )  # fmt: skip

@@ -33,6 +33,7 @@ class GroupSession(models.Model):
     class Meta:
         db_table = "pathways_session"  # the table predates this app and the rename (docs/decisions/0009)
         ordering = ["-held_on"]
+        indexes = [models.Index(fields=["activity", "held_on", "id"], name="session_activity_held_idx")]  # pages
 
     def __str__(self) -> str:
         return f"{self.activity} {self.held_on}"

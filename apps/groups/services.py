@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import consented_categories
+from apps.core.keyset import KeysetPage, keyset_page
 from apps.groups.models import GroupActivity, GroupSession
 from apps.groups.permissions import organisation_ids
 from apps.offers.models import Offer
@@ -54,17 +55,39 @@ def offers_for_groups(user: Any) -> QuerySet[Offer]:
     )
 
 
-def activities_for_user(user: Any) -> QuerySet[GroupActivity]:
-    return (
+ACTIVITIES_PER_PAGE = 25
+SESSIONS_PER_PAGE = 25
+
+
+def activities_for_user(user: Any, *, cursor: str | None = None) -> KeysetPage:
+    """One keyset page (``ACTIVITIES_PER_PAGE``; ``cursor`` from the page before, junk: ``Http404``) of the group
+    activities of the user's organisations, by organisation name, title and id, each with its number of
+    sessions: one query."""
+    activities = (
         GroupActivity.objects.filter(offer__organisation_id__in=organisation_ids(user))
         .select_related("offer", "offer__organisation")
         .annotate(session_count=Count("sessions"))
-        .order_by("offer__organisation__name", "title", "pk")
+    )
+    return keyset_page(
+        activities,
+        ordering=("offer__organisation__name", "title", "pk"),
+        cursor=cursor,
+        size=ACTIVITIES_PER_PAGE,
+        salt="group-activities",
+        by_pk=True,
     )
 
 
-def activity_sessions(activity: GroupActivity) -> list[GroupSession]:
-    return list(activity.sessions.annotate(present=Count("attendees")).order_by("-held_on", "-pk"))
+def activity_sessions(activity: GroupActivity, *, cursor: str | None = None) -> KeysetPage:
+    """One keyset page (``SESSIONS_PER_PAGE``, latest first; junk cursor: ``Http404``) of the activity's sessions,
+    each with its number present: one query."""
+    return keyset_page(
+        activity.sessions.annotate(present=Count("attendees")),
+        ordering=("-held_on", "-pk"),
+        cursor=cursor,
+        size=SESSIONS_PER_PAGE,
+        salt=f"group-sessions-{activity.pk}",
+    )
 
 
 def linkable_pathways(user: Any, offer: Offer, session: GroupSession | None = None) -> list[dict[str, Any]]:

@@ -30,7 +30,8 @@ from apps.offers.permissions import offer_organisations_for_user
 def activity_list(request: HttpRequest) -> HttpResponse:
     if not offer_organisations_for_user(request.user):
         raise Http404
-    return render(request, "groups/activity_list.html", {"activities": activities_for_user(request.user)})
+    page = activities_for_user(request.user, cursor=request.GET.get("cursor"))
+    return render(request, "groups/activity_list.html", {"activities": page})
 
 
 @login_required
@@ -64,7 +65,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups/activity_detail.html",
         {
             "activity": activity,
-            "sessions": activity_sessions(activity),
+            "sessions": activity_sessions(activity, cursor=request.GET.get("cursor")),
             "form": SessionForm(),
         },
     )
@@ -88,7 +89,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
         "groups/activity_detail.html",
         {
             "activity": activity,
-            "sessions": activity_sessions(activity),
+            "sessions": activity_sessions(activity),  # the first page
             "form": form,
         },
         status=400,

@@ -14,7 +14,7 @@ from apps.accounts.permissions import get_coordinated_region_for_user, membershi
 from apps.clients.permissions import get_client_for_editing
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.jobs import waiting_without_worker, worker_grace_seconds
-from apps.core.keyset import keyset_page
+from apps.core.keyset import keep_params, keyset_page
 from apps.matching.models import AllocationProposal, AllocationRun
 from apps.matching.package import build_package
 from apps.matching.permissions import get_run_for_user
@@ -66,6 +66,9 @@ def waiting_list_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:client", pk=pk)
 
 
+RUNS_PER_PAGE = 25
+
+
 @login_required
 def allocation_list(request: HttpRequest) -> HttpResponse:
     """The allocation of one coordinated region: ``?regio=<code>`` chooses among several (default: the first)."""
@@ -81,12 +84,24 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             return redirect("matching:run", pk=run.pk)
-    runs = AllocationRun.objects.filter(region=region).select_related("started_by")[:20]
+    runs = keyset_page(  # every run of the region, newest first, in keyset pages (junk cursor: 404)
+        AllocationRun.objects.filter(region=region).select_related("started_by"),
+        ordering=("-pk",),
+        cursor=request.GET.get("cursor"),
+        size=RUNS_PER_PAGE,
+        salt=f"allocation-runs-{region.pk}",
+    )
     waiting = WaitingListEntry.objects.filter(client__organisation__region=region, is_open=True).count()
     return render(
         request,
         "matching/allocation_list.html",
-        {"runs": runs, "waiting": waiting, "region": region, "regions": regions},
+        {
+            "runs": runs,
+            "waiting": waiting,
+            "region": region,
+            "regions": regions,
+            "keep": keep_params(request.GET, "cursor"),
+        },
     )
 
 
