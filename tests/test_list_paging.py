@@ -179,3 +179,74 @@ def test_els_pages_through_her_group_activities_and_an_activitys_sessions(
     held = sessions(SIZE + 1)
     url = f"/groepsaanbod/{activity.pk}/"
     proves_paging(client, url, "cursor", lambda c: c["sessions"], held, older, django_assert_max_num_queries)
+
+
+# --- employers: opportunities and placements -----------------------------------------------------
+
+
+def test_sofie_pages_through_the_regions_opportunities(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.employers import selectors
+    from apps.employers.tests.conftest import make_employer, make_opportunity
+
+    monkeypatch.setattr(selectors, "OPPORTUNITIES_PER_PAGE", SIZE)
+    employer = make_employer(personas)
+
+    def make(n: int, prefix: str = "Z") -> list[int]:
+        return [make_opportunity(personas, employer, title=f"{prefix} plaats {i:03}").pk for i in range(n)]
+
+    made = make(SIZE + 1, "A")  # one rung, one employer: by title
+    client.force_login(personas.sofie)
+    proves_paging(
+        client, "/werkgevers/kansen/", "cursor", lambda c: c["opportunities"], made, make,
+        django_assert_max_num_queries,
+    )  # fmt: skip
+
+
+def test_wouter_pages_through_placements_and_the_still_working_figure(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from types import SimpleNamespace
+
+    from apps.employers import selectors
+    from apps.employers.models import Placement
+    from apps.employers.tests.conftest import make_employer, make_opportunity
+    from apps.pathways.services import pathway_start
+    from conftest import register_client
+    from tests.factories import PATHWAY_START
+
+    mariam = register_client(personas)
+    world = SimpleNamespace(
+        client=mariam,
+        pathway=pathway_start(client=mariam, actor=personas.sofie, organisation=personas.lb, started_on=PATHWAY_START),
+        opportunity=make_opportunity(personas, make_employer(personas)),
+    )
+
+    monkeypatch.setattr(selectors, "PLACEMENTS_PER_PAGE", SIZE)
+
+    def make(n: int, status: str = "withdrawn", end_on: dt.date | None = None) -> list[int]:
+        made = [
+            Placement.objects.create(
+                opportunity=world.opportunity, client=world.client, pathway=world.pathway, organisation=personas.lb,
+                proposed_by=personas.sofie, status=status, start_on=dt.date(2025, 1, 6), end_on=end_on,
+            )
+            for _ in range(n)
+        ]  # fmt: skip
+        return [p.pk for p in reversed(made)]  # newest first
+
+    withdrawn = make(SIZE + 1)
+    client.force_login(personas.wouter)
+    proves_paging(
+        client, "/werkgevers/plaatsingen/?status=withdrawn", "cursor", lambda c: c["page"], withdrawn, make,
+        django_assert_max_num_queries,
+    )  # fmt: skip
+    working: list[int] = []
+    for _ in range(SIZE + 1):  # each still working after 3 months between two that stopped after a week
+        make(1, "ended", dt.date(2025, 1, 13))
+        working = make(1, "ended") + working
+    make(1, "ended", dt.date(2025, 1, 13))
+    proves_paging(
+        client, "/werkgevers/plaatsingen/?figure=working_3", "cursor", lambda c: c["page"], working,
+        lambda n: make(n, "ended"), django_assert_max_num_queries,
+    )  # fmt: skip

@@ -280,6 +280,7 @@ class Placement(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="placement_created_idx")]  # the keyset pages
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "client"],

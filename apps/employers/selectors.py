@@ -17,7 +17,7 @@ from apps.assessment.models import Screening
 from apps.clients.models import Client
 from apps.clients.permissions import FULL_ROLES
 from apps.clients.selectors import clients_for_user
-from apps.core.keyset import KeysetPage, keyset_page
+from apps.core.keyset import KeysetPage, keyset_page, keyset_page_admitted
 from apps.employers.matching import DUTCH_RANK, CandidateProfile, OpportunityProfile
 from apps.employers.models import (
     CoachingContact,
@@ -174,14 +174,29 @@ def employer_list(
     )
 
 
-def opportunity_list(*, region_id: int, rung: int | None = None, status: str = "") -> list[Opportunity]:
-    """The region's opportunities (shared within the partnership), optionally of one rung and status; one query."""
+OPPORTUNITIES_PER_PAGE = 50
+PLACEMENTS_PER_PAGE = 50
+
+
+def opportunity_list(
+    *, region_id: int, rung: int | None = None, status: str = "", cursor: str | None = None
+) -> KeysetPage:
+    """One keyset page (``OPPORTUNITIES_PER_PAGE``, by rung, employer name, title and id; junk cursor:
+    ``Http404``) of the region's opportunities (shared within the partnership), optionally of one rung and
+    status; one query."""
     qs = Opportunity.objects.filter(employer__region_id=region_id)
     if rung is not None:
         qs = qs.filter(rung=rung)
     if status:
         qs = qs.filter(status=status)
-    return list(qs.select_related("employer", "municipality").order_by("rung", "employer__name", "title"))
+    return keyset_page(
+        qs.select_related("employer", "municipality"),
+        ordering=("rung", "employer__name", "title", "pk"),
+        cursor=cursor,
+        size=OPPORTUNITIES_PER_PAGE,
+        salt="opportunities",
+        by_pk=True,
+    )
 
 
 # What the overview's "placements" figures count (issue 16, item 6: "placements started, still working after
@@ -215,14 +230,23 @@ def working_on(placement: Placement, day: dt.date) -> bool:
 
 
 def placement_rows(
-    *, user: Any, region_id: int, status: str = "", refusal: str = "", figure: str = "", today: dt.date | None = None
-) -> list[tuple[Placement, bool]]:
-    """The placements behind an overview figure, each with whether the user may see who it is.
+    *,
+    user: Any,
+    region_id: int,
+    status: str = "",
+    refusal: str = "",
+    figure: str = "",
+    today: dt.date | None = None,
+    cursor: str | None = None,
+) -> tuple[list[tuple[Placement, bool]], KeysetPage]:
+    """One keyset page (``PLACEMENTS_PER_PAGE``, newest first; junk cursor: ``Http404``) of the placements
+    behind an overview figure, each with whether the user may see who it is, and the page.
 
     The region's coordinator sees every placement of the region, but the client's name only where
     ``placement_visible`` allows it (docs/decisions/0012-employers.md); other case workers see only the
     placements they may open. Filters: ``status`` (a PlacementStatus), ``refusal`` (a RefusalReason),
-    ``figure`` (one of PLACEMENT_FIGURES). Four queries, however many placements.
+    ``figure`` (one of PLACEMENT_FIGURES; "still working" is decided per row, so its pages read a few chunks).
+    A fixed number of queries per page, however many placements.
     """
     today = today or timezone.localdate()
     memberships = [m for m in memberships_of(user) if m.organisation.region_id == region_id]
@@ -238,15 +262,23 @@ def placement_rows(
         qs = qs.filter(refusal_reason=refusal)
     if figure:
         qs = qs.filter(status__in=STARTED_STATES)
-    rows = list(
-        qs.select_related("opportunity__employer", "client")
-        .annotate(may_see=ExpressionWrapper(visible, output_field=BooleanField()))
-        .order_by("-start_on", "-created_at", "-id")
+    qs = qs.select_related("opportunity__employer", "client").annotate(
+        may_see=ExpressionWrapper(visible, output_field=BooleanField())
     )
+    order, salt = ("-created_at", "-pk"), f"placements-{figure}"
     if figure in {"working_3", "working_6"}:
         months = 3 if figure == "working_3" else 6
-        rows = [p for p in rows if still_working(p, months, today)]
-    return [(p, bool(p.may_see)) for p in rows]
+        page = keyset_page_admitted(
+            qs,
+            ordering=order,
+            cursor=cursor,
+            size=PLACEMENTS_PER_PAGE,
+            salt=salt,
+            admit=lambda rows: [p for p in rows if still_working(p, months, today)],
+        )
+    else:
+        page = keyset_page(qs, ordering=order, cursor=cursor, size=PLACEMENTS_PER_PAGE, salt=salt)
+    return [(p, bool(p.may_see)) for p in page.object_list], page
 
 
 @dataclass

@@ -21,6 +21,7 @@ from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404
+from apps.core.keyset import keep_params
 from apps.employers import isco
 from apps.employers.exports import overview_xlsx
 from apps.employers.forms import (
@@ -181,7 +182,10 @@ def opportunities(request: HttpRequest) -> HttpResponse:
         request,
         "employers/opportunity_list.html",
         {
-            "opportunities": opportunity_list(region_id=region.pk, rung=int(rung) if rung else None, status=status),
+            "opportunities": opportunity_list(
+                region_id=region.pk, rung=int(rung) if rung else None, status=status, cursor=request.GET.get("cursor")
+            ),
+            "keep": keep_params(request.GET, "cursor"),
             "rung": rung,
             "status": Opportunity.Status(status).label if status else "",
         },
@@ -202,7 +206,14 @@ def placements(request: HttpRequest) -> HttpResponse:
         or (figure and figure not in PLACEMENT_FIGURES)
     ):
         raise Http404
-    rows = placement_rows(user=request.user, region_id=region.pk, status=status, refusal=refusal, figure=figure)
+    rows, page = placement_rows(
+        user=request.user,
+        region_id=region.pk,
+        status=status,
+        refusal=refusal,
+        figure=figure,
+        cursor=request.GET.get("cursor"),
+    )
     reads.note_list(actor=request.user, client_ids=[p.client_id for p, may_see in rows if may_see])
     figures = {
         "started": _("Started"),
@@ -214,6 +225,8 @@ def placements(request: HttpRequest) -> HttpResponse:
         "employers/placement_list.html",
         {
             "rows": rows,
+            "page": page,
+            "keep": keep_params(request.GET, "cursor"),
             "filter_label": (
                 PlacementStatus(status).label
                 if status
