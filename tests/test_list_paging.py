@@ -250,3 +250,34 @@ def test_wouter_pages_through_placements_and_the_still_working_figure(
         client, "/werkgevers/plaatsingen/?figure=working_3", "cursor", lambda c: c["page"], working,
         lambda n: make(n, "ended"), django_assert_max_num_queries,
     )  # fmt: skip
+
+
+# --- the coordinator's dashboard: the list behind a figure ------------------------------------------
+
+
+def test_wouter_pages_through_the_open_pathways_behind_a_municipality_figure(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.pathways.services import pathway_start
+    from apps.workspace import selectors_dashboard
+    from tests.factories import register_client
+
+    monkeypatch.setattr(selectors_dashboard, "LIST_PAGE_SIZE", SIZE)
+    bredene = personas.region.municipalities.get(code="bredene")
+    counter = iter(range(1000))
+
+    def make(n: int, last: str = "Zeeman") -> list[int]:
+        made = []
+        for _ in range(n):
+            i = next(counter)
+            mariam = register_client(
+                personas, first_name=f"Persoon{i:03}", last_name=last, municipality=bredene,
+                birth_date=dt.date(1970, 1, 1) + dt.timedelta(days=i),
+            )  # fmt: skip
+            made.append(pathway_start(client=mariam, actor=personas.sofie, organisation=personas.lb).pk)
+        return made
+
+    made = make(SIZE + 1, "Aerts")  # by last name, first name
+    client.force_login(personas.wouter)
+    url = f"/coordinatie/lijst/?region={personas.region.pk}&figure=municipality&municipality={bredene.pk}"
+    proves_paging(client, url, "cursor", lambda c: c["listing"]["page"], made, make, django_assert_max_num_queries)

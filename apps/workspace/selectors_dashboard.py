@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
+from apps.core.keyset import keyset_page
 from apps.core.models import pick_language
 from apps.esf.models import Participation
 from apps.offers.models import Offer, WaitingListEntry
@@ -236,32 +237,47 @@ def _figures(
     return [waiting_fig, challenge_fig, target_fig, municipality_fig, escalation_fig, referral_fig, outcome_fig]
 
 
-def dashboard_rows(*, region: Region, figure: str, value: str, today: dt.date | None = None) -> dict[str, Any]:
-    """The list behind one figure of ``region``: ``{"kind": "pathways"|"referrals"|"waiting", "rows": [...]}``.
+LIST_PAGE_SIZE = 50  # rows per keyset page of a list behind a figure
+
+
+def dashboard_rows(
+    *, region: Region, figure: str, value: str, today: dt.date | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    """One keyset page of the list behind one figure of ``region``: ``{"kind": "pathways"|"referrals"|"waiting",
+    "rows": [...], "page": KeysetPage}`` (``LIST_PAGE_SIZE`` rows; ``cursor`` from the page before, junk or
+    another list's: ``Http404``).
 
     ``figure`` is a key of ``LISTS`` and ``value`` its parameter, already validated by the caller (an id as an
     int in a str, a status or outcome code, or "none" for "not recorded"). Rows carry the client; the caller
-    records the list read. At most 500 rows (the oldest first for waiting and referrals). Three queries.
+    records the list read. The oldest first for waiting and referrals, by client name for pathways (the cursor
+    then holds the pathway's id only). One query per page (two with the region's list of pathways).
     """
     today = today or timezone.localdate()
-    limit = 500
+    salt = f"dashboard-{region.pk}-{figure}-{value}"
     if figure == "waiting":
-        rows = list(
+        page = keyset_page(
             WaitingListEntry.objects.filter(is_open=True, offer_id=int(value), offer__organisation__region_id=region.pk)
-            .select_related("client", "client__organisation", "offer")
-            .order_by("since", "pk")[:limit]
-        )
-        return {"kind": "waiting", "rows": [(e, (today - e.since).days) for e in rows]}
+            .select_related("client", "client__organisation", "offer"),
+            ordering=("since", "pk"),
+            cursor=cursor,
+            size=LIST_PAGE_SIZE,
+            salt=salt,
+        )  # fmt: skip
+        return {"kind": "waiting", "rows": [(e, (today - e.since).days) for e in page], "page": page}
     if figure in {"escalated", "referrals"}:
         qs: QuerySet[Any] = Referral.objects.filter(offer__organisation__region_id=region.pk)
         if figure == "escalated":
             qs = qs.filter(escalated_at__isnull=False, status=Referral.Status.SENT)
         else:
             qs = qs.filter(status=value)
-        referrals = list(
-            qs.select_related("pathway__client", "offer", "offer__organisation").order_by("created_at", "pk")[:limit]
+        page = keyset_page(
+            qs.select_related("pathway__client", "offer", "offer__organisation"),
+            ordering=("created_at", "pk"),
+            cursor=cursor,
+            size=LIST_PAGE_SIZE,
+            salt=salt,
         )
-        return {"kind": "referrals", "rows": referrals}
+        return {"kind": "referrals", "rows": page.object_list, "page": page}
     if figure == "outcome":
         pathways = Pathway.objects.filter(client__organisation__region_id=region.pk, closure__outcome=value)
     else:
@@ -276,12 +292,15 @@ def dashboard_rows(*, region: Region, figure: str, value: str, today: dt.date | 
                 )
         elif figure == "municipality":
             pathways = pathways.filter(client__municipality_id=int(value))
-    found = list(
-        pathways.select_related("client", "client__municipality", "organisation", "closure").order_by(
-            "client__last_name", "client__first_name", "pk"
-        )[:limit]
+    page = keyset_page(
+        pathways.select_related("client", "client__municipality", "organisation", "closure"),
+        ordering=("client__last_name", "client__first_name", "pk"),
+        cursor=cursor,
+        size=LIST_PAGE_SIZE,
+        salt=salt,
+        by_pk=True,
     )
-    return {"kind": "pathways", "rows": found}
+    return {"kind": "pathways", "rows": page.object_list, "page": page}
 
 
 def client_ids_of(listing: dict[str, Any]) -> list[int]:

@@ -31,7 +31,7 @@ from apps.consent.selectors import consent_of_client
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404, parse_id
-from apps.core.keyset import keyset_page
+from apps.core.keyset import keep_params, keyset_page
 from apps.employers.models import PlacementStatus
 from apps.employers.permissions import get_placement_for_user
 from apps.employers.selectors import closure_outcome
@@ -431,12 +431,17 @@ def coordinator_dashboard_list(request: HttpRequest) -> HttpResponse:
     if region is None or figure not in LISTS:
         raise Http404
     value = _list_value(figure, request.GET.get(LISTS[figure], ""))
-    listing = dashboard_rows(region=region, figure=figure, value=value)
+    listing = dashboard_rows(region=region, figure=figure, value=value, cursor=request.GET.get("cursor"))
     note_list(actor=request.user, client_ids=client_ids_of(listing))
     return render(
         request,
         "workspace/dashboard_list.html",
-        {"region": region, "listing": listing, "title": _list_title(figure, value, listing)},
+        {
+            "region": region,
+            "listing": listing,
+            "title": _list_title(figure, value, listing),
+            "keep": keep_params(request.GET, "cursor"),
+        },
     )
 
 
