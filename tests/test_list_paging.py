@@ -281,3 +281,53 @@ def test_wouter_pages_through_the_open_pathways_behind_a_municipality_figure(
     client.force_login(personas.wouter)
     url = f"/coordinatie/lijst/?region={personas.region.pk}&figure=municipality&municipality={bredene.pk}"
     proves_paging(client, url, "cursor", lambda c: c["listing"]["page"], made, make, django_assert_max_num_queries)
+
+
+# --- the client merge page: merges and pairs marked as different people ------------------------------
+
+
+def test_wouter_pages_through_every_merge_and_every_pair_marked_as_different_people(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.clients import selectors
+    from apps.clients.models import ClientMerge, DistinctPair
+    from apps.workspace import views
+    from tests.factories import register_client
+
+    monkeypatch.setattr(views, "MERGES_PER_PAGE", SIZE)
+    monkeypatch.setattr(selectors, "DISMISSED_PER_PAGE", SIZE)
+    counter = iter(range(1000))
+
+    def person() -> Any:
+        i = next(counter)
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=i)
+        return register_client(personas, first_name=f"Persoon{i:03}", last_name="Dubbel", birth_date=born)
+
+    def merges(n: int) -> list[int]:
+        made = [
+            ClientMerge.objects.create(survivor=person(), duplicate=person(), merged_by=personas.wouter)
+            for _ in range(n)
+        ]
+        return [m.pk for m in reversed(made)]  # newest first
+
+    def pairs(n: int) -> list[int]:
+        made = []
+        for _ in range(n):
+            first, second = person(), person()
+            made.append(
+                DistinctPair.objects.create(
+                    first=first, second=second, dismissed_by=personas.wouter, dismissed_at=timezone.now()
+                ).pk
+            )
+        return list(reversed(made))
+
+    merged, dismissed = merges(SIZE + 1), pairs(SIZE + 1)
+    client.force_login(personas.wouter)
+    proves_paging(
+        client, "/hulpvragers/samenvoegen/", "samengevoegd", lambda c: c["merges"], merged, merges,
+        django_assert_max_num_queries,
+    )  # fmt: skip
+    proves_paging(
+        client, "/hulpvragers/samenvoegen/", "verschillend", lambda c: c["dismissed"], dismissed, pairs,
+        django_assert_max_num_queries,
+    )  # fmt: skip

@@ -182,6 +182,7 @@ class ClientMerge(models.Model):
 
     class Meta:
         ordering = ["-merged_at"]
+        indexes = [models.Index(fields=["merged_at", "id"], name="clientmerge_merged_idx")]  # the keyset pages
 
     def __str__(self) -> str:
         return f"merge #{self.pk}"
@@ -228,6 +229,7 @@ class DistinctPair(models.Model):
 
     class Meta:
         ordering = ["-dismissed_at", "-pk"]
+        indexes = [models.Index(fields=["dismissed_at", "id"], name="distinctpair_dismissed_idx")]  # keyset pages
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="uniq_distinct_pair"),
             models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="distinct_pair_in_order"),

@@ -17,6 +17,7 @@ from apps.clients.services import name_similarity
 from apps.consent.models import Purpose
 from apps.consent.selectors import clients_identified_to
 from apps.core.ids import parse_id
+from apps.core.keyset import KeysetPage, keyset_page
 from apps.core.search import MIN_PHONE_DIGITS, digits_of, phone_key, search_filter
 
 
@@ -153,15 +154,20 @@ def suspected_duplicates(*, region_ids: set[int]) -> list[SuspectedPair]:
     return sorted(pairs.values(), key=lambda p: (-len(p.evidence), -p.similarity, p.first.pk, p.second.pk))
 
 
-def dismissed_pairs(*, region_ids: set[int], limit: int = 50) -> list[DistinctPair]:
-    """The pairs coordinators of ``region_ids`` marked as two different people and did not undo, newest first
-    (at most ``limit``), with both clients, their organisations and who dismissed them loaded (one query)."""
-    if not region_ids:
-        return []
-    return list(
-        DistinctPair.objects.filter(first__organisation__region_id__in=region_ids, undone_at__isnull=True)
-        .select_related("first__organisation", "second__organisation", "dismissed_by")
-        .order_by("-dismissed_at", "-pk")[:limit]
+DISMISSED_PER_PAGE = 25
+
+
+def dismissed_pairs(*, region_ids: set[int], cursor: str | None = None) -> KeysetPage:
+    """One keyset page (``DISMISSED_PER_PAGE``, newest first; junk cursor: ``Http404``) of the pairs coordinators
+    of ``region_ids`` marked as two different people and did not undo, with both clients, their organisations
+    and who dismissed them loaded (one query)."""
+    pairs = DistinctPair.objects.filter(first__organisation__region_id__in=region_ids or {0}, undone_at__isnull=True)
+    return keyset_page(
+        pairs.select_related("first__organisation", "second__organisation", "dismissed_by"),
+        ordering=("-dismissed_at", "-pk"),
+        cursor=cursor,
+        size=DISMISSED_PER_PAGE,
+        salt="dismissed-pairs",
     )
 
 

@@ -74,6 +74,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/client_detail.html", client_file(access=access, user=request.user))
 
 
+MERGES_PER_PAGE = 25
+
+
 @login_required
 def client_merge_view(request: HttpRequest) -> HttpResponse:
     regions = coordinated_region_ids(request.user)
@@ -103,11 +106,18 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The two records are merged. You can undo this below."))
                 return redirect("clients:merge")
-    merges = ClientMerge.objects.filter(survivor__organisation__region_id__in=regions).select_related(
-        "survivor__organisation", "duplicate__organisation", "merged_by", "undone_by"
-    )[:50]
+    merges = keyset_page(  # every merge of the partnership, newest first (junk cursor: 404)
+        ClientMerge.objects.filter(survivor__organisation__region_id__in=regions).select_related(
+            "survivor__organisation", "duplicate__organisation", "merged_by", "undone_by"
+        ),
+        ordering=("-merged_at", "-pk"),
+        cursor=request.GET.get("samengevoegd"),
+        size=MERGES_PER_PAGE,
+        salt="client-merges",
+    )
+    # the suspected pairs are scored in Python from one query (apps/clients/selectors.py): numbered pages
     page = Paginator(suspected_duplicates(region_ids=regions), 20).get_page(request.GET.get("page"))
-    dismissed = dismissed_pairs(region_ids=regions)
+    dismissed = dismissed_pairs(region_ids=regions, cursor=request.GET.get("verschillend"))
     shown = [c.pk for pair in page for c in (pair.first, pair.second)]
     note_list(
         actor=request.user,
@@ -118,7 +128,14 @@ def client_merge_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/client_merge.html",
-        {"form": form, "merges": merges, "pairs": page, "prefill": prefill, "dismissed": dismissed},
+        {
+            "form": form,
+            "merges": merges,
+            "pairs": page,
+            "prefill": prefill,
+            "dismissed": dismissed,
+            "keep": {param: keep_params(request.GET, param) for param in ("page", "samengevoegd", "verschillend")},
+        },
     )
 
 
