@@ -331,3 +331,29 @@ def test_wouter_pages_through_every_merge_and_every_pair_marked_as_different_peo
         client, "/hulpvragers/samenvoegen/", "verschillend", lambda c: c["dismissed"], dismissed, pairs,
         django_assert_max_num_queries,
     )  # fmt: skip
+
+
+# --- ESF+: the participants behind a count -------------------------------------------------------------
+
+
+def test_wouter_pages_through_the_participants_behind_a_count(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.esf import selectors
+    from apps.esf.models import Participation
+    from apps.esf.tests.factories import participant
+
+    monkeypatch.setattr(selectors, "PARTICIPANTS_PER_PAGE", SIZE)
+
+    def make(n: int) -> None:
+        for i in range(n):
+            participant(personas, born=dt.date(1980, 1, 1) + dt.timedelta(days=i), labour_status="inactive")
+
+    make(SIZE + 1)
+    by_name = list(
+        Participation.objects.order_by("client__last_name", "client__first_name", "pk").values_list("pk", flat=True)
+    )
+    client.force_login(personas.wouter)
+    url = "/esf/oostende/deelnemers/?start=2025-01-01&end=2025-12-31&indicator=EECO01"
+    proves_paging(client, url, "cursor", lambda c: c["participations"], by_name, make, django_assert_max_num_queries)
+    assert client.get(url).context["hidden"] == 0  # every one listed, over the pages

@@ -11,6 +11,7 @@ from django.db.models import Case, Field, IntegerField, Q, QuerySet, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from apps.core.keyset import KeysetPage, keyset_page
 from apps.esf.indicators import BY_CODE, INDICATORS, Filters, Report, compute, participants_q, scope, suppress
 from apps.esf.models import LabourStatus, Participation
 from apps.esf.permissions import SENSITIVE_WITH_SOURCES, EsfAccess, RecordAccess
@@ -50,24 +51,41 @@ def _shown(count: int, access: EsfAccess) -> str:
     return str(count) if access.detailed else suppress(count)
 
 
-def behind_count(
-    *, access: EsfAccess, start: dt.date, end: dt.date, filters: Filters, code: str, gender: str
-) -> tuple[list[Participation], int]:
-    """The participations behind one count that this user may see listed, and how many are not shown.
+PARTICIPANTS_PER_PAGE = 50
 
-    Raises KeyError for an unknown indicator code. Two queries.
+
+def behind_count(
+    *,
+    access: EsfAccess,
+    start: dt.date,
+    end: dt.date,
+    filters: Filters,
+    code: str,
+    gender: str,
+    cursor: str | None = None,
+) -> tuple[KeysetPage, int]:
+    """One keyset page (``PARTICIPANTS_PER_PAGE``, by client name; the cursor holds the participation's id only,
+    junk: ``Http404``) of the participations behind one count that this user may see listed, and how many are
+    counted but not listed (of other organisations).
+
+    Raises KeyError for an unknown indicator code. Three queries (the two counts are those of the report).
     """
     indicator = BY_CODE[code]
     qs = Participation.objects.filter(
         Q(region_id=access.region.pk) & filters.q() & participants_q(code, start, end, gender)
     )
     total = qs.count()
-    visible = list(
-        qs.filter(access.visible_q(indicator.sensitive))
-        .select_related("client", "organisation", "worker")
-        .order_by("client__last_name", "client__first_name", "pk")
+    visible = qs.filter(access.visible_q(indicator.sensitive))
+    page = keyset_page(
+        visible.select_related("client", "organisation", "worker"),
+        ordering=("client__last_name", "client__first_name", "pk"),
+        cursor=cursor,
+        size=PARTICIPANTS_PER_PAGE,
+        salt=f"esf-participants-{code}",
+        by_pk=True,
     )
-    return visible, total - len(visible)
+    shown = len(page) if page.is_first and not page.has_next else visible.count()
+    return page, total - shown
 
 
 def auditors_rows(*, access: EsfAccess, start: dt.date, end: dt.date, filters: Filters) -> QuerySet[Participation]:

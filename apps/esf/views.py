@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from apps.audit.reads import note_list
+from apps.core.keyset import keep_params
 from apps.esf import exports, selectors, services
 from apps.esf.forms import EntryForm, FollowUpForm, LeavingForm, PeriodForm
 from apps.esf.imports import COLUMNS, ImportRejected, parse_upload, participations_import
@@ -80,8 +81,9 @@ def participants(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     d = form.cleaned_data
     visible, hidden = selectors.behind_count(
-        access=access, start=d["start"], end=d["end"], filters=form.filters(), code=indicator.code, gender=gender
-    )
+        access=access, start=d["start"], end=d["end"], filters=form.filters(), code=indicator.code, gender=gender,
+        cursor=request.GET.get("cursor"),
+    )  # fmt: skip
     note_list(actor=request.user, client_ids=[p.client_id for p in visible])  # the record of reads (apps.audit.reads)
     return render(
         request,
@@ -89,6 +91,7 @@ def participants(request: HttpRequest, code: str) -> HttpResponse:
         {
             "region": access.region, "indicator": indicator, "gender": EsfGender(gender).label if gender else "",
             "participations": visible, "hidden": hidden, "query": form.query(),
+            "keep": keep_params(request.GET, "cursor"),
         },
     )  # fmt: skip
 
