@@ -357,3 +357,69 @@ def test_wouter_pages_through_the_participants_behind_a_count(
     url = "/esf/oostende/deelnemers/?start=2025-01-01&end=2025-12-31&indicator=EECO01"
     proves_paging(client, url, "cursor", lambda c: c["participations"], by_name, make, django_assert_max_num_queries)
     assert client.get(url).context["hidden"] == 0  # every one listed, over the pages
+
+
+# --- the API: every list endpoint ----------------------------------------------------------------------
+
+
+def _api_lists() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The paths of the OpenAPI schema whose GET answers a page (``results``), with that GET's operation."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    lists = {}
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if not get or "200" not in get["responses"]:
+            continue
+        body = get["responses"]["200"]["content"]["application/json"]["schema"]
+        if "$ref" in body:
+            body = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+        if "results" in body.get("properties", {}):
+            lists[path] = get
+    return lists, schema
+
+
+def test_every_api_list_documents_page_size_at_most_100() -> None:
+    from apps.api.pagination import MAX_PAGE_SIZE
+
+    lists, _schema = _api_lists()
+    assert lists
+    for path, get in lists.items():
+        (page_size,) = [p for p in get.get("parameters", []) if p["name"] == "page_size"]
+        assert page_size["schema"]["maximum"] == MAX_PAGE_SIZE == 100, path
+        assert page_size["schema"]["minimum"] == 1, path
+
+
+def test_every_api_list_answers_at_most_its_page_size_and_caps_page_size(personas: Any, monkeypatch: Any) -> None:
+    """Every list endpoint of the schema, over more rows than a page: at most the page size; ``page_size=1000``
+    capped at the maximum (both made small here: 2 and 3, with 4 rows per list)."""
+    from rest_framework.test import APIClient
+
+    from apps.api import pagination
+    from apps.api.tests.conftest import give_consent, register, screen
+    from apps.pathways.services import pathway_start
+
+    monkeypatch.setattr(pagination.PagePagination, "page_size", 2)
+    monkeypatch.setattr(pagination.PagePagination, "max_page_size", 3)
+    monkeypatch.setattr(pagination.KeysetPagination, "page_size", 2)
+    monkeypatch.setattr(pagination.KeysetPagination, "max_page_size", 3)
+    people = [register(personas, first_name=f"Klant{i}", birth_date=dt.date(1980, 1, 1 + i)) for i in range(4)]
+    amina = people[0]
+    for i in range(4):
+        screen(personas, amina, dt.date(2026, 1, 5 + i))
+        give_consent(personas, amina, ["identity", "life_domains"])
+    for person in people:
+        pathway_start(client=person, actor=personas.sofie, organisation=personas.lb)
+    lists, _schema = _api_lists()
+    urls = {path: path.replace("{id}", str(amina.pk)) for path in lists}
+    assert set(urls) == {
+        "/api/v1/clients/", "/api/v1/clients/{id}/screenings/", "/api/v1/clients/{id}/consents/", "/api/v1/pathways/",
+    }, "a new API list: give it rows here"  # fmt: skip
+    http = APIClient()
+    http.force_login(personas.sofie)
+    for path, url in urls.items():
+        first = http.get(url).json()
+        assert len(first["results"]) == 2 and first["next"], path
+        assert len(http.get(first["next"]).json()["results"]) == 2, path
+        assert len(http.get(f"{url}?page_size=1000").json()["results"]) == 3, path

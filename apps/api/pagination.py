@@ -24,6 +24,11 @@ from apps.core.keyset import KeysetPage, keyset_page, keyset_page_admitted
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# ?page_size= in the OpenAPI schema of every list (/api/schema/): its documented maximum is MAX_PAGE_SIZE
+PAGE_SIZE_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE}
+PAGE_SIZE_DESCRIPTION = (
+    f"Items per page: {PAGE_SIZE} unless given, at most {MAX_PAGE_SIZE} (a larger value is capped at {MAX_PAGE_SIZE})."
+)
 
 
 class PagePagination(PageNumberPagination):
@@ -32,6 +37,14 @@ class PagePagination(PageNumberPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """DRF's parameters, ``page_size`` with its documented maximum (``PAGE_SIZE_SCHEMA``)."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter.update(schema=dict(PAGE_SIZE_SCHEMA), description=PAGE_SIZE_DESCRIPTION)
+        return parameters
 
 
 class KeysetPagination(BasePagination):
@@ -102,8 +115,8 @@ class KeysetPagination(BasePagination):
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Items per page (default {PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
-                "schema": {"type": "integer"},
+                "description": PAGE_SIZE_DESCRIPTION,
+                "schema": dict(PAGE_SIZE_SCHEMA),
             },
         ]
 

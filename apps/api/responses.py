@@ -10,21 +10,24 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from apps.api.pagination import PAGE_SIZE_DESCRIPTION, PAGE_SIZE_SCHEMA
+
 NOT_FOUND = OpenApiResponse(description="No such client, or not visible to you (the two look the same).")
 
 
 INVALID = OpenApiResponse(description="Invalid input: the errors by field.")
 
 
+PAGE_SIZE_PARAMETER = OpenApiParameter("page_size", PAGE_SIZE_SCHEMA, description=PAGE_SIZE_DESCRIPTION)
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number (from 1)."),
-    OpenApiParameter("page_size", int, description="Items per page: 25 unless given, at most 100."),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number (from 1)."),
+    PAGE_SIZE_PARAMETER,
 ]
 CURSOR_PARAMETERS = [
     OpenApiParameter(
         "cursor", str, description="The page: the opaque value of 'next' or 'previous' (absent: the first)."
     ),
-    OpenApiParameter("page_size", int, description="Items per page: 25 unless given, at most 100."),
+    PAGE_SIZE_PARAMETER,
 ]
 
 
