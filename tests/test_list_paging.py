@@ -423,3 +423,26 @@ def test_every_api_list_answers_at_most_its_page_size_and_caps_page_size(persona
         assert len(first["results"]) == 2 and first["next"], path
         assert len(http.get(first["next"]).json()["results"]) == 2, path
         assert len(http.get(f"{url}?page_size=1000").json()["results"]) == 3, path
+
+
+# --- the home page's to-do: previews that say when more wait ---------------------------------------------
+
+
+def test_sofies_to_do_says_when_more_conferences_wait_for_decisions_and_links_to_them(
+    personas: Any, client: Browser, monkeypatch: Any
+) -> None:
+    from apps.conferences.models import CaseConference
+    from apps.workspace import selectors_todo
+
+    monkeypatch.setattr(selectors_todo, "LIST_LIMIT", SIZE)
+    for i in range(SIZE + 1):
+        CaseConference.objects.create(
+            region=personas.region, organised_by=personas.sofie, scheduled_at=timezone.now() - dt.timedelta(days=i + 1)
+        )
+    client.force_login(personas.sofie)
+    response = client.get("/")
+    assert len(response.context["todo"]["conferences"]) == SIZE and response.context["todo"]["more"]["conferences"]
+    html = response.content.decode()
+    assert f"Alleen de oudste {SIZE} staan hier." in html and 'href="/casusoverleg/"' in html
+    CaseConference.objects.order_by("pk").first().delete()  # exactly a preview's worth: nothing more to say
+    assert "Alleen de oudste" not in client.get("/").content.decode()

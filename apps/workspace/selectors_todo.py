@@ -212,7 +212,8 @@ def menu_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
 
 
 def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
-    """The lists of the home page (each at most ``LIST_LIMIT`` long, oldest first) and the unread notifications.
+    """The lists of the home page (each a preview of at most ``LIST_LIMIT`` rows, oldest first; ``result["more"]``
+    names the lists that hold more, which the page says, linking to the full list) and the unread notifications.
     A fixed number of queries: one per list the user's roles can have, plus one for consents when referrals wait."""
     today = today or timezone.localdate()
     scope = scope_of(user)
@@ -221,7 +222,7 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         referrals = list(
             _referrals_to_answer(scope)
             .select_related("pathway__client", "offer", "offer__organisation", "pathway__organisation")
-            .order_by("created_at", "id")[:LIST_LIMIT]
+            .order_by("created_at", "id")[: LIST_LIMIT + 1]
         )
         shared = identity_shared({r.pathway.client_id for r in referrals}, set(scope.receiving))
         result["referrals"] = [
@@ -240,7 +241,7 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
             Action.objects.filter(owner=user, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
             .filter(due_on__lte=today + dt.timedelta(days=6 - today.weekday()))
             .select_related("pathway__client")
-            .order_by("due_on", "id")[:LIST_LIMIT]
+            .order_by("due_on", "id")[: LIST_LIMIT + 1]
         )
         result["follow_ups"] = list(
             Closure.objects.filter(
@@ -249,23 +250,23 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
                 follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_HORIZON),
             )
             .select_related("pathway__client")
-            .order_by("follow_up_due")[:LIST_LIMIT]
+            .order_by("follow_up_due")[: LIST_LIMIT + 1]
         )
         result["esf"] = list(
             _esf_reminders(user, today)
             .select_related("client")
-            .order_by("esf_kind", "leaving_date", "entry_date", "id")[:LIST_LIMIT]
+            .order_by("esf_kind", "leaving_date", "entry_date", "id")[: LIST_LIMIT + 1]
         )
         result["conferences"] = list(
             CaseConference.objects.filter(organised_by=user, scheduled_at__lt=timezone.now(), decisions="").order_by(
                 "scheduled_at"
-            )[:LIST_LIMIT]
+            )[: LIST_LIMIT + 1]
         )
     if scope.proposals:
         result["proposals"] = list(
             _proposals(scope)
             .select_related("entry__client", "offer", "offer__organisation")
-            .order_by("id")[:LIST_LIMIT]
+            .order_by("id")[: LIST_LIMIT + 1]
         )
     if scope.regions:
         result["escalations"] = list(
@@ -275,15 +276,22 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
                 status=Referral.Status.SENT,
             )
             .select_related("offer", "offer__organisation")
-            .order_by("escalated_at")[:LIST_LIMIT]
+            .order_by("escalated_at")[: LIST_LIMIT + 1]
         )
     if scope.owners:
         result["consents"] = list(
-            consents_to_renew(scope.owners, today).select_related("client").order_by("valid_until", "id")[:LIST_LIMIT]
+            consents_to_renew(scope.owners, today)
+            .select_related("client")
+            .order_by("valid_until", "id")[: LIST_LIMIT + 1]
         )
     result["notifications"] = list(
         Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at", "-id")[:NOTE_LIMIT]
     )
+    lists = ("referrals", "actions", "follow_ups", "esf", "conferences", "proposals", "escalations", "consents")
+    result["more"] = {key: True for key in lists if len(result.get(key, ())) > LIST_LIMIT}
+    for key in result["more"]:  # the preview's rows; the page says that more wait
+        result[key] = result[key][:LIST_LIMIT]
+    result["list_limit"] = LIST_LIMIT
     result["nothing_to_do"] = not any(
         result.get(k)
         for k in ("referrals", "actions", "follow_ups", "esf", "conferences", "proposals", "escalations", "consents")
