@@ -446,3 +446,38 @@ def test_sofies_to_do_says_when_more_conferences_wait_for_decisions_and_links_to
     assert f"Alleen de oudste {SIZE} staan hier." in html and 'href="/casusoverleg/"' in html
     CaseConference.objects.order_by("pk").first().delete()  # exactly a preview's worth: nothing more to say
     assert "Alleen de oudste" not in client.get("/").content.decode()
+
+
+# --- the client file's timeline ---------------------------------------------------------------------------
+
+
+def test_sofie_pages_through_the_whole_history_of_a_file(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.audit.models import AuditEntry
+    from apps.audit.services import audit_log
+    from apps.workspace import selectors
+    from tests.factories import register_client
+
+    monkeypatch.setattr(selectors, "TIMELINE_LENGTH", SIZE)
+    mariam = register_client(personas)
+
+    def make(n: int) -> None:
+        for i in range(n):
+            audit_log(actor=personas.sofie, action="clients.client.updated", obj=mariam, changes={"phone": i})
+
+    make(SIZE)  # with the registration: one entry more than a page
+    newest_first = list(
+        AuditEntry.objects.filter(object_type="clients.client", object_id=str(mariam.pk))
+        .exclude(action="clients.client.viewed")
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert len(newest_first) == SIZE + 1
+    client.force_login(personas.sofie)
+    url = f"/hulpvragers/{mariam.pk}/"
+    proves_paging(client, url, "tijdlijn", lambda c: c["timeline"], newest_first, make, django_assert_max_num_queries)
+    first = client.get(url).context["timeline"]
+    second = client.get(f"{url}?tijdlijn={first.next_cursor}").context["timeline"]
+    back = client.get(f"{url}?tijdlijn={second.previous_cursor}").context["timeline"]
+    assert [e.pk for e in back] == [e.pk for e in first]  # newer entries going back

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
@@ -17,6 +18,7 @@ from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import DataCategory
 from apps.consent.selectors import consents_shown_in_one_query
+from apps.core.keyset import FORWARD, KeysetPage, decode_cursor, keyset_page
 from apps.groups.services import sessions_for_pathway
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
@@ -25,7 +27,8 @@ from apps.referrals.selectors import referrals_for_pathway
 from apps.regions.models import CallTimeline, Challenge
 from apps.regions.selectors import region_memo
 
-TIMELINE_LENGTH = 50
+TIMELINE_LENGTH = 50  # entries per keyset page of the client file's timeline
+TIMELINE_KEY = ("created_at", "id")
 
 
 def home_for_user(*, user: Any) -> dict[str, Any]:
@@ -108,10 +111,11 @@ def _organisations_with_counts(region_ids: list[int]) -> tuple[list[Organisation
     return organisations, role_counts
 
 
-def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
+def client_file(*, access: ClientAccess, user: Any, timeline_cursor: str | None = None) -> dict[str, Any]:
     """Everything the client file shows, in a fixed number of queries (6 at most: screenings, their scores and
     obstacles, consents and their organisations, the timeline, the open pathway; region data kept in the
-    process, ``region_memo``)."""
+    process, ``region_memo``). The timeline (for the owning organisation) is one keyset page of
+    ``TIMELINE_LENGTH`` entries, newest first, from ``timeline_cursor`` (junk: ``Http404``)."""
     client = access.client
     region_data = region_classification_data(region=client.organisation.region)
     screenings, draft = screenings_of_client(
@@ -144,23 +148,36 @@ def client_file(*, access: ClientAccess, user: Any) -> dict[str, Any]:
         "assessment.screening": [s.pk for s in screenings],
         "consent.consent": [c.pk for c in consents],
     }
-    # The newest TIMELINE_LENGTH entries of each kind of object, each read from the partial index
-    # audit_object_timeline_idx (a subquery per kind, at most 3), merged in one query: with one OR over the
-    # objects PostgreSQL walked the whole log backwards by created_at (0.9 s at 3 million entries,
+    # The file's history in keyset pages of TIMELINE_LENGTH, newest first (``timeline_cursor``, junk: 404). The
+    # page's nearest TIMELINE_LENGTH + 1 entries past the cursor of each kind of object, each read from the
+    # partial index audit_object_timeline_idx (a subquery per kind, at most 3), merged in one query: with one OR
+    # over the objects PostgreSQL walked the whole log backwards by created_at (0.9 s at 3 million entries,
     # bench/audit_timeline.py).
-    timeline: list[AuditEntry] = []
+    timeline: KeysetPage | None = None
     if access.owner:  # the history of the file is the registering organisation's
+        entries = AuditEntry.objects.all()
+        direction, bound = FORWARD, None
+        if timeline_cursor:
+            direction, bound = decode_cursor(
+                timeline_cursor, queryset=entries, names=TIMELINE_KEY, salt=f"timeline-{client.pk}"
+            )
         newest = Q()
         for object_type, pks in ids.items():
             if pks:
-                newest |= Q(
-                    pk__in=AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks])
-                    .exclude(action="clients.client.viewed")
-                    .order_by("-created_at", "-id")
-                    .values("pk")[:TIMELINE_LENGTH]
+                kind = entries.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks]).exclude(
+                    action="clients.client.viewed"
                 )
-        timeline = list(
-            AuditEntry.objects.filter(newest).select_related("actor").order_by("-created_at", "-id")[:TIMELINE_LENGTH]
+                if bound is not None:  # older entries going forward, newer going back
+                    after = TupleLessThan if direction == FORWARD else TupleGreaterThan
+                    kind = kind.filter(after(Tuple(F("created_at"), F("id")), tuple(bound)))
+                order = ("-created_at", "-id") if direction == FORWARD else ("created_at", "id")
+                newest |= Q(pk__in=kind.order_by(*order).values("pk")[: TIMELINE_LENGTH + 1])
+        timeline = keyset_page(
+            entries.filter(newest).select_related("actor"),
+            ordering=("-created_at", "-id"),
+            cursor=timeline_cursor,
+            size=TIMELINE_LENGTH,
+            salt=f"timeline-{client.pk}",
         )
     baseline_levels, latest_levels = levels(baseline), levels(latest)
     national_number = (

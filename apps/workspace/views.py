@@ -71,7 +71,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_user(request.user, pk)
-    return render(request, "workspace/client_detail.html", client_file(access=access, user=request.user))
+    context = client_file(access=access, user=request.user, timeline_cursor=request.GET.get("tijdlijn"))
+    context["keep_timeline"] = keep_params(request.GET, "tijdlijn")
+    return render(request, "workspace/client_detail.html", context)
 
 
 MERGES_PER_PAGE = 25
