@@ -481,3 +481,55 @@ def test_sofie_pages_through_the_whole_history_of_a_file(
     second = client.get(f"{url}?tijdlijn={first.next_cursor}").context["timeline"]
     back = client.get(f"{url}?tijdlijn={second.previous_cursor}").context["timeline"]
     assert [e.pk for e in back] == [e.pk for e in first]  # newer entries going back
+
+
+# --- the pathway page: its contact log and the plan's history -------------------------------------------
+
+
+def test_sofie_pages_through_a_pathways_contacts_and_plan_history(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.pathways import selectors
+    from apps.pathways.models import ContactLog, PlanChange
+    from apps.pathways.services import pathway_start
+    from tests.factories import register_client
+
+    monkeypatch.setattr(selectors, "CONTACTS", SIZE)
+    monkeypatch.setattr(selectors, "HISTORY", SIZE)
+    pathway = pathway_start(client=register_client(personas), actor=personas.sofie, organisation=personas.lb)
+    day = dt.date(2026, 2, 1)
+
+    def contacts(n: int) -> list[int]:
+        made = [
+            ContactLog.objects.create(
+                pathway=pathway, author=personas.sofie, author_organisation=personas.lb, place="office",
+                happened_on=day - dt.timedelta(days=i), summary="Gesprek over werk.",
+            )
+            for i in range(n)
+        ]  # fmt: skip
+        return [c.pk for c in made]  # the latest first
+
+    def older_contacts(n: int) -> None:
+        for i in range(n):
+            ContactLog.objects.create(
+                pathway=pathway, author=personas.sofie, author_organisation=personas.lb, place="office",
+                happened_on=day - dt.timedelta(days=100 + i), summary="Gesprek over werk.",
+            )  # fmt: skip
+
+    def changes(n: int) -> list[int]:
+        start = PlanChange.objects.filter(pathway=pathway).count()
+        made = [
+            PlanChange.objects.create(pathway=pathway, version=start + i + 1, changed_by=personas.sofie, summary="plan")
+            for i in range(n)
+        ]
+        return [c.pk for c in reversed(made)]  # newest first
+
+    logged = contacts(SIZE + 1)
+    history = [c.pk for c in PlanChange.objects.filter(pathway=pathway).order_by("-changed_at", "-pk")]
+    history = changes(SIZE + 1 - len(history)) + history
+    client.force_login(personas.sofie)
+    url = f"/trajecten/{pathway.pk}/"
+    proves_paging(
+        client, url, "contacten", lambda c: c["contacts"], logged, older_contacts, django_assert_max_num_queries
+    )
+    proves_paging(client, url, "plan", lambda c: c["history"], history, changes, django_assert_max_num_queries)

@@ -10,17 +10,22 @@ from django.db.models import Q
 from apps.assessment.selectors import region_classification_data, screenings_of_client
 from apps.consent.models import DataCategory
 from apps.core.aggregates import IdList, ids_of
+from apps.core.keyset import keyset_page
 from apps.core.prefetch import set_prefetched
 from apps.pathways.models import Action, Closure, ContactLog, Goal, PlanChange
 from apps.pathways.permissions import PathwayAccess
 
-HISTORY = 20
-CONTACTS = 30
+HISTORY = 20  # plan changes per keyset page, newest first
+CONTACTS = 30  # contacts per keyset page, latest first
 
 
-def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
+def pathway_page(
+    *, access: PathwayAccess, contacts_cursor: str | None = None, history_cursor: str | None = None
+) -> dict[str, Any]:
     """What the pathway itself holds, as far as ``access`` lets the user see it (team, plan, actions, history,
-    contacts, closure, screenings for the radar). Referrals and sessions are added by the callers that compose."""
+    contacts, closure, screenings for the radar). Referrals and sessions are added by the callers that compose.
+    The contact log and the plan's history are keyset pages (``CONTACTS``, ``HISTORY`` rows) from their cursors
+    (junk: ``Http404``); one query each per page, however long the pathway ran."""
     pathway = access.pathway
     # the team as get_pathway_for_user prefetched it (with user and organisation); else one query
     team = [t for t in pathway.team.all() if t.is_active]
@@ -38,11 +43,23 @@ def pathway_page(*, access: PathwayAccess) -> dict[str, Any]:
     actions = list(
         Action.objects.filter(pathway=pathway).select_related("owner", "owner_organisation", "goal__life_domain")
     )
-    history = list(PlanChange.objects.filter(pathway=pathway).select_related("changed_by")[:HISTORY])
+    history = keyset_page(
+        PlanChange.objects.filter(pathway=pathway).select_related("changed_by"),
+        ordering=("-changed_at", "-pk"),
+        cursor=history_cursor,
+        size=HISTORY,
+        salt=f"plan-history-{pathway.pk}",
+    )
     contacts_qs = ContactLog.objects.filter(pathway=pathway).select_related("author", "author_organisation")
     if not access.owner:
         contacts_qs = contacts_qs.filter(Q(confidential=False) | Q(author_organisation_id__in=access.organisation_ids))
-    contacts = list(contacts_qs[:CONTACTS])
+    contacts = keyset_page(
+        contacts_qs,
+        ordering=("-happened_on", "-pk"),
+        cursor=contacts_cursor,
+        size=CONTACTS,
+        salt=f"contacts-{pathway.pk}",
+    )
     domains = [d for d in region_data["life_domains"] if d.data_category not in hidden]
     screenings, _draft = screenings_of_client(
         client=pathway.client, region_data=region_data, completed=access.sees(DataCategory.LIFE_DOMAINS)

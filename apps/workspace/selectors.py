@@ -222,11 +222,13 @@ def _domain_category(obstacle: Any, region_data: dict[str, Any]) -> str:
     return domain.data_category if domain else "life_domains"
 
 
-def pathway_file(*, access: PathwayAccess) -> dict[str, Any]:
-    """The pathway page: what the pathway holds (``pathway_page``) plus its referrals and the group sessions
-    the client attended."""
+def pathway_file(
+    *, access: PathwayAccess, contacts_cursor: str | None = None, history_cursor: str | None = None
+) -> dict[str, Any]:
+    """The pathway page: what the pathway holds (``pathway_page``, its contact log and plan history in keyset
+    pages from the cursors; junk: ``Http404``) plus its referrals and the group sessions the client attended."""
     return {
-        **pathway_page(access=access),
+        **pathway_page(access=access, contacts_cursor=contacts_cursor, history_cursor=history_cursor),
         "referrals": referrals_for_pathway(access.pathway),
         "sessions": sessions_for_pathway(access.pathway),
     }

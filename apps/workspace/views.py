@@ -279,8 +279,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def pathway_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request.user, pk)
-    context = pathway_file(access=access)
+    context = pathway_file(
+        access=access, contacts_cursor=request.GET.get("contacten"), history_cursor=request.GET.get("plan")
+    )
     context["can_schedule"] = bool(scheduling_regions(request.user))
+    context["keep"] = {param: keep_params(request.GET, param) for param in ("contacten", "plan")}
     return render(request, "workspace/pathway_detail.html", context)
 
 
