@@ -533,3 +533,39 @@ def test_sofie_pages_through_a_pathways_contacts_and_plan_history(
         client, url, "contacten", lambda c: c["contacts"], logged, older_contacts, django_assert_max_num_queries
     )
     proves_paging(client, url, "plan", lambda c: c["history"], history, changes, django_assert_max_num_queries)
+
+
+def test_els_pages_through_an_employers_activities_and_opportunities(
+    personas: Any, client: Browser, monkeypatch: Any, django_assert_max_num_queries: Any
+) -> None:
+    from apps.employers import views
+    from apps.employers.models import EngagementActivity
+    from apps.employers.tests.conftest import make_employer, make_opportunity
+
+    monkeypatch.setattr(views, "EMPLOYER_ACTIVITIES_PER_PAGE", SIZE)
+    monkeypatch.setattr(views, "EMPLOYER_OPPORTUNITIES_PER_PAGE", SIZE)
+    employer = make_employer(personas)
+    day = dt.date(2026, 2, 1)
+
+    def activities(n: int) -> list[int]:
+        made = [
+            EngagementActivity.objects.create(
+                employer=employer, kind="visit", happened_on=day - dt.timedelta(days=i), summary="Bezoek.",
+                author=personas.els, author_organisation=personas.brug,
+            )
+            for i in range(n)
+        ]  # fmt: skip
+        return [a.pk for a in made]  # the latest first
+
+    def opportunities(n: int) -> list[int]:
+        return [make_opportunity(personas, employer).pk for _ in range(n)][::-1]  # newest first
+
+    logged, offered = activities(SIZE + 1), opportunities(SIZE + 1)
+    client.force_login(personas.els)
+    url = f"/werkgevers/{employer.pk}/"
+    proves_paging(
+        client, url, "activiteiten", lambda c: c["activities"], logged, activities, django_assert_max_num_queries
+    )
+    proves_paging(
+        client, url, "kansen", lambda c: c["opportunities"], offered, opportunities, django_assert_max_num_queries
+    )

@@ -21,7 +21,7 @@ from apps.clients.models import Client
 from apps.clients.permissions import get_client_for_editing
 from apps.core.forms import form_errors
 from apps.core.ids import id_or_404
-from apps.core.keyset import keep_params
+from apps.core.keyset import keep_params, keyset_page
 from apps.employers import isco
 from apps.employers.exports import overview_xlsx
 from apps.employers.forms import (
@@ -256,6 +256,10 @@ def employer_new(request: HttpRequest) -> HttpResponse:
     return render(request, "employers/form.html", {"form": form, "title": _("Register an employer")})
 
 
+EMPLOYER_ACTIVITIES_PER_PAGE = 25
+EMPLOYER_OPPORTUNITIES_PER_PAGE = 25
+
+
 @login_required
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_employer_for_user(request.user, pk)
@@ -265,8 +269,22 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "employer": employer,
             "contacts": list(employer.contacts.all()),
-            "activities": list(employer.activities.select_related("author", "author_organisation")),
-            "opportunities": list(employer.opportunities.select_related("municipality")),
+            # an employer's history grows for years: keyset pages, latest first (junk cursor: 404)
+            "activities": keyset_page(
+                employer.activities.select_related("author", "author_organisation"),
+                ordering=("-happened_on", "-pk"),
+                cursor=request.GET.get("activiteiten"),
+                size=EMPLOYER_ACTIVITIES_PER_PAGE,
+                salt=f"employer-activities-{employer.pk}",
+            ),
+            "opportunities": keyset_page(
+                employer.opportunities.select_related("municipality"),
+                ordering=("-pk",),
+                cursor=request.GET.get("kansen"),
+                size=EMPLOYER_OPPORTUNITIES_PER_PAGE,
+                salt=f"employer-opportunities-{employer.pk}",
+            ),
+            "keep": {param: keep_params(request.GET, param) for param in ("activiteiten", "kansen")},
             "can_edit": can_edit_employer(request.user, employer),
             "contact_form": ContactPersonForm(),
             "activity_form": ActivityForm(initial={"happened_on": timezone.localdate()}),
