@@ -185,7 +185,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not worker_orgs:
         raise Http404
     today = timezone.localdate()
-    filters = CaseloadFilterForm(request.GET or None, region_ids={o.region_id for o in worker_orgs.values()})
+    regions = {o.region_id: o.region for o in worker_orgs.values()}
+    filters = CaseloadFilterForm(request.GET or None, regions=list(regions.values()))
     options: dict[str, Any] = {}
     status = 200
     if filters.is_bound:
@@ -198,11 +199,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
             }
         else:
             status = 400
-    entries = caseload_index(user=request.user, today=today, **options)
+    caseload = caseload_index(user=request.user, today=today, **options)
+    entries = caseload.entries
     page = Paginator(entries, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     # only the page's rows are built (and recorded as read): the caseload's size costs ids, not rows
     rows = caseload_rows(
-        user=request.user, today=today, pathway_ids=[e.pathway_id for e in page.object_list], **options
+        user=request.user, today=today, entries=page.object_list, organisation_ids=caseload.organisation_ids
     )
     colleagues = (
         User.objects.filter(hand_over_candidates(organisation_ids=set(worker_orgs)))
@@ -248,7 +250,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "total": len(entries),
-            "overdue": sum(1 for e in entries if e.overdue),
+            "overdue": caseload.overdue,
             "query": query.urlencode(),
             "handover": handover,
             "today": today,
