@@ -3,9 +3,11 @@ and "my work". Each in a fixed number of queries (asserted in the tests)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
@@ -17,6 +19,7 @@ from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import DataCategory
 from apps.consent.selectors import consents_shown_in_one_query
+from apps.core.counted import counted, counted_key
 from apps.groups.services import sessions_for_pathway
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
@@ -28,7 +31,10 @@ from apps.regions.selectors import region_memo
 TIMELINE_LENGTH = 50
 
 
-def home_for_user(*, user: Any) -> dict[str, Any]:
+def home_for_user(*, user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The panels of the home page for the user's roles. A coordinator's partnership (organisations with their
+    clients and members) is counted at most every two minutes and shared (``apps.core.counted``), with
+    ``counted_at``; ``now`` (aware, default now) is for tests."""
     memberships = memberships_of(user)
     roles = {m.role for m in memberships}
     region_ids = {m.organisation.region_id for m in memberships}
@@ -51,9 +57,14 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
         panels["challenges"] = [challenge for _pk, region in regions for challenge in _challenges(region)]
     if Role.COORDINATOR in roles:
         coordinated = [m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR]
-        organisations, role_counts = _organisations_with_counts(coordinated)
+        (organisations, role_counts), counted_at = counted(
+            counted_key("home-partnership", region_ids=coordinated, day=timezone.localdate(now)),
+            lambda: _organisations_with_counts(coordinated),
+            now=now,
+        )
         panels["organisations"] = organisations
         panels["role_counts"] = [{"label": Role(role).label, "n": n} for role, n in sorted(role_counts.items())]
+        panels["counted_at"] = counted_at
     if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
         panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))
     if Role.ADMINISTRATOR in roles or user.is_superuser:

@@ -382,7 +382,7 @@ def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
     regions = coordinated_regions(request.user)
     if not regions:
         raise Http404
-    sections = dashboard(regions=regions)
+    sections, counted_at = dashboard(regions=regions)
     chart_data = [
         {
             "id": f"{s.region.pk}-{f.key}",
@@ -397,7 +397,7 @@ def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/dashboard.html",
-        {"sections": sections, "chart_data": chart_data, "several": len(sections) > 1},
+        {"sections": sections, "chart_data": chart_data, "several": len(sections) > 1, "counted_at": counted_at},
     )
 
 
