@@ -203,9 +203,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     entries = caseload.entries
     page = Paginator(entries, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     # only the page's rows are built (and recorded as read): the caseload's size costs ids, not rows
-    rows = caseload_rows(
-        user=request.user, today=today, entries=list(page), organisation_ids=caseload.organisation_ids
-    )
+    rows = caseload_rows(user=request.user, today=today, entries=list(page), organisation_ids=caseload.organisation_ids)
     colleagues = (
         User.objects.filter(hand_over_candidates(organisation_ids=set(worker_orgs)))
         .exclude(pk=request.user.pk or 0)
