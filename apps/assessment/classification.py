@@ -16,6 +16,7 @@ comes in, no query is made here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +79,7 @@ AGE_MAX = 0.3
 HOUSEHOLD_PENALTY = 0.15  # single parent against not (both known)
 
 
-def _related_pairs(mine: set[Any], theirs: set[Any]) -> list[tuple[Any, Any]]:
+def _related_pairs(mine: AbstractSet[Any], theirs: AbstractSet[Any]) -> list[tuple[Any, Any]]:
     """One-to-one pairs (client obstacle, persona obstacle) of one family, neither shared exactly."""
     pairs = []
     left = sorted(theirs - mine, key=lambda o: (o.position, o.code))
@@ -92,7 +93,8 @@ def _related_pairs(mine: set[Any], theirs: set[Any]) -> list[tuple[Any, Any]]:
 
 
 def _profile_fit(challenge: Any, facts: Facts, explain: bool = True) -> tuple[float, list[str]]:
-    """(factor 0.55..1, explanation parts) from the persona's age range and household, when known."""
+    """(factor 0.55..1, explanation parts) from the persona's age range and household, when known; no parts
+    (and no translation) with ``explain=False``."""
     factor, parts = 1.0, []
     low, high = getattr(challenge, "persona_age_min", None), getattr(challenge, "persona_age_max", None)
     if facts.age is not None and (low is not None or high is not None):
@@ -100,22 +102,24 @@ def _profile_fit(challenge: Any, facts: Facts, explain: bool = True) -> tuple[fl
         span = f"{low if low is not None else ''}–{high if high is not None else ''}"
         if outside:
             factor -= min(AGE_MAX, AGE_STEP * outside)
+        if explain and outside:
             parts.append(_("Age %(age)s is outside the persona's %(span)s.") % {"age": facts.age, "span": span})
-        else:
+        elif explain:
             parts.append(_("Age %(age)s fits the persona's %(span)s.") % {"age": facts.age, "span": span})
     persona_single = getattr(challenge, "persona_single_parent", None)
     single = facts.facts.get("single_parent")
     if persona_single is not None and single is not None:
-        if bool(single) == persona_single:
+        if bool(single) != persona_single:
+            factor -= HOUSEHOLD_PENALTY
+        if explain and bool(single) == persona_single:
             parts.append(
                 _("Single parent, like the persona.") if single else _("Not a single parent, like the persona.")
             )
-        else:
-            factor -= HOUSEHOLD_PENALTY
+        elif explain:
             parts.append(
                 _("Single parent, unlike the persona.") if single else _("Not a single parent, unlike the persona.")
             )
-    return factor, (parts if explain else [])
+    return factor, parts
 
 
 def _weight(obstacle: Any, levels: dict[int, int]) -> float:
@@ -123,7 +127,13 @@ def _weight(obstacle: Any, levels: dict[int, int]) -> float:
 
 
 def challenge_closeness(
-    *, challenge: Any, mine: set[Any], theirs: set[Any], levels: dict[int, int], facts: Facts, explain: bool = True
+    *,
+    challenge: Any,
+    mine: AbstractSet[Any],
+    theirs: AbstractSet[Any],
+    levels: dict[int, int],
+    facts: Facts,
+    explain: bool = True,
 ) -> tuple[float, list[tuple[Any, Any]], list[str]]:
     """How close a client is to a challenge's persona: ``(score 0..1 rounded to 3 decimals, related pairs,
     explanation parts about age and household)``; the one rule for classify and the allocation's bulk profiles.
@@ -139,10 +149,9 @@ def challenge_closeness(
     # related obstacles add to a resemblance; on their own (nothing shared exactly) they make none
     pairs = _related_pairs(mine, theirs) if shared else []
     # a related pair weighs once in the union (the heavier of the two) and RELATED in the overlap
-    total = sum(_weight(o, levels) for o in union) - sum(min(_weight(a, levels), _weight(b, levels)) for a, b in pairs)
-    overlap = sum(_weight(o, levels) for o in shared) + RELATED * sum(
-        max(_weight(a, levels), _weight(b, levels)) for a, b in pairs
-    )
+    weight = {o: _weight(o, levels) for o in union}
+    total = sum(weight.values()) - sum(min(weight[a], weight[b]) for a, b in pairs)
+    overlap = sum(weight[o] for o in shared) + RELATED * sum(max(weight[a], weight[b]) for a, b in pairs)
     fit, profile_parts = _profile_fit(challenge, facts, explain=explain)
     return round((overlap / total if total else 0.0) * fit, 3), pairs, profile_parts
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
@@ -244,11 +245,8 @@ def _working_and_open_pathway(client: Any) -> tuple[set[int], int | None]:
 
 def _profile_data(region_id: int) -> tuple[list[TargetGroup], list[_Persona], NeedCatalogue]:
     """What a profile needs of the region: target groups, personas, need catalogue (6 queries)."""
-    return (
-        list(TargetGroup.objects.filter(region_id=region_id)),
-        _personas(region_id),
-        need_catalogue(region_id=region_id),
-    )
+    catalogue = need_catalogue(region_id=region_id)
+    return list(TargetGroup.objects.filter(region_id=region_id)), _personas(region_id, catalogue), catalogue
 
 
 WORKING_REFERRAL_STATUSES = (Referral.Status.ACCEPTED, Referral.Status.STARTED)
@@ -332,7 +330,7 @@ def client_profiles(*, clients: QuerySet[Client], region_id: int) -> dict[int, C
             obstacles.setdefault(screening_id, []).append(by_id[obstacle_id])
     working = working_organisations(clients=ids)
     target_groups = list(TargetGroup.objects.filter(region_id=region_id))
-    personas = _personas(region_id)
+    personas = _personas(region_id, catalogue)
     today = timezone.localdate()
     profiles = {}
     for client in rows:
@@ -374,7 +372,7 @@ class _Persona:
     """A regional challenge: the challenge itself, its persona's obstacles and the kinds of support sought."""
 
     challenge: Challenge
-    obstacles: frozenset[Obstacle]
+    obstacles: frozenset[_PersonaObstacle]
     intervention_ids: frozenset[int]
 
     @property
@@ -382,12 +380,17 @@ class _Persona:
         return self.challenge.persona_name
 
 
-def _personas(region_id: int) -> list[_Persona]:
-    """The region's challenges (3 queries)."""
+def _personas(region_id: int, catalogue: NeedCatalogue) -> list[_Persona]:
+    """The region's challenges (3 queries), their persona's obstacles as the catalogue's ``light`` ones."""
     return [
         _Persona(
             challenge=c,
-            obstacles=frozenset(o for line in c.obstacle_lines.all() for o in line.obstacles.all()),
+            obstacles=frozenset(
+                catalogue.light[o.pk]
+                for line in c.obstacle_lines.all()
+                for o in line.obstacles.all()
+                if o.pk in catalogue.light
+            ),
             intervention_ids=frozenset(t.pk for line in c.support_lines.all() for t in line.intervention_types.all()),
         )
         for c in Challenge.objects.filter(region_id=region_id).prefetch_related(
@@ -397,7 +400,7 @@ def _personas(region_id: int) -> list[_Persona]:
 
 
 def _nearest_persona(
-    mine: set[Obstacle], levels: dict[int, int], personas: list[_Persona], facts: Any
+    mine: set[_PersonaObstacle], levels: dict[int, int], personas: list[_Persona], facts: Any
 ) -> tuple[_Persona | None, float]:
     """The regional challenge whose persona is closest to the client, and how close (0..1), or (None, 0.0).
 
@@ -411,7 +414,7 @@ def _nearest_persona(
         score, _pairs, _parts = challenge_closeness(
             challenge=persona.challenge,
             mine=mine,
-            theirs=set(persona.obstacles),
+            theirs=persona.obstacles,
             levels=levels,
             facts=facts,
             explain=False,
@@ -449,7 +452,7 @@ def _build_profile(
         latitude=where.latitude if where else client.municipality.latitude,
         longitude=where.longitude if where else client.municipality.longitude,
     )
-    mine = {catalogue.obstacles[o.pk] for o in obstacles if o.pk in catalogue.obstacles}
+    mine = {catalogue.light[o.pk] for o in obstacles if o.pk in catalogue.light}
     top, closeness = _nearest_persona(mine, levels, personas, facts)
     return ClientProfile(
         age=client.age_on(today),
@@ -471,13 +474,42 @@ def _build_profile(
     )
 
 
+@dataclass(frozen=True, eq=False, slots=True)
+class _PersonaObstacle:
+    """An obstacle as the closeness of a client to a persona compares it (``challenge_closeness``): one object per
+    region obstacle, compared by identity (a model instance compares and hashes through Python: 2 million calls in
+    an allocation of 10,000 clients)."""
+
+    pk: int
+    life_domain_id: int
+    code: str
+    family: str
+    position: int
+
+
 @dataclass(frozen=True)
 class NeedCatalogue:
     """What needs are made of in one region: its obstacles (with life domain) and, per obstacle, the
-    intervention types that answer it with their rank (0 = the region's first answer)."""
+    intervention types that answer it with their rank (0 = the region's first answer); derived once from those:
+    ``light`` (obstacle id -> its ``_PersonaObstacle``), ``domains`` (life domain id -> life domain) and
+    ``members`` (life domain id -> its obstacles, region order) with their best ranks (``domain_kinds``);
+    ``labels`` keeps the translated labels per (language, "o" or "d", id), filled as they are asked for."""
 
     obstacles: dict[int, Obstacle]
     kinds: dict[int, dict[int, int]]
+    light: dict[int, _PersonaObstacle] = field(default_factory=dict)
+    domains: dict[int, Any] = field(default_factory=dict)
+    members: dict[int, list[Obstacle]] = field(default_factory=dict)
+    domain_kinds: dict[int, dict[int, int]] = field(default_factory=dict)
+    labels: dict[tuple[str, str, int], str] = field(default_factory=dict, compare=False)
+
+    def label(self, kind: str, thing: Any, language: str) -> str:
+        """The label of an obstacle (``kind`` "o") or life domain ("d") in ``language``, translated once."""
+        key = (language, kind, thing.pk)
+        found = self.labels.get(key)
+        if found is None:
+            found = self.labels[key] = thing.label
+        return found
 
 
 def need_catalogue(*, region_id: int) -> NeedCatalogue:
@@ -491,7 +523,17 @@ def need_catalogue(*, region_id: int) -> NeedCatalogue:
     for o in region_obstacles:
         order = {code: i for i, code in enumerate(o.intervention_order)}
         kinds[o.pk] = {t.pk: order.get(t.code, len(order)) for t in o.intervention_types.all()}
-    return NeedCatalogue(obstacles={o.pk: o for o in region_obstacles}, kinds=kinds)
+    members: dict[int, list[Obstacle]] = {}
+    for o in region_obstacles:
+        members.setdefault(o.life_domain_id, []).append(o)
+    return NeedCatalogue(
+        obstacles={o.pk: o for o in region_obstacles},
+        kinds=kinds,
+        light={o.pk: _PersonaObstacle(o.pk, o.life_domain_id, o.code, o.family, o.position) for o in region_obstacles},
+        domains={o.life_domain_id: o.life_domain for o in region_obstacles},
+        members=members,
+        domain_kinds={d: _best_ranks([kinds[o.pk] for o in found]) for d, found in members.items()},
+    )
 
 
 def needs_from(*, catalogue: NeedCatalogue, obstacle_ids: list[int], levels: dict[int, int]) -> list[Need]:
@@ -502,6 +544,7 @@ def needs_from(*, catalogue: NeedCatalogue, obstacle_ids: list[int], levels: dic
     Weights: apps.regions.severity. Ties: the region's order of life domains and obstacles.
     """
     kinds = catalogue.kinds
+    language = get_language() or ""
     obstacles = [catalogue.obstacles[pk] for pk in obstacle_ids if pk in catalogue.obstacles]
     needs: list[tuple[tuple[int, int], Need]] = []
     recorded_domains = {o.life_domain_id for o in obstacles}
@@ -512,8 +555,8 @@ def needs_from(*, catalogue: NeedCatalogue, obstacle_ids: list[int], levels: dic
                 (o.life_domain.position, o.position),
                 Need(
                     key=f"obstacle:{o.code}",
-                    label=o.label,
-                    domain=o.life_domain.label,
+                    label=catalogue.label("o", o, language),
+                    domain=catalogue.label("d", o.life_domain, language),
                     level=level,
                     weight=severity_weight(level),
                     obstacle_ids=frozenset({o.pk}),
@@ -521,23 +564,22 @@ def needs_from(*, catalogue: NeedCatalogue, obstacle_ids: list[int], levels: dic
                 ),
             )
         )
-    domains = {o.life_domain_id: o.life_domain for o in catalogue.obstacles.values()}
     for domain_id, level in levels.items():
-        if level not in NEED_LEVELS or domain_id in recorded_domains or domain_id not in domains:
+        if level not in NEED_LEVELS or domain_id in recorded_domains or domain_id not in catalogue.domains:
             continue
-        members = [o for o in catalogue.obstacles.values() if o.life_domain_id == domain_id]
-        domain = domains[domain_id]
+        domain = catalogue.domains[domain_id]
+        label = catalogue.label("d", domain, language)
         needs.append(
             (
                 (domain.position, -1),
                 Need(
                     key=f"domain:{domain.code}",
-                    label=domain.label,
-                    domain=domain.label,
+                    label=label,
+                    domain=label,
                     level=level,
                     weight=severity_weight(level),
-                    obstacle_ids=frozenset(o.pk for o in members),
-                    kinds=_best_ranks([kinds[o.pk] for o in members]),
+                    obstacle_ids=frozenset(o.pk for o in catalogue.members[domain_id]),
+                    kinds=catalogue.domain_kinds[domain_id],
                     from_domain=True,
                 ),
             )

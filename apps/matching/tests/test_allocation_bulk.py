@@ -154,3 +154,19 @@ def test_the_run_page_shows_its_proposals_fifty_at_a_time(demo: Any, client: Any
     assert not any(" OFFSET " in q["sql"].upper() for q in last_queries.captured_queries)  # keyset, no skipping
     for junk in ("3", "0", "abc", "-1", page.next_cursor[:-1]):
         assert client.get(f"{url}?cursor={junk}").status_code == 404
+
+
+def test_the_needs_speak_the_language_of_the_page_even_when_the_catalogue_was_read_in_another(demo: Any) -> None:
+    from django.utils import translation
+
+    from apps.matching.selectors import need_catalogue, needs_from
+
+    catalogue = need_catalogue(region_id=demo.pk)
+    obstacle = next(o for o in catalogue.obstacles.values() if o.label_nl != o.label_en and o.label_en)
+    levels = {obstacle.life_domain_id: 2}
+    with translation.override("nl"):
+        dutch = needs_from(catalogue=catalogue, obstacle_ids=[obstacle.pk], levels=levels)
+    with translation.override("en"):
+        english = needs_from(catalogue=catalogue, obstacle_ids=[obstacle.pk], levels=levels)
+    assert dutch[0].label == obstacle.label_nl and english[0].label == obstacle.label_en
+    assert dutch[0].domain != english[0].domain or obstacle.life_domain.label_nl == obstacle.life_domain.label_en
