@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.regions.models import Challenge
+from apps.regions.models import Challenge, Region
+from apps.regions.selectors import region_rows
 
 
 class CaseloadFilterForm(forms.Form):
@@ -38,12 +39,19 @@ class CaseloadFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, region_ids: set[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:
+        """``regions``: the Region rows of the user's organisations (as loaded with the memberships)."""
         super().__init__(*args, **kwargs)
         field = self.fields["challenge"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Challenge.objects.filter(region_id__in=region_ids).order_by("region_id", "rank")
-        field.label_from_instance = lambda c: f"{c.persona_name}: {c.title}"  # type: ignore[method-assign,assignment]
+        # what a submitted value is checked against (a query only when a challenge is chosen)
+        field.queryset = Challenge.objects.filter(region__in=regions)
+        # the choices shown: the regions' challenges kept per region version (region_rows), not a query per render
+        shown = sorted(
+            (c for region in regions for c in region_rows(region=region, model=Challenge)),
+            key=lambda c: (c.region_id, c.rank),
+        )
+        field.choices = [("", field.empty_label), *((c.pk, f"{c.persona_name}: {c.title}") for c in shown)]
 
 
 class HandOverForm(forms.Form):

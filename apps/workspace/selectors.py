@@ -3,10 +3,12 @@ and "my work". Each in a fixed number of queries (asserted in the tests)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.utils import timezone
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
@@ -18,6 +20,7 @@ from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import DataCategory
 from apps.consent.selectors import consents_shown_in_one_query
+from apps.core.counted import counted, counted_key
 from apps.core.keyset import FORWARD, KeysetPage, decode_cursor, keyset_page
 from apps.groups.services import sessions_for_pathway
 from apps.pathways.models import Pathway
@@ -31,7 +34,10 @@ TIMELINE_LENGTH = 50  # entries per keyset page of the client file's timeline
 TIMELINE_KEY = ("created_at", "id")
 
 
-def home_for_user(*, user: Any) -> dict[str, Any]:
+def home_for_user(*, user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The panels of the home page for the user's roles. A coordinator's partnership (organisations with their
+    clients and members) is counted at most every two minutes and shared (``apps.core.counted``), with
+    ``counted_at``; ``now`` (aware, default now) is for tests."""
     memberships = memberships_of(user)
     roles = {m.role for m in memberships}
     region_ids = {m.organisation.region_id for m in memberships}
@@ -54,9 +60,14 @@ def home_for_user(*, user: Any) -> dict[str, Any]:
         panels["challenges"] = [challenge for _pk, region in regions for challenge in _challenges(region)]
     if Role.COORDINATOR in roles:
         coordinated = [m.organisation.region_id for m in memberships if m.role == Role.COORDINATOR]
-        organisations, role_counts = _organisations_with_counts(coordinated)
+        (organisations, role_counts), counted_at = counted(
+            counted_key("home-partnership", region_ids=coordinated, day=timezone.localdate(now)),
+            lambda: _organisations_with_counts(coordinated),
+            now=now,
+        )
         panels["organisations"] = organisations
         panels["role_counts"] = [{"label": Role(role).label, "n": n} for role, n in sorted(role_counts.items())]
+        panels["counted_at"] = counted_at
     if roles & {Role.JURY_MEMBER, Role.COORDINATOR}:
         panels["calls"] = list(CallTimeline.objects.filter(region_id__in=region_ids).select_related("region"))
     if Role.ADMINISTRATOR in roles or user.is_superuser:

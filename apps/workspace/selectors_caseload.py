@@ -1,9 +1,11 @@
 """The caseload ("Mijn werk"): one row per open pathway the user sits on the case team of, with what a worker
-needs at a glance. A fixed number of queries whatever the caseload's size (asserted in the tests)."""
+needs at a glance. A fixed number of queries whatever the caseload's size (asserted in the tests): the whole
+caseload as ids (``caseload_index``, with the access rule), then the page's rows as values (``caseload_rows``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 
 from apps.assessment.models import Screening, ScreeningObstacle
+from apps.audit import reads
 from apps.offers.models import WaitingListEntry
 from apps.pathways.models import Action, ContactLog, Pathway, TeamMember
 from apps.pathways.permissions import pathway_accesses
@@ -29,11 +32,15 @@ SORTS: dict[str, list[Any]] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseloadRow:
-    """One line of the caseload; ``overdue`` when the next action's due date (a ``date``) lies before today."""
+    """One line of the caseload, as plain values (no model instances): the pathway's id, the client's name, the
+    stage's label; ``next_due``/``last_contact`` are dates; ``overdue`` when ``next_due`` lies before today."""
 
-    pathway: Pathway
+    pathway_id: int
+    first_name: str
+    last_name: str
+    stage: str
     next_action: str
     next_due: dt.date | None
     overdue: bool
@@ -42,35 +49,34 @@ class CaseloadRow:
     awaiting_answer: bool
     waiting_position: int | None
 
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
-def caseload_queryset(*, user: Any, today: dt.date) -> QuerySet[Pathway]:
-    """Open pathways where ``user`` holds an active seat on the case team, annotated with ``next_action``,
-    ``next_due`` (earliest due date among open actions, undated last), ``last_contact`` (date),
-    ``open_referrals`` (count) and ``awaiting_answer`` (a referral sent and not yet answered)."""
-    actions = Action.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_ACTION).order_by(
+
+def _open_actions() -> QuerySet[Action]:
+    return Action.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_ACTION).order_by(
         F("due_on").asc(nulls_last=True), "id"
     )
+
+
+def _last_contact() -> Subquery:
     contacts = ContactLog.objects.filter(pathway=OuterRef("pk")).order_by("-happened_on", "-id")
-    referrals = (
-        Referral.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_REFERRAL)
-        .order_by()
-        .values("pathway")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    return Subquery(contacts.values("happened_on")[:1])
+
+
+def _awaiting_answer() -> Exists:
+    return Exists(Referral.objects.filter(pathway=OuterRef("pk"), status__in=AWAITING_ANSWER))
+
+
+def caseload_queryset(*, user: Any, today: dt.date) -> QuerySet[Pathway]:
+    """Open pathways where ``user`` holds an active seat on the case team, annotated with ``next_due`` (earliest
+    due date among open actions, undated last): what the index sorts and counts as overdue by. The other columns
+    of a row are read by ``caseload_rows`` for the page shown only."""
     return (
-        Pathway.objects.filter(team__user=user, team__is_active=True)
+        Pathway.objects.filter(Exists(TeamMember.objects.filter(pathway=OuterRef("pk"), user=user, is_active=True)))
         .exclude(status=Pathway.Status.CLOSED)
-        .distinct()
-        .select_related("client", "organisation")
-        .prefetch_related("team")
-        .annotate(
-            next_action=Subquery(actions.values("description")[:1]),
-            next_due=Subquery(actions.values("due_on")[:1]),
-            last_contact=Subquery(contacts.values("happened_on")[:1]),
-            open_referrals=Coalesce(Subquery(referrals, output_field=IntegerField()), Value(0)),
-            awaiting_answer=Exists(Referral.objects.filter(pathway=OuterRef("pk"), status__in=AWAITING_ANSWER)),
-        )
+        .annotate(next_due=Subquery(_open_actions().values("due_on")[:1]))
     )
 
 
@@ -79,14 +85,14 @@ def filter_caseload(
 ) -> QuerySet[Pathway]:
     """``show``: "overdue" (next action due before today), "week" (due from today to Sunday), "waiting" (a
     referral awaits the partner's answer); ``challenge_id``: the client's latest screenings record an obstacle of
-    that regional challenge's obstacle lines."""
+    that regional challenge's obstacle lines. ``queryset`` comes from ``caseload_queryset`` (``next_due``)."""
     if show == "overdue":
         queryset = queryset.filter(next_due__lt=today)  # type: ignore[misc]
     elif show == "week":
         end_of_week = today + dt.timedelta(days=6 - today.weekday())
         queryset = queryset.filter(next_due__gte=today, next_due__lte=end_of_week)  # type: ignore[misc]
     elif show == "waiting":
-        queryset = queryset.filter(awaiting_answer=True)  # type: ignore[misc]
+        queryset = queryset.filter(_awaiting_answer())
     if challenge_id is not None:
         queryset = queryset.filter(
             Exists(
@@ -102,76 +108,123 @@ def filter_caseload(
 
 @dataclass(frozen=True)
 class CaseloadEntry:
-    """One visible pathway of the caseload before its row is built: its id and whether it is ``overdue``."""
+    """One visible pathway of the caseload before its row is built: its id, its client's and whether it is
+    ``overdue``."""
 
     pathway_id: int
+    client_id: int
     overdue: bool
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The whole visible caseload, filtered and sorted, as ``entries``; ``organisation_ids``: the user's
+    organisations the access rule counted (what the record of reads names)."""
+
+    entries: list[CaseloadEntry]
+    organisation_ids: frozenset[int]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for e in self.entries if e.overdue)
 
 
 def caseload_index(
     *, user: Any, today: dt.date, show: str = "", challenge_id: int | None = None, sort: str = "due"
-) -> list[CaseloadEntry]:
-    """The whole caseload the user may see, filtered and sorted (``SORTS``), as ids: what the page counts, pages and
-    hands over. Light: only the columns the access rule reads and the user's own seats are loaded, and no read is
-    recorded (``caseload_rows`` records the rows it shows). Two or three queries, whatever the caseload's size."""
+) -> Caseload:
+    """The whole caseload the user may see (``pathway_accesses``: a seat on another organisation's pathway counts
+    only while the client's consent shares identity with the user's organisation), filtered and sorted
+    (``SORTS``), as ids: what the page counts, pages and hands over. Light: only the columns the access rule
+    reads and the user's own seats are loaded, and no read is recorded (``caseload_rows`` records the rows it
+    shows). Two queries, three when a seat needs a consent or a peer's opened seals, whatever the size."""
     queryset = filter_caseload(
         caseload_queryset(user=user, today=today), today=today, show=show, challenge_id=challenge_id
     )
+    if sort == "contact":
+        queryset = queryset.alias(last_contact=_last_contact())
     light = list(
         queryset.order_by(*SORTS.get(sort, SORTS["due"]))
-        .select_related(None)
         .select_related("client")
         .only("id", "status", "client_id", "organisation_id", "client__organisation_id")
-        .prefetch_related(None)
-        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.filter(user=user)))
+        .prefetch_related(
+            Prefetch(
+                "team",
+                queryset=TeamMember.objects.filter(user=user).only(
+                    "id", "pathway_id", "user_id", "organisation_id", "is_active"
+                ),
+            )
+        )
     )
     accesses = pathway_accesses(user, light, record=False)
-    return [
-        CaseloadEntry(p.pk, bool(p.next_due and p.next_due < today))  # type: ignore[attr-defined]
+    entries = [
+        CaseloadEntry(p.pk, p.client_id, bool(p.next_due and p.next_due < today))  # type: ignore[attr-defined]
         for p in light
         if p.pk in accesses
     ]
+    organisations = next(iter(accesses.values())).organisation_ids if accesses else frozenset()
+    return Caseload(entries, organisations)
 
 
 def caseload_rows(
-    *,
-    user: Any,
-    today: dt.date,
-    show: str = "",
-    challenge_id: int | None = None,
-    sort: str = "due",
-    pathway_ids: list[int] | None = None,
+    *, user: Any, today: dt.date, entries: Sequence[CaseloadEntry], organisation_ids: Iterable[int]
 ) -> list[CaseloadRow]:
-    """The rows the user may see (``pathway_accesses``: a seat on another organisation's pathway counts only while
-    the client's consent shares identity with the user's organisation), filtered and sorted (``SORTS``); with
-    ``pathway_ids`` (one page of ``caseload_index``) only those, in that order. The clients shown are recorded
-    as one list read.
+    """The rows of ``entries`` (one page of ``caseload_index``, already granted to ``user``), in that order, as
+    plain values: only the columns the page shows, the client's name included, no model instance and no access
+    check per row. The clients shown are recorded as one list read (``organisation_ids``: ``Caseload``'s).
 
-    Queries: pathways, their teams, consents (only when a seat is on another organisation's pathway), waiting
-    list positions (only when a row's client waits): at most four, whatever the number of rows."""
-    queryset = filter_caseload(
-        caseload_queryset(user=user, today=today), today=today, show=show, challenge_id=challenge_id
+    Queries: the rows, and waiting list positions when a row's client waits: at most two, whatever the number of
+    rows; none without entries."""
+    if not entries:
+        return []
+    referrals = (
+        Referral.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_REFERRAL)
+        .order_by()
+        .values("pathway")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-    if pathway_ids is not None:
-        order = {pk: i for i, pk in enumerate(pathway_ids)}
-        pathways = sorted(queryset.filter(pk__in=pathway_ids), key=lambda p: order[p.pk])
-    else:
-        pathways = list(queryset.order_by(*SORTS.get(sort, SORTS["due"])))
-    accesses = pathway_accesses(user, pathways)
-    visible = [p for p in pathways if p.pk in accesses]
-    positions = waiting_positions_for_clients({p.client_id for p in visible})
+    found = {
+        row["id"]: row
+        for row in Pathway.objects.filter(pk__in=[e.pathway_id for e in entries])
+        .annotate(
+            next_action=Subquery(_open_actions().values("description")[:1]),
+            next_due=Subquery(_open_actions().values("due_on")[:1]),
+            last_contact=_last_contact(),
+            open_referrals=Coalesce(Subquery(referrals, output_field=IntegerField()), Value(0)),
+            awaiting_answer=_awaiting_answer(),
+        )
+        .values(
+            "id",
+            "status",
+            "client_id",
+            "client__first_name",
+            "client__last_name",
+            "next_action",
+            "next_due",
+            "last_contact",
+            "open_referrals",
+            "awaiting_answer",
+        )  # fmt: skip
+    }
+    shown = [found[e.pathway_id] for e in entries if e.pathway_id in found]
+    reads.note_list(actor=user, client_ids=[row["client_id"] for row in shown], organisation_ids=organisation_ids)
+    positions = waiting_positions_for_clients({row["client_id"] for row in shown})
+    stages = dict(Pathway.Status.choices)
     return [
         CaseloadRow(
-            pathway=p,
-            next_action=p.next_action or "",  # type: ignore[attr-defined]
-            next_due=p.next_due,  # type: ignore[attr-defined]
-            overdue=bool(p.next_due and p.next_due < today),  # type: ignore[attr-defined]
-            last_contact=p.last_contact,  # type: ignore[attr-defined]
-            open_referrals=p.open_referrals,  # type: ignore[attr-defined]
-            awaiting_answer=p.awaiting_answer,  # type: ignore[attr-defined]
-            waiting_position=positions.get(p.client_id),
+            pathway_id=row["id"],
+            first_name=row["client__first_name"],
+            last_name=row["client__last_name"],
+            stage=str(stages.get(row["status"], row["status"])),
+            next_action=row["next_action"] or "",
+            next_due=row["next_due"],
+            overdue=bool(row["next_due"] and row["next_due"] < today),
+            last_contact=row["last_contact"],
+            open_referrals=row["open_referrals"],
+            awaiting_answer=bool(row["awaiting_answer"]),
+            waiting_position=positions.get(row["client_id"]),
         )
-        for p in visible
+        for row in shown
     ]
 
 

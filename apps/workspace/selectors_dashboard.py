@@ -5,7 +5,9 @@ table; every figure links to the list behind it (within access)".
 
 Every figure is one aggregate query over all the regions the user coordinates, so the page takes the same
 number of queries with 1,000 or 100,000 clients and with one or several regions ("Multi-region coordinators:
-figures per region they coordinate"). The lists behind the figures (``dashboard_rows``) take the same filters.
+figures per region they coordinate"); the figures are counted at most every two minutes and kept in the shared
+cache (``apps.core.counted``), the page says when they were counted. The lists behind the figures
+(``dashboard_rows``) take the same filters and are always read live.
 
 Where a figure comes from:
 - challenge and target group of an open pathway: those recorded on the client's ESF+ participation (the entry
@@ -31,13 +33,15 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
+from apps.core.counted import counted, counted_key
 from apps.core.keyset import keyset_page
 from apps.core.models import pick_language
 from apps.esf.models import Participation
 from apps.offers.models import Offer, WaitingListEntry
-from apps.pathways.models import Closure, Outcome, Pathway
+from apps.pathways.models import Outcome, Pathway
 from apps.referrals.models import Referral
 from apps.regions.models import Obstacle, Region
+from apps.regions.selectors import region_memo
 
 OPEN_PATHWAY = ~Q(status=Pathway.Status.CLOSED)
 NOT_RECORDED = "none"
@@ -84,69 +88,94 @@ class RegionDashboard:
 def _by_region(rows: Any) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
-        grouped[row[0]].append(row[1:])
-    return grouped
+        grouped[row[0]].append(tuple(row[1:]))
+    return dict(grouped)
 
 
-def dashboard(*, regions: list[Region], today: dt.date | None = None) -> list[RegionDashboard]:
-    """The figures per region; ten queries however many regions, clients, pathways, referrals and offers.
+def _obstacles(region: Region) -> list[Obstacle]:
+    """The region's obstacles with their life domain, kept per region version (``region_memo``): no query."""
 
-    Waiting time per offer: median days between ``since`` and ``today`` of the open entries, and the longest.
-    """
-    today = today or timezone.localdate()
-    ids = [r.pk for r in regions]
-    waiting = _by_region(
-        WaitingListEntry.objects.filter(is_open=True, offer__isnull=False, offer__organisation__region_id__in=ids)
-        .values_list("offer__organisation__region_id", "offer_id", "offer__title", "offer__organisation__name", "since")
-        .order_by("offer__title", "offer_id")
-    )
+    def build() -> list[Obstacle]:
+        return list(
+            Obstacle.objects.filter(region=region).select_related("life_domain").order_by("life_domain__code", "code")
+        )
+
+    return region_memo(region=region, name="dashboard-obstacles", build=build)
+
+
+def _counts(ids: list[int]) -> dict[str, Any]:
+    """The figures of regions ``ids`` as plain data (no labels: those are picked in the request's language when
+    the page is built): nine aggregate queries over every client, pathway, referral and offer of the regions."""
     open_pathways = Pathway.objects.filter(OPEN_PATHWAY, client__organisation__region_id__in=ids)
     # by client: a re-entry reuses the participation of an earlier pathway, and a client has one open pathway
     participations = Participation.objects.filter(client__in=open_pathways.values("client_id"), region_id__in=ids)
-    by_challenge = _by_region(
-        participations.values_list(
-            "region_id", "challenge_id", "challenge__rank", "challenge__title_nl", "challenge__title_en"
-        )
-        .annotate(n=Count("pk"))
-        .order_by("challenge__rank")
-    )
-    by_target = _by_region(
-        participations.values_list("region_id", "target_group_id", "target_group__label_nl", "target_group__label_en")
-        .annotate(n=Count("pk"))
-        .order_by("target_group__label_nl")
-    )
-    open_totals = dict(open_pathways.values_list("client__organisation__region_id").annotate(n=Count("pk")).order_by())
-    by_municipality = _by_region(
-        open_pathways.values_list(
-            "client__organisation__region_id", "client__municipality_id", "client__municipality__name"
-        )
-        .annotate(n=Count("pk"))
-        .order_by("client__municipality__name")
-    )
     referrals = Referral.objects.filter(offer__organisation__region_id__in=ids)
-    escalated = dict(
-        referrals.filter(escalated_at__isnull=False, status=Referral.Status.SENT)
-        .values_list("offer__organisation__region_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    by_status = _by_region(
-        referrals.values_list("offer__organisation__region_id", "status").annotate(n=Count("pk")).order_by()
-    )
-    outcomes = _by_region(
-        Closure.objects.filter(pathway__client__organisation__region_id__in=ids)
-        .values_list("pathway__client__organisation__region_id", "outcome")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    obstacles = list(
-        Obstacle.objects.filter(region_id__in=ids).select_related("life_domain").order_by("life_domain__code", "code")
-    )
-    covered = set(
-        Offer.objects.filter(is_active=True, obstacles__region_id__in=ids)
-        .values_list("obstacles", flat=True)
-        .distinct()
-    )
+    return {
+        "waiting": _by_region(
+            WaitingListEntry.objects.filter(is_open=True, offer__isnull=False, offer__organisation__region_id__in=ids)
+            .values_list(
+                "offer__organisation__region_id", "offer_id", "offer__title", "offer__organisation__name", "since"
+            )
+            .order_by("offer__title", "offer_id")
+        ),
+        # challenge x target group in one grouping, folded per challenge and per target group in Python
+        "participations": _by_region(
+            participations.values_list(
+                "region_id",
+                "challenge_id",
+                "challenge__rank",
+                "challenge__title_nl",
+                "challenge__title_en",
+                "target_group_id",
+                "target_group__label_nl",
+                "target_group__label_en",
+            )
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),  # fmt: skip
+        # every pathway of the regions once, by municipality, open or closed, and outcome: the open ones per
+        # municipality (their sum is the region's open total, clients without a municipality too) and the closures
+        # per outcome both come from these rows
+        "pathways": _by_region(
+            Pathway.objects.filter(client__organisation__region_id__in=ids)
+            .values_list(
+                "client__organisation__region_id",
+                "client__municipality_id",
+                "client__municipality__name",
+                "status",
+                "closure__outcome",
+            )
+            .annotate(n=Count("pk"))
+            .order_by("client__municipality__name")
+        ),  # fmt: skip
+        "status": _by_region(
+            referrals.values_list("offer__organisation__region_id", "status")
+            .annotate(n=Count("pk"), escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
+            .order_by()
+        ),
+        "covered": set(
+            Offer.objects.filter(is_active=True, obstacles__region_id__in=ids)
+            .values_list("obstacles", flat=True)
+            .distinct()
+        ),
+    }
+
+
+def dashboard(
+    *, regions: list[Region], today: dt.date | None = None, now: dt.datetime | None = None
+) -> tuple[list[RegionDashboard], dt.datetime]:
+    """(the figures per region, when they were counted). Counted at most every two minutes per regions and day
+    and shared by every process (``apps.core.counted``): nine aggregate queries when counted, one cache read
+    when kept, however many regions, clients, pathways, referrals and offers; the obstacles come from the region
+    data kept per region version.
+
+    Waiting time per offer: median days between ``since`` and ``today`` of the open entries, and the longest.
+    ``now`` (aware, default now) and ``today`` (default: the local day of ``now``) are for tests.
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    ids = [r.pk for r in regions]
+    data, counted_at = counted(counted_key("dashboard", region_ids=ids, day=today), lambda: _counts(ids), now=now)
     result = []
     for region in regions:
         result.append(
@@ -154,19 +183,15 @@ def dashboard(*, regions: list[Region], today: dt.date | None = None) -> list[Re
                 region=region,
                 figures=_figures(
                     today=today,
-                    waiting=waiting.get(region.pk, []),
-                    challenge=by_challenge.get(region.pk, []),
-                    target=by_target.get(region.pk, []),
-                    open_total=open_totals.get(region.pk, 0),
-                    municipality=by_municipality.get(region.pk, []),
-                    escalated=escalated.get(region.pk, 0),
-                    status=by_status.get(region.pk, []),
-                    outcomes=outcomes.get(region.pk, []),
+                    waiting=data["waiting"].get(region.pk, []),
+                    participations=data["participations"].get(region.pk, []),
+                    pathways=data["pathways"].get(region.pk, []),
+                    status=data["status"].get(region.pk, []),
                 ),
-                gaps=[o for o in obstacles if o.region_id == region.pk and o.pk not in covered],
+                gaps=[o for o in _obstacles(region) if o.pk not in data["covered"]],
             )
         )
-    return result
+    return result, counted_at
 
 
 def _pick(nl: str | None, en: str | None) -> str:
@@ -177,14 +202,30 @@ def _figures(
     *,
     today: dt.date,
     waiting: list[Any],
-    challenge: list[Any],
-    target: list[Any],
-    open_total: int,
-    municipality: list[Any],
-    escalated: int,
+    participations: list[Any],
+    pathways: list[Any],
     status: list[Any],
-    outcomes: list[Any],
 ) -> list[Figure]:
+    """The figures of one region from ``_counts``'s rows, labels in the request's language."""
+    challenge_n: dict[Any, list[Any]] = {}
+    target_n: dict[Any, list[Any]] = {}
+    for challenge_id, rank, title_nl, title_en, group_id, label_nl, label_en, n in participations:
+        challenge_n.setdefault(challenge_id, [rank, title_nl, title_en, 0])[3] += n
+        target_n.setdefault(group_id, [label_nl, label_en, 0])[2] += n
+    challenge = sorted(
+        ((pk, *rest) for pk, rest in challenge_n.items() if pk is not None), key=lambda row: (row[1], row[0])
+    )
+    target = sorted(((pk, *rest) for pk, rest in target_n.items() if pk is not None), key=lambda row: (row[1], row[0]))
+    per_municipality: dict[Any, list[Any]] = {}  # in the rows' order: by municipality name
+    done: dict[str, int] = {}
+    for municipality_id, name, pathway_status, outcome, n in pathways:
+        if pathway_status != Pathway.Status.CLOSED:
+            per_municipality.setdefault(municipality_id, [name, 0])[1] += n
+        if outcome:
+            done[outcome] = done.get(outcome, 0) + n
+    municipality = [(pk, name, n) for pk, (name, n) in per_municipality.items()]
+    open_total = sum(n for _pk, _name, n in municipality)
+    escalated = sum(row[2] for row in status if row[0] == Referral.Status.SENT)
     per_offer: dict[int, dict[str, Any]] = {}
     for offer_id, title, organisation, since in waiting:
         entry = per_offer.setdefault(offer_id, {"title": f"{title} ({organisation})", "days": []})
@@ -220,7 +261,7 @@ def _figures(
         "municipality", _("Open pathways per municipality"), _("Municipality"), _("Pathways"),
         rows=[(name, n, f"municipality={pk}", []) for pk, name, n in municipality],
     )  # fmt: skip
-    counts = dict(status)
+    counts = {value: n for value, n, _escalated in status}
     referral_fig = Figure(
         "referrals", _("Referrals by status"), _("Status"), _("Referrals"),
         rows=[(str(label), counts.get(value, 0), f"status={value}", []) for value, label in Referral.Status.choices],
@@ -229,7 +270,6 @@ def _figures(
         "escalated", _("Escalations"), _("Referrals"), _("Referrals"),
         rows=[(_("Escalated referrals (no answer in time)"), escalated, "escalated=1", [])],
     )  # fmt: skip
-    done = dict(outcomes)
     outcome_fig = Figure(
         "outcome", _("Outcomes on leaving"), _("Outcome"), _("Pathways"),
         rows=[(str(label), done[value], f"outcome={value}", []) for value, label in Outcome.choices if done.get(value)],

@@ -204,7 +204,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not worker_orgs:
         raise Http404
     today = timezone.localdate()
-    filters = CaseloadFilterForm(request.GET or None, region_ids={o.region_id for o in worker_orgs.values()})
+    regions = {o.region_id: o.region for o in worker_orgs.values()}
+    filters = CaseloadFilterForm(request.GET or None, regions=list(regions.values()))
     options: dict[str, Any] = {}
     status = 200
     if filters.is_bound:
@@ -217,12 +218,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
             }
         else:
             status = 400
-    entries = caseload_index(user=request.user, today=today, **options)
+    caseload = caseload_index(user=request.user, today=today, **options)
+    entries = caseload.entries
     page = Paginator(entries, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     # only the page's rows are built (and recorded as read): the caseload's size costs ids, not rows
-    rows = caseload_rows(
-        user=request.user, today=today, pathway_ids=[e.pathway_id for e in page.object_list], **options
-    )
+    rows = caseload_rows(user=request.user, today=today, entries=list(page), organisation_ids=caseload.organisation_ids)
     colleagues = (
         User.objects.filter(hand_over_candidates(organisation_ids=set(worker_orgs)))
         .exclude(pk=request.user.pk or 0)
@@ -267,7 +267,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "total": len(entries),
-            "overdue": sum(1 for e in entries if e.overdue),
+            "overdue": caseload.overdue,
             "query": query.urlencode(),
             "handover": handover,
             "today": today,
@@ -402,7 +402,7 @@ def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
     regions = coordinated_regions(request.user)
     if not regions:
         raise Http404
-    sections = dashboard(regions=regions)
+    sections, counted_at = dashboard(regions=regions)
     chart_data = [
         {
             "id": f"{s.region.pk}-{f.key}",
@@ -417,7 +417,7 @@ def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/dashboard.html",
-        {"sections": sections, "chart_data": chart_data, "several": len(sections) > 1},
+        {"sections": sections, "chart_data": chart_data, "several": len(sections) > 1, "counted_at": counted_at},
     )
 
 

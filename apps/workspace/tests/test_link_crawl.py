@@ -29,12 +29,10 @@ QUERY_EXEMPTIONS: dict[str, int] = {
     "/werkgevers/kans/N/": 16,
     "/werkgevers/hulpvrager/N/": 14,
     "/trajecten/N/": 15,
-    "/trajecten/mijn-werk/": 14,
     "/oproep/oostende/jury/N/": 14,
     "/oproep/oostende/jury/dekking/": 13,
     "/oproep/oostende/jury/export.xlsx": 13,
     "/groepsaanbod/N/sessies/N/aanwezigheid/": 13,
-    "/coordinatie/": 13,
 }
 
 

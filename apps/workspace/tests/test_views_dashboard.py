@@ -8,6 +8,8 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -224,3 +226,69 @@ def test_the_dashboard_and_its_lists_take_the_same_queries_with_more_data(
             client.get(url)
     # the dashboard: session, user, memberships, menu badges, then ten aggregate queries
     assert before[DASHBOARD] <= 20, before
+
+
+def _open_total(sections: list[Any]) -> int:
+    return sum(n for label, n, _q, _x in next(f for f in sections[0].figures if f.key == "municipality").rows)
+
+
+def test_the_figures_are_kept_two_minutes_then_counted_again(personas: Any, offers: list[Any]) -> None:
+    """A new pathway shows on the dashboard at the latest two minutes later: until then the page shows the
+    figures it counted, and when."""
+    from apps.workspace.selectors_dashboard import dashboard
+
+    build(personas, offers)
+    regions = [personas.region]
+    start = timezone.now()
+    sections, counted_at = dashboard(regions=regions, now=start)
+    assert counted_at == start and _open_total(sections) == 2  # Amal and Bert; Carla's pathway is closed
+    pathway_start(client=_client(personas), actor=personas.sofie, organisation=personas.lb)
+    sections, counted_at = dashboard(regions=regions, now=start + dt.timedelta(seconds=119))
+    assert counted_at == start and _open_total(sections) == 2
+    later = start + dt.timedelta(seconds=120)
+    sections, counted_at = dashboard(regions=regions, now=later)
+    assert counted_at == later and _open_total(sections) == 3
+    # the next day counts afresh, whatever the time kept
+    pathway_start(client=_client(personas), actor=personas.sofie, organisation=personas.lb)
+    tomorrow = timezone.localdate(later) + dt.timedelta(days=1)
+    sections, _at = dashboard(regions=regions, today=tomorrow, now=later + dt.timedelta(seconds=1))
+    assert _open_total(sections) == 4
+
+
+def test_the_page_says_when_its_figures_were_counted(client: Any, personas: Any, offers: list[Any]) -> None:
+    build(personas, offers)
+    client.force_login(personas.wouter)
+    html = client.get(DASHBOARD).content.decode()
+    now = timezone.localtime().strftime("%H:")
+    assert "De cijfers zijn geteld om " in html and f"geteld om {now}" in html
+    english = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The figures were counted at " in english
+
+
+def _real(queries: CaptureQueriesContext) -> list[str]:
+    """The statements of a page without the savepoints of the test's transaction."""
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+@pytest.mark.parametrize("backend", ["locmem", "database"])
+def test_the_dashboard_takes_at_most_twelve_queries_counted_or_kept(
+    client: Any, personas: Any, offers: list[Any], settings: Any, django_assert_max_num_queries: Any, backend: str
+) -> None:
+    """Counted (once per two minutes): session, user, menu, the cache read, six aggregates and, with the database
+    cache (the default outside the tests), the cache's write (its size, the key, the row); kept: four."""
+    if backend == "database":
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "padwijzer_cache"}
+        }
+        call_command("createcachetable", verbosity=0)  # the table production's deployment makes
+    build(personas, offers)
+    client.force_login(personas.wouter)
+    client.get(DASHBOARD)  # the region's obstacles are kept in the process from the first page on (region_memo)
+    for more in (0, 3):
+        build(personas, offers, n=more)
+        cache.clear()  # two minutes later
+        with CaptureQueriesContext(connection) as counting:
+            assert client.get(DASHBOARD).status_code == 200
+        assert len(_real(counting)) <= 12, _real(counting)
+        with django_assert_max_num_queries(4):  # kept: session, user, menu, the cache read
+            assert client.get(DASHBOARD).status_code == 200

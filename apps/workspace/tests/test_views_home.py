@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apps.clients.models import Client as Hulpvrager
 
@@ -85,3 +88,49 @@ def test_the_home_page_has_a_fixed_number_of_queries(client: Client, personas: A
     # to-do lists (actions, follow-ups, ESF+ reminders, conferences, escalations, consents to renew),
     # notifications; menu counts
     assert len(few) == len(many) <= 12, [q["sql"][:90] for q in many]
+
+
+def test_the_coordinators_partnership_counts_are_kept_two_minutes_then_counted_again(personas: Any) -> None:
+    """New clients show in the partnership's counts at the latest two minutes later; the page says when counted."""
+    from apps.workspace.selectors import home_for_user
+
+    def lb_clients(panels: dict[str, Any]) -> int:
+        return next(o.n_clients for o in panels["organisations"] if o.pk == personas.lb.pk)
+
+    add_clients(personas, 2)
+    start = timezone.now()
+    panels = home_for_user(user=personas.wouter, now=start)
+    assert lb_clients(panels) == 2 and panels["counted_at"] == start
+    add_clients(personas, 3)
+    panels = home_for_user(user=personas.wouter, now=start + dt.timedelta(seconds=119))
+    assert lb_clients(panels) == 2 and panels["counted_at"] == start
+    later = start + dt.timedelta(seconds=120)
+    panels = home_for_user(user=personas.wouter, now=later)
+    assert lb_clients(panels) == 5 and panels["counted_at"] == later
+
+
+def test_the_coordinators_home_says_when_the_partnership_was_counted(client: Client, personas: Any) -> None:
+    html = home(client, personas.wouter)
+    assert f"De cijfers zijn geteld om {timezone.localtime().strftime('%H:')}" in html
+    assert "geteld om" not in home(client, personas.sofie)
+
+
+@pytest.mark.parametrize("who", ["wouter", "sofie", "yonas", "els"])
+def test_the_home_page_takes_at_most_twelve_queries_for_every_role(
+    client: Client, personas: Any, settings: Any, who: str
+) -> None:
+    """With the database cache (the default outside the tests): the coordinator's partnership costs one cache
+    read when kept, its count and the cache's write once per two minutes."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "padwijzer_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+    add_clients(personas, 2)
+    client.force_login(getattr(personas, who))
+    client.get("/")
+    for more in (0, 40):
+        add_clients(personas, more)
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/").status_code == 200
+        real = [q["sql"] for q in page.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+        assert len(real) <= 12, real
