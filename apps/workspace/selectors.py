@@ -3,9 +3,11 @@ and "my work". Each in a fixed number of queries (asserted in the tests)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.utils.dateparse import parse_datetime
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
@@ -17,11 +19,13 @@ from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import DataCategory
 from apps.consent.selectors import consents_shown_in_one_query
-from apps.groups.services import sessions_for_pathway
+from apps.core.aggregates import JSONRows, rows_of
+from apps.groups.models import GroupActivity, GroupSession
+from apps.offers.models import Offer
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
 from apps.pathways.selectors import pathway_page
-from apps.referrals.selectors import referrals_for_pathway
+from apps.referrals.models import Referral
 from apps.regions.models import CallTimeline, Challenge
 from apps.regions.selectors import region_memo
 
@@ -207,9 +211,69 @@ def _domain_category(obstacle: Any, region_data: dict[str, Any]) -> str:
 
 def pathway_file(*, access: PathwayAccess) -> dict[str, Any]:
     """The pathway page: what the pathway holds (``pathway_page``) plus its referrals and the group sessions
-    the client attended."""
-    return {
-        **pathway_page(access=access),
-        "referrals": referrals_for_pathway(access.pathway),
-        "sessions": sessions_for_pathway(access.pathway),
-    }
+    the client attended (``referrals_and_sessions``: one query)."""
+    referrals, sessions = referrals_and_sessions(access.pathway)
+    return {**pathway_page(access=access), "referrals": referrals, "sessions": sessions}
+
+
+def referrals_and_sessions(pathway: Pathway) -> tuple[list[Referral], list[GroupSession]]:
+    """(the pathway's referrals, newest first; the group sessions it attended, newest first) in one query: both
+    lists as :class:`~apps.core.aggregates.JSONRows` subqueries of the pathway's row. The instances hold what the
+    pathway page shows and nothing more: a referral its id, status, creation time and offer (id, title, and the
+    offer's organisation's id and name); a session its id, date and activity (id, title). Not for writing."""
+    referral_rows, session_rows = (
+        Pathway.objects.filter(pk=pathway.pk)
+        .annotate(
+            referral_rows=Subquery(
+                Referral.objects.filter(pathway_id=OuterRef("pk"))
+                .order_by()
+                .values("pathway_id")
+                .annotate(
+                    rows=JSONRows(
+                        id="id",
+                        status="status",
+                        created_at="created_at",
+                        offer_id="offer_id",
+                        title="offer__title",
+                        organisation_id="offer__organisation_id",
+                        organisation="offer__organisation__name",
+                    )
+                )
+                .values("rows")
+            ),
+            session_rows=Subquery(
+                GroupSession.objects.filter(attendees=OuterRef("pk"))
+                .order_by()
+                .values("attendees")
+                .annotate(rows=JSONRows(id="id", held_on="held_on", activity_id="activity_id", title="activity__title"))
+                .values("rows")
+            ),
+        )
+        .values_list("referral_rows", "session_rows")
+        .get()
+    )
+    referrals = [
+        Referral(
+            id=r["id"],
+            pathway=pathway,
+            status=r["status"],
+            created_at=parse_datetime(r["created_at"]),
+            offer=Offer(
+                id=r["offer_id"],
+                title=r["title"],
+                organisation=Organisation(id=r["organisation_id"], name=r["organisation"]),
+            ),
+        )
+        for r in rows_of(referral_rows)
+    ]
+    referrals.sort(key=lambda r: (r.created_at, r.pk), reverse=True)  # Referral's ordering
+    sessions = [
+        GroupSession(
+            id=s["id"],
+            held_on=dt.date.fromisoformat(s["held_on"]),
+            activity=GroupActivity(id=s["activity_id"], title=s["title"]),
+        )
+        for s in rows_of(session_rows)
+    ]
+    sessions.sort(key=lambda s: (s.held_on, s.pk), reverse=True)
+    return referrals, sessions
