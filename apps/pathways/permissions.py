@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 
+from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
 from apps.audit import reads
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_in_rows, opened_seals, opened_seals_rows, peer_view
@@ -112,19 +113,13 @@ def pathway_access(user: Any, pathway: Pathway) -> PathwayAccess | None:
     no query."""
     # the user's team row as pathway_accesses picks it: the first active one
     own = next((t for t in pathway.team.all() if t.user_id == user.pk and t.is_active), None)
-    if own is not None and not hasattr(own, "seal_rows"):
-        own = None
-    if own is None:
-        return pathway_accesses(user, [pathway], record=False).get(pathway.pk)
-    return pathway_accesses(
-        user,
-        [pathway],
-        record=False,
-        opened={pathway.client_id: opened_in_rows(own.seal_rows)},
-        consents={
-            (pathway.client_id, own.organisation_id): categories_in_rows(own.consent_rows, purposes=[Purpose.GUIDANCE])
-        },
-    ).get(pathway.pk)
+    opened = consents = None
+    if own is not None and hasattr(own, "seal_rows"):
+        opened = {pathway.client_id: opened_in_rows(own.seal_rows)}
+    if own is not None and hasattr(own, "consent_rows"):
+        guidance = categories_in_rows(own.consent_rows, purposes=[Purpose.GUIDANCE])
+        consents = {(pathway.client_id, own.organisation_id): guidance}
+    return pathway_accesses(user, [pathway], record=False, opened=opened, consents=consents).get(pathway.pk)
 
 
 def candidate_pathways(user: Any) -> QuerySet[Pathway]:
@@ -154,25 +149,31 @@ PATHWAY_RELATED = (
 def _pathway_with_team(pk: int, user: Any = None) -> Pathway | None:
     """The pathway ``pk`` with PATHWAY_RELATED and ``team.all()`` (every member, active or not, with user and
     organisation) in one query: the team's rows joined to their pathway; a pathway without a team: one more.
-    With ``user``, each team row also brings what the access rule needs of that user (``seal_rows``: the
-    seals the user opened of the client, ``consent_rows``: the consents in force for the client and the row's
-    organisation), so ``pathway_access`` needs no query of its own.
+    With ``user``, each team row also brings what the access rule may need of that user, so ``pathway_access``
+    needs no query of its own: ``seal_rows`` (the seals the user opened of the client) for a peer companion,
+    ``consent_rows`` (the consents in force for the client and the row's organisation) for a partner worker.
+    Only for these roles: each subquery costs CPU to build, and counsellors and coordinators of the pathway's
+    organisation need neither (a counsellor of another organisation on the team: one query, as before).
     ``None`` for an unknown id or one no database column can hold (a URL's ``<int:pk>`` takes any length)."""
     if parse_id(pk) is None:
         return None
     rows = TeamMember.objects.filter(pathway_id=pk)
-    if user is not None:
+    roles = {m.role for m in memberships_of(user)} if user is not None else set()
+    if Role.PEER_COMPANION in roles:
+        rows = rows.annotate(seal_rows=opened_seals_rows(user, OuterRef("pathway__client_id")))
+    if Role.PARTNER_WORKER in roles:
         rows = rows.annotate(
-            seal_rows=opened_seals_rows(user, OuterRef("pathway__client_id")),
             consent_rows=consents_in_force_rows(
                 client=OuterRef("pathway__client_id"), organisation=OuterRef("organisation_id")
-            ),
+            )
         )
     team = list(
         rows.select_related(
             *(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation"
-        ).order_by("role", "id")  # TeamMember's ordering
+        ).order_by()
     )
+    # TeamMember's ordering, in Python: an ORDER BY beside the subqueries costs more CPU (Django hashes them)
+    team.sort(key=lambda member: (member.role, member.pk))
     pathway: Pathway | None
     if team:
         pathway = team[0].pathway
