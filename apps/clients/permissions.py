@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Subquery
+from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -154,7 +154,12 @@ def client_access(user: Any, client: Client, purpose: str = Purpose.GUIDANCE) ->
             client=client, categories=ALL_CATEGORIES, owner=True, organisation_ids=frozenset({client.organisation_id})
         )
     if own and _on_case_team(user, client, {client.organisation_id}):
-        shown, sealed = peer_view(opened_seals(user, [client.pk]).get(client.pk, set()))
+        opened = (
+            opened_in_rows(client.seal_rows)  # type: ignore[attr-defined]
+            if hasattr(client, "seal_rows")
+            else opened_seals(user, [client.pk]).get(client.pk, set())
+        )
+        shown, sealed = peer_view(opened)
         return ClientAccess(
             client=client,
             categories=shown,
@@ -178,6 +183,8 @@ def client_access(user: Any, client: Client, purpose: str = Purpose.GUIDANCE) ->
 
 def _on_case_team(user: Any, client: Client, organisation_ids: set[int]) -> bool:
     # Through the reverse relations (pathways -> team): the clients app sits below pathways in the layers.
+    if hasattr(client, "on_team") and organisation_ids == {client.organisation_id}:
+        return bool(client.on_team)  # read with the client (get_client_for_user, a peer companion)
     return Client.objects.filter(
         pk=client.pk,
         pathways__team__user=user,
@@ -189,11 +196,22 @@ def _on_case_team(user: Any, client: Client, organisation_ids: set[int]) -> bool
 def get_client_for_user(user: Any, pk: int, purpose: str = Purpose.GUIDANCE) -> ClientAccess:
     """The client ``pk`` as ``user`` may see it, or Http404 (missing and forbidden alike). Records the read
     (apps/audit/reads.py): every page or API call that opens a client goes through here."""
-    client = (
-        Client.objects.select_related("organisation", "organisation__region", "municipality", "deelgemeente")
-        .filter(pk=pk, merged_into__isnull=True)
-        .first()
-    )
+    clients = Client.objects.select_related("organisation", "organisation__region", "municipality", "deelgemeente")
+    if any(m.role == Role.PEER_COMPANION for m in memberships_of(user)):
+        # what the peer companion's rule needs, read with the client: on the case team for the client's own
+        # organisation (as _on_case_team asks), and the seals the user opened
+        clients = clients.annotate(
+            on_team=Exists(
+                Client.objects.filter(
+                    pk=OuterRef("pk"),
+                    pathways__team__user=user,
+                    pathways__team__is_active=True,
+                    pathways__team__organisation_id=OuterRef("organisation_id"),
+                )
+            ),
+            seal_rows=opened_seals_rows(user, OuterRef("pk")),
+        )
+    client = clients.filter(pk=pk, merged_into__isnull=True).first()
     if client is None:
         raise Http404
     access = client_access(user, client, purpose)

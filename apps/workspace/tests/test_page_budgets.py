@@ -19,6 +19,7 @@ from apps.clients.services import client_seal_open
 from apps.consent.services import consent_withdraw
 from apps.groups.models import GroupActivity, GroupSession
 from apps.offers.services import offer_create
+from apps.pathways.models import TeamMember
 from apps.pathways.services import action_add, contact_log_add, plan_save, team_add
 from apps.pathways.tests.test_pathways import goal
 from apps.referrals.services import referral_send
@@ -108,6 +109,10 @@ def counted(browser: Browser, url: str) -> tuple[Any, list[str]]:
 
 
 ROLES = ["sofie", "wouter", "yonas", "els"]  # counsellor, coordinator, peer companion, partner worker
+# The client file's queries: session, user with memberships, the client (for a peer companion with the team check
+# and the seals opened), the consents covering a partner, screenings with scores and obstacles, consents shown,
+# the timeline and the open pathway (the registering organisation's), menu counts, the read record (2).
+CLIENT_FILE = {"sofie": 10, "wouter": 10, "yonas": 8, "els": 9}
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -141,13 +146,31 @@ def test_the_client_file_stays_within_its_budget_for_every_role(
     _response, short = counted(client, url)
     for _ in range(3):
         grow(case)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(CLIENT_FILE[who]):
         response, long = counted(client, url)
     assert len(long) == len(short), long
     html = response.content.decode()
     assert "Mariam" in html
     assert ("Kompas vzw" in html) == (who in {"sofie", "wouter"})  # others see only the consents to their own
     assert AuditEntry.objects.filter(action="clients.client.viewed", actor=getattr(case.p, who)).count() == 3
+
+
+def test_the_peer_companion_rule_read_with_the_client_still_follows_the_team_and_the_seals(
+    case: Any, client: Browser
+) -> None:
+    """The client file reads Yonas's place on the team and his opened seals with the client: the health goal's
+    domain shows once opened, and leaving the team makes the file a 404 at once."""
+    url = f"/hulpvragers/{case.client.pk}/"
+    client.force_login(case.p.yonas)
+    html = client.get(url).content.decode()
+    assert 'id="open-sealed"' in html
+    client_seal_open(
+        client=case.client, actor=case.p.yonas, categories=["health", "addiction", "justice"],
+        reason="Gesprek over de zorg.", sealed=frozenset({"health", "addiction", "justice"}),
+    )  # fmt: skip
+    assert 'id="open-sealed"' not in client.get(url).content.decode()
+    TeamMember.objects.filter(pathway=case.pathway, user=case.p.yonas).update(is_active=False)
+    assert client.get(url).status_code == 404
 
 
 def test_the_access_rule_read_with_the_team_still_follows_seals_and_consents(case: Any, client: Browser) -> None:
