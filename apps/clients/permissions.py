@@ -155,7 +155,7 @@ def client_access(user: Any, client: Client, purpose: str = Purpose.GUIDANCE) ->
         )
     if own and _on_case_team(user, client, {client.organisation_id}):
         opened = (
-            opened_in_rows(client.seal_rows)  # type: ignore[attr-defined]
+            opened_in_rows(client.seal_rows)
             if hasattr(client, "seal_rows")
             else opened_seals(user, [client.pk]).get(client.pk, set())
         )

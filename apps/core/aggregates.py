@@ -48,7 +48,7 @@ class JSONRows(Aggregate):
         self.keys = list(fields)
         super().__init__(*(F(value) if isinstance(value, str) else value for value in fields.values()))
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra_context: Any) -> Any:
         parts, params = [], []
         for key, expression in zip(self.keys, self.get_source_expressions()[: len(self.keys)], strict=True):
             sql, expression_params = compiler.compile(expression)

@@ -257,7 +257,7 @@ def referrals_and_sessions(pathway: Pathway) -> tuple[list[Referral], list[Group
             id=r["id"],
             pathway=pathway,
             status=r["status"],
-            created_at=parse_datetime(r["created_at"]),
+            created_at=parse_datetime(r["created_at"]) or r["created_at"],
             offer=Offer(
                 id=r["offer_id"],
                 title=r["title"],
