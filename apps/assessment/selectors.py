@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import CharField, IntegerField, Prefetch, Value
+from django.db.models import CharField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from apps.assessment.classification import Classification, classify, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
+from apps.core.aggregates import IdList, JSONRows, ids_of, rows_of
 from apps.core.prefetch import set_prefetched
 from apps.regions.models import Challenge, LifeDomain, Obstacle, ObstacleLine, Region, TargetGroup
 from apps.regions.selectors import region_memo
@@ -80,8 +81,8 @@ def classification_for(
 def screenings_of_client(
     *, client: Any, region_data: dict[str, Any], completed: bool = True, drafts: bool = False
 ) -> tuple[list[Screening], Screening | None]:
-    """(the completed screenings, oldest first, with scores and obstacles; the newest draft or None) in 2 queries
-    (none when neither is asked for): the screenings, then their scores and obstacles in one query.
+    """(the completed screenings, oldest first, with scores and obstacles; the newest draft or None) in one query
+    (none when neither is asked for): the screenings with their scores and obstacles (``with_scores_and_obstacles``).
 
     ``region_data``: ``region_classification_data`` of the client's region, whose obstacles the screenings'
     ``obstacles.all()`` return (shared, read-only instances); ``scores.all()`` holds DomainScore rows by life
@@ -92,11 +93,60 @@ def screenings_of_client(
     ]
     if not statuses:
         return [], None
-    rows = list(Screening.objects.filter(client=client, status__in=statuses).order_by("screened_on", "id"))
+    rows = list(
+        with_scores_and_obstacles(Screening.objects.filter(client=client, status__in=statuses)).order_by(
+            "screened_on", "id"
+        )
+    )
     done = [s for s in rows if s.status == Screening.Status.COMPLETED]
     draft = max((s for s in rows if s.status == Screening.Status.DRAFT), key=lambda s: s.pk, default=None)
-    attach_scores_and_obstacles(done, obstacles_by_id={o.pk: o for o in region_data["obstacles"]})
+    unpack_scores_and_obstacles(done, obstacles_by_id={o.pk: o for o in region_data["obstacles"]})
     return done, draft
+
+
+def with_scores_and_obstacles(screenings: QuerySet[Screening]) -> QuerySet[Screening]:
+    """``screenings`` with their scores (``score_rows``, :class:`~apps.core.aggregates.JSONRows`) and obstacle
+    ids (``obstacle_ids``, :class:`~apps.core.aggregates.IdList`) read in the same query, each a subquery per
+    screening (an index lookup): unpack them with :func:`unpack_scores_and_obstacles`."""
+    return screenings.annotate(
+        score_rows=Subquery(
+            DomainScore.objects.filter(screening_id=OuterRef("pk"))
+            .order_by()
+            .values("screening_id")
+            .annotate(
+                rows=JSONRows(
+                    id="id", life_domain_id="life_domain_id", level="level", client_level="client_level", note="note"
+                )
+            )
+            .values("rows")
+        ),
+        obstacle_ids=Subquery(
+            ScreeningObstacle.objects.filter(screening_id=OuterRef("pk"))
+            .order_by()
+            .values("screening_id")
+            .annotate(ids=IdList("obstacle_id"))
+            .values("ids")
+        ),
+    )
+
+
+def unpack_scores_and_obstacles(screenings: list[Screening], *, obstacles_by_id: dict[int, Any]) -> None:
+    """Fill ``scores.all()`` (by life domain id) and ``obstacles.all()`` (the region's order) of ``screenings``
+    read through :func:`with_scores_and_obstacles`, as ``prefetch_related`` would; no query unless an obstacle
+    is missing from ``obstacles_by_id`` (the region's obstacles by id: then one query)."""
+    links = {s.pk: ids_of(s.obstacle_ids) for s in screenings}  # type: ignore[attr-defined]
+    missing = {pk for pks in links.values() for pk in pks} - set(obstacles_by_id)
+    if missing:
+        obstacles_by_id = {**obstacles_by_id, **{o.pk: o for o in Obstacle.objects.filter(pk__in=missing)}}
+    for screening in screenings:
+        scores = [
+            DomainScore(screening_id=screening.pk, **row)
+            for row in rows_of(screening.score_rows)  # type: ignore[attr-defined]
+        ]
+        scores.sort(key=lambda s: (s.life_domain_id, s.pk))
+        obstacles = sorted((obstacles_by_id[pk] for pk in links[screening.pk]), key=lambda o: (o.position, o.code))
+        set_prefetched(screening, "scores", scores)
+        set_prefetched(screening, "obstacles", obstacles)
 
 
 def attach_scores_and_obstacles(screenings: list[Screening], *, obstacles_by_id: dict[int, Any]) -> None:

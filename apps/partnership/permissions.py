@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
+from apps.core.aggregates import IdList
 from apps.partnership.models import Attachment, Candidacy, ConflictDeclaration, CoverageRun
 from apps.regions.models import Region
 
@@ -68,12 +70,29 @@ def get_coverage_run_for_user(user: Any, region: Region, pk: int) -> CoverageRun
     return run
 
 
+def linked_ids(through: Any, column: str) -> Subquery:
+    """The ids a candidacy links to through the many-to-many table ``through`` (its ``column``), as an
+    :class:`~apps.core.aggregates.IdList` string in a subquery of the candidacy's own query."""
+    return Subquery(
+        through.objects.filter(candidacy_id=OuterRef("pk"))
+        .order_by()
+        .values("candidacy_id")
+        .annotate(ids=IdList(column))
+        .values("ids")
+    )
+
+
 def get_candidacy_for_jury(user: Any, region: Region, pk: int) -> Candidacy:
-    """A submitted candidacy of the region, for its jury members and coordinators."""
+    """A submitted candidacy of the region, for its jury members and coordinators, with ``challenge_ids`` and
+    ``municipality_ids`` (IdList strings: the page names them from the region's rows kept in the process)."""
     if not jury_roles_in(user, region):
         raise Http404
     candidacy = (
         Candidacy.objects.select_related("region", "municipality", "partner_organisation", "pitch", "rebuttal")
+        .annotate(
+            challenge_ids=linked_ids(Candidacy.challenges.through, "challenge_id"),
+            municipality_ids=linked_ids(Candidacy.municipalities.through, "municipality_id"),
+        )
         .filter(pk=pk, region=region, status=Candidacy.Status.SUBMITTED)
         .first()
     )

@@ -106,20 +106,12 @@ def ranking(
         scores[(s.candidacy_id, s.round)].append(s)
     if hidden is None:
         hidden = conflicted_ids(viewer, region) if viewer is not None else set()
-    rows = []
-    for c in candidacies:
-        row = RankRow(candidacy=c)
-        r1 = scores[(c.pk, Round.WRITTEN)]
-        r2 = scores[(c.pk, Round.PITCH)]
-        row.round1_mean = weighted_round_mean(r1, weights)
-        row.round1 = c.consensus_score if c.consensus_score is not None else row.round1_mean
-        row.round2 = weighted_round_mean(r2, weights)
-        if c.shortlisted and row.round1 is not None and row.round2 is not None:
-            row.final = ((row.round1 + row.round2) / 2).quantize(TWO, ROUND_HALF_UP)
-        row.scorers = len({s.member_id for s in r1})
-        if c.pk in hidden:
-            row = RankRow(candidacy=c, hidden=True)
-        rows.append(row)
+    rows = [
+        RankRow(candidacy=c, hidden=True)
+        if c.pk in hidden
+        else candidacy_scores(c, scores[(c.pk, Round.WRITTEN)] + scores[(c.pk, Round.PITCH)], weights)
+        for c in candidacies
+    ]
 
     def key(row: RankRow) -> tuple[int, Decimal, Decimal, str]:
         return (
@@ -133,6 +125,22 @@ def ranking(
     for i, row in enumerate(rows, 1):
         row.rank = i
     return rows
+
+
+def candidacy_scores(candidacy: Candidacy, scores: list[Score], weights: dict[int, int]) -> RankRow:
+    """One candidacy's figures (its row of the ranking, without the rank): the weighted jury mean of round 1,
+    round 1 (the consensus score when recorded, else that mean), round 2 and the final score (the mean of both
+    rounds, shortlisted candidacies only), from ``scores`` (all of this candidacy's, both rounds) and
+    ``weights`` (criterion id -> weight). No query."""
+    row = RankRow(candidacy=candidacy)
+    written = [s for s in scores if s.round == Round.WRITTEN]
+    row.round1_mean = weighted_round_mean(written, weights)
+    row.round1 = candidacy.consensus_score if candidacy.consensus_score is not None else row.round1_mean
+    row.round2 = weighted_round_mean([s for s in scores if s.round == Round.PITCH], weights)
+    if candidacy.shortlisted and row.round1 is not None and row.round2 is not None:
+        row.final = ((row.round1 + row.round2) / 2).quantize(TWO, ROUND_HALF_UP)
+    row.scorers = len({s.member_id for s in written})
+    return row
 
 
 def rows_matching(rows: list[RankRow], *, region: Region, query: str) -> list[RankRow]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Membership, Role
+from apps.core.aggregates import ids_of
 from apps.core.concurrency import EditConflict
 from apps.core.confirm import confirm_page, confirmed
 from apps.core.forms import form_errors
@@ -41,8 +42,9 @@ from apps.partnership.permissions import (
     is_call_coordinator,
     is_jury_member,
 )
-from apps.partnership.selectors import ranking, rows_matching
-from apps.regions.models import Region
+from apps.partnership.selectors import candidacy_scores, ranking, rows_matching
+from apps.regions.models import Challenge, Municipality, Region
+from apps.regions.selectors import region_rows
 
 # A coordinator's form on a candidacy that another coordinator saved since the page was opened (issue 10 item 5).
 EDIT_CONFLICT_MESSAGE = gettext_lazy(
@@ -171,6 +173,13 @@ def criterion_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect("partnership:criteria", code=code)
 
 
+def chosen(region: Region, model: Any, ids: str | None) -> list[Any]:
+    """The region's rows of ``model`` (Challenge, Municipality) whose ids the IdList string ``ids`` holds, in the
+    model's order, from the rows kept per region version (``region_rows``): no query."""
+    wanted = set(ids_of(ids))
+    return [row for row in region_rows(region=region, model=model) if row.pk in wanted]
+
+
 def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, **forms: Any) -> dict[str, Any]:
     user = request.user
     declaration = ConflictDeclaration.objects.filter(candidacy=candidacy, member=user.pk).first()
@@ -187,6 +196,8 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
         "is_coordinator": coordinator,
         "is_jury": jury,
         "criteria": criteria_list,
+        "challenges": chosen(region, Challenge, getattr(candidacy, "challenge_ids", None)),
+        "municipalities": chosen(region, Municipality, getattr(candidacy, "municipality_ids", None)),
         "offers": list(candidacy.offers.select_related("intervention_type")),
         "attachments": list(candidacy.attachments.all()),
         "pitch": getattr(candidacy, "pitch", None),
@@ -199,9 +210,7 @@ def _detail_context(request: HttpRequest, region: Region, candidacy: Candidacy, 
             .order_by("round", "member__username", "criterion__position")
         )
         context["scores"] = scores
-        rows = ranking(region=region, criteria=criteria_list, details=False)
-        row = next((r for r in rows if r.candidacy.pk == candidacy.pk), None)
-        context["row"] = row
+        context["row"] = candidacy_scores(candidacy, scores, {c.pk: c.weight for c in criteria_list})
         if jury and declaration is not None:
             mine = {(s.round, s.criterion_id): s for s in scores if s.member_id == user.pk}
             context["score_forms"] = []

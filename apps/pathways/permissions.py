@@ -19,14 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 
+from apps.accounts.models import Role
 from apps.accounts.permissions import memberships_of
 from apps.audit import reads
-from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_seals, peer_view
+from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_in_rows, opened_seals, opened_seals_rows, peer_view
 from apps.consent.models import DataCategory, Purpose
-from apps.consent.selectors import consented_categories
+from apps.consent.selectors import categories_in_rows, consented_categories, consents_in_force_rows
 from apps.core.ids import parse_id
 from apps.core.prefetch import set_prefetched
 from apps.pathways.models import Pathway, TeamMember
@@ -54,10 +55,21 @@ class PathwayAccess:
         return category in self.categories
 
 
-def pathway_accesses(user: Any, pathways: Iterable[Pathway], *, record: bool = True) -> dict[int, PathwayAccess]:
+def pathway_accesses(
+    user: Any,
+    pathways: Iterable[Pathway],
+    *,
+    record: bool = True,
+    opened: dict[int, set[str]] | None = None,
+    consents: dict[tuple[int, int], set[str]] | None = None,
+) -> dict[int, PathwayAccess]:
     """The rule for many pathways at once, consents read in one query. Pathways must come with
     ``client`` selected and ``team`` prefetched; those the user may not see are left out.
-    The clients of the pathways granted are recorded as one list read (apps/audit/reads.py)."""
+    The clients of the pathways granted are recorded as one list read (apps/audit/reads.py).
+
+    ``opened`` (client id -> sealed categories the user opened, as ``opened_seals`` answers) and ``consents``
+    ((client id, organisation id) -> categories for guidance, as ``consented_categories`` answers) when the
+    caller read them already with its pathways: then no query of their own."""
     memberships = [m for m in memberships_of(user) if m.role in CASE_ROLES]
     orgs = frozenset(m.organisation_id for m in memberships)
     full = frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES)
@@ -77,13 +89,15 @@ def pathway_accesses(user: Any, pathways: Iterable[Pathway], *, record: bool = T
             peers.append((pathway, member))
         else:
             pending.append((pathway, member))
-    opened = opened_seals(user, {p.client_id for p, _m in peers}) if peers else {}
+    if opened is None:
+        opened = opened_seals(user, {p.client_id for p, _m in peers}) if peers else {}
     for pathway, member in peers:
         shown, sealed = peer_view(opened.get(pathway.client_id, set()))
         result[pathway.pk] = PathwayAccess(pathway, shown, member=member, organisation_ids=orgs, sealed=sealed)
-    consents = consented_categories(
-        pairs={(p.client_id, m.organisation_id) for p, m in pending}, purposes=[Purpose.GUIDANCE]
-    )
+    if consents is None:
+        consents = consented_categories(
+            pairs={(p.client_id, m.organisation_id) for p, m in pending}, purposes=[Purpose.GUIDANCE]
+        )
     for pathway, member in pending:
         categories = consents.get((pathway.client_id, member.organisation_id), set())
         if DataCategory.IDENTITY in categories:
@@ -94,8 +108,18 @@ def pathway_accesses(user: Any, pathways: Iterable[Pathway], *, record: bool = T
 
 
 def pathway_access(user: Any, pathway: Pathway) -> PathwayAccess | None:
-    """The rule for one pathway, without recording a read (``get_pathway_for_user`` records it)."""
-    return pathway_accesses(user, [pathway], record=False).get(pathway.pk)
+    """The rule for one pathway, without recording a read (``get_pathway_for_user`` records it). A pathway read
+    by ``_pathway_with_team(pk, user=user)`` brings the user's opened seals and consents on their team row: then
+    no query."""
+    # the user's team row as pathway_accesses picks it: the first active one
+    own = next((t for t in pathway.team.all() if t.user_id == user.pk and t.is_active), None)
+    opened = consents = None
+    if own is not None and hasattr(own, "seal_rows"):
+        opened = {pathway.client_id: opened_in_rows(own.seal_rows)}
+    if own is not None and hasattr(own, "consent_rows"):
+        guidance = categories_in_rows(own.consent_rows, purposes=[Purpose.GUIDANCE])
+        consents = {(pathway.client_id, own.organisation_id): guidance}
+    return pathway_accesses(user, [pathway], record=False, opened=opened, consents=consents).get(pathway.pk)
 
 
 def candidate_pathways(user: Any) -> QuerySet[Pathway]:
@@ -122,17 +146,34 @@ PATHWAY_RELATED = (
 )
 
 
-def _pathway_with_team(pk: int) -> Pathway | None:
+def _pathway_with_team(pk: int, user: Any = None) -> Pathway | None:
     """The pathway ``pk`` with PATHWAY_RELATED and ``team.all()`` (every member, active or not, with user and
     organisation) in one query: the team's rows joined to their pathway; a pathway without a team: one more.
+    With ``user``, each team row also brings what the access rule may need of that user, so ``pathway_access``
+    needs no query of its own: ``seal_rows`` (the seals the user opened of the client) for a peer companion,
+    ``consent_rows`` (the consents in force for the client and the row's organisation) for a partner worker.
+    Only for these roles: each subquery costs CPU to build, and counsellors and coordinators of the pathway's
+    organisation need neither (a counsellor of another organisation on the team: one query, as before).
     ``None`` for an unknown id or one no database column can hold (a URL's ``<int:pk>`` takes any length)."""
     if parse_id(pk) is None:
         return None
+    rows = TeamMember.objects.filter(pathway_id=pk)
+    roles = {m.role for m in memberships_of(user)} if user is not None else set()
+    if Role.PEER_COMPANION in roles:
+        rows = rows.annotate(seal_rows=opened_seals_rows(user, OuterRef("pathway__client_id")))
+    if Role.PARTNER_WORKER in roles:
+        rows = rows.annotate(
+            consent_rows=consents_in_force_rows(
+                client=OuterRef("pathway__client_id"), organisation=OuterRef("organisation_id")
+            )
+        )
     team = list(
-        TeamMember.objects.filter(pathway_id=pk)
-        .select_related(*(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation")
-        .order_by("role", "id")  # TeamMember's ordering
+        rows.select_related(
+            *(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation"
+        ).order_by()
     )
+    # TeamMember's ordering, in Python: an ORDER BY beside the subqueries costs more CPU (Django hashes them)
+    team.sort(key=lambda member: (member.role, member.pk))
     pathway: Pathway | None
     if team:
         pathway = team[0].pathway
@@ -147,7 +188,7 @@ def _pathway_with_team(pk: int) -> Pathway | None:
 
 
 def get_pathway_for_user(user: Any, pk: int) -> PathwayAccess:
-    pathway = _pathway_with_team(pk)
+    pathway = _pathway_with_team(pk, user=user)
     if pathway is None:
         raise Http404
     access = pathway_access(user, pathway)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from apps.accounts.models import Membership, Organisation, Role
 from apps.accounts.permissions import memberships_of
@@ -20,13 +21,15 @@ from apps.clients.models import Client
 from apps.clients.permissions import ClientAccess
 from apps.consent.models import DataCategory
 from apps.consent.selectors import consents_shown_in_one_query
+from apps.core.aggregates import JSONRows, rows_of
 from apps.core.counted import counted, counted_key
 from apps.core.keyset import FORWARD, KeysetPage, decode_cursor, keyset_page
-from apps.groups.services import sessions_for_pathway
+from apps.groups.models import GroupActivity, GroupSession
+from apps.offers.models import Offer
 from apps.pathways.models import Pathway
 from apps.pathways.permissions import PathwayAccess
 from apps.pathways.selectors import pathway_page
-from apps.referrals.selectors import referrals_for_pathway
+from apps.referrals.models import Referral
 from apps.regions.models import CallTimeline, Challenge
 from apps.regions.selectors import region_memo
 
@@ -237,9 +240,74 @@ def pathway_file(
     *, access: PathwayAccess, contacts_cursor: str | None = None, history_cursor: str | None = None
 ) -> dict[str, Any]:
     """The pathway page: what the pathway holds (``pathway_page``, its contact log and plan history in keyset
-    pages from the cursors; junk: ``Http404``) plus its referrals and the group sessions the client attended."""
+    pages from the cursors; junk: ``Http404``) plus its referrals and the group sessions the client attended
+    (``referrals_and_sessions``: one query)."""
+    referrals, sessions = referrals_and_sessions(access.pathway)
     return {
         **pathway_page(access=access, contacts_cursor=contacts_cursor, history_cursor=history_cursor),
-        "referrals": referrals_for_pathway(access.pathway),
-        "sessions": sessions_for_pathway(access.pathway),
+        "referrals": referrals,
+        "sessions": sessions,
     }
+
+
+def referrals_and_sessions(pathway: Pathway) -> tuple[list[Referral], list[GroupSession]]:
+    """(the pathway's referrals, newest first; the group sessions it attended, newest first) in one query: both
+    lists as :class:`~apps.core.aggregates.JSONRows` subqueries of the pathway's row. The instances hold what the
+    pathway page shows and nothing more: a referral its id, status, creation time and offer (id, title, and the
+    offer's organisation's id and name); a session its id, date and activity (id, title). Not for writing."""
+    referral_rows, session_rows = (
+        Pathway.objects.filter(pk=pathway.pk)
+        .annotate(
+            referral_rows=Subquery(
+                Referral.objects.filter(pathway_id=OuterRef("pk"))
+                .order_by()
+                .values("pathway_id")
+                .annotate(
+                    rows=JSONRows(
+                        id="id",
+                        status="status",
+                        created_at="created_at",
+                        offer_id="offer_id",
+                        title="offer__title",
+                        organisation_id="offer__organisation_id",
+                        organisation="offer__organisation__name",
+                    )
+                )
+                .values("rows")
+            ),
+            session_rows=Subquery(
+                GroupSession.objects.filter(attendees=OuterRef("pk"))
+                .order_by()
+                .values("attendees")
+                .annotate(rows=JSONRows(id="id", held_on="held_on", activity_id="activity_id", title="activity__title"))
+                .values("rows")
+            ),
+        )
+        .values_list("referral_rows", "session_rows")
+        .get()
+    )
+    referrals = [
+        Referral(
+            id=r["id"],
+            pathway=pathway,
+            status=r["status"],
+            created_at=parse_datetime(r["created_at"]) or r["created_at"],
+            offer=Offer(
+                id=r["offer_id"],
+                title=r["title"],
+                organisation=Organisation(id=r["organisation_id"], name=r["organisation"]),
+            ),
+        )
+        for r in rows_of(referral_rows)
+    ]
+    referrals.sort(key=lambda r: (r.created_at, r.pk), reverse=True)  # Referral's ordering
+    sessions = [
+        GroupSession(
+            id=s["id"],
+            held_on=dt.date.fromisoformat(s["held_on"]),
+            activity=GroupActivity(id=s["activity_id"], title=s["title"]),
+        )
+        for s in rows_of(session_rows)
+    ]
+    sessions.sort(key=lambda s: (s.held_on, s.pk), reverse=True)
+    return referrals, sessions

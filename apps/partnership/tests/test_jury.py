@@ -15,6 +15,7 @@ from apps.partnership import services_jury
 from apps.partnership.models import Candidacy, Score, ScoreChange
 from apps.partnership.selectors import ranking
 from apps.partnership.tests.conftest import make_candidacy
+from apps.regions.models import Challenge
 
 
 def second_juror(personas: Any) -> Any:
@@ -202,3 +203,39 @@ def test_the_jury_list_tells_each_juror_what_is_left_to_do_in_a_fixed_number_of_
         seen[juror.first_name] = html.split(f'id="row-{candidacy.pk}"')[1].split("</tr>")[0]
     assert "gescoord" in seen[personas.ine.first_name] and "3,75" in seen[personas.ine.first_name]
     assert "belangenconflict" in seen["Jan"] and "3,75" not in seen["Jan"]
+
+
+def test_the_candidacy_page_shows_its_scores_challenges_and_municipalities_in_a_fixed_number_of_queries(
+    personas: Any, criteria: Any, candidacy: Any, client: Browser, django_assert_max_num_queries: Any
+) -> None:
+    """Ine (jury) and Wouter (coordinator) open a candidacy: its challenges and municipalities (named from the
+    region's rows kept in the process), its round 1 mean from its own scores; more scores, jurors, challenges
+    and other candidacies cost no query more."""
+    url = f"/oproep/oostende/jury/{candidacy.pk}/"
+    score_all(candidacy, personas.ine, criteria, [4, 3])
+    counts: dict[str, list[int]] = {}
+    for who in (personas.ine, personas.wouter):
+        client.force_login(who)
+        client.get(url)
+        with django_assert_max_num_queries(10) as short:
+            client.get(url)
+        counts[who.username] = [len(short)]
+    jan = second_juror(personas)
+    score_all(candidacy, jan, criteria, [2, 2])
+    other = make_candidacy(personas.region, name="Tweede vzw", kbo="0403170701", challenges=("saled", "elke"))
+    score_all(other, personas.ine, criteria, [1, 1])
+    challenges = list(Challenge.objects.filter(region=personas.region).order_by("rank"))
+    candidacy.challenges.set(challenges)
+    for who in (personas.ine, personas.wouter):
+        client.force_login(who)
+        with django_assert_max_num_queries(10) as long:
+            html = client.get(url).content.decode()
+        counts[who.username].append(len(long))
+        # Ine 3.75 and Jan 2.00 (weights 3 and 1): the jury mean of round 1 is 2.88; the other candidacy's
+        # scores are not in it
+        assert 'id="summary"' in html and "2,88" in html.split('id="summary"')[1].split("</p>")[0]
+        proposal = html.split('id="proposal"')[1].split("</dl>")[0]
+        assert all(f"{c.rank}. {c.persona_name}" in proposal for c in challenges)
+        assert all(m.name in proposal for m in personas.region.municipalities.all()[:2])
+        assert personas.region.municipalities.all()[2].name not in proposal
+    assert all(short == long for short, long in counts.values()), counts

@@ -76,9 +76,9 @@ def test_the_pathway_page_and_my_work_have_a_fixed_number_of_queries(personas: A
     assert len(long_page) == len(short_page), [q["sql"][:90] for q in long_page]
     assert len(long_work) == len(short_work)
     # the pathway page: session, user with memberships, pathway with its team, goals (with their obstacles),
-    # actions, plan history, contacts, screenings, their scores and obstacles, referrals, group sessions, menu
-    # counts, and the record of the read (the chain head, with the lock on PostgreSQL; the insert)
-    assert len(long_page) <= 14, [q["sql"][:90] for q in long_page]
+    # actions, plan history, contacts, screenings with their scores, referrals and group sessions (one query),
+    # menu counts, and the record of the read (the chain head, with the lock on PostgreSQL; the insert)
+    assert len(long_page) <= 12, [q["sql"][:90] for q in long_page]
     # my work: session, user with memberships, menu counts, the caseload's ids with the user's own seats (2), the
     # page's pathways and teams (2), waiting positions, colleagues, and the record of the page's read (2)
     assert len(long_work) <= 12, [q["sql"][:90] for q in long_work]
