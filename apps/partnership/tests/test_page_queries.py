@@ -35,7 +35,7 @@ def scored(personas: Any, criteria: Any, first: int, n: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "most"), [("/oproep/oostende/jury/dekking/", 11), ("/oproep/oostende/jury/export.xlsx", 12)]
+    ("url", "most"), [("/oproep/oostende/jury/dekking/", 10), ("/oproep/oostende/jury/export.xlsx", 12)]
 )
 def test_the_page_costs_the_same_for_two_or_six_candidacies(
     personas: Any, criteria: Any, client: Browser, url: str, most: int, django_assert_max_num_queries: Any
