@@ -145,6 +145,11 @@ def candidate_profiles(
     return profiles
 
 
+def work_wishes(clients: list[Client]) -> dict[int, WorkWish | None]:
+    """``{client id: work wish or None}`` of clients loaded with ``work_wish`` (``visible_clients``): no query."""
+    return {c.pk: getattr(c, "work_wish", None) for c in clients}
+
+
 def candidate_profile(*, client: Client) -> CandidateProfile | None:
     """``candidate_profiles`` of one client (None when left out): 2 queries."""
     return candidate_profiles(clients=[client]).get(client.pk)
@@ -155,7 +160,8 @@ def visible_clients(*, user: Any, region_id: int) -> list[Client]:
     rule: a full role's own organisations, a peer companion's team clients; docs/decisions/0014-access-matrix.md)
     that belong to the user's own organisations, since proposing edits the client's file. A peer companion
     may not edit a file (``ClientAccess.can_edit``), so its team clients are not listed: the link to the
-    client's opportunities would be a 404 for them."""
+    client's opportunities would be a 404 for them. Each client comes with its place and its work wish (for
+    ``candidate_profiles``: ``wishes=work_wishes(clients)``)."""
     orgs = {
         m.organisation_id
         for m in memberships_of(user)
@@ -166,7 +172,7 @@ def visible_clients(*, user: Any, region_id: int) -> list[Client]:
     return list(
         clients_for_user(user=user)
         .filter(organisation_id__in=orgs)
-        .select_related("municipality", "deelgemeente", "organisation")
+        .select_related("municipality", "deelgemeente", "organisation", "work_wish")
     )
 
 

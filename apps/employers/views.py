@@ -69,6 +69,7 @@ from apps.employers.selectors import (
     overview,
     placement_rows,
     visible_clients,
+    work_wishes,
     working_on,
 )
 from apps.employers.services import (
@@ -334,7 +335,8 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     matches = []
     if opportunity.status == Opportunity.Status.OPEN:
         clients = {c.pk: c for c in visible_clients(user=request.user, region_id=region_id)}
-        profiles = list(candidate_profiles(clients=list(clients.values())).values())
+        listed = list(clients.values())
+        profiles = list(candidate_profiles(clients=listed, wishes=work_wishes(listed)).values())
         travel = travel_model(region=opportunity.employer.region)
         matches = [
             (clients[m.candidate.client_id], m)
