@@ -26,14 +26,9 @@ TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"
 # measured on a warm cache. Pages still above it, by URL shape (digits as N), with their current ceiling:
 MAX_QUERIES_PER_PAGE = 12
 QUERY_EXEMPTIONS: dict[str, int] = {
-    "/werkgevers/kans/N/": 16,
-    "/werkgevers/hulpvrager/N/": 14,
     "/trajecten/N/": 15,
     "/trajecten/mijn-werk/": 14,
     "/oproep/oostende/jury/N/": 14,
-    "/oproep/oostende/jury/dekking/": 13,
-    "/oproep/oostende/jury/export.xlsx": 13,
-    "/groepsaanbod/N/sessies/N/aanwezigheid/": 13,
     "/coordinatie/": 13,
 }
 
