@@ -14,7 +14,6 @@ from django.utils.translation import get_language
 
 from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
-from apps.assessment.selectors import attach_scores_and_obstacles
 from apps.clients.models import Client
 from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
 from apps.matching.travel import Link, Place, TravelModel, VillageAccess
@@ -212,13 +211,13 @@ def client_profile_and_open_pathway(*, client: Any) -> tuple[ClientProfile | Non
     target_groups, personas, catalogue = region_memo(
         region=region, name="profile", build=lambda: _profile_data(region.pk)
     )
-    attach_scores_and_obstacles([screening], obstacles_by_id=catalogue.obstacles)
+    levels, obstacles = _levels_and_obstacles(screening, catalogue)
     working, open_pathway_id = _working_and_open_pathway(client)
     profile = _build_profile(
         client=client,
         screening=screening,
-        levels={s.life_domain_id: s.level for s in screening.scores.all() if s.level is not None},  # "not known"
-        obstacles=[_Obstacle.of(o) for o in screening.obstacles.all()],
+        levels=levels,
+        obstacles=obstacles,
         target_groups=target_groups,
         personas=personas,
         catalogue=catalogue,
@@ -226,6 +225,28 @@ def client_profile_and_open_pathway(*, client: Any) -> tuple[ClientProfile | Non
         today=timezone.localdate(),
     )
     return profile, open_pathway_id
+
+
+def _levels_and_obstacles(screening: Screening, catalogue: NeedCatalogue) -> tuple[dict[int, int], list[_Obstacle]]:
+    """The screening's levels (life domain id -> 1-5; "not known" left out) and obstacles, in one query: its
+    scores joined to its obstacles (some dozens of rows; cheaper to build than a union of the two). An obstacle
+    outside the region's catalogue (none, as the region loader keeps them) is read: one query more."""
+    levels: dict[int, int] = {}
+    ids: set[int] = set()
+    for domain_id, level, obstacle_id in (
+        Screening.objects.filter(pk=screening.pk)
+        .values_list("scores__life_domain_id", "scores__level", "obstacles__id")
+        .order_by()
+    ):
+        if domain_id is not None and level is not None:
+            levels[domain_id] = level
+        if obstacle_id is not None:
+            ids.add(obstacle_id)
+    known = catalogue.obstacles
+    found = [known[pk] for pk in ids if pk in known]
+    if len(found) < len(ids):
+        found += Obstacle.objects.filter(pk__in=ids - set(known)).select_related("life_domain")
+    return levels, [_Obstacle.of(o) for o in found]
 
 
 def _working_and_open_pathway(client: Any) -> tuple[set[int], int | None]:
@@ -243,7 +264,7 @@ def _working_and_open_pathway(client: Any) -> tuple[set[int], int | None]:
             "team__is_active",
             "referrals__status",
             "referrals__offer__organisation_id",
-        )  # fmt: skip
+        )
         .order_by()
     )
     for pathway_id, lead, member, active, status, referred in rows:
