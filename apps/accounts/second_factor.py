@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django_otp import devices_for_user
+from django_otp import device_classes
 
 from apps.accounts.permissions import roles_of
 
@@ -32,8 +32,12 @@ def second_factor_required(user: Any) -> bool:
 
 
 def has_confirmed_device(user: Any) -> bool:
-    """True when the user has a confirmed TOTP device (or backup codes)."""
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    """True when the user has a confirmed device of any installed kind (TOTP, backup codes): one query, the
+    kinds' confirmed rows of the user as one union."""
+    if getattr(user, "is_anonymous", True):
+        return False
+    confirmed = [model.objects.filter(user=user, confirmed=True).values("pk") for model in device_classes()]
+    return confirmed[0].union(*confirmed[1:], all=True).exists()
 
 
 def second_factor_state(user: Any) -> str:

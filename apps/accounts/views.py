@@ -72,8 +72,10 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse_lazy("accounts:otp_verify"))
         return render(request, "accounts/otp_enrolled.html", {})
     form = TokenForm(request.POST or None)
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
-    if request.method == "POST" and device is not None:
+    device = None  # a GET shows a fresh secret (totp_device_start); a POST confirms the newest one shown
+    if request.method == "POST":
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
+    if device is not None:
         if not hit("otp_verify", f"user:{request.user.pk}"):
             return too_many_requests(request)
         if form.is_valid():
@@ -84,7 +86,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             else:
                 otp_login(request, device)
                 return render(request, "accounts/otp_backup_codes.html", {"codes": codes, "next": _next_url(request)})
-    if device is None or request.method == "GET":
+    if device is None:
         device = totp_device_start(actor=request.user)
     secret = b32encode(device.bin_key).decode()
     context = {

@@ -64,7 +64,9 @@ def get_activity_for_closing(user: Any, employer: Employer, activity_pk: int) ->
 
 def get_opportunity_for_user(user: Any, pk: int) -> Opportunity:
     opportunity = (
-        Opportunity.objects.select_related("employer", "employer__municipality", "municipality").filter(pk=pk).first()
+        Opportunity.objects.select_related("employer", "employer__region", "employer__municipality", "municipality")
+        .filter(pk=pk)
+        .first()
     )
     if opportunity is None or opportunity.employer.region_id not in case_region_ids(user):
         raise Http404

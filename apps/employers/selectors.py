@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,45 +35,51 @@ from apps.pathways.models import Outcome
 
 
 def opportunity_profiles(*, region_id: int, pk: int | None = None) -> list[OpportunityProfile]:
-    """Open opportunities of a region as plain profiles (one query)."""
+    """Open opportunities of a region as plain profiles (one query); given ``pk``, that one opportunity whatever
+    its status (a page that already holds the opportunity uses ``opportunity_profile``: no query)."""
     qs = Opportunity.objects.filter(employer__region_id=region_id, status=Opportunity.Status.OPEN)
     if pk is not None:
         qs = Opportunity.objects.filter(pk=pk)
-    rows = qs.values(
-        "pk",
-        "title",
-        "employer__name",
-        "kind",
-        "rung",
-        "isco_code",
-        "municipality__code",
-        "municipality__latitude",
-        "municipality__longitude",
-        "dutch_level",
-        "driving_licence",
-        "supports",
-        "hours_per_week",
-        "shifts",
+    rows = qs.values(*_OPPORTUNITY_VALUES)
+    return [_opportunity_profile(r) for r in rows]
+
+
+_OPPORTUNITY_VALUES = (
+    *("pk", "title", "employer__name", "kind", "rung", "isco_code"),
+    *("municipality__code", "municipality__latitude", "municipality__longitude"),
+    *("dutch_level", "driving_licence", "supports", "hours_per_week", "shifts"),
+)
+
+
+def opportunity_profile(*, opportunity: Opportunity) -> OpportunityProfile:
+    """The profile of an opportunity loaded with its employer and municipality (``get_opportunity_for_user``):
+    no query; equal to ``opportunity_profiles(region_id=..., pk=opportunity.pk)[0]``."""
+    row: dict[str, Any] = {}
+    for name in _OPPORTUNITY_VALUES:
+        value: Any = opportunity
+        for part in name.split("__"):
+            value = getattr(value, part)
+        row[name] = value
+    return _opportunity_profile(row)
+
+
+def _opportunity_profile(r: Mapping[str, Any]) -> OpportunityProfile:
+    return OpportunityProfile(
+        id=r["pk"],
+        title=r["title"],
+        employer_name=r["employer__name"],
+        kind=r["kind"],
+        rung=r["rung"],
+        isco_code=r["isco_code"],
+        municipality=r["municipality__code"],
+        latitude=r["municipality__latitude"],
+        longitude=r["municipality__longitude"],
+        dutch_rank=DUTCH_RANK.get(r["dutch_level"], 0),
+        driving_licence=r["driving_licence"],
+        supports=frozenset(r["supports"]),
+        hours=r["hours_per_week"],
+        shifts=frozenset(r["shifts"]),
     )
-    return [
-        OpportunityProfile(
-            id=r["pk"],
-            title=r["title"],
-            employer_name=r["employer__name"],
-            kind=r["kind"],
-            rung=r["rung"],
-            isco_code=r["isco_code"],
-            municipality=r["municipality__code"],
-            latitude=r["municipality__latitude"],
-            longitude=r["municipality__longitude"],
-            dutch_rank=DUTCH_RANK.get(r["dutch_level"], 0),
-            driving_licence=r["driving_licence"],
-            supports=frozenset(r["supports"]),
-            hours=r["hours_per_week"],
-            shifts=frozenset(r["shifts"]),
-        )
-        for r in rows
-    ]
 
 
 def _place(client: Any) -> Place:
@@ -86,28 +92,40 @@ def _place(client: Any) -> Place:
     )
 
 
-def candidate_profiles(*, clients: list[Client]) -> dict[int, CandidateProfile]:
-    """Profiles of clients whose latest completed screening places them on the ladder (3 queries).
+def candidate_profiles(
+    *, clients: list[Client], wishes: Mapping[int, WorkWish | None] | None = None
+) -> dict[int, CandidateProfile]:
+    """Profiles of clients whose latest completed screening places them on the ladder, in 2 queries whatever
+    their number (the latest completed screenings with their obstacles' life domains, one row per obstacle;
+    the work wishes), 1 when ``wishes`` is given (``{client id: wish or None}``, read by the caller).
 
-    Clients without a completed screening or without rungs are left out; so are those whose rungs
-    stay below 3 (no opportunity fits them yet).
+    ``clients``: loaded with ``municipality`` and ``deelgemeente`` (their place). The latest screening is the
+    last ``screened_on``, then the highest id. Clients without a completed screening or without rungs are left
+    out; so are those whose rungs stay below 3 (no opportunity fits them yet).
     """
+    if not clients:
+        return {}
     ids = [c.pk for c in clients]
-    latest: dict[int, Screening] = {}
-    for s in (
-        Screening.objects.filter(client_id__in=ids, status=Screening.Status.COMPLETED)
-        .order_by("client_id", "-screened_on", "-id")
-        .prefetch_related("obstacles__life_domain")
+    completed = Screening.objects.filter(status=Screening.Status.COMPLETED)
+    newest = completed.filter(client_id=OuterRef("client_id")).order_by("-screened_on", "-id").values("pk")[:1]
+    latest: dict[int, tuple[int | None, int | None, set[str]]] = {}
+    for client_id, current, attainable, domain in (
+        completed.filter(client_id__in=ids, pk=Subquery(newest))
+        .values_list("client_id", "ladder_current", "ladder_attainable", "obstacles__life_domain__code")
+        .order_by()
     ):
-        latest.setdefault(s.client_id, s)
-    wishes = {w.client_id: w for w in WorkWish.objects.filter(client_id__in=ids)}
+        found = latest.setdefault(client_id, (current, attainable, set()))
+        if domain is not None:
+            found[2].add(domain)
+    if wishes is None:
+        wishes = {w.client_id: w for w in WorkWish.objects.filter(client_id__in=ids)}
     profiles = {}
     for client in clients:
         screening = latest.get(client.pk)
-        if screening is None or (screening.ladder_current is None and screening.ladder_attainable is None):
+        if screening is None or (screening[0] is None and screening[1] is None):
             continue
-        current = screening.ladder_current or screening.ladder_attainable or 0
-        attainable = screening.ladder_attainable or current
+        current = screening[0] or screening[1] or 0
+        attainable = screening[1] or current
         if max(current, attainable) < 3:
             continue
         wish = wishes.get(client.pk)
@@ -118,7 +136,7 @@ def candidate_profiles(*, clients: list[Client]) -> dict[int, CandidateProfile]:
             place=_place(client),
             dutch_rank=DUTCH_RANK.get(client.dutch_level, 0),
             driving_licence=bool(wish and wish.driving_licence),
-            domains=frozenset(o.life_domain.code for o in screening.obstacles.all()),
+            domains=frozenset(screening[2]),
             wished_codes=tuple(wish.occupations) if wish else (),
             max_travel_minutes=wish.max_travel_minutes if wish else 60,
             max_hours=wish.max_hours_per_week if wish else 38,
@@ -127,7 +145,13 @@ def candidate_profiles(*, clients: list[Client]) -> dict[int, CandidateProfile]:
     return profiles
 
 
+def work_wishes(clients: list[Client]) -> dict[int, WorkWish | None]:
+    """``{client id: work wish or None}`` of clients loaded with ``work_wish`` (``visible_clients``): no query."""
+    return {c.pk: getattr(c, "work_wish", None) for c in clients}
+
+
 def candidate_profile(*, client: Client) -> CandidateProfile | None:
+    """``candidate_profiles`` of one client (None when left out): 2 queries."""
     return candidate_profiles(clients=[client]).get(client.pk)
 
 
@@ -136,7 +160,8 @@ def visible_clients(*, user: Any, region_id: int) -> list[Client]:
     rule: a full role's own organisations, a peer companion's team clients; docs/decisions/0014-access-matrix.md)
     that belong to the user's own organisations, since proposing edits the client's file. A peer companion
     may not edit a file (``ClientAccess.can_edit``), so its team clients are not listed: the link to the
-    client's opportunities would be a 404 for them."""
+    client's opportunities would be a 404 for them. Each client comes with its place and its work wish (for
+    ``candidate_profiles``: ``wishes=work_wishes(clients)``)."""
     orgs = {
         m.organisation_id
         for m in memberships_of(user)
@@ -147,7 +172,7 @@ def visible_clients(*, user: Any, region_id: int) -> list[Client]:
     return list(
         clients_for_user(user=user)
         .filter(organisation_id__in=orgs)
-        .select_related("municipality", "deelgemeente", "organisation")
+        .select_related("municipality", "deelgemeente", "organisation", "work_wish")
     )
 
 

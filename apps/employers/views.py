@@ -65,10 +65,12 @@ from apps.employers.selectors import (
     candidate_profiles,
     employer_list,
     opportunity_list,
+    opportunity_profile,
     opportunity_profiles,
     overview,
     placement_rows,
     visible_clients,
+    work_wishes,
     working_on,
 )
 from apps.employers.services import (
@@ -364,13 +366,13 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     matches = []
     if opportunity.status == Opportunity.Status.OPEN:
         clients = {c.pk: c for c in visible_clients(user=request.user, region_id=region_id)}
-        profiles = list(candidate_profiles(clients=list(clients.values())).values())
-        found = opportunity_profiles(region_id=region_id, pk=opportunity.pk)
-        if found:
-            matches = [
-                (clients[m.candidate.client_id], m)
-                for m in candidates_for(found[0], profiles, travel_model(region_id=region_id))
-            ]
+        listed = list(clients.values())
+        profiles = list(candidate_profiles(clients=listed, wishes=work_wishes(listed)).values())
+        travel = travel_model(region=opportunity.employer.region)
+        matches = [
+            (clients[m.candidate.client_id], m)
+            for m in candidates_for(opportunity_profile(opportunity=opportunity), profiles, travel)
+        ]
     placements = [
         p
         for p in opportunity.placements.select_related("client", "organisation")
@@ -410,13 +412,15 @@ def client_opportunities(request: HttpRequest, client_pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, client_pk)
     client = access.client
     region_id = client.organisation.region_id
-    profile = candidate_profile(client=client)
+    wish = WorkWish.objects.filter(client=client).first()
+    profile = candidate_profiles(clients=[client], wishes={client.pk: wish}).get(client.pk)
     matches = (
-        opportunities_for(profile, opportunity_profiles(region_id=region_id), travel_model(region_id=region_id))
+        opportunities_for(
+            profile, opportunity_profiles(region_id=region_id), travel_model(region=client.organisation.region)
+        )
         if profile
         else []
     )
-    wish = WorkWish.objects.filter(client=client).first()
     initial = (
         {
             "occupations": ", ".join(wish.occupations),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,19 +98,20 @@ def linkable_pathways(user: Any, offer: Offer, session: GroupSession | None = No
     region_id = offer.organisation.region_id
     by_referral = Q(Exists(referred)) & ~Q(status=Pathway.Status.CLOSED)
     if session is not None:
-        by_referral |= Q(sessions_attended=session)
-    linked = {
+        attended = GroupSession.attendees.through.objects.filter(pathway_id=OuterRef("pk"), groupsession_id=session.pk)
+        by_referral |= Q(Exists(attended))
+    found = Pathway.objects.filter(by_referral).distinct()
+    if ALSO_ACCESSIBLE_PATHWAYS:  # one query: the linked pathways and those the user might open, told apart
+        found = found | candidate_pathways(user).exclude(status=Pathway.Status.CLOSED)
+    candidates: dict[int, Pathway] = {
         p.pk: p
-        for p in Pathway.objects.filter(by_referral, organisation__region_id=region_id)
+        for p in found.filter(organisation__region_id=region_id)
+        .annotate(linked=ExpressionWrapper(by_referral, output_field=BooleanField()))
         .distinct()
         .select_related("client")
         .prefetch_related("team")
     }
-    candidates: dict[int, Pathway] = dict(linked)
-    if ALSO_ACCESSIBLE_PATHWAYS:
-        own = candidate_pathways(user).filter(organisation__region_id=region_id).exclude(status=Pathway.Status.CLOSED)
-        for p in own:
-            candidates.setdefault(p.pk, p)
+    linked = {pk for pk, p in candidates.items() if getattr(p, "linked", False)}
     accesses = pathway_accesses(user, candidates.values())
     keep = [p for p in candidates.values() if p.pk in linked or p.pk in accesses]
     consents = consented_categories(

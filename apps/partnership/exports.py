@@ -36,7 +36,10 @@ def candidacies_xlsx(*, region: Region) -> bytes:
             _("Decision"), _("Rebuttal outcome"),
         ]
     )  # fmt: skip
-    for row in ranking(region=region):
+    every_score = list(
+        Score.objects.filter(candidacy__region=region).select_related("candidacy", "member", "criterion")
+    )
+    for row in ranking(region=region, scores=every_score):
         c = row.candidacy
         rebuttal = getattr(c, "rebuttal", None)
         ws.append(
@@ -53,7 +56,7 @@ def candidacies_xlsx(*, region: Region) -> bytes:
     scores = wb.create_sheet(_("Scores")[:31])
     scores.append([_("Reference"), _("Round"), _("Jury member"), _("Criterion"), _("Weight"), _("Score"),
                    _("Motivation"), _("Last changed")])  # fmt: skip
-    for s in Score.objects.filter(candidacy__region=region).select_related("candidacy", "member", "criterion"):
+    for s in every_score:
         scores.append([s.candidacy.reference, s.round, str(s.member), s.criterion.name, s.criterion.weight, s.value,
                        s.motivation, _when(s.updated_at)])  # fmt: skip
     history = wb.create_sheet(_("Score history")[:31])

@@ -21,6 +21,7 @@ from apps.partnership.models import (
     Score,
 )
 from apps.regions.models import Challenge, Region, SupportLine
+from apps.regions.selectors import region_memo
 
 TWO = Decimal("0.01")
 
@@ -85,6 +86,7 @@ def ranking(
     criteria: list[Criterion] | None = None,
     details: bool = True,
     hidden: set[int] | None = None,
+    scores: list[Score] | None = None,
 ) -> list[RankRow]:
     """The weighted ranking: shortlisted candidacies by final score (mean of rounds 1 and 2), then the rest.
 
@@ -92,7 +94,8 @@ def ranking(
     region's criteria when the caller has them already (one query less); ``details=False`` leaves out what
     only the ranking's own page shows (challenges, municipalities, offers, pitch, rebuttal): a candidacy's
     page needs only its rank and scores (two queries: candidacies and scores). ``hidden``: the ids of the
-    candidacies for which ``viewer`` declared a conflict, when the caller has read them already.
+    candidacies for which ``viewer`` declared a conflict, when the caller has read them already; ``scores``: every
+    score of the region with its member and criterion, when the caller reads them anyway (the export).
     """
     weights = {c.pk: c.weight for c in (criteria if criteria is not None else Criterion.objects.filter(region=region))}
     found = (
@@ -101,15 +104,17 @@ def ranking(
         else Candidacy.objects.filter(region=region, status=Candidacy.Status.SUBMITTED).order_by("reference")
     )
     candidacies = list(found)
-    scores: dict[tuple[int, int], list[Score]] = defaultdict(list)
-    for s in Score.objects.filter(candidacy__region=region).select_related("member", "criterion"):
-        scores[(s.candidacy_id, s.round)].append(s)
+    by_round: dict[tuple[int, int], list[Score]] = defaultdict(list)
+    if scores is None:
+        scores = list(Score.objects.filter(candidacy__region=region).select_related("member", "criterion"))
+    for s in scores:
+        by_round[(s.candidacy_id, s.round)].append(s)
     if hidden is None:
         hidden = conflicted_ids(viewer, region) if viewer is not None else set()
     rows = [
         RankRow(candidacy=c, hidden=True)
         if c.pk in hidden
-        else candidacy_scores(c, scores[(c.pk, Round.WRITTEN)] + scores[(c.pk, Round.PITCH)], weights)
+        else candidacy_scores(c, by_round[(c.pk, Round.WRITTEN)] + by_round[(c.pk, Round.PITCH)], weights)
         for c in candidacies
     ]
 
@@ -156,12 +161,18 @@ def rows_matching(rows: list[RankRow], *, region: Region, query: str) -> list[Ra
 # --- coverage ---------------------------------------------------------------------------
 
 
-def support_lines(region: Region) -> list[SupportLine]:
-    return list(
-        SupportLine.objects.filter(challenge__region=region)
-        .select_related("challenge")
-        .prefetch_related("intervention_types")
-        .order_by("challenge__rank", "position")
+def support_lines(region: Region) -> tuple[SupportLine, ...]:
+    """The region's support lines with their challenge and intervention types, by challenge rank: region data,
+    kept per region version (``region_memo``: no query after the first page of a process); read them only."""
+    return region_memo(
+        region=region,
+        name="support_lines",
+        build=lambda: tuple(
+            SupportLine.objects.filter(challenge__region=region)
+            .select_related("challenge")
+            .prefetch_related("intervention_types")
+            .order_by("challenge__rank", "position")
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,7 +92,7 @@ def jury_coverage_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = get_coordinated_region_for_user(request.user, code)
     run = get_coverage_run_for_user(request.user, region, pk)
     if getattr(request, "htmx", False):
-        rows = ranking(region=region) if run.status == CoverageRun.Status.DONE else []
+        rows = ranking(region=region, details=False) if run.status == CoverageRun.Status.DONE else []
         context = {"region": region, **_run_context(run, rows, region)}
         return render(request, "partnership/_coverage_run.html", context)
     form = BudgetForm(initial={"budget": run.budget})
@@ -99,8 +100,9 @@ def jury_coverage_run(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 def _coverage_page(request: HttpRequest, region: Any, form: BudgetForm, run: CoverageRun | None) -> HttpResponse:
-    rows = ranking(region=region)
+    rows = ranking(region=region, details=False)  # the page names candidacies; it shows no other detail
     selected = [r.candidacy for r in rows if r.candidacy.decision == Candidacy.Decision.SELECTED]
+    prefetch_related_objects(selected, "challenges", "offers")  # what the coverage of a support line reads
     matrix = coverage_matrix(region=region, candidacies=selected)
     total = sum((c.budget_requested or Decimal(0)) for c in selected)
     return render(

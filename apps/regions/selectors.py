@@ -16,7 +16,6 @@ from apps.regions.models import (
     Obstacle,
     ObstacleLine,
     Region,
-    SupportLine,
     TargetGroup,
 )
 
@@ -30,10 +29,11 @@ def regions_for_user(*, user: Any) -> list[Region]:
 
 
 def region_overview(*, region: Region) -> dict[str, Any]:
-    """Everything the region page shows: the region's own data (challenges with their target groups, obstacle,
-    support and enrichment lines; target groups; municipalities with their deelgemeenten) kept in the process
-    per region version (``region_memo``: 0 queries after the first page), and the call's timeline, read each
-    time (1 query: the demo moves its dates without a region load)."""
+    """Everything the region page shows: the region's own data (challenges with their target groups, obstacle
+    lines with their obstacles' life domains, support and enrichment lines; target groups; municipalities with
+    their deelgemeenten; the enrichment lines) kept in the process per region version (``region_memo``: 0 queries
+    after the first page of a process, 10 for that first page: what the page does not show is not read), and the
+    call's timeline, read each time (1 query: the demo moves its dates without a region load)."""
 
     def build() -> dict[str, Any]:
         challenges = list(
@@ -46,7 +46,7 @@ def region_overview(*, region: Region) -> dict[str, Any]:
                         Prefetch("obstacles", queryset=Obstacle.objects.select_related("life_domain"))
                     ),
                 ),
-                Prefetch("support_lines", queryset=SupportLine.objects.prefetch_related("intervention_types")),
+                "support_lines",
                 Prefetch(
                     "enrichment_lines",
                     queryset=EnrichmentLine.objects.filter(kind=EnrichmentLine.Kind.CLIENT_PROFILE),
@@ -62,9 +62,7 @@ def region_overview(*, region: Region) -> dict[str, Any]:
                     Prefetch("deelgemeenten", queryset=Deelgemeente.objects.order_by("position"))
                 )
             ),
-            "enrichment": tuple(
-                EnrichmentLine.objects.filter(region=region).prefetch_related("obstacles", "intervention_types")
-            ),
+            "enrichment": tuple(EnrichmentLine.objects.filter(region=region)),
         }
 
     kept = region_memo(region=region, name="overview", build=build)

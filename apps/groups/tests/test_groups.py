@@ -189,3 +189,26 @@ def test_outsiders_get_404_on_every_group_url(personas: Any, client: Browser, se
         assert response.status_code == 200 and response.context["form"].errors["offer"], user
     assert GroupSession.objects.count() == 1 and not session.attendees.exists()
     assert GroupActivity.objects.count() == 1
+
+
+def test_the_attendance_page_costs_the_same_for_two_or_eight_referred_clients(
+    personas: Any, client: Browser, setting: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Issue 15: the pathways referred, attending or open to the worker are read in one query, not twice."""
+    offer, referred, _started, _waiting = setting
+    activity = group_activity_create(actor=personas.els, offer=offer, title="Taalcafé")
+    session = group_session_add(activity=activity, actor=personas.els, held_on=timezone.localdate())
+    session_attendance_record(session=session, actor=personas.els, pathway_ids=[referred.pk])
+    url = f"/groepsaanbod/{activity.pk}/sessies/{session.pk}/aanwezigheid/"
+    counts = []
+    for user in (personas.els, personas.wouter):
+        client.force_login(user)
+        with django_assert_max_num_queries(11) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    for i in range(6):
+        refer(personas, start(personas, f"Extra{i}", "Deelnemer", 1980 + i), offer, Referral.Status.ACCEPTED)
+    client.force_login(personas.els)
+    with django_assert_max_num_queries(counts[0]):
+        html = client.get(url).content.decode()
+    assert html.count('name="attendees"') == 8 and "Mariam Tesfaye" in html

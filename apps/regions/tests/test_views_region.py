@@ -85,3 +85,20 @@ def test_a_changed_region_shows_on_the_next_visit_of_its_page(client: Client, pe
     ObstacleLine.objects.filter(pk=line.pk).update(label_nl="Een nieuwe drempel uit het regiobestand")
     Region.objects.filter(pk=personas.region.pk).update(loaded_at=timezone.now())  # what a load or an admin edit does
     assert "Een nieuwe drempel uit het regiobestand" in client.get("/werkingsgebied/oostende/").content.decode()
+
+
+def test_every_role_pays_the_same_and_only_the_first_page_of_a_process_reads_the_region(
+    client: Client, personas: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Issue 15: Glenn the administrator paid 18 queries in the crawl only because his was the first page after
+    the region's load (the region's data read once per process and version); every later page costs 5."""
+    from apps.regions.selectors import region_memo_clear
+
+    region_memo_clear()
+    client.force_login(personas.glenn)
+    with django_assert_max_num_queries(15):  # 5 + the region's data read once: 10 (what the page shows)
+        assert client.get("/werkingsgebied/oostende/").status_code == 200
+    for user in (personas.glenn, personas.wouter, personas.sofie, personas.els, personas.ine):
+        client.force_login(user)
+        with django_assert_max_num_queries(5):  # session, user, region, call, menu counts
+            assert client.get("/werkingsgebied/oostende/").status_code == 200
