@@ -6,9 +6,11 @@
 
 Renders each page of bench/load.py's SCRIPT (and the bare session-and-user view) ``--repeat`` times with
 Django's test client under the production settings (DEBUG off, cached templates) and prints, per page, the
-median CPU time of this process in ms (``time.process_time``: the Python side only, the database's own CPU
-is not in it), its ratio to the bare view and the number of SQL statements. CPU time moves far less with
-the machine's load than wall time, so it is the figure to compare before and after a change.
+median CPU time of this process in ms (``time.process_time``: the Python side), the mean CPU time of the
+connection's PostgreSQL backend per render ("db CPU ms", read from /proc: the server must run on this
+machine), their sum and its ratio to the bare view's sum, the median wall time and the number of SQL
+statements. CPU time moves far less with the machine's load than wall time, so the sum is the figure to
+compare before and after a change: moving work from Python into SQL lowers the first column only.
 ``--profile LABEL`` prints a cProfile of that page (cumulative, Padwijzer's code first, then by own time).
 It asserts nothing; it exits 1 when a page does not answer 200.
 """
@@ -78,6 +80,15 @@ def main() -> None:
         browsers[username] = browser
 
     statements = [0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def server_cpu_ms() -> float:
+        """CPU time so far of this connection's PostgreSQL backend (same machine: /proc), in ms."""
+        fields = backend.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / ticks  # utime, stime (fields 14 and 15 of stat)
 
     def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         statements[0] += 1
@@ -94,12 +105,15 @@ def main() -> None:
         with connection.execute_wrapper(count):
             browser.get(path)
         queries = statements[0]
-        times = []
+        times, walls = [], []
+        server = server_cpu_ms()
         for _ in range(args.repeat):
-            started = time.process_time()
+            started, wall = time.process_time(), time.perf_counter()
             browser.get(path)
             times.append((time.process_time() - started) * 1000)
-        rows.append((label, statistics.median(times), queries))
+            walls.append((time.perf_counter() - wall) * 1000)
+        server = (server_cpu_ms() - server) / args.repeat
+        rows.append((label, statistics.median(times), server, statistics.median(walls), queries))
         if label == args.profile:
             profile = cProfile.Profile()
             profile.enable()
@@ -109,12 +123,17 @@ def main() -> None:
             stats = pstats.Stats(profile)
             stats.sort_stats("cumulative").print_stats(str(ROOT / "apps"), 40)
             stats.sort_stats("tottime").print_stats(30)
-    bare = rows[0][1]
-    print(f"{'page':10} {'CPU ms':>8} {'x bare':>7} {'queries':>8}")
-    for label, cpu, queries in rows:
-        print(f"{label:10} {cpu:8.1f} {cpu / bare:7.1f} {queries:8d}")
-    mixed = statistics.mean(cpu for label, cpu, _q in rows if label != "bare")
-    print(f"{'mix mean':10} {mixed:8.1f} {mixed / bare:7.1f}")
+    bare = rows[0][1] + rows[0][2]
+    print(f"{'page':10} {'CPU ms':>8} {'db CPU ms':>10} {'both ms':>8} {'x bare':>7} {'wall ms':>8} {'queries':>8}")
+    for label, cpu, server, wall, queries in rows:
+        both = cpu + server
+        print(f"{label:10} {cpu:8.1f} {server:10.1f} {both:8.1f} {both / bare:7.1f} {wall:8.1f} {queries:8d}")
+    pages = [(cpu, server) for label, cpu, server, _w, _q in rows if label != "bare"]
+    mixed = statistics.mean(cpu + server for cpu, server in pages)
+    print(
+        f"{'mix mean':10} {statistics.mean(c for c, _s in pages):8.1f} {statistics.mean(s for _c, s in pages):10.1f}"
+        f" {mixed:8.1f} {mixed / bare:7.1f}"
+    )
 
 
 if __name__ == "__main__":
