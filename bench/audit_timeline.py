@@ -17,7 +17,10 @@ Migrates it, loads the Oostende region and 500 demo clients when it holds none, 
    (``EXPLAIN ANALYZE``), which should use ``audit_object_timeline_idx``.
 
 The INSERT names the audit columns of apps/audit/migrations/0001 and 0002; a later migration adding a
-NOT NULL column needs it listed there. A measuring tool: it asserts no timing.
+NOT NULL column needs it listed there. The filler entries take negative sequence numbers and dummy hashes:
+they stand outside the hash chain (whose head is the highest sequence), so the pages keep appending to it;
+``verify_audit`` reports them as broken links, which is why this runs on a database of its own.
+A measuring tool: it asserts no timing.
 """
 
 from __future__ import annotations
@@ -101,22 +104,25 @@ def main(argv: list[str] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO audit_auditentry (created_at, actor_id, action, object_type, object_id, changes)
+            INSERT INTO audit_auditentry (created_at, actor_id, action, object_type, object_id, changes,
+                                          sequence, previous_hash, hash)
             SELECT now() - g * interval '7 seconds', NULL,
                    CASE WHEN g %% 3 = 0 THEN 'clients.client.viewed' ELSE 'bench.updated' END,
                    (ARRAY['clients.client', 'assessment.screening', 'consent.consent', 'pathways.pathway'])[g %% 4 + 1],
-                   (g %% 200000)::text, '{}'::jsonb
+                   (g %% 200000)::text, '{}'::jsonb, -g, repeat('0', 64), repeat('0', 64)
             FROM generate_series(1, %s) AS g
             """,
             [args.rows],
         )
         cursor.execute(
             """
-            INSERT INTO audit_auditentry (created_at, actor_id, action, object_type, object_id, changes)
-            SELECT now() - g * interval '1 minute', NULL, 'clients.client.viewed', 'clients.client', %s, '{}'::jsonb
+            INSERT INTO audit_auditentry (created_at, actor_id, action, object_type, object_id, changes,
+                                          sequence, previous_hash, hash)
+            SELECT now() - g * interval '1 minute', NULL, 'clients.client.viewed', 'clients.client', %s, '{}'::jsonb,
+                   -(%s + g), repeat('0', 64), repeat('0', 64)
             FROM generate_series(1, %s) AS g
             """,
-            [str(client.pk), args.client_views],
+            [str(client.pk), args.rows, args.client_views],
         )
         cursor.execute("ANALYZE audit_auditentry")
     total = AuditEntry.objects.count()
