@@ -569,3 +569,28 @@ def test_els_pages_through_an_employers_activities_and_opportunities(
     proves_paging(
         client, url, "kansen", lambda c: c["opportunities"], offered, opportunities, django_assert_max_num_queries
     )
+
+
+def test_els_sees_more_than_the_preview_of_referrals_to_answer_in_the_heading_itself(
+    personas: Any, client: Browser, monkeypatch: Any
+) -> None:
+    from apps.offers.tests.test_views_offers import make_offer
+    from apps.referrals.models import Referral
+    from apps.referrals.services import referral_send
+    from apps.referrals.tests.conftest import open_pathway
+    from apps.workspace import selectors_todo
+
+    monkeypatch.setattr(selectors_todo, "LIST_LIMIT", SIZE)
+    offer = make_offer(personas, personas.brug, personas.els)
+    names = ["Jonas", "Mira", "Sam", "Lotte"]
+    for i, name in enumerate(names[: SIZE + 1]):
+        pathway = open_pathway(personas, first_name=name, last_name="Peeters", birth_date=dt.date(1990, 1, 2 + i))
+        referral_send(pathway=pathway, offer=offer, actor=personas.sofie)
+    client.force_login(personas.els)
+    html = client.get("/").content.decode()
+    assert f"Meer dan {SIZE} doorverwijzingen te beantwoorden" in html and "Alleen de oudste" in html
+    referral = Referral.objects.order_by("pk").first()
+    assert referral is not None
+    referral.delete()  # exactly a preview
+    html = client.get("/").content.decode()
+    assert f"{SIZE} doorverwijzingen te beantwoorden" in html and "Meer dan" not in html
