@@ -69,8 +69,8 @@ class KeysetPage:
     """One page of a keyset-paged list.
 
     ``object_list``: the rows, in the list's order (at most ``size``); ``next_cursor`` / ``previous_cursor``:
-    the cursor of the following / preceding page, ``""`` when there is none; ``is_first``: the page was asked
-    without a cursor (the start of the list); ``start``: the 1-based position of the first row (``end`` the
+    the cursor of the following / preceding page, ``""`` when there is none; ``is_first``: the page is the start of
+    the list (asked without a cursor, or reached going back); ``start``: the 1-based position of the first row (``end`` the
     last's; 0 on an empty page), counted from the first page along the cursors followed.
     """
 
@@ -248,7 +248,7 @@ def keyset_page(
         size,
         has_next,
         has_previous,
-        not values,
+        not values or (not forward and not more and bool(rows)),  # back at the start: no "first page" link
         _start(direction, position, len(rows), not has_previous),
     )
 

@@ -46,8 +46,10 @@ def test_paging_forward_and_back_shows_every_row_once_in_order(personas: Any, so
     assert [n.pk for n in (*first, *second, *third)] == [n.pk for n in sofies_notifications]
     back = page(qs, third.previous_cursor)
     assert [n.pk for n in back] == [n.pk for n in second] and back.has_previous and back.has_next
+    assert not back.is_first
     start = page(qs, back.previous_cursor)
     assert [n.pk for n in start] == [n.pk for n in first] and not start.has_previous
+    assert start.is_first and start.start == 1  # back at the start: no "first page" link
 
 
 def test_a_deep_page_is_one_query_without_offset(personas: Any, sofies_notifications: Any) -> None:
