@@ -69,9 +69,9 @@ class KeysetPage:
     """One page of a keyset-paged list.
 
     ``object_list``: the rows, in the list's order (at most ``size``); ``next_cursor`` / ``previous_cursor``:
-    the cursor of the following / preceding page, ``""`` when there is none; ``is_first``: the page is the start of
-    the list (asked without a cursor, or reached going back); ``start``: the 1-based position of the first row (``end`` the
-    last's; 0 on an empty page), counted from the first page along the cursors followed.
+    the cursor of the following / preceding page, ``""`` when there is none; ``is_first``: the page is the start
+    of the list (asked without a cursor, or reached going back); ``start``: the 1-based position of the first
+    row (``end`` the last's; 0 on an empty page), counted from the first page along the cursors followed.
     """
 
     object_list: list[Any]
