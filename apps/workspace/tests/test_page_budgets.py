@@ -18,33 +18,14 @@ from apps.audit.models import AuditEntry
 from apps.clients.services import client_seal_open
 from apps.consent.services import consent_withdraw
 from apps.groups.models import GroupActivity, GroupSession
-from apps.offers.services import offer_create
+from apps.groups.tests.test_groups import make_offer  # a group offer (format 'group')
 from apps.pathways.models import TeamMember
 from apps.pathways.services import action_add, contact_log_add, plan_save, team_add
 from apps.pathways.tests.test_pathways import goal
 from apps.referrals.services import referral_send
-from apps.regions.models import InterventionType, Obstacle
 from tests.factories import complete_screening, give_consent, register_client, start_pathway
 
 ALL_CATEGORIES = ["identity", "life_domains", "health", "addiction", "justice", "finances", "work_education"]
-
-
-def offer_of(personas: Any, organisation: Any, actor: Any, title: str) -> Any:
-    region = personas.region
-    return offer_create(
-        organisation=organisation,
-        actor=actor,
-        title=title,
-        description="Elke week Nederlands oefenen.",
-        delivery_mode="at_address",
-        format="group",
-        location_municipality=region.municipalities.get(code="oostende"),
-        capacity=12,
-        languages=["nl"],
-        intervention_types=[InterventionType.objects.get(region=region, code="dutch-practice")],
-        obstacles=list(Obstacle.objects.filter(region=region, code="limited-dutch")),
-        municipalities=list(region.municipalities.filter(code="oostende")),
-    )
 
 
 @pytest.fixture
@@ -63,7 +44,7 @@ def case(personas: Any) -> SimpleNamespace:
     )
     case = SimpleNamespace(p=personas, client=mariam, pathway=pathway, consent=consent, rounds=0)
     case.activity = GroupActivity.objects.create(
-        offer=offer_of(personas, personas.brug, personas.els, "Taalcafé"), title="Taalcafé"
+        offer=make_offer(personas, personas.brug, personas.els, "Taalcafé"), title="Taalcafé"
     )
     grow(case)
     return case
@@ -93,7 +74,7 @@ def grow(case: Any) -> None:
             summary=f"contact {n} {who.username}",
             confidential=who == p.sofie,
         )
-    referral_send(pathway=pathway, offer=offer_of(p, p.brug, p.els, f"Aanbod {n}"), actor=p.sofie)
+    referral_send(pathway=pathway, offer=make_offer(p, p.brug, p.els, f"Aanbod {n}"), actor=p.sofie)
     session = GroupSession.objects.create(activity=case.activity, held_on=dt.date(2026, 2, 1 + n))
     session.attendees.add(pathway)
     give_consent(p, case.client, to=p.kompas, categories=["identity"])
