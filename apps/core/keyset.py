@@ -248,7 +248,7 @@ def keyset_page(
         size,
         has_next,
         has_previous,
-        not values or (not forward and not more and bool(rows)),  # back at the start: no "first page" link
+        not values,
         _start(direction, position, len(rows), not has_previous),
     )
 
@@ -271,7 +271,9 @@ def _page(
         previous_cursor=(
             encode_cursor(BACKWARD, _key(rows[0], names), salt=salt, position=start) if rows and has_previous else ""
         ),
-        is_first=first,
+        # the start of the list: asked without a cursor, or reached going back (not an empty page of a boundary
+        # row deleted meanwhile, which keeps its link to the first page)
+        is_first=first or (not has_previous and bool(rows)),
         size=size,
         start=start,
     )
