@@ -157,6 +157,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "padwijzer.urls"
 WSGI_APPLICATION = "padwijzer.wsgi.application"
 
+# the standard widgets written out in Python, the same HTML as Django's templates (apps/core/form_renderer.py)
+FORM_RENDERER = "apps.core.form_renderer.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

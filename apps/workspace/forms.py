@@ -70,8 +70,15 @@ class HandOverForm(forms.Form):
         super().__init__(*args, **kwargs)
         to_user = self.fields["to_user"]
         assert isinstance(to_user, forms.ModelChoiceField)
-        to_user.queryset = colleagues
-        to_user.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
+        to_user.queryset = colleagues  # what a submitted value is checked against
+        # the choices shown, as plain values in one query (not a model per colleague through a database cursor)
+        to_user.choices = [
+            ("", to_user.empty_label),
+            *(
+                (pk, f"{first} {last}".strip() or username)
+                for pk, first, last, username in colleagues.values_list("pk", "first_name", "last_name", "username")
+            ),
+        ]
         pathway = self.fields["pathway"]
         assert isinstance(pathway, forms.TypedMultipleChoiceField)
         pathway.choices = [(pk, str(pk)) for pk in pathway_ids]
