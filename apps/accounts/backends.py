@@ -9,6 +9,11 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from apps.accounts.permissions import active_memberships, remember_memberships
+from apps.core.ids import parse_id
+from apps.core.prepared import Prepared
+
+# the query of every request, compiled once (apps/core/prepared.py)
+_memberships_with_user = Prepared(lambda user_id: active_memberships().filter(user_id=user_id).select_related("user"))
 
 
 class ModelBackend(DjangoModelBackend):
@@ -17,7 +22,10 @@ class ModelBackend(DjangoModelBackend):
     memberships: one more query, as before)."""
 
     def get_user(self, user_id: Any) -> Any:
-        memberships = list(active_memberships().filter(user_id=user_id).select_related("user"))
+        pk = parse_id(user_id)
+        if pk is None:
+            return None
+        memberships = _memberships_with_user(user_id=pk)
         if not memberships:
             return super().get_user(user_id)
         user = memberships[0].user

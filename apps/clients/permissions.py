@@ -31,10 +31,12 @@ from apps.accounts.models import Role
 from apps.accounts.permissions import CASE_ROLES, is_coordinator_of_region, memberships_of
 from apps.audit import reads
 from apps.audit.models import AuditEntry
-from apps.clients.models import Client
+from apps.clients.models import Client, ClientQuerySet
 from apps.consent.models import SPECIAL_CATEGORIES, DataCategory, Purpose
 from apps.consent.selectors import covered_categories
 from apps.core.aggregates import JSONRows, rows_of
+from apps.core.ids import parse_id
+from apps.core.prepared import Prepared
 
 ALL_CATEGORIES: frozenset[str] = frozenset(DataCategory.values)
 # The classification (target groups, nearest challenges) is built from obstacles of every life domain and
@@ -193,14 +195,26 @@ def _on_case_team(user: Any, client: Client, organisation_ids: set[int]) -> bool
     ).exists()
 
 
+def _client_with_places_queryset() -> ClientQuerySet:
+    return Client.objects.select_related("organisation", "organisation__region", "municipality", "deelgemeente")
+
+
+# the client of every client page (but a peer companion's), compiled once (apps/core/prepared.py)
+_client_with_places = Prepared(lambda pk: _client_with_places_queryset().filter(pk=pk, merged_into__isnull=True))
+
+
 def get_client_for_user(user: Any, pk: int, purpose: str = Purpose.GUIDANCE) -> ClientAccess:
     """The client ``pk`` as ``user`` may see it, or Http404 (missing and forbidden alike). Records the read
     (apps/audit/reads.py): every page or API call that opens a client goes through here."""
-    clients = Client.objects.select_related("organisation", "organisation__region", "municipality", "deelgemeente")
-    if any(m.role == Role.PEER_COMPANION for m in memberships_of(user)):
+    number = parse_id(pk)
+    if number is None:
+        raise Http404
+    if not any(m.role == Role.PEER_COMPANION for m in memberships_of(user)):
+        client = next(iter(_client_with_places(pk=number)), None)
+    else:
         # what the peer companion's rule needs, read with the client: on the case team for the client's own
         # organisation (as _on_case_team asks), and the seals the user opened
-        clients = clients.annotate(
+        clients = _client_with_places_queryset().annotate(
             on_team=Exists(
                 Client.objects.filter(
                     pk=OuterRef("pk"),
@@ -211,7 +225,7 @@ def get_client_for_user(user: Any, pk: int, purpose: str = Purpose.GUIDANCE) -> 
             ),
             seal_rows=opened_seals_rows(user, OuterRef("pk")),
         )
-    client = clients.filter(pk=pk, merged_into__isnull=True).first()
+        client = clients.filter(pk=number, merged_into__isnull=True).first()
     if client is None:
         raise Http404
     access = client_access(user, client, purpose)

@@ -30,6 +30,7 @@ from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import categories_in_rows, consented_categories, consents_in_force_rows
 from apps.core.ids import parse_id
 from apps.core.prefetch import set_prefetched
+from apps.core.prepared import Prepared
 from apps.pathways.models import Pathway, TeamMember
 
 
@@ -146,6 +147,19 @@ PATHWAY_RELATED = (
 )
 
 
+def _team_with_pathway_queryset(pk: int) -> QuerySet[TeamMember]:
+    return (
+        TeamMember.objects.filter(pathway_id=pk)
+        .select_related(*(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation")
+        .order_by()
+    )
+
+
+# the team and pathway of every pathway page (but a peer companion's or partner worker's, whose rows bring what
+# their access rule needs), compiled once (apps/core/prepared.py)
+_team_with_pathway = Prepared(_team_with_pathway_queryset)
+
+
 def _pathway_with_team(pk: int, user: Any = None) -> Pathway | None:
     """The pathway ``pk`` with PATHWAY_RELATED and ``team.all()`` (every member, active or not, with user and
     organisation) in one query: the team's rows joined to their pathway; a pathway without a team: one more.
@@ -157,21 +171,20 @@ def _pathway_with_team(pk: int, user: Any = None) -> Pathway | None:
     ``None`` for an unknown id or one no database column can hold (a URL's ``<int:pk>`` takes any length)."""
     if parse_id(pk) is None:
         return None
-    rows = TeamMember.objects.filter(pathway_id=pk)
     roles = {m.role for m in memberships_of(user)} if user is not None else set()
-    if Role.PEER_COMPANION in roles:
-        rows = rows.annotate(seal_rows=opened_seals_rows(user, OuterRef("pathway__client_id")))
-    if Role.PARTNER_WORKER in roles:
-        rows = rows.annotate(
-            consent_rows=consents_in_force_rows(
-                client=OuterRef("pathway__client_id"), organisation=OuterRef("organisation_id")
+    if not roles & {Role.PEER_COMPANION, Role.PARTNER_WORKER}:
+        team = _team_with_pathway(pk=int(pk))
+    else:
+        rows = _team_with_pathway_queryset(int(pk))
+        if Role.PEER_COMPANION in roles:
+            rows = rows.annotate(seal_rows=opened_seals_rows(user, OuterRef("pathway__client_id")))
+        if Role.PARTNER_WORKER in roles:
+            rows = rows.annotate(
+                consent_rows=consents_in_force_rows(
+                    client=OuterRef("pathway__client_id"), organisation=OuterRef("organisation_id")
+                )
             )
-        )
-    team = list(
-        rows.select_related(
-            *(f"pathway__{name}" for name in PATHWAY_RELATED), "pathway", "user", "organisation"
-        ).order_by()
-    )
+        team = list(rows)
     # TeamMember's ordering, in Python: an ORDER BY beside the subqueries costs more CPU (Django hashes them)
     team.sort(key=lambda member: (member.role, member.pk))
     pathway: Pathway | None

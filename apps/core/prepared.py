@@ -1,0 +1,161 @@
+"""Querysets compiled once per process, run with each call's values: for the few queries every request runs.
+
+Building a queryset (``filter``, ``select_related``, ``annotate``: cloning and resolving) and compiling it to SQL
+costs the ORM about 1 ms of CPU for the user's memberships or a client with its organisation, region and
+municipality, five to ten times what running the SQL and making the instances cost (issue 15, CPU per request;
+``bench/pages_cpu.py``). ``Prepared`` builds its queryset once per process and shape, with stand-in values for
+the arguments, keeps the SQL and the place of each argument in its parameters, and afterwards runs that SQL and
+turns the rows into model instances as Django's ``ModelIterable`` does (``select_related`` objects, annotations
+and the database's converters), with the same compiler's column map.
+
+Rules for a builder (checked on first use, ``ImproperlyConfigured`` otherwise):
+
+- it takes keyword arguments only: ints (ids), dates, aware datetimes, or lists of ints (one SQL is kept per
+  length of each list; an empty list gives no rows and no query);
+- the SQL it gives has the same shape whatever those values are (no ``if`` on them) and each value reaches the
+  parameters as itself (not ``value + 1``, not a date computed from it);
+- it returns model instances: no ``values()``, ``prefetch_related`` or ``only``-less ``defer`` needed.
+
+``apps/core/tests/test_prepared.py`` compares prepared runs with plain ORM runs (ids, lists, dates, datetimes,
+annotations, nullable ``select_related``, SQLite's and PostgreSQL's converters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+
+M = TypeVar("M", bound=Model)
+
+_STAND_IN_INT = -7_365_402_000_000  # far below any id or constant a query of this project holds
+_STAND_IN_DAY = dt.date(1111, 1, 1)  # stand-in days count up from here, one per date argument
+_STAND_IN_TIME = dt.datetime(1111, 1, 1, tzinfo=dt.UTC)
+
+
+def _adapt(connection: Any, value: Any) -> Any:
+    """A value as the database driver gets it (SQLite: dates and datetimes as strings)."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+class _Shape:
+    """One compiled form of a Prepared query: the SQL, its parameter slots (``(name, index)`` of an argument,
+    index None for a scalar, or ``("", constant)``) and what turns its rows into instances."""
+
+    def __init__(self, queryset: QuerySet[Any], stand_ins: dict[Any, tuple[str, int | None]]) -> None:
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+            or queryset._known_related_objects  # type: ignore[attr-defined]
+        ):
+            raise ImproperlyConfigured("Prepared: the builder must return model instances, nothing prefetched")
+        self.db = queryset.db
+        connection = connections[self.db]
+        compiler = queryset.query.get_compiler(using=self.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            self.sql = None
+            return
+        slots: list[tuple[str, Any]] = []
+        for value in params:
+            key = value if isinstance(value, int | str | dt.date) and not isinstance(value, bool) else None
+            slots.append(stand_ins[key] if key is not None and key in stand_ins else ("", value))
+        if {slot for slot in slots if slot[0]} != set(stand_ins.values()):
+            raise ImproperlyConfigured(f"Prepared: an argument of {queryset.model.__name__} does not reach the SQL")
+        self.sql, self.slots = sql, slots
+        self.vendor = connection.vendor
+        select, klass_info = compiler.select, compiler.klass_info
+        assert klass_info is not None
+        self.model: type[Model] = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.converters = list(compiler.get_converters([s[0] for s in select]).items())
+        self.populators = get_related_populators(klass_info, select, self.db)
+
+    def run(self, values: dict[str, Any]) -> list[Any]:
+        if self.sql is None:
+            return []
+        connection = connections[self.db]
+        params = [
+            value if not name else _adapt(connection, values[name] if value is None else values[name][value])
+            for name, value in self.slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        objects = []
+        for fetched in rows:
+            row = list(fetched) if self.converters else fetched
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+
+class Prepared(Generic[M]):
+    """``Prepared(build)(**arguments)`` gives what ``list(build(**arguments))`` gives, without building or
+    compiling the queryset again (module docstring for the rules a builder follows).
+
+    ``build``: keyword arguments -> a QuerySet of instances of one model. Returns a list of those instances."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+        self.build = build
+        self.shapes: dict[tuple[Any, ...], _Shape] = {}
+
+    def __call__(self, **values: Any) -> list[M]:
+        connection = connections["default"]
+        key = (
+            connection.vendor,
+            tuple(sorted((name, len(v) if isinstance(v, list | tuple) else None) for name, v in values.items())),
+        )
+        shape = self.shapes.get(key)
+        if shape is None:
+            shape = self.shapes[key] = self._compile(connection, values)
+        return shape.run(values)
+
+    def _compile(self, connection: Any, values: dict[str, Any]) -> _Shape:
+        """Build the queryset with a distinct stand-in for each argument and compile it."""
+        counter = itertools.count()
+        stand_ins: dict[Any, tuple[str, int | None]] = {}
+        arguments: dict[str, Any] = {}
+
+        def stand_in(value: Any, slot: tuple[str, int | None]) -> Any:
+            n = next(counter)
+            if isinstance(value, dt.datetime):
+                made: Any = _STAND_IN_TIME + dt.timedelta(minutes=n)
+            elif isinstance(value, dt.date):
+                made = _STAND_IN_DAY + dt.timedelta(days=n)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                made = _STAND_IN_INT - n
+            else:
+                raise ImproperlyConfigured(f"Prepared: argument {slot[0]} is not an int, a date or a datetime")
+            stand_ins[_adapt(connection, made)] = slot
+            return made
+
+        for name, value in values.items():
+            if isinstance(value, list | tuple):
+                arguments[name] = [stand_in(item, (name, index)) for index, item in enumerate(value)]
+            else:
+                arguments[name] = stand_in(value, (name, None))
+        return _Shape(self.build(**arguments), stand_ins)

@@ -1,0 +1,157 @@
+"""A prepared query gives what its plain ORM run gives (apps/core/prepared.py): the same instances with the same
+field values, the same related objects and annotations, on SQLite and PostgreSQL, for ids, lists of ids,
+dates and datetimes; and it refuses a builder it cannot run faithfully."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.accounts.models import Membership, User
+from apps.accounts.permissions import active_memberships
+from apps.clients.models import Client
+from apps.core.prepared import Prepared
+from apps.pathways.models import Pathway, TeamMember
+from tests.factories import register_client, start_pathway
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(obj: Any, related: tuple[str, ...] = (), annotations: tuple[str, ...] = ()) -> Any:
+    """Every concrete field value of ``obj`` and of each related object (``"a__b"`` paths), and annotations."""
+
+    def fields(instance: Any) -> Any:
+        if instance is None:
+            return None
+        return (
+            type(instance).__name__,
+            {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields},
+        )
+
+    shown = [fields(obj)]
+    for path in related:
+        target = obj
+        for name in path.split("__"):
+            assert type(target)._meta.get_field(name).is_cached(target), f"{path} was not loaded with the row"
+            target = getattr(target, name)
+            if target is None:
+                break
+        shown.append((path, fields(target)))
+    shown.extend((name, getattr(obj, name)) for name in annotations)
+    return shown
+
+
+def test_a_users_memberships_with_user_organisation_and_region_are_those_the_orm_gives(personas):
+    prepared = Prepared(lambda user_id: active_memberships().filter(user_id=user_id).select_related("user"))
+    related = ("user", "organisation", "organisation__region")
+    for user in (personas.sofie, personas.wouter, personas.els):
+        plain = list(active_memberships().filter(user_id=user.pk).select_related("user"))
+        assert plain
+        assert [snapshot(m, related) for m in prepared(user_id=user.pk)] == [snapshot(m, related) for m in plain]
+    assert prepared(user_id=-1) == []
+    assert len(prepared.shapes) == 1  # compiled once
+
+
+def test_after_the_first_call_it_runs_one_query_and_builds_nothing(personas, django_assert_num_queries):
+    prepared = Prepared(lambda user_id: Membership.objects.filter(user_id=user_id))
+    prepared(user_id=personas.sofie.pk)
+    with django_assert_num_queries(1):
+        assert [m.user_id for m in prepared(user_id=personas.wouter.pk)] == [personas.wouter.pk]
+
+
+def test_lists_give_one_shape_per_length_and_an_empty_list_no_query(personas, django_assert_num_queries):
+    prepared = Prepared(lambda ids: User.objects.filter(pk__in=ids).order_by("pk"))
+    people = [personas.sofie, personas.wouter, personas.els]
+    assert [u.username for u in prepared(ids=[p.pk for p in people])] == sorted(
+        (p.username for p in people), key=lambda n: User.objects.get(username=n).pk
+    )
+    assert [u.pk for u in prepared(ids=[personas.yonas.pk])] == [personas.yonas.pk]
+    assert [u.pk for u in prepared(ids=[personas.yonas.pk, personas.yonas.pk])] == [personas.yonas.pk]
+    with django_assert_num_queries(0):
+        assert prepared(ids=[]) == []
+    assert len(prepared.shapes) == 4
+
+
+def test_dates_datetimes_nullable_relations_and_annotations_come_back_as_the_orm_gives_them(personas):
+    mariam = register_client(personas)
+    start_pathway(personas, mariam)
+    register_client(personas, first_name="Jonas", last_name="Peeters", deelgemeente=None)
+
+    def build(organisation_id: int, born_before: dt.date, since: dt.datetime) -> Any:
+        return (
+            Client.objects.select_related("organisation", "municipality", "deelgemeente", "registered_by")
+            .filter(organisation_id=organisation_id, birth_date__lt=born_before, created_at__gte=since)
+            .annotate(
+                pathways_n=Count("pathways"),
+                working=Exists(Pathway.objects.filter(client=OuterRef("pk"), status="active")),
+            )
+            .filter(Q(merged_into__isnull=True))
+            .order_by("last_name", "pk")
+        )
+
+    prepared = Prepared(build)
+    related = ("organisation", "municipality", "deelgemeente", "registered_by")
+    for arguments in (
+        {
+            "organisation_id": personas.lb.pk,
+            "born_before": dt.date(2030, 1, 1),
+            "since": timezone.now() - dt.timedelta(days=1),
+        },
+        {
+            "organisation_id": personas.lb.pk,
+            "born_before": dt.date(1990, 1, 1),
+            "since": timezone.now() - dt.timedelta(days=1),
+        },
+        {
+            "organisation_id": personas.lb.pk,
+            "born_before": dt.date(2030, 1, 1),
+            "since": timezone.now() + dt.timedelta(days=1),
+        },
+    ):
+        plain = [snapshot(c, related, ("pathways_n", "working")) for c in build(**arguments)]
+        assert [snapshot(c, related, ("pathways_n", "working")) for c in prepared(**arguments)] == plain
+    everyone = prepared(
+        organisation_id=personas.lb.pk, born_before=dt.date(2030, 1, 1), since=timezone.now() - dt.timedelta(days=1)
+    )
+    assert [(c.first_name, c.pathways_n, type(c.birth_date)) for c in everyone] == [
+        ("Jonas", 0, dt.date),
+        ("Mariam", 1, dt.date),
+    ]
+    assert everyone[1]._state.adding is False and everyone[1]._state.db == "default"
+
+
+def test_a_builder_whose_argument_does_not_reach_the_sql_as_itself_is_refused(personas):
+    with pytest.raises(ImproperlyConfigured):
+        Prepared(lambda user_id: User.objects.filter(pk=user_id + 1))(user_id=personas.sofie.pk)
+    with pytest.raises(ImproperlyConfigured):
+        Prepared(lambda day: User.objects.filter(date_joined__date__lt=day + dt.timedelta(days=1)))(day=dt.date.today())
+    with pytest.raises(ImproperlyConfigured):
+        Prepared(lambda user_id: User.objects.filter(pk=user_id).values("pk"))(user_id=personas.sofie.pk)
+    with pytest.raises(ImproperlyConfigured):
+        Prepared(lambda name: User.objects.filter(username=name))(name="sofie")
+
+
+def test_a_team_with_its_pathway_client_and_closure_comes_back_as_the_orm_gives_it(personas):
+    pathway = start_pathway(personas)
+
+    def build(pk: int) -> Any:
+        return TeamMember.objects.filter(pathway_id=pk).select_related(
+            "pathway", "pathway__client", "pathway__closure", "user", "organisation"
+        )
+
+    related = ("pathway", "pathway__client", "user", "organisation")
+    prepared = Prepared(build)
+    with CaptureQueriesContext(connection):
+        plain = sorted((snapshot(m, related) for m in build(pathway.pk)), key=repr)
+    assert sorted((snapshot(m, related) for m in prepared(pk=pathway.pk)), key=repr) == plain
+    member = prepared(pk=pathway.pk)[0]
+    assert TeamMember._meta.get_field("pathway").is_cached(member)
+    with pytest.raises(Pathway.closure.RelatedObjectDoesNotExist):  # loaded as absent, as the ORM leaves it
+        member.pathway.closure  # noqa: B018
