@@ -13,8 +13,10 @@ Rules for a builder (checked on first use, ``ImproperlyConfigured`` otherwise):
 - it takes keyword arguments only: ints (ids), dates, aware datetimes, or lists of ints (one SQL is kept per
   length of each list; an empty list gives no rows and no query);
 - the SQL it gives has the same shape whatever those values are (no ``if`` on them) and each value reaches the
-  parameters as itself (not ``value + 1``, not a date computed from it);
-- it returns model instances: no ``values()``, ``prefetch_related`` or ``only``-less ``defer`` needed.
+  parameters as itself (not ``value + 1``), a date possibly moved by whole days (``today - window``: up to
+  ``DAY_OFFSETS`` days);
+- it returns model instances, ``values()`` dicts or ``values_list()`` tuples (``flat`` too); no
+  ``prefetch_related``.
 
 ``apps/core/tests/test_prepared.py`` compares prepared runs with plain ORM runs (ids, lists, dates, datetimes,
 annotations, nullable ``select_related``, SQLite's and PostgreSQL's converters).
@@ -30,13 +32,25 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=Model)
 
 _STAND_IN_INT = -7_365_402_000_000  # far below any id or constant a query of this project holds
-_STAND_IN_DAY = dt.date(1111, 1, 1)  # stand-in days count up from here, one per date argument
+_STAND_IN_DAY = dt.date(1111, 1, 1)  # stand-in days: one every DAY_SPACING days from here, one per date argument
+DAY_SPACING = 20_000
+DAY_OFFSETS = 3_660  # a date argument may reach the SQL moved by up to this many days (a window: today - 28)
 _STAND_IN_TIME = dt.datetime(1111, 1, 1, tzinfo=dt.UTC)
+
+
+def _moved(value: Any, days: int) -> Any:
+    return value + dt.timedelta(days=days) if days else value
 
 
 def _adapt(connection: Any, value: Any) -> Any:
@@ -49,16 +63,15 @@ def _adapt(connection: Any, value: Any) -> Any:
 
 
 class _Shape:
-    """One compiled form of a Prepared query: the SQL, its parameter slots (``(name, index)`` of an argument,
-    index None for a scalar, or ``("", constant)``) and what turns its rows into instances."""
+    """One compiled form of a Prepared query: the SQL, its parameter slots (``(name, index, days)``: an argument,
+    index None for a scalar, moved by ``days``; or ``("", constant, 0)``) and what turns its rows into results."""
 
-    def __init__(self, queryset: QuerySet[Any], stand_ins: dict[Any, tuple[str, int | None]]) -> None:
-        if (
-            queryset._iterable_class is not ModelIterable
-            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
-            or queryset._known_related_objects  # type: ignore[attr-defined]
-        ):
-            raise ImproperlyConfigured("Prepared: the builder must return model instances, nothing prefetched")
+    def __init__(self, queryset: QuerySet[Any], stand_ins: dict[Any, tuple[str, int | None, int]]) -> None:
+        kinds = {ModelIterable: "model", ValuesIterable: "dicts", ValuesListIterable: "tuples"}
+        kinds[FlatValuesListIterable] = "flat"
+        self.kind = kinds.get(queryset._iterable_class)  # type: ignore[attr-defined]
+        if self.kind is None or queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]
+            raise ImproperlyConfigured("Prepared: the builder must return instances, values or values_list")
         self.db = queryset.db
         connection = connections[self.db]
         compiler = queryset.query.get_compiler(using=self.db)
@@ -67,43 +80,55 @@ class _Shape:
         except EmptyResultSet:
             self.sql = None
             return
-        slots: list[tuple[str, Any]] = []
+        slots: list[tuple[str, Any, int]] = []
         for value in params:
             key = value if isinstance(value, int | str | dt.date) and not isinstance(value, bool) else None
-            slots.append(stand_ins[key] if key is not None and key in stand_ins else ("", value))
-        if {slot for slot in slots if slot[0]} != set(stand_ins.values()):
+            slots.append(stand_ins[key] if key is not None and key in stand_ins else ("", value, 0))
+        arguments = {slot[:2] for slot in stand_ins.values() if slot[2] == 0}
+        if {slot[:2] for slot in slots if slot[0]} != arguments:
             raise ImproperlyConfigured(f"Prepared: an argument of {queryset.model.__name__} does not reach the SQL")
         self.sql, self.slots = sql, slots
         self.vendor = connection.vendor
         select, klass_info = compiler.select, compiler.klass_info
-        assert klass_info is not None
-        self.model: type[Model] = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.start, self.end = fields[0], fields[-1] + 1
-        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
-        self.annotations = list(compiler.annotation_col_map.items())
         self.converters = list(compiler.get_converters([s[0] for s in select]).items())
-        self.populators = get_related_populators(klass_info, select, self.db)
+        self.columns = compiler.col_count
+        query = queryset.query
+        self.names = list(query.selected) if query.selected else [
+            *query.extra_select, *query.values_select, *query.annotation_select
+        ]  # fmt: skip
+        if self.kind == "model":
+            assert klass_info is not None
+            self.model: type[Model] = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+            self.annotations = list(compiler.annotation_col_map.items())
+            self.populators = get_related_populators(klass_info, select, self.db)
 
     def run(self, values: dict[str, Any]) -> list[Any]:
         if self.sql is None:
             return []
         connection = connections[self.db]
         params = [
-            value if not name else _adapt(connection, values[name] if value is None else values[name][value])
-            for name, value in self.slots
+            value
+            if not name
+            else _adapt(connection, _moved(values[name] if value is None else values[name][value], offset))
+            for name, value, offset in self.slots
         ]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.converters:
+            rows = [self._converted(list(row), connection) for row in rows]
+        if self.kind == "dicts":
+            names = self.names
+            return [dict(zip(names, row, strict=False)) for row in rows]
+        if self.kind == "tuples":
+            return [tuple(row[: self.columns]) for row in rows]
+        if self.kind == "flat":
+            return [row[0] for row in rows]
         objects = []
-        for fetched in rows:
-            row = list(fetched) if self.converters else fetched
-            for position, (converters, expression) in self.converters:
-                value = row[position]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[position] = value
+        for row in rows:
             obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
@@ -112,12 +137,21 @@ class _Shape:
             objects.append(obj)
         return objects
 
+    def _converted(self, row: list[Any], connection: Any) -> list[Any]:
+        for position, (converters, expression) in self.converters:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        return row
+
 
 class Prepared(Generic[M]):
     """``Prepared(build)(**arguments)`` gives what ``list(build(**arguments))`` gives, without building or
     compiling the queryset again (module docstring for the rules a builder follows).
 
-    ``build``: keyword arguments -> a QuerySet of instances of one model. Returns a list of those instances."""
+    ``build``: keyword arguments -> a QuerySet. Returns a list of what iterating it gives (instances, dicts,
+    tuples or single values)."""
 
     def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
         self.build = build
@@ -136,8 +170,8 @@ class Prepared(Generic[M]):
 
     def _compile(self, connection: Any, values: dict[str, Any]) -> _Shape:
         """Build the queryset with a distinct stand-in for each argument and compile it."""
-        counter = itertools.count()
-        stand_ins: dict[Any, tuple[str, int | None]] = {}
+        counter, days = itertools.count(), itertools.count()
+        stand_ins: dict[Any, tuple[str, int | None, int]] = {}
         arguments: dict[str, Any] = {}
 
         def stand_in(value: Any, slot: tuple[str, int | None]) -> Any:
@@ -145,12 +179,14 @@ class Prepared(Generic[M]):
             if isinstance(value, dt.datetime):
                 made: Any = _STAND_IN_TIME + dt.timedelta(minutes=n)
             elif isinstance(value, dt.date):
-                made = _STAND_IN_DAY + dt.timedelta(days=n)
+                made = _STAND_IN_DAY + dt.timedelta(days=DAY_SPACING * next(days) + DAY_OFFSETS)
+                for offset in range(-DAY_OFFSETS, DAY_OFFSETS + 1):  # the same day moved: a window's edge
+                    stand_ins[_adapt(connection, made + dt.timedelta(days=offset))] = (*slot, offset)
             elif isinstance(value, int) and not isinstance(value, bool):
                 made = _STAND_IN_INT - n
             else:
                 raise ImproperlyConfigured(f"Prepared: argument {slot[0]} is not an int, a date or a datetime")
-            stand_ins[_adapt(connection, made)] = slot
+            stand_ins[_adapt(connection, made)] = (*slot, 0)
             return made
 
         for name, value in values.items():

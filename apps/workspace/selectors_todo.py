@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.permissions import FULL_ROLES
 from apps.conferences.models import CaseConference
 from apps.consent.selectors import consents_to_renew
+from apps.core.prepared import Prepared
 from apps.esf.models import Participation
 from apps.esf.selectors import missing_entry_q
 from apps.matching.models import AllocationProposal
@@ -137,78 +137,100 @@ def _menu_counts_queryset(user_id: int, scope: Scope, today: dt.date) -> QuerySe
     )
 
 
-# The menu's query, compiled once per shape (database, number of organisations in each list, ESF+ window):
-# building it through the ORM costs some 4 ms of CPU on every page, running it a tenth of a millisecond.
-# Compiled with stand-in values, whose places in the parameters are then filled in with each user's values.
-_STAND_IN_USER = -7_365_402_001
-_STAND_IN_DAY = dt.date(1901, 1, 1)
-_MENU_SQL: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+def _menu_counts_built(user_id: int, receiving: list[int], proposals: list[int], today: dt.date) -> QuerySet[Any]:
+    scope = Scope(receiving=frozenset(receiving), proposals=frozenset(proposals), case=frozenset(), regions=frozenset())
+    return _menu_counts_queryset(user_id, scope, today)
 
 
-def _menu_sql(vendor: str, receiving: int, proposals: int) -> tuple[str, list[Any]]:
-    """(SQL, parameter slots) of the menu's query for a user with ``receiving`` and ``proposals``
-    organisations: a slot is ``("user",)``, ``("day", offset in days from today)``, ``("receiving", i)``,
-    ``("proposals", i)`` (the i-th organisation id, sorted) or ``("value", constant)``."""
-    key = (vendor, receiving, proposals, settings.ESF_LEAVING_WINDOW_DAYS)
-    compiled = _MENU_SQL.get(key)
-    if compiled is not None:
-        return compiled
-    receiving_ids = [_STAND_IN_USER - 1 - i for i in range(receiving)]
-    proposal_ids = [_STAND_IN_USER - 1_000_000 - i for i in range(proposals)]
-    scope = Scope(
-        receiving=frozenset(receiving_ids),
-        proposals=frozenset(proposal_ids),
-        case=frozenset(),
-        regions=frozenset(),
-    )
-    sql, params = _menu_counts_queryset(_STAND_IN_USER, scope, _STAND_IN_DAY).query.sql_with_params()
-    # a day as the database gets it (SQLite: a string), for every offset from today a rule may use
-    adapt = connection.ops.adapt_datefield_value
-    days: dict[Any, int] = {adapt(_STAND_IN_DAY + dt.timedelta(days=offset)): offset for offset in range(-3660, 3661)}
-    slots: list[Any] = []
-    for value in params:
-        if isinstance(value, bool):
-            slots.append(("value", value))
-        elif isinstance(value, int) and value == _STAND_IN_USER:
-            slots.append(("user",))
-        elif isinstance(value, int) and value in receiving_ids:
-            slots.append(("receiving", receiving_ids.index(value)))
-        elif isinstance(value, int) and value in proposal_ids:
-            slots.append(("proposals", proposal_ids.index(value)))
-        elif isinstance(value, dt.date | str) and value in days:
-            slots.append(("day", days[value]))
-        else:
-            slots.append(("value", value))
-    _MENU_SQL[key] = (sql, slots)
-    return sql, slots
+# Compiled once per shape (number of organisations in each list; apps/core/prepared.py): building it through
+# the ORM costs some 4 ms of CPU on every page, running it a tenth of a millisecond.
+_menu_counts = Prepared(_menu_counts_built)
 
 
 def menu_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
     """Badges of the menu: ``unread`` notifications, and ``todo`` = referrals to answer + overdue actions +
     proposals to confirm + ESF+ participations needing their worker. One query (scalar subqueries on the user's
-    row), compiled once per shape of the user's scope (``_menu_sql``)."""
-    today = today or timezone.localdate()
+    row), compiled once per shape of the user's scope."""
     scope = scope_of(user)
-    receiving, proposals = sorted(scope.receiving), sorted(scope.proposals)
-    sql, slots = _menu_sql(connection.vendor, len(receiving), len(proposals))
-    values = {"user": user.pk, "receiving": receiving, "proposals": proposals}
-    params = [
-        values["user"]
-        if slot[0] == "user"
-        else connection.ops.adapt_datefield_value(today + dt.timedelta(days=slot[1]))
-        if slot[0] == "day"
-        else values[slot[0]][slot[1]]
-        if slot[0] in ("receiving", "proposals")
-        else slot[1]
-        for slot in slots
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        names = [column[0] for column in cursor.description]
-    counts = {name: int(value or 0) for name, value in zip(names, row or (), strict=False)}
+    rows = _menu_counts(
+        user_id=user.pk,
+        receiving=sorted(scope.receiving),
+        proposals=sorted(scope.proposals),
+        today=today or timezone.localdate(),
+    )
+    counts = {name: int(value or 0) for name, value in (rows[0] if rows else {}).items()}
     counts["todo"] = sum(counts.get(k, 0) for k in ("referrals", "overdue", "proposals", "esf"))
     return counts
+
+
+# The lists of the home page, each compiled once per shape (apps/core/prepared.py).
+_referral_list = Prepared(
+    lambda receiving: (
+        Referral.objects.filter(offer__organisation_id__in=receiving, status=Referral.Status.SENT)
+        .select_related("pathway__client", "offer", "offer__organisation", "pathway__organisation")
+        .order_by("created_at", "id")[: LIST_LIMIT + 1]
+    )
+)
+_action_list = Prepared(
+    lambda user_id, until: (
+        Action.objects.filter(
+            owner=user_id, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_on__lte=until
+        )
+        .select_related("pathway__client")
+        .order_by("due_on", "id")[: LIST_LIMIT + 1]
+    )
+)
+_follow_up_list = Prepared(
+    lambda owners, today: (
+        Closure.objects.filter(
+            pathway__organisation_id__in=owners,
+            followed_up_on__isnull=True,
+            follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_HORIZON),
+        )
+        .select_related("pathway__client")
+        .order_by("follow_up_due")[: LIST_LIMIT + 1]
+    )
+)
+_esf_list = Prepared(
+    lambda user_id, today: (
+        _esf_reminders(user_id, today)
+        .select_related("client")
+        .order_by("esf_kind", "leaving_date", "entry_date", "id")[: LIST_LIMIT + 1]
+    )
+)
+_conference_list = Prepared(
+    lambda user_id, now: CaseConference.objects.filter(
+        organised_by=user_id, scheduled_at__lt=now, decisions=""
+    ).order_by("scheduled_at")[: LIST_LIMIT + 1]
+)
+_proposal_list = Prepared(
+    lambda organisations: (
+        AllocationProposal.objects.filter(
+            entry__client__organisation_id__in=organisations, status=AllocationProposal.Status.PROPOSED
+        )
+        .select_related("entry__client", "offer", "offer__organisation")
+        .order_by("id")[: LIST_LIMIT + 1]
+    )
+)
+_escalation_list = Prepared(
+    lambda regions: (
+        Referral.objects.filter(
+            offer__organisation__region_id__in=regions, escalated_at__isnull=False, status=Referral.Status.SENT
+        )
+        .select_related("offer", "offer__organisation")
+        .order_by("escalated_at")[: LIST_LIMIT + 1]
+    )
+)
+_consent_list = Prepared(
+    lambda owners, today: (
+        consents_to_renew(owners, today).select_related("client").order_by("valid_until", "id")[: LIST_LIMIT + 1]
+    )
+)
+_notification_list = Prepared(
+    lambda user_id: Notification.objects.filter(user=user_id, read_at__isnull=True).order_by("-created_at", "-id")[
+        :NOTE_LIMIT
+    ]
+)
 
 
 def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
@@ -219,11 +241,7 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
     scope = scope_of(user)
     result: dict[str, Any] = {"today": today}
     if scope.receiving:
-        referrals = list(
-            _referrals_to_answer(scope)
-            .select_related("pathway__client", "offer", "offer__organisation", "pathway__organisation")
-            .order_by("created_at", "id")[: LIST_LIMIT + 1]
-        )
+        referrals = _referral_list(receiving=sorted(scope.receiving))
         shared = identity_shared({r.pathway.client_id for r in referrals}, set(scope.receiving))
         result["referrals"] = [
             (
@@ -237,56 +255,17 @@ def todo_for_user(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
             for r in referrals
         ]
     if scope.case:
-        result["actions"] = list(
-            Action.objects.filter(owner=user, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS])
-            .filter(due_on__lte=today + dt.timedelta(days=6 - today.weekday()))
-            .select_related("pathway__client")
-            .order_by("due_on", "id")[: LIST_LIMIT + 1]
-        )
-        result["follow_ups"] = list(
-            Closure.objects.filter(
-                pathway__organisation_id__in=scope.owners,
-                followed_up_on__isnull=True,
-                follow_up_due__lte=today + dt.timedelta(days=FOLLOW_UP_HORIZON),
-            )
-            .select_related("pathway__client")
-            .order_by("follow_up_due")[: LIST_LIMIT + 1]
-        )
-        result["esf"] = list(
-            _esf_reminders(user, today)
-            .select_related("client")
-            .order_by("esf_kind", "leaving_date", "entry_date", "id")[: LIST_LIMIT + 1]
-        )
-        result["conferences"] = list(
-            CaseConference.objects.filter(organised_by=user, scheduled_at__lt=timezone.now(), decisions="").order_by(
-                "scheduled_at"
-            )[: LIST_LIMIT + 1]
-        )
+        result["actions"] = _action_list(user_id=user.pk, until=today + dt.timedelta(days=6 - today.weekday()))
+        result["follow_ups"] = _follow_up_list(owners=sorted(scope.owners), today=today)
+        result["esf"] = _esf_list(user_id=user.pk, today=today)
+        result["conferences"] = _conference_list(user_id=user.pk, now=timezone.now())
     if scope.proposals:
-        result["proposals"] = list(
-            _proposals(scope)
-            .select_related("entry__client", "offer", "offer__organisation")
-            .order_by("id")[: LIST_LIMIT + 1]
-        )
+        result["proposals"] = _proposal_list(organisations=sorted(scope.proposals))
     if scope.regions:
-        result["escalations"] = list(
-            Referral.objects.filter(
-                offer__organisation__region_id__in=scope.regions,
-                escalated_at__isnull=False,
-                status=Referral.Status.SENT,
-            )
-            .select_related("offer", "offer__organisation")
-            .order_by("escalated_at")[: LIST_LIMIT + 1]
-        )
+        result["escalations"] = _escalation_list(regions=sorted(scope.regions))
     if scope.owners:
-        result["consents"] = list(
-            consents_to_renew(scope.owners, today)
-            .select_related("client")
-            .order_by("valid_until", "id")[: LIST_LIMIT + 1]
-        )
-    result["notifications"] = list(
-        Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at", "-id")[:NOTE_LIMIT]
-    )
+        result["consents"] = _consent_list(owners=sorted(scope.owners), today=today)
+    result["notifications"] = _notification_list(user_id=user.pk)
     lists = ("referrals", "actions", "follow_ups", "esf", "conferences", "proposals", "escalations", "consents")
     result["more"] = {key: True for key in lists if len(result.get(key, ())) > LIST_LIMIT}
     for key in result["more"]:  # the preview's rows; the page says that more wait

@@ -131,9 +131,11 @@ def test_a_builder_whose_argument_does_not_reach_the_sql_as_itself_is_refused(pe
     with pytest.raises(ImproperlyConfigured):
         Prepared(lambda user_id: User.objects.filter(pk=user_id + 1))(user_id=personas.sofie.pk)
     with pytest.raises(ImproperlyConfigured):
-        Prepared(lambda day: User.objects.filter(date_joined__date__lt=day + dt.timedelta(days=1)))(day=dt.date.today())
+        Prepared(lambda user_ids: User.objects.filter(pk__in=[i + 1 for i in user_ids]))(user_ids=[personas.sofie.pk])
     with pytest.raises(ImproperlyConfigured):
-        Prepared(lambda user_id: User.objects.filter(pk=user_id).values("pk"))(user_id=personas.sofie.pk)
+        Prepared(lambda user_id: User.objects.filter(pk=user_id).prefetch_related("memberships"))(
+            user_id=personas.sofie.pk
+        )
     with pytest.raises(ImproperlyConfigured):
         Prepared(lambda name: User.objects.filter(username=name))(name="sofie")
 
@@ -155,3 +157,46 @@ def test_a_team_with_its_pathway_client_and_closure_comes_back_as_the_orm_gives_
     assert TeamMember._meta.get_field("pathway").is_cached(member)
     with pytest.raises(Pathway.closure.RelatedObjectDoesNotExist):  # loaded as absent, as the ORM leaves it
         member.pathway.closure  # noqa: B018
+
+
+def test_values_values_list_and_flat_lists_come_back_as_the_orm_gives_them(personas):
+    register_client(personas)
+    register_client(personas, first_name="Jonas", last_name="Peeters", birth_date=dt.date(1980, 2, 3))
+
+    def build(organisation_id: int) -> Any:
+        return (
+            Client.objects.filter(organisation_id=organisation_id)
+            .annotate(pathways_n=Count("pathways"))
+            .order_by("last_name")
+        )
+
+    builds = {
+        "values": lambda organisation_id: build(organisation_id).values("first_name", "birth_date", "pathways_n"),
+        "values_list": lambda organisation_id: build(organisation_id).values_list("pathways_n", "birth_date", "pk"),
+        "flat": lambda organisation_id: build(organisation_id).values_list("birth_date", flat=True),
+    }
+    for name, builder in builds.items():
+        for organisation in (personas.lb, personas.brug):
+            assert Prepared(builder)(organisation_id=organisation.pk) == list(builder(organisation.pk)), name
+    assert Prepared(builds["flat"])(organisation_id=personas.lb.pk) == [dt.date(1980, 2, 3), dt.date(1998, 5, 4)]
+
+
+def test_a_date_moved_by_whole_days_inside_the_builder_follows_the_days_argument(personas):
+    register_client(personas)  # born 1998-05-04
+    register_client(personas, first_name="Jonas", birth_date=dt.date(1998, 5, 20))
+
+    def build(day: dt.date, organisation_id: int) -> Any:
+        window = dt.timedelta(days=10)
+        return Client.objects.filter(
+            organisation_id=organisation_id, birth_date__gte=day - window, birth_date__lte=day + window
+        ).order_by("birth_date")
+
+    prepared = Prepared(build)
+    for day in (dt.date(1998, 5, 1), dt.date(1998, 5, 12), dt.date(1998, 5, 30), dt.date(2026, 1, 1)):
+        assert [c.pk for c in prepared(day=day, organisation_id=personas.lb.pk)] == [
+            c.pk for c in build(day, personas.lb.pk)
+        ]
+    assert [c.first_name for c in prepared(day=dt.date(1998, 5, 12), organisation_id=personas.lb.pk)] == [
+        "Mariam",
+        "Jonas",
+    ]
