@@ -69,8 +69,9 @@ class _Shape:
     def __init__(self, queryset: QuerySet[Any], stand_ins: dict[Any, tuple[str, int | None, int]]) -> None:
         kinds = {ModelIterable: "model", ValuesIterable: "dicts", ValuesListIterable: "tuples"}
         kinds[FlatValuesListIterable] = "flat"
-        self.kind = kinds.get(queryset._iterable_class)  # type: ignore[attr-defined]
-        if self.kind is None or queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]
+        self.kind = kinds.get(queryset._iterable_class)
+        prefetched = queryset._prefetch_related_lookups or queryset._known_related_objects  # type: ignore[attr-defined]
+        if self.kind is None or prefetched:
             raise ImproperlyConfigured("Prepared: the builder must return instances, values or values_list")
         self.db = queryset.db
         connection = connections[self.db]
