@@ -12,6 +12,7 @@ from apps.assessment.classification import Classification, classify, screening_f
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.core.aggregates import IdList, JSONRows, ids_of, rows_of
 from apps.core.prefetch import set_prefetched
+from apps.core.prepared import Prepared
 from apps.regions.models import Challenge, LifeDomain, Obstacle, ObstacleLine, Region, TargetGroup
 from apps.regions.selectors import region_memo
 
@@ -93,15 +94,27 @@ def screenings_of_client(
     ]
     if not statuses:
         return [], None
-    rows = list(
-        with_scores_and_obstacles(Screening.objects.filter(client=client, status__in=statuses)).order_by(
-            "screened_on", "id"
-        )
-    )
+    rows = _screenings_with_scores(tuple(statuses))(client_id=client.pk)
     done = [s for s in rows if s.status == Screening.Status.COMPLETED]
     draft = max((s for s in rows if s.status == Screening.Status.DRAFT), key=lambda s: s.pk, default=None)
     unpack_scores_and_obstacles(done, obstacles_by_id={o.pk: o for o in region_data["obstacles"]})
     return done, draft
+
+
+_SCREENINGS: dict[tuple[str, ...], Prepared[Screening]] = {}
+
+
+def _screenings_with_scores(statuses: tuple[str, ...]) -> Prepared[Screening]:
+    """The screenings of a client in these statuses, oldest first, with scores and obstacle ids: compiled once
+    per process and statuses (apps/core/prepared.py), as every client and pathway page reads them."""
+    prepared = _SCREENINGS.get(statuses)
+    if prepared is None:
+        prepared = _SCREENINGS[statuses] = Prepared(
+            lambda client_id: with_scores_and_obstacles(
+                Screening.objects.filter(client_id=client_id, status__in=list(statuses))
+            ).order_by("screened_on", "id")
+        )
+    return prepared
 
 
 def with_scores_and_obstacles(screenings: QuerySet[Screening]) -> QuerySet[Screening]:

@@ -22,6 +22,7 @@ from apps.accounts.models import Organisation
 from apps.consent.models import Consent, DataCategory, Decision, Purpose
 from apps.core.aggregates import JSONRows, rows_of
 from apps.core.prefetch import set_prefetched
+from apps.core.prepared import Prepared
 
 
 def consented_categories(
@@ -132,24 +133,36 @@ def consents_shown(*, client: Any, owner: bool, organisation_ids: Iterable[int],
     return list(consents.prefetch_related("organisations"))
 
 
+_CONSENT_FIELDS = [f.attname for f in Consent._meta.concrete_fields]
+_ORGANISATION_FIELDS = [f.attname for f in Organisation._meta.concrete_fields]
+
+
+def _with_organisations(consents: QuerySet[Consent]) -> QuerySet[Any]:
+    """Rows of ``consents`` joined to their organisations: the consent's fields, then the organisation's."""
+    return consents.order_by("-given_on", "-id").values_list(  # Consent's ordering
+        *_CONSENT_FIELDS, *(f"organisations__{name}" for name in _ORGANISATION_FIELDS)
+    )
+
+
+_consents_with_organisations = Prepared(
+    lambda client_id: _with_organisations(Consent.objects.filter(client_id=client_id))
+)
+
+
 def consents_shown_in_one_query(
     *, client: Any, owner: bool, organisation_ids: Iterable[int], active_only: bool
 ) -> list[Consent]:
     """``consents_shown`` (the same consents, order and ``organisations.all()``, by name) in one query instead of
     two: the consents joined to their organisations, one row per pair (a consent without organisations: one row).
     For pages that show a client's consents on every visit (the client file)."""
-    shown = Consent.objects.filter(client=client)
-    if not owner:
-        shown = shown.filter(organisations__in=list(organisation_ids))
+    consent_fields, organisation_fields = _CONSENT_FIELDS, _ORGANISATION_FIELDS
+    if owner:  # the registering organisation's file: every consent (compiled once, apps/core/prepared.py)
+        rows: Iterable[Any] = _consents_with_organisations(client_id=client.pk)
+    else:
+        shown = Consent.objects.filter(client=client, organisations__in=list(organisation_ids))
         if active_only:
             shown = shown.in_force()
-    consent_fields = [f.attname for f in Consent._meta.concrete_fields]
-    organisation_fields = [f.attname for f in Organisation._meta.concrete_fields]
-    rows = (
-        Consent.objects.filter(pk__in=shown.values("pk"))
-        .order_by("-given_on", "-id")  # Consent's ordering
-        .values_list(*consent_fields, *(f"organisations__{name}" for name in organisation_fields))
-    )
+        rows = _with_organisations(Consent.objects.filter(pk__in=shown.values("pk")))
     consents: dict[int, tuple[Consent, list[Any]]] = {}
     n = len(consent_fields)
     for row in rows:

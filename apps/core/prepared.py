@@ -15,6 +15,8 @@ Rules for a builder (checked on first use, ``ImproperlyConfigured`` otherwise):
 - the SQL it gives has the same shape whatever those values are (no ``if`` on them) and each value reaches the
   parameters as itself (not ``value + 1``), a date possibly moved by whole days (``today - window``: up to
   ``DAY_OFFSETS`` days);
+- no date or time from the clock inside it (``timezone.now()``, ``in_force()`` without a day): it would be
+  frozen into the SQL; a date among the parameters that no argument gave is refused;
 - it returns model instances, ``values()`` dicts or ``values_list()`` tuples (``flat`` too); no
   ``prefetch_related``.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -47,6 +50,15 @@ _STAND_IN_DAY = dt.date(1111, 1, 1)  # stand-in days: one every DAY_SPACING days
 DAY_SPACING = 20_000
 DAY_OFFSETS = 3_660  # a date argument may reach the SQL moved by up to this many days (a window: today - 28)
 _STAND_IN_TIME = dt.datetime(1111, 1, 1, tzinfo=dt.UTC)
+
+
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _looks_like_a_day(value: Any) -> bool:
+    """A date or datetime, or SQLite's string of one: in a prepared query's SQL only as an argument, since a
+    date the builder takes from the clock would be frozen into the SQL at its first run."""
+    return isinstance(value, dt.date) or (isinstance(value, str) and _DAY.match(value) is not None)
 
 
 def _moved(value: Any, days: int) -> Any:
@@ -85,6 +97,11 @@ class _Shape:
         for value in params:
             key = value if isinstance(value, int | str | dt.date) and not isinstance(value, bool) else None
             slots.append(stand_ins[key] if key is not None and key in stand_ins else ("", value, 0))
+        for slot in slots:
+            if not slot[0] and _looks_like_a_day(slot[1]):
+                raise ImproperlyConfigured(
+                    f"Prepared: a date in the SQL of {queryset.model.__name__} comes from no argument (today?)"
+                )
         arguments = {slot[:2] for slot in stand_ins.values() if slot[2] == 0}
         if {slot[:2] for slot in slots if slot[0]} != arguments:
             raise ImproperlyConfigured(f"Prepared: an argument of {queryset.model.__name__} does not reach the SQL")

@@ -12,11 +12,27 @@ from apps.consent.models import DataCategory
 from apps.core.aggregates import IdList, ids_of
 from apps.core.keyset import keyset_page
 from apps.core.prefetch import set_prefetched
+from apps.core.prepared import Prepared
 from apps.pathways.models import Action, Closure, ContactLog, Goal, PlanChange
 from apps.pathways.permissions import PathwayAccess
 
 HISTORY = 20  # plan changes per keyset page, newest first
 CONTACTS = 30  # contacts per keyset page, latest first
+
+
+# the plan of every pathway page, compiled once (apps/core/prepared.py)
+_goals_of = Prepared(
+    lambda pathway_id: (
+        Goal.objects.filter(pathway_id=pathway_id)
+        .select_related("life_domain")
+        .annotate(obstacle_ids=IdList("obstacles"))
+    )
+)
+_actions_of = Prepared(
+    lambda pathway_id: Action.objects.filter(pathway_id=pathway_id).select_related(
+        "owner", "owner_organisation", "goal__life_domain"
+    )
+)
 
 
 def pathway_page(
@@ -32,17 +48,13 @@ def pathway_page(
     hidden = set(DataCategory.values) - set(access.categories)
     region_data = region_classification_data(region=pathway.organisation.region)  # kept per region version
     obstacles_by_id = {o.pk: o for o in region_data["obstacles"]}
-    goals = list(
-        Goal.objects.filter(pathway=pathway).select_related("life_domain").annotate(obstacle_ids=IdList("obstacles"))
-    )
+    goals = _goals_of(pathway_id=pathway.pk)
     for goal in goals:  # goal.obstacles.all(): the region's obstacles (kept in the process), in the region's order
         ids = ids_of(goal.obstacle_ids)
         if all(pk in obstacles_by_id for pk in ids):
             chosen = sorted((obstacles_by_id[pk] for pk in ids), key=lambda o: (o.position, o.code))
             set_prefetched(goal, "obstacles", chosen)
-    actions = list(
-        Action.objects.filter(pathway=pathway).select_related("owner", "owner_organisation", "goal__life_domain")
-    )
+    actions = _actions_of(pathway_id=pathway.pk)
     history = keyset_page(
         PlanChange.objects.filter(pathway=pathway).select_related("changed_by"),
         ordering=("-changed_at", "-pk"),

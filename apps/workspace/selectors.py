@@ -24,6 +24,7 @@ from apps.consent.selectors import consents_shown_in_one_query
 from apps.core.aggregates import JSONRows, rows_of
 from apps.core.counted import counted, counted_key
 from apps.core.keyset import FORWARD, KeysetPage, decode_cursor, keyset_page
+from apps.core.prepared import Prepared
 from apps.groups.models import GroupActivity, GroupSession
 from apps.offers.models import Offer
 from apps.pathways.models import Pathway
@@ -125,6 +126,10 @@ def _organisations_with_counts(region_ids: list[int]) -> tuple[list[Organisation
     return organisations, role_counts
 
 
+# the client file's open pathway, compiled once (apps/core/prepared.py)
+_open_pathway = Prepared(lambda client_id: Pathway.objects.filter(client_id=client_id).exclude(status="closed")[:1])
+
+
 def client_file(*, access: ClientAccess, user: Any, timeline_cursor: str | None = None) -> dict[str, Any]:
     """Everything the client file shows, in a fixed number of queries (6 at most: screenings, their scores and
     obstacles, consents and their organisations, the timeline, the open pathway; region data kept in the
@@ -224,9 +229,7 @@ def client_file(*, access: ClientAccess, user: Any, timeline_cursor: str | None 
         "classification_hidden": latest is not None and classification is None,
         "timeline": timeline,
         "is_coordinator": any(m.role == Role.COORDINATOR for m in memberships_of(user)),
-        "open_pathway": (
-            Pathway.objects.filter(client=client).exclude(status="closed").first() if access.can_edit else None
-        ),
+        "open_pathway": next(iter(_open_pathway(client_id=client.pk)), None) if access.can_edit else None,
     }
 
 

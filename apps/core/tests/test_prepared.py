@@ -138,6 +138,10 @@ def test_a_builder_whose_argument_does_not_reach_the_sql_as_itself_is_refused(pe
         )
     with pytest.raises(ImproperlyConfigured):
         Prepared(lambda name: User.objects.filter(username=name))(name="sofie")
+    with pytest.raises(ImproperlyConfigured):  # the clock's today would be frozen into the SQL
+        Prepared(lambda user_id: User.objects.filter(pk=user_id, date_joined__lt=timezone.now()))(
+            user_id=personas.sofie.pk
+        )
 
 
 def test_a_team_with_its_pathway_client_and_closure_comes_back_as_the_orm_gives_it(personas):
