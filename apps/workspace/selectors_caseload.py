@@ -9,11 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from apps.assessment.models import Screening, ScreeningObstacle
 from apps.audit import reads
+from apps.core.prefetch import set_prefetched
+from apps.core.prepared import Prepared
 from apps.offers.models import WaitingListEntry
 from apps.pathways.models import Action, ContactLog, Pathway, TeamMember
 from apps.pathways.permissions import pathway_accesses
@@ -129,6 +131,42 @@ class Caseload:
         return sum(1 for e in self.entries if e.overdue)
 
 
+_LIGHT: dict[tuple[str, str], Prepared[Pathway]] = {}
+
+
+def _light_caseload(show: str, sort: str) -> Prepared[Pathway]:
+    """The caseload filtered by ``show`` and sorted by ``sort``, only the columns the access rule reads, compiled
+    once per process, filter and sort (apps/core/prepared.py); a ``challenge_id`` argument adds that filter,
+    ``today`` is given to the filters that read it (every argument must reach the SQL)."""
+    prepared = _LIGHT.get((show, sort))
+    if prepared is None:
+
+        def build(user_id: int, today: Any = None, challenge_id: int | None = None) -> QuerySet[Pathway]:
+            queryset = filter_caseload(
+                caseload_queryset(user=user_id, today=today), today=today, show=show, challenge_id=challenge_id
+            )
+            if sort == "contact":
+                queryset = queryset.alias(last_contact=_last_contact())
+            return (
+                queryset.order_by(*SORTS[sort])
+                .select_related("client")
+                .only("id", "status", "client_id", "organisation_id", "client__organisation_id")
+            )
+
+        prepared = _LIGHT[(show, sort)] = Prepared(build)
+    return prepared
+
+
+# the user's seats on open pathways: the team rows pathway_accesses reads for the caseload
+_seats_of = Prepared(
+    lambda user_id: (
+        TeamMember.objects.filter(user_id=user_id)
+        .exclude(pathway__status=Pathway.Status.CLOSED)
+        .only("id", "pathway_id", "user_id", "organisation_id", "is_active")
+    )
+)
+
+
 def caseload_index(
     *, user: Any, today: dt.date, show: str = "", challenge_id: int | None = None, sort: str = "due"
 ) -> Caseload:
@@ -137,24 +175,17 @@ def caseload_index(
     (``SORTS``), as ids: what the page counts, pages and hands over. Light: only the columns the access rule
     reads and the user's own seats are loaded, and no read is recorded (``caseload_rows`` records the rows it
     shows). Two queries, three when a seat needs a consent or a peer's opened seals, whatever the size."""
-    queryset = filter_caseload(
-        caseload_queryset(user=user, today=today), today=today, show=show, challenge_id=challenge_id
-    )
-    if sort == "contact":
-        queryset = queryset.alias(last_contact=_last_contact())
-    light = list(
-        queryset.order_by(*SORTS.get(sort, SORTS["due"]))
-        .select_related("client")
-        .only("id", "status", "client_id", "organisation_id", "client__organisation_id")
-        .prefetch_related(
-            Prefetch(
-                "team",
-                queryset=TeamMember.objects.filter(user=user).only(
-                    "id", "pathway_id", "user_id", "organisation_id", "is_active"
-                ),
-            )
-        )
-    )
+    arguments: dict[str, Any] = {"user_id": user.pk}
+    if show in ("overdue", "week"):  # the filters that read the day
+        arguments["today"] = today
+    if challenge_id is not None:
+        arguments["challenge_id"] = challenge_id
+    light = _light_caseload(show, sort if sort in SORTS else "due")(**arguments)
+    seats: dict[int, list[TeamMember]] = {}
+    for seat in _seats_of(user_id=user.pk):
+        seats.setdefault(seat.pathway_id, []).append(seat)
+    for pathway in light:  # the user's own seats, as pathway_accesses reads them
+        set_prefetched(pathway, "team", seats.get(pathway.pk, []))
     accesses = pathway_accesses(user, light, record=False)
     entries = [
         CaseloadEntry(p.pk, p.client_id, bool(p.next_due and p.next_due < today))  # type: ignore[attr-defined]
@@ -165,17 +196,7 @@ def caseload_index(
     return Caseload(entries, organisations)
 
 
-def caseload_rows(
-    *, user: Any, today: dt.date, entries: Sequence[CaseloadEntry], organisation_ids: Iterable[int]
-) -> list[CaseloadRow]:
-    """The rows of ``entries`` (one page of ``caseload_index``, already granted to ``user``), in that order, as
-    plain values: only the columns the page shows, the client's name included, no model instance and no access
-    check per row. The clients shown are recorded as one list read (``organisation_ids``: ``Caseload``'s).
-
-    Queries: the rows, and waiting list positions when a row's client waits: at most two, whatever the number of
-    rows; none without entries."""
-    if not entries:
-        return []
+def _rows_built(ids: list[int]) -> QuerySet[Any]:
     referrals = (
         Referral.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_REFERRAL)
         .order_by()
@@ -183,9 +204,8 @@ def caseload_rows(
         .annotate(n=Count("id"))
         .values("n")
     )
-    found = {
-        row["id"]: row
-        for row in Pathway.objects.filter(pk__in=[e.pathway_id for e in entries])
+    return (
+        Pathway.objects.filter(pk__in=ids)
         .annotate(
             next_action=Subquery(_open_actions().values("description")[:1]),
             next_due=Subquery(_open_actions().values("due_on")[:1]),
@@ -205,7 +225,25 @@ def caseload_rows(
             "open_referrals",
             "awaiting_answer",
         )  # fmt: skip
-    }
+    )
+
+
+# the rows of one page of the caseload, compiled once per number of rows (apps/core/prepared.py)
+_rows_of = Prepared(_rows_built)
+
+
+def caseload_rows(
+    *, user: Any, today: dt.date, entries: Sequence[CaseloadEntry], organisation_ids: Iterable[int]
+) -> list[CaseloadRow]:
+    """The rows of ``entries`` (one page of ``caseload_index``, already granted to ``user``), in that order, as
+    plain values: only the columns the page shows, the client's name included, no model instance and no access
+    check per row. The clients shown are recorded as one list read (``organisation_ids``: ``Caseload``'s).
+
+    Queries: the rows, and waiting list positions when a row's client waits: at most two, whatever the number of
+    rows; none without entries."""
+    if not entries:
+        return []
+    found = {row["id"]: row for row in _rows_of(ids=[e.pathway_id for e in entries])}
     shown = [found[e.pathway_id] for e in entries if e.pathway_id in found]
     reads.note_list(actor=user, client_ids=[row["client_id"] for row in shown], organisation_ids=organisation_ids)
     positions = waiting_positions_for_clients({row["client_id"] for row in shown})
@@ -228,14 +266,9 @@ def caseload_rows(
     ]
 
 
-def waiting_positions_for_clients(client_ids: set[int]) -> dict[int, int]:
-    """Client id -> best (lowest, 1-based) position on an open waiting list: per offer, or on the region's general
-    list when the entry names no offer; ordered by waiting since, then entry id. One query (every open entry of
-    the lists these clients wait on); none without clients."""
-    if not client_ids:
-        return {}
+def _waiting_lists_built(client_ids: list[int]) -> QuerySet[Any]:
     mine = WaitingListEntry.objects.filter(is_open=True, client_id__in=client_ids)
-    entries = (
+    return (
         WaitingListEntry.objects.filter(is_open=True)
         .filter(
             Q(offer_id__in=Subquery(mine.filter(offer__isnull=False).values("offer_id")))
@@ -249,6 +282,19 @@ def waiting_positions_for_clients(client_ids: set[int]) -> dict[int, int]:
         .order_by("since", "id")
         .values_list("offer_id", "client__organisation__region_id", "client_id")
     )
+
+
+# every open entry of the lists a page's clients wait on, compiled once per number of clients
+_waiting_lists_of = Prepared(_waiting_lists_built)
+
+
+def waiting_positions_for_clients(client_ids: set[int]) -> dict[int, int]:
+    """Client id -> best (lowest, 1-based) position on an open waiting list: per offer, or on the region's general
+    list when the entry names no offer; ordered by waiting since, then entry id. One query (every open entry of
+    the lists these clients wait on); none without clients."""
+    if not client_ids:
+        return {}
+    entries = _waiting_lists_of(client_ids=sorted(client_ids))
     counters: dict[tuple[int | None, int | None], int] = {}
     result: dict[int, int] = {}
     for offer_id, region_id, client_id in entries:
