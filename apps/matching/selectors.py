@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from apps.assessment.classification import challenge_closeness, screening_facts
 from apps.assessment.models import DomainScore, Screening, ScreeningObstacle
 from apps.clients.models import Client
+from apps.core.prepared import Prepared
 from apps.matching.recommend import ClientProfile, Need, OfferIndex, OfferProfile, index_offers
 from apps.matching.travel import Link, Place, TravelModel, VillageAccess
 from apps.offers.models import Offer
@@ -34,11 +35,23 @@ from apps.regions.selectors import region_memo
 from apps.regions.severity import NEED_LEVELS, severity_weight
 from apps.regions.target_group_rules import evaluate
 
+# the version of a region's offers, read by every recommendation, compiled once (apps/core/prepared.py)
+_offers_count_and_change = Prepared(
+    lambda region_id: (
+        Offer.objects.filter(organisation__region_id=region_id, is_active=True)
+        .order_by()
+        .values("organisation__region_id")
+        .annotate(n=Count("pk"), changed=Max("updated_at"))
+        .values_list("n", "changed")
+    )
+)
+
 
 def _offers_version(region_id: int) -> tuple[Any, str]:
     """(active offers of the region, a key holding their number and latest change): 1 query."""
     qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
-    version = qs.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    n, changed_at = next(iter(_offers_count_and_change(region_id=region_id)), (0, None))  # no offers: no group
+    version = {"n": n, "changed": changed_at}
     changed = version["changed"].timestamp() if version["changed"] else 0
     return qs, f"pw:offer-profiles:{region_id}:{version['n']}:{changed:.6f}"
 
@@ -195,16 +208,42 @@ def client_profile(*, client: Any) -> ClientProfile | None:
     return client_profile_and_open_pathway(client=client)[0]
 
 
+# the three queries of a client's profile, compiled once (apps/core/prepared.py)
+_newest_screening = Prepared(
+    lambda client_id: Screening.objects.filter(client_id=client_id, status=Screening.Status.COMPLETED).order_by(
+        "-screened_on", "-id"
+    )[:1]
+)
+_levels_and_obstacle_ids = Prepared(
+    lambda screening_id: (
+        Screening.objects.filter(pk=screening_id)
+        .values_list("scores__life_domain_id", "scores__level", "obstacles__id")
+        .order_by()
+    )
+)
+_open_pathways_with_workers = Prepared(
+    lambda client_id: (
+        Pathway.objects.filter(client_id=client_id)
+        .exclude(status=Pathway.Status.CLOSED)
+        .values_list(
+            "pk",
+            "organisation_id",
+            "team__organisation_id",
+            "team__is_active",
+            "referrals__status",
+            "referrals__offer__organisation_id",
+        )
+        .order_by()
+    )
+)
+
+
 def client_profile_and_open_pathway(*, client: Any) -> tuple[ClientProfile | None, int | None]:
     """(``client_profile``; the id of the client's newest open pathway, where referrals leave from, or None) in
     3 queries (the newest completed screening; its scores and obstacles; the organisations working with the
     client together with the open pathways), the region's data kept per region version (``region_memo``).
     (None, None) when the client has no completed screening yet."""
-    screening = (
-        Screening.objects.filter(client=client, status=Screening.Status.COMPLETED)
-        .order_by("-screened_on", "-id")
-        .first()
-    )
+    screening = next(iter(_newest_screening(client_id=client.pk)), None)
     if screening is None:
         return None, None
     region = client.organisation.region
@@ -233,11 +272,7 @@ def _levels_and_obstacles(screening: Screening, catalogue: NeedCatalogue) -> tup
     outside the region's catalogue (none, as the region loader keeps them) is read: one query more."""
     levels: dict[int, int] = {}
     ids: set[int] = set()
-    for domain_id, level, obstacle_id in (
-        Screening.objects.filter(pk=screening.pk)
-        .values_list("scores__life_domain_id", "scores__level", "obstacles__id")
-        .order_by()
-    ):
+    for domain_id, level, obstacle_id in _levels_and_obstacle_ids(screening_id=screening.pk):
         if domain_id is not None and level is not None:
             levels[domain_id] = level
         if obstacle_id is not None:
@@ -254,19 +289,7 @@ def _working_and_open_pathway(client: Any) -> tuple[set[int], int | None]:
     pathways joined to their team and referrals (a few rows for one client; cheaper to build than a union)."""
     working: set[int] = set()
     newest: int | None = None
-    rows = (
-        Pathway.objects.filter(client=client)
-        .exclude(status=Pathway.Status.CLOSED)
-        .values_list(
-            "pk",
-            "organisation_id",
-            "team__organisation_id",
-            "team__is_active",
-            "referrals__status",
-            "referrals__offer__organisation_id",
-        )
-        .order_by()
-    )
+    rows = _open_pathways_with_workers(client_id=client.pk)
     for pathway_id, lead, member, active, status, referred in rows:
         working.add(lead)
         if member is not None and active:
