@@ -43,7 +43,7 @@ from django.db.models.query import (  # type: ignore[attr-defined]
     get_related_populators,
 )
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M")  # what a row becomes: an instance, a dict, a tuple or a value
 
 _STAND_IN_INT = -7_365_402_000_000  # far below any id or constant a query of this project holds
 _STAND_IN_DAY = dt.date(1111, 1, 1)  # stand-in days: one every DAY_SPACING days from here, one per date argument
@@ -171,7 +171,7 @@ class Prepared(Generic[M]):
     ``build``: keyword arguments -> a QuerySet. Returns a list of what iterating it gives (instances, dicts,
     tuples or single values)."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, M]]) -> None:
         self.build = build
         self.shapes: dict[tuple[Any, ...], _Shape] = {}
 

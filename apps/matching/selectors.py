@@ -51,9 +51,8 @@ def _offers_version(region_id: int) -> tuple[Any, str]:
     """(active offers of the region, a key holding their number and latest change): 1 query."""
     qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
     n, changed_at = next(iter(_offers_count_and_change(region_id=region_id)), (0, None))  # no offers: no group
-    version = {"n": n, "changed": changed_at}
-    changed = version["changed"].timestamp() if version["changed"] else 0
-    return qs, f"pw:offer-profiles:{region_id}:{version['n']}:{changed:.6f}"
+    changed = changed_at.timestamp() if changed_at else 0
+    return qs, f"pw:offer-profiles:{region_id}:{n}:{changed:.6f}"
 
 
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:

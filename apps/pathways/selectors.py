@@ -50,7 +50,7 @@ def pathway_page(
     obstacles_by_id = {o.pk: o for o in region_data["obstacles"]}
     goals = _goals_of(pathway_id=pathway.pk)
     for goal in goals:  # goal.obstacles.all(): the region's obstacles (kept in the process), in the region's order
-        ids = ids_of(goal.obstacle_ids)  # type: ignore[attr-defined]
+        ids = ids_of(goal.obstacle_ids)
         if all(pk in obstacles_by_id for pk in ids):
             chosen = sorted((obstacles_by_id[pk] for pk in ids), key=lambda o: (o.position, o.code))
             set_prefetched(goal, "obstacles", chosen)
