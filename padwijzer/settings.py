@@ -173,6 +173,8 @@ TEMPLATES = [
                 "apps.accounts.context_processors.navigation",
                 "apps.workspace.context_processors.workspace_menu",
             ],
+            # {% url %} remembering what it reversed (apps/core/templatetags/remembered_url.py)
+            "builtins": ["apps.core.templatetags.remembered_url"],
         },
     },
 ]
