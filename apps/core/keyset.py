@@ -202,9 +202,13 @@ def keyset_page(
     size: int,
     salt: str,
     by_pk: bool = False,
+    first_rows: Callable[[], list[Any]] | None = None,
 ) -> KeysetPage:
     """The page of ``queryset`` sorted by ``ordering`` that ``cursor`` points to (the first page when the
     cursor is empty or ``None``), at most ``size`` rows, in one query (``LIMIT size + 1``, no ``OFFSET``).
+
+    ``first_rows``: what ``queryset.order_by(*ordering)[: size + 1]`` gives, from a prepared query
+    (apps/core/prepared.py), read instead of it for the first page, the one nearly every visit shows.
 
     ``by_pk``: the cursor holds only the boundary row's primary key, and the query reads that row's sort values
     in subqueries (still one query): for a list sorted by personal data (names) whose cursor may travel in an
@@ -228,13 +232,16 @@ def keyset_page(
         boundary = queryset.model._base_manager.filter(pk=values[0]).order_by()
         bounds = tuple(Subquery(boundary.values(name)[:1]) for name in names)
     forward = direction == FORWARD
-    order = list(ordering) if forward else [n if descending else f"-{n}" for n in names]
-    qs = queryset.order_by(*order)
-    if values:
-        after = forward != descending  # ascending and forward, or descending and backward: greater keys
-        lookup = TupleGreaterThan if after else TupleLessThan
-        qs = qs.filter(lookup(Tuple(*(F(n) for n in names)), bounds))
-    rows = list(qs[: size + 1])
+    if first_rows is not None and not cursor:
+        rows = first_rows()
+    else:
+        order = list(ordering) if forward else [n if descending else f"-{n}" for n in names]
+        qs = queryset.order_by(*order)
+        if values:
+            after = forward != descending  # ascending and forward, or descending and backward: greater keys
+            lookup = TupleGreaterThan if after else TupleLessThan
+            qs = qs.filter(lookup(Tuple(*(F(n) for n in names)), bounds))
+        rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if not forward:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from apps.assessment.selectors import region_classification_data, screenings_of_client
 from apps.consent.models import DataCategory
@@ -35,6 +35,30 @@ _actions_of = Prepared(
 )
 
 
+HISTORY_ORDER = ("-changed_at", "-pk")
+CONTACTS_ORDER = ("-happened_on", "-pk")
+
+
+def _history(pathway_id: int) -> QuerySet[PlanChange]:
+    return PlanChange.objects.filter(pathway_id=pathway_id).select_related("changed_by")
+
+
+def _contacts(pathway_id: int, organisations: list[int] | None) -> QuerySet[ContactLog]:
+    """The contacts of the pathway; ``organisations``: not its owner, so the confidential ones of these only."""
+    contacts = ContactLog.objects.filter(pathway_id=pathway_id).select_related("author", "author_organisation")
+    if organisations is not None:
+        contacts = contacts.filter(Q(confidential=False) | Q(author_organisation_id__in=organisations))
+    return contacts
+
+
+# the first keyset page of the plan's history and of the contacts, compiled once (apps/core/prepared.py)
+_first_history = Prepared(lambda pathway_id: _history(pathway_id).order_by(*HISTORY_ORDER)[: HISTORY + 1])
+_first_contacts = Prepared(lambda pathway_id: _contacts(pathway_id, None).order_by(*CONTACTS_ORDER)[: CONTACTS + 1])
+_first_contacts_shared = Prepared(
+    lambda pathway_id, organisations: _contacts(pathway_id, organisations).order_by(*CONTACTS_ORDER)[: CONTACTS + 1]
+)
+
+
 def pathway_page(
     *, access: PathwayAccess, contacts_cursor: str | None = None, history_cursor: str | None = None
 ) -> dict[str, Any]:
@@ -56,21 +80,25 @@ def pathway_page(
             set_prefetched(goal, "obstacles", chosen)
     actions = _actions_of(pathway_id=pathway.pk)
     history = keyset_page(
-        PlanChange.objects.filter(pathway=pathway).select_related("changed_by"),
-        ordering=("-changed_at", "-pk"),
+        _history(pathway.pk),
+        ordering=HISTORY_ORDER,
         cursor=history_cursor,
         size=HISTORY,
         salt=f"plan-history-{pathway.pk}",
+        first_rows=lambda: _first_history(pathway_id=pathway.pk),
     )
-    contacts_qs = ContactLog.objects.filter(pathway=pathway).select_related("author", "author_organisation")
-    if not access.owner:
-        contacts_qs = contacts_qs.filter(Q(confidential=False) | Q(author_organisation_id__in=access.organisation_ids))
+    others = sorted(access.organisation_ids)
     contacts = keyset_page(
-        contacts_qs,
-        ordering=("-happened_on", "-pk"),
+        _contacts(pathway.pk, None if access.owner else others),
+        ordering=CONTACTS_ORDER,
         cursor=contacts_cursor,
         size=CONTACTS,
         salt=f"contacts-{pathway.pk}",
+        first_rows=lambda: (
+            _first_contacts(pathway_id=pathway.pk)
+            if access.owner
+            else _first_contacts_shared(pathway_id=pathway.pk, organisations=others)
+        ),
     )
     domains = [d for d in region_data["life_domains"] if d.data_category not in hidden]
     screenings, _draft = screenings_of_client(

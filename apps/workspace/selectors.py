@@ -252,13 +252,10 @@ def pathway_file(
     }
 
 
-def referrals_and_sessions(pathway: Pathway) -> tuple[list[Referral], list[GroupSession]]:
-    """(the pathway's referrals, newest first; the group sessions it attended, newest first) in one query: both
-    lists as :class:`~apps.core.aggregates.JSONRows` subqueries of the pathway's row. The instances hold what the
-    pathway page shows and nothing more: a referral its id, status, creation time and offer (id, title, and the
-    offer's organisation's id and name); a session its id, date and activity (id, title). Not for writing."""
-    referral_rows, session_rows = (
-        Pathway.objects.filter(pk=pathway.pk)
+# the pathway page's referrals and sessions in one row, compiled once (apps/core/prepared.py)
+_referrals_and_sessions_of = Prepared(
+    lambda pathway_id: (
+        Pathway.objects.filter(pk=pathway_id)
         .annotate(
             referral_rows=Subquery(
                 Referral.objects.filter(pathway_id=OuterRef("pk"))
@@ -286,8 +283,16 @@ def referrals_and_sessions(pathway: Pathway) -> tuple[list[Referral], list[Group
             ),
         )
         .values_list("referral_rows", "session_rows")
-        .get()
     )
+)
+
+
+def referrals_and_sessions(pathway: Pathway) -> tuple[list[Referral], list[GroupSession]]:
+    """(the pathway's referrals, newest first; the group sessions it attended, newest first) in one query: both
+    lists as :class:`~apps.core.aggregates.JSONRows` subqueries of the pathway's row. The instances hold what the
+    pathway page shows and nothing more: a referral its id, status, creation time and offer (id, title, and the
+    offer's organisation's id and name); a session its id, date and activity (id, title). Not for writing."""
+    referral_rows, session_rows = _referrals_and_sessions_of(pathway_id=pathway.pk)[0]
     referrals = [
         Referral(
             id=r["id"],
