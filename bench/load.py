@@ -316,8 +316,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000, help="demo clients to seed (default 1000)")
     parser.add_argument("--db", default="padwijzer_load", help="PostgreSQL database (dropped and re-created)")
     parser.add_argument("--reuse", action="store_true", help="keep the database when it already holds --clients")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_WORKERS, default 2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (WEB_THREADS, default 4)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1),
+        help="gunicorn workers (WEB_WORKERS, default 2 x CPUs)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (WEB_THREADS, default 1)")
     parser.add_argument("--output", type=Path, default=RESULTS / "load-latest.json")
     parser.add_argument("--resolve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

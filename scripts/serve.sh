@@ -4,7 +4,8 @@
 # the systemd units that run the same pieces separately.
 #
 # Environment: DATABASE_URL, SECRET_KEY (or SECRET_KEY_FILE), ALLOWED_HOSTS, and optionally
-#   BIND (default 127.0.0.1:8080), WEB_WORKERS (default 2), WEB_THREADS (default 4), WEB_TIMEOUT (default 60),
+#   BIND (default 127.0.0.1:8080), WEB_WORKERS (default 2 x the CPUs), WEB_THREADS (default 1: bench/README.md,
+#   load test), WEB_TIMEOUT (default 60),
 #   RUN_WORKER (default 1), RUN_SCHEDULED (default 1), CACHE_URL, CONN_MAX_AGE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,6 @@ if [ "${RUN_SCHEDULED:-1}" = 1 ]; then
 fi
 "$BIN/gunicorn" padwijzer.wsgi:application \
   --bind "${BIND:-127.0.0.1:8080}" \
-  --workers "${WEB_WORKERS:-2}" --threads "${WEB_THREADS:-4}" --timeout "${WEB_TIMEOUT:-60}" \
+  --workers "${WEB_WORKERS:-$((2 * $(nproc)))}" --threads "${WEB_THREADS:-1}" --timeout "${WEB_TIMEOUT:-60}" \
   --no-control-socket --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" & PIDS+=($!)
 wait "${PIDS[-1]}"
