@@ -6,10 +6,21 @@
   if (!canvas || !source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var lang = document.documentElement.lang;
+  // On a phone the domains' names would run off the canvas: on lines of a few words, in a smaller font.
+  var narrow = (canvas.parentNode.clientWidth || 400) < 480;
+  function wrap(label, width) {
+    var lines = [], line = "";
+    label.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
   new Chart(canvas, {
     type: "radar",
     data: {
-      labels: data.labels,
+      labels: narrow ? data.labels.map(function (label) { return wrap(label, 12); }) : data.labels,
       datasets: [
         { label: lang === "en" ? "Baseline" : "Nulmeting", data: data.baseline,
           borderColor: "#6c757d", backgroundColor: "rgba(108,117,125,0.15)", borderDash: [6, 4] },
@@ -22,7 +33,7 @@
     },
     options: {
       animation: false,
-      scales: { r: { min: 0, max: 5, ticks: { stepSize: 1 } } },
+      scales: { r: { min: 0, max: 5, ticks: { stepSize: 1 }, pointLabels: { font: { size: narrow ? 10 : 12 } } } },
       plugins: { legend: { position: "bottom" } }
     }
   });

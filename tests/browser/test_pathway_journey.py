@@ -289,6 +289,15 @@ def test_a_pathway_from_referral_to_closure_with_the_partner_on_a_phone(
     language = chart["labels"].index(DOMAIN_LABELS["language"])
     assert (baseline["data"][language], latest["data"][language]) == (2, 4)
     assert baseline["data"] != latest["data"]
+    # on a phone the domains' names wrap onto short lines so that none runs off the canvas
+    sofie.set_viewport_size({"width": 360, "height": 740})
+    sofie.reload()
+    sofie.wait_for_function("() => window.Chart !== undefined && !!Chart.getChart(document.getElementById('radar'))")
+    wrapped = sofie.evaluate("() => Chart.getChart(document.getElementById('radar')).data.labels")
+    assert [" ".join(lines) for lines in wrapped] == chart["labels"]
+    assert all(len(line) <= 12 or " " not in line for lines in wrapped for line in lines), wrapped
+    sofie.set_viewport_size({"width": 1280, "height": 800})
+    sofie.reload()
     expect(sofie.locator("#ladder-timeline > li")).to_have_count(2)
 
     # ------------------------------------------------------------------ Sofie closes the pathway

@@ -209,6 +209,8 @@ def test_a_hand_over_form_without_a_selection_says_what_to_do(personas: Any, cli
     response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected"})
     assert response.status_code == 400
     assert "Vink minstens" in response.content.decode()
+    # the page's own Dutch errors, not the browser's prompt (in the browser's language)
+    assert 'id="handover" class="row g-2 align-items-end" novalidate' in response.content.decode()
 
 
 def test_only_the_page_shown_is_recorded_as_read_and_the_count_covers_the_whole_caseload(
