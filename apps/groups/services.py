@@ -38,15 +38,6 @@ ALSO_ACCESSIBLE_PATHWAYS = True
 # --- reads --------------------------------------------------------------------------------------
 
 
-def sessions_for_pathway(pathway: Pathway) -> list[GroupSession]:
-    """The sessions the pathway's client attended, newest first, with the activity (and its offer): one query."""
-    return list(
-        GroupSession.objects.filter(attendees=pathway)
-        .select_related("activity", "activity__offer")
-        .order_by("-held_on", "-pk")
-    )
-
-
 def offers_for_groups(user: Any) -> QuerySet[Offer]:
     return (
         Offer.objects.filter(organisation_id__in=organisation_ids(user), is_active=True)
