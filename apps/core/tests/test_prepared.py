@@ -13,6 +13,9 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from apps.accounts.models import Membership, User
 from apps.accounts.permissions import active_memberships
@@ -204,3 +207,50 @@ def test_a_date_moved_by_whole_days_inside_the_builder_follows_the_days_argument
         "Mariam",
         "Jonas",
     ]
+
+
+@pytest.fixture
+def three_clients(personas):
+    return [
+        register_client(personas, first_name=name, birth_date=born)
+        for name, born in (
+            ("Mariam", dt.date(1998, 5, 4)),
+            ("Jonas", dt.date(1980, 2, 3)),
+            ("Ilse", dt.date(2001, 12, 31)),
+        )
+    ]
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    picks=st.lists(st.integers(min_value=0, max_value=4), max_size=5),
+    day=st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2040, 12, 31)),
+    days=st.integers(min_value=-3000, max_value=3000),
+)
+def test_any_ids_and_day_give_what_the_orm_gives(three_clients, picks, day, days):
+    """Ids of existing clients, unknown ids and repeats, any day and any shift of it: the same rows, in order."""
+    known = [c.pk for c in three_clients]
+    ids = [known[i] if i < len(known) else 10**9 + i for i in picks]
+
+    def build(ids: list[int], day: dt.date) -> Any:
+        return (
+            Client.objects.filter(pk__in=ids)
+            .filter(Q(birth_date__lte=day + dt.timedelta(days=days)) | Q(birth_date__gt=day))
+            .order_by("birth_date", "pk")
+        )
+
+    prepared = PREPARED.setdefault(days, Prepared(build))
+    assert [c.pk for c in prepared(ids=ids, day=day)] == [c.pk for c in build(ids, day)]
+    assert PREPARED_NAMES(ids=ids, day=day) == list(names(ids, day))
+
+
+def names(ids: list[int], day: dt.date) -> Any:
+    return (
+        Client.objects.filter(pk__in=ids, birth_date__lte=day)
+        .order_by("birth_date", "pk")
+        .values_list("first_name", flat=True)
+    )
+
+
+PREPARED: dict[int, Prepared[Any]] = {}
+PREPARED_NAMES = Prepared(names)
