@@ -125,7 +125,16 @@ class Action(TimeStampedModel):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["owner", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"]),
+            # a worker's open actions by due date (home page, menu, hand-over), read in order whatever the history
+            # (PostgreSQL; SQLite matches a partial index only against literals, and Django binds the statuses)
+            models.Index(
+                fields=["owner", "due_on", "id"],
+                condition=models.Q(status__in=["open", "in_progress"]),
+                name="action_open_owner_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description[:50]
