@@ -127,12 +127,14 @@ def _private_files(settings: Any, tmp_path_factory: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from apps.regions.selectors import region_memo_clear
 
     cache.clear()
+    caches["menu"].clear()
     region_memo_clear()
     yield
     cache.clear()
+    caches["menu"].clear()
     region_memo_clear()

@@ -215,7 +215,16 @@ def cache_from_url(url: str) -> dict[str, object]:
 
 
 # Tests keep per-process memory unless CACHE_URL is given (query counts in tests do not include cache reads).
-CACHES = {"default": cache_from_url(env("CACHE_URL", "") or ("locmem://" if TESTING else ""))}
+CACHES = {
+    "default": cache_from_url(env("CACHE_URL", "") or ("locmem://" if TESTING else "")),
+    # the rendered menu, per process: its key holds all it shows (apps/accounts/context_processors.py, base.html)
+    "menu": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "padwijzer-menu",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
 
 # Source maps (about 18 MB of the collected files) are fetched only by browser developer tools: leaving them
 # uncompressed halves the time of collectstatic.

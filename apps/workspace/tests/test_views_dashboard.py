@@ -278,7 +278,8 @@ def test_the_dashboard_takes_at_most_twelve_queries_counted_or_kept(
     cache (the default outside the tests), the cache's write (its size, the key, the row); kept: four."""
     if backend == "database":
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "padwijzer_cache"}
+            **settings.CACHES,
+            "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "padwijzer_cache"},
         }
         call_command("createcachetable", verbosity=0)  # the table production's deployment makes
     build(personas, offers)

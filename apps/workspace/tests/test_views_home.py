@@ -122,7 +122,8 @@ def test_the_home_page_takes_at_most_twelve_queries_for_every_role(
     """With the database cache (the default outside the tests): the coordinator's partnership costs one cache
     read when kept, its count and the cache's write once per two minutes."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "padwijzer_cache"}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "padwijzer_cache"},
     }
     call_command("createcachetable", verbosity=0)
     add_clients(personas, 2)
