@@ -11,7 +11,8 @@ and the database's converters), with the same compiler's column map.
 Rules for a builder (checked on first use, ``ImproperlyConfigured`` otherwise):
 
 - it takes keyword arguments only: ints (ids), dates, aware datetimes, or lists of ints (one SQL is kept per
-  length of each list; an empty list gives no rows and no query);
+  length of each list; a list that leaves the query nothing to match, empty in an ``__in``, gives no rows and no
+  query);
 - the SQL it gives has the same shape whatever those values are (no ``if`` on them) and each value reaches the
   parameters as itself (not ``value + 1``), a date possibly moved by whole days (``today - window``: up to
   ``DAY_OFFSETS`` days);
@@ -86,7 +87,6 @@ class _Shape:
         if self.kind is None or prefetched:
             raise ImproperlyConfigured("Prepared: the builder must return instances, values or values_list")
         self.db = queryset.db
-        connection = connections[self.db]
         compiler = queryset.query.get_compiler(using=self.db)
         try:
             sql, params = compiler.as_sql()
@@ -106,7 +106,6 @@ class _Shape:
         if {slot[:2] for slot in slots if slot[0]} != arguments:
             raise ImproperlyConfigured(f"Prepared: an argument of {queryset.model.__name__} does not reach the SQL")
         self.sql, self.slots = sql, slots
-        self.vendor = connection.vendor
         select, klass_info = compiler.select, compiler.klass_info
         self.converters = list(compiler.get_converters([s[0] for s in select]).items())
         self.columns = compiler.col_count

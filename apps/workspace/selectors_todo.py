@@ -14,6 +14,7 @@ outlasts it, for the registering organisation's counsellors, partner workers and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,8 +70,8 @@ def scope_of(user: Any) -> Scope:
     )
 
 
-def _referrals_to_answer(scope: Scope) -> QuerySet[Referral]:
-    return Referral.objects.filter(offer__organisation_id__in=scope.receiving, status=Referral.Status.SENT)
+def _referrals_to_answer(receiving: Iterable[int]) -> QuerySet[Referral]:
+    return Referral.objects.filter(offer__organisation_id__in=list(receiving), status=Referral.Status.SENT)
 
 
 def _overdue_actions(user: Any, today: dt.date) -> QuerySet[Action]:
@@ -79,9 +80,9 @@ def _overdue_actions(user: Any, today: dt.date) -> QuerySet[Action]:
     )
 
 
-def _proposals(scope: Scope) -> QuerySet[AllocationProposal]:
+def _proposals(organisations: Iterable[int]) -> QuerySet[AllocationProposal]:
     return AllocationProposal.objects.filter(
-        entry__client__organisation_id__in=scope.proposals, status=AllocationProposal.Status.PROPOSED
+        entry__client__organisation_id__in=list(organisations), status=AllocationProposal.Status.PROPOSED
     )
 
 
@@ -128,9 +129,9 @@ def _menu_counts_queryset(user_id: int, scope: Scope, today: dt.date) -> QuerySe
         User.objects.filter(pk=user_id)
         .annotate(
             unread=_count(Notification.objects.filter(user=user_id, read_at__isnull=True)),
-            referrals=_count(_referrals_to_answer(scope)),
+            referrals=_count(_referrals_to_answer(scope.receiving)),
             overdue=_count(_overdue_actions(user_id, today)),
-            proposals=_count(_proposals(scope)),
+            proposals=_count(_proposals(scope.proposals)),
             esf=_count(_esf_reminders(user_id, today)),
         )
         .values(*MENU_COLUMNS)
@@ -166,7 +167,7 @@ def menu_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
 # The lists of the home page, each compiled once per shape (apps/core/prepared.py).
 _referral_list = Prepared(
     lambda receiving: (
-        Referral.objects.filter(offer__organisation_id__in=receiving, status=Referral.Status.SENT)
+        _referrals_to_answer(receiving)
         .select_related("pathway__client", "offer", "offer__organisation", "pathway__organisation")
         .order_by("created_at", "id")[: LIST_LIMIT + 1]
     )
@@ -205,9 +206,7 @@ _conference_list = Prepared(
 )
 _proposal_list = Prepared(
     lambda organisations: (
-        AllocationProposal.objects.filter(
-            entry__client__organisation_id__in=organisations, status=AllocationProposal.Status.PROPOSED
-        )
+        _proposals(organisations)
         .select_related("entry__client", "offer", "offer__organisation")
         .order_by("id")[: LIST_LIMIT + 1]
     )
