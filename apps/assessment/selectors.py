@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.db.models import CharField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
@@ -101,20 +102,15 @@ def screenings_of_client(
     return done, draft
 
 
-_SCREENINGS: dict[tuple[str, ...], Prepared[Screening]] = {}
-
-
+@functools.cache
 def _screenings_with_scores(statuses: tuple[str, ...]) -> Prepared[Screening]:
     """The screenings of a client in these statuses, oldest first, with scores and obstacle ids: compiled once
     per process and statuses (apps/core/prepared.py), as every client and pathway page reads them."""
-    prepared = _SCREENINGS.get(statuses)
-    if prepared is None:
-        prepared = _SCREENINGS[statuses] = Prepared(
-            lambda client_id: with_scores_and_obstacles(
-                Screening.objects.filter(client_id=client_id, status__in=list(statuses))
-            ).order_by("screened_on", "id")
-        )
-    return prepared
+    return Prepared(
+        lambda client_id: with_scores_and_obstacles(
+            Screening.objects.filter(client_id=client_id, status__in=list(statuses))
+        ).order_by("screened_on", "id")
+    )
 
 
 def with_scores_and_obstacles(screenings: QuerySet[Screening]) -> QuerySet[Screening]:

@@ -11,6 +11,7 @@ outputs widget by widget).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -95,6 +96,9 @@ def _textarea(widget: dict[str, Any]) -> str:
     )
 
 
+_WRITERS: dict[str, Callable[[dict[str, Any]], str | None]] = {_SELECT: _select, _TEXTAREA: _textarea}
+
+
 class FormRenderer(DjangoTemplates):
     """``DjangoTemplates`` with the standard input, select and textarea widgets written out in Python.
 
@@ -103,16 +107,11 @@ class FormRenderer(DjangoTemplates):
     rendered by Django."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> SafeString | str:
+        write = _input if template_name in _INPUTS else _WRITERS.get(template_name)
         widget = context.get("widget") if isinstance(context, dict) else None
-        if isinstance(widget, dict) and not self._overridden(template_name):
-            html: str | None = None
-            if template_name in _INPUTS:
-                html = _input(widget)
-            elif template_name == _SELECT:
-                html = _select(widget)
-            elif template_name == _TEXTAREA:
-                html = _textarea(widget)
-            if html is not None:
+        if write is not None and isinstance(widget, dict) and not self._overridden(template_name):
+            html = write(widget)
+            if html is not None:  # None: an option with a template of its own
                 return mark_safe(html.strip())  # noqa: S308 - every value above went through conditional_escape
         return super().render(template_name, context, request=request)
 

@@ -5,6 +5,7 @@ caseload as ids (``caseload_index``, with the access rule), then the page's rows
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -131,30 +132,25 @@ class Caseload:
         return sum(1 for e in self.entries if e.overdue)
 
 
-_LIGHT: dict[tuple[str, str], Prepared[Pathway]] = {}
-
-
+@functools.cache
 def _light_caseload(show: str, sort: str) -> Prepared[Pathway]:
     """The caseload filtered by ``show`` and sorted by ``sort``, only the columns the access rule reads, compiled
     once per process, filter and sort (apps/core/prepared.py); a ``challenge_id`` argument adds that filter,
     ``today`` is given to the filters that read it (every argument must reach the SQL)."""
-    prepared = _LIGHT.get((show, sort))
-    if prepared is None:
 
-        def build(user_id: int, today: Any = None, challenge_id: int | None = None) -> QuerySet[Pathway]:
-            queryset = filter_caseload(
-                caseload_queryset(user=user_id, today=today), today=today, show=show, challenge_id=challenge_id
-            )
-            if sort == "contact":
-                queryset = queryset.alias(last_contact=_last_contact())
-            return (
-                queryset.order_by(*SORTS[sort])
-                .select_related("client")
-                .only("id", "status", "client_id", "organisation_id", "client__organisation_id")
-            )
+    def build(user_id: int, today: Any = None, challenge_id: int | None = None) -> QuerySet[Pathway]:
+        queryset = filter_caseload(
+            caseload_queryset(user=user_id, today=today), today=today, show=show, challenge_id=challenge_id
+        )
+        if sort == "contact":
+            queryset = queryset.alias(last_contact=_last_contact())
+        return (
+            queryset.order_by(*SORTS[sort])
+            .select_related("client")
+            .only("id", "status", "client_id", "organisation_id", "client__organisation_id")
+        )
 
-        prepared = _LIGHT[(show, sort)] = Prepared(build)
-    return prepared
+    return Prepared(build)
 
 
 # the user's seats on open pathways: the team rows pathway_accesses reads for the caseload
