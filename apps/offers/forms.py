@@ -68,10 +68,21 @@ class OfferSearchForm(forms.Form):
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=[("", "—"), *LANGUAGE_CHOICES], required=False)
 
-    def __init__(self, *args: Any, region_ids: set[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: list[Any], **kwargs: Any) -> None:
+        """``regions``: the Region rows of the user's organisations (as loaded with the memberships)."""
         super().__init__(*args, **kwargs)
-        self.fields["obstacle"].queryset = Obstacle.objects.filter(region_id__in=region_ids)  # type: ignore[attr-defined]
-        self.fields["intervention_type"].queryset = InterventionType.objects.filter(  # type: ignore[attr-defined]
-            region_id__in=region_ids
-        )
-        self.fields["municipality"].queryset = Municipality.objects.filter(region_id__in=region_ids)  # type: ignore[attr-defined]
+        for name, model in (
+            ("obstacle", Obstacle),
+            ("intervention_type", InterventionType),
+            ("municipality", Municipality),
+        ):
+            field: Any = self.fields[name]
+            # what a submitted value is checked against (a query only when one is chosen)
+            field.queryset = model.objects.filter(region__in=regions)
+            # the choices shown: the regions' rows kept per region version (region_rows), not a query per render
+            rows = [
+                (r.pk, field.label_from_instance(r))
+                for region in regions
+                for r in region_rows(region=region, model=model)
+            ]
+            field.choices = [("", field.empty_label), *rows]

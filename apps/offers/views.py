@@ -18,20 +18,22 @@ from apps.offers.permissions import (
     get_offer_for_editing,
     get_offer_for_user,
     offer_organisations_for_user,
-    region_ids_for_catalogue,
+    regions_for_catalogue,
 )
-from apps.offers.selectors import offers_search
+from apps.offers.selectors import offers_search, with_intervention_labels
 from apps.offers.services import M2M_FIELDS, offer_create, offer_update
 
 
 @login_required
 def offer_list(request: HttpRequest) -> HttpResponse:
-    region_ids = region_ids_for_catalogue(request.user)
-    if not region_ids:
+    regions = regions_for_catalogue(request.user)
+    if not regions:
         raise Http404
-    form = OfferSearchForm(request.GET or None, region_ids=region_ids)
+    form = OfferSearchForm(request.GET or None, regions=regions)
     filters = form.cleaned_data if form.is_valid() else {}
+    region_ids = {r.pk for r in regions}
     page = Paginator(offers_search(region_ids=region_ids, filters=filters), 30).get_page(request.GET.get("page"))
+    page.object_list = with_intervention_labels(page.object_list, regions=regions)
     return render(
         request,
         "offers/offer_list.html",
