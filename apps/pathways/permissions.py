@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
@@ -56,6 +56,61 @@ class PathwayAccess:
         return category in self.categories
 
 
+@dataclass(frozen=True, slots=True)
+class PathwayFacts:
+    """What the access rule reads of a pathway, as plain values, for callers that need no model instance (the
+    caseload's thousands of ids): the pathway's id, its organisation's, its client's and the client's
+    organisation's."""
+
+    pk: int
+    organisation_id: int
+    client_id: int
+    client_organisation_id: int
+
+
+class Seat(NamedTuple):
+    """What the access rule reads of a team row: whose seat, for which organisation, still active."""
+
+    user_id: int
+    organisation_id: int
+    is_active: bool
+
+
+@dataclass
+class _Sorted:
+    """Pathways sorted by the rule (module docstring): ``owners`` see everything; ``peers`` (the user's seat is
+    in the pathway's or the client's organisation) see the peer view; ``pending`` (a seat from another
+    organisation) see what a consent for guidance gives, if it gives the identity."""
+
+    organisation_ids: frozenset[int]
+    owners: list[Any] = field(default_factory=list)
+    peers: list[tuple[Any, Any]] = field(default_factory=list)  # (pathway, the user's TeamMember or Seat)
+    pending: list[tuple[Any, Any]] = field(default_factory=list)
+
+
+def _sort_by_rule(user: Any, pathways: Iterable[Any], *, client_organisation: Any, seat: Any) -> _Sorted:
+    """``pathways`` sorted by the rule; ``client_organisation(p)`` gives the client's organisation id,
+    ``seat(p)`` the user's team rows on ``p`` (only read for pathways of other organisations)."""
+    memberships = [m for m in memberships_of(user) if m.role in CASE_ROLES]
+    orgs = frozenset(m.organisation_id for m in memberships)
+    full = frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES)
+    result = _Sorted(orgs)
+    user_id = user.pk  # once: request.user is a lazy object, each attribute read goes through it
+    for pathway in pathways:
+        client_org = client_organisation(pathway)
+        if pathway.organisation_id in full or client_org in full:
+            result.owners.append(pathway)
+            continue
+        member = next((t for t in seat(pathway) if t.user_id == user_id and t.is_active), None)
+        if member is None or member.organisation_id not in orgs:
+            continue  # not on the team, or the membership (or its organisation) has ended
+        if member.organisation_id in {pathway.organisation_id, client_org}:
+            result.peers.append((pathway, member))
+        else:
+            result.pending.append((pathway, member))
+    return result
+
+
 def pathway_accesses(
     user: Any,
     pathways: Iterable[Pathway],
@@ -71,41 +126,52 @@ def pathway_accesses(
     ``opened`` (client id -> sealed categories the user opened, as ``opened_seals`` answers) and ``consents``
     ((client id, organisation id) -> categories for guidance, as ``consented_categories`` answers) when the
     caller read them already with its pathways: then no query of their own."""
-    memberships = [m for m in memberships_of(user) if m.role in CASE_ROLES]
-    orgs = frozenset(m.organisation_id for m in memberships)
-    full = frozenset(m.organisation_id for m in memberships if m.role in FULL_ROLES)
+    rule = _sort_by_rule(
+        user, pathways, client_organisation=lambda p: p.client.organisation_id, seat=lambda p: p.team.all()
+    )
+    orgs = rule.organisation_ids
     result: dict[int, PathwayAccess] = {}
-    pending = []
-    peers = []
-    for pathway in pathways:
-        if pathway.organisation_id in full or pathway.client.organisation_id in full:
-            result[pathway.pk] = PathwayAccess(
-                pathway, frozenset(DataCategory.values), owner=True, organisation_ids=orgs
-            )
-            continue
-        member = next((t for t in pathway.team.all() if t.user_id == user.pk and t.is_active), None)
-        if member is None or member.organisation_id not in orgs:
-            continue  # not on the team, or the membership (or its organisation) has ended
-        if member.organisation_id in {pathway.organisation_id, pathway.client.organisation_id}:
-            peers.append((pathway, member))
-        else:
-            pending.append((pathway, member))
+    for pathway in rule.owners:
+        result[pathway.pk] = PathwayAccess(pathway, frozenset(DataCategory.values), owner=True, organisation_ids=orgs)
     if opened is None:
-        opened = opened_seals(user, {p.client_id for p, _m in peers}) if peers else {}
-    for pathway, member in peers:
+        opened = opened_seals(user, {p.client_id for p, _m in rule.peers}) if rule.peers else {}
+    for pathway, member in rule.peers:
         shown, sealed = peer_view(opened.get(pathway.client_id, set()))
         result[pathway.pk] = PathwayAccess(pathway, shown, member=member, organisation_ids=orgs, sealed=sealed)
     if consents is None:
         consents = consented_categories(
-            pairs={(p.client_id, m.organisation_id) for p, m in pending}, purposes=[Purpose.GUIDANCE]
+            pairs={(p.client_id, m.organisation_id) for p, m in rule.pending}, purposes=[Purpose.GUIDANCE]
         )
-    for pathway, member in pending:
+    for pathway, member in rule.pending:
         categories = consents.get((pathway.client_id, member.organisation_id), set())
         if DataCategory.IDENTITY in categories:
             result[pathway.pk] = PathwayAccess(pathway, frozenset(categories), member=member, organisation_ids=orgs)
     if record:
         reads.note_list(actor=user, client_ids=[a.pathway.client_id for a in result.values()], organisation_ids=orgs)
     return result
+
+
+def granted_pathway_ids(
+    user: Any, pathways: Iterable[PathwayFacts], *, seats: dict[int, list[Seat]]
+) -> tuple[set[int], frozenset[int]]:
+    """The ids among ``pathways`` that ``pathway_accesses`` would grant, without model instances, and the user's
+    organisations the rule counted; nothing recorded (the caller records what it shows). ``seats``: pathway id
+    -> the user's own team rows on it (what the rule reads of the team). A query only when a seat from another
+    organisation needs its consent (``consented_categories``)."""
+    rule = _sort_by_rule(
+        user, pathways, client_organisation=lambda p: p.client_organisation_id, seat=lambda p: seats.get(p.pk, ())
+    )
+    granted = {p.pk for p in rule.owners} | {p.pk for p, _m in rule.peers}
+    if rule.pending:
+        consents = consented_categories(
+            pairs={(p.client_id, m.organisation_id) for p, m in rule.pending}, purposes=[Purpose.GUIDANCE]
+        )
+        granted |= {
+            p.pk
+            for p, m in rule.pending
+            if DataCategory.IDENTITY in consents.get((p.client_id, m.organisation_id), set())
+        }
+    return granted, rule.organisation_ids
 
 
 def pathway_access(user: Any, pathway: Pathway) -> PathwayAccess | None:

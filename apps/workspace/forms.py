@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.ids import parse_id
 from apps.regions.models import Challenge, Region
 from apps.regions.selectors import region_rows
 
@@ -54,6 +55,19 @@ class CaseloadFilterForm(forms.Form):
         field.choices = [("", field.empty_label), *((c.pk, f"{c.persona_name}: {c.title}") for c in shown)]
 
 
+class PathwayIdsField(forms.TypedMultipleChoiceField):
+    """Pathway ids (the table's check boxes) checked against ``allowed`` (a set of ids: the caseload, thousands
+    for some workers) instead of a list of choices: the form never renders them, so none are built."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.allowed: set[int] = set()
+
+    def valid_value(self, value: Any) -> bool:
+        number = parse_id(value)
+        return number is not None and number in self.allowed
+
+
 class HandOverForm(forms.Form):
     """Hand the selected pathways (or the whole caseload) to a colleague of the same organisation."""
 
@@ -64,7 +78,7 @@ class HandOverForm(forms.Form):
         initial="selected",
         widget=forms.RadioSelect,
     )
-    pathway = forms.TypedMultipleChoiceField(label=_("Pathways"), required=False, coerce=int, choices=[])
+    pathway = PathwayIdsField(label=_("Pathways"), required=False, coerce=int)
 
     def __init__(self, *args: Any, colleagues: Any, pathway_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,8 +94,8 @@ class HandOverForm(forms.Form):
             ),
         ]
         pathway = self.fields["pathway"]
-        assert isinstance(pathway, forms.TypedMultipleChoiceField)
-        pathway.choices = [(pk, str(pk)) for pk in pathway_ids]
+        assert isinstance(pathway, PathwayIdsField)
+        pathway.allowed = set(pathway_ids)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

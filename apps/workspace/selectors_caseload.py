@@ -10,16 +10,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from apps.assessment.models import Screening, ScreeningObstacle
 from apps.audit import reads
-from apps.core.prefetch import set_prefetched
 from apps.core.prepared import Prepared
 from apps.offers.models import WaitingListEntry
 from apps.pathways.models import Action, ContactLog, Pathway, TeamMember
-from apps.pathways.permissions import pathway_accesses
+from apps.pathways.permissions import PathwayFacts, Seat, granted_pathway_ids
 from apps.pathways.services_handover import HANDOVER_ROLES
 from apps.referrals.models import Referral
 
@@ -133,32 +132,35 @@ class Caseload:
 
 
 @functools.cache
-def _light_caseload(show: str, sort: str) -> Prepared[Pathway]:
-    """The caseload filtered by ``show`` and sorted by ``sort``, only the columns the access rule reads, compiled
-    once per process, filter and sort (apps/core/prepared.py); a ``challenge_id`` argument adds that filter,
-    ``today`` is given to the filters that read it (every argument must reach the SQL)."""
+def _light_caseload(show: str, sort: str) -> Prepared[tuple[int, int, int, int, int]]:
+    """The caseload filtered by ``show`` and sorted by ``sort``, as tuples of what the access rule reads (id,
+    organisation, client, client's organisation) and whether the next action is late (1 or 0), compiled once
+    per process, filter and sort (apps/core/prepared.py); a ``challenge_id`` argument adds that filter."""
 
-    def build(user_id: int, today: Any = None, challenge_id: int | None = None) -> QuerySet[Pathway]:
-        queryset = filter_caseload(
+    def build(user_id: int, today: dt.date, challenge_id: int | None = None) -> QuerySet[Any]:
+        queryset: Any = filter_caseload(
             caseload_queryset(user=user_id, today=today), today=today, show=show, challenge_id=challenge_id
         )
         if sort == "contact":
             queryset = queryset.alias(last_contact=_last_contact())
+        # late: 1 when the next action was due before today (an int: no conversion per row, unlike a date)
+        late = Case(When(next_due__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
         return (
-            queryset.order_by(*SORTS[sort])
-            .select_related("client")
-            .only("id", "status", "client_id", "organisation_id", "client__organisation_id")
+            queryset.annotate(late=late)
+            .order_by(*SORTS[sort])
+            .values_list("id", "organisation_id", "client_id", "client__organisation_id", "late")
         )
 
     return Prepared(build)
 
 
-# the user's seats on open pathways: the team rows pathway_accesses reads for the caseload
+# the user's active seats on open pathways (pathway, organisation), in the team's order: what the access rule
+# reads of the team (it passes over inactive seats)
 _seats_of = Prepared(
     lambda user_id: (
-        TeamMember.objects.filter(user_id=user_id)
+        TeamMember.objects.filter(user_id=user_id, is_active=True)
         .exclude(pathway__status=Pathway.Status.CLOSED)
-        .only("id", "pathway_id", "user_id", "organisation_id", "is_active")
+        .values_list("pathway_id", "organisation_id")
     )
 )
 
@@ -166,30 +168,24 @@ _seats_of = Prepared(
 def caseload_index(
     *, user: Any, today: dt.date, show: str = "", challenge_id: int | None = None, sort: str = "due"
 ) -> Caseload:
-    """The whole caseload the user may see (``pathway_accesses``: a seat on another organisation's pathway counts
-    only while the client's consent shares identity with the user's organisation), filtered and sorted
-    (``SORTS``), as ids: what the page counts, pages and hands over. Light: only the columns the access rule
-    reads and the user's own seats are loaded, and no read is recorded (``caseload_rows`` records the rows it
-    shows). Two queries, three when a seat needs a consent or a peer's opened seals, whatever the size."""
-    arguments: dict[str, Any] = {"user_id": user.pk}
-    if show in ("overdue", "week"):  # the filters that read the day
-        arguments["today"] = today
+    """The whole caseload the user may see (``granted_pathway_ids``, the rule of ``pathway_accesses``: a seat on
+    another organisation's pathway counts only while the client's consent shares identity with the user's
+    organisation), filtered and sorted (``SORTS``), as ids: what the page counts, pages and hands over. Light:
+    the columns the access rule reads and the user's own seats as plain values (no model instance), and no read
+    is recorded (``caseload_rows`` records the rows it shows). Two queries, three when a seat needs a consent,
+    whatever the size."""
+    arguments: dict[str, Any] = {"user_id": user.pk, "today": today}
     if challenge_id is not None:
         arguments["challenge_id"] = challenge_id
     light = _light_caseload(show, sort if sort in SORTS else "due")(**arguments)
-    seats: dict[int, list[TeamMember]] = {}
-    for seat in _seats_of(user_id=user.pk):
-        seats.setdefault(seat.pathway_id, []).append(seat)
-    for pathway in light:  # the user's own seats, as pathway_accesses reads them
-        set_prefetched(pathway, "team", seats.get(pathway.pk, []))
-    accesses = pathway_accesses(user, light, record=False)
-    entries = [
-        CaseloadEntry(p.pk, p.client_id, bool(p.next_due and p.next_due < today))  # type: ignore[attr-defined]
-        for p in light
-        if p.pk in accesses
-    ]
-    organisations = next(iter(accesses.values())).organisation_ids if accesses else frozenset()
-    return Caseload(entries, organisations)
+    seats: dict[int, list[Seat]] = {}
+    for pathway_id, organisation_id in _seats_of(user_id=user.pk):
+        seats.setdefault(pathway_id, []).append(Seat(user.pk, organisation_id, True))
+    granted, organisations = granted_pathway_ids(
+        user, (PathwayFacts(pk, org, client, client_org) for pk, org, client, client_org, _late in light), seats=seats
+    )
+    entries = [CaseloadEntry(pk, client, late == 1) for pk, _org, client, _client_org, late in light if pk in granted]
+    return Caseload(entries, organisations if granted else frozenset())
 
 
 def _rows_built(ids: list[int]) -> QuerySet[Any]:

@@ -21,7 +21,7 @@ from apps.pathways.services import action_add, contact_log_add, pathway_start, t
 from apps.pathways.services_handover import caseload_hand_over
 from apps.regions.models import Challenge
 from conftest import complete_screening, register_client
-from tests.factories import give_consent
+from tests.factories import give_consent, start_pathway
 
 URL = "/trajecten/mijn-werk/"
 
@@ -211,6 +211,21 @@ def test_a_hand_over_form_without_a_selection_says_what_to_do(personas: Any, cli
     assert "Vink minstens" in response.content.decode()
     # the page's own Dutch errors, not the browser's prompt (in the browser's language)
     assert 'id="handover" class="row g-2 align-items-end" novalidate' in response.content.decode()
+
+
+@pytest.mark.parametrize("picked", ["other", "abc", "99999999999999999999999"])
+def test_a_hand_over_of_a_pathway_outside_the_caseload_or_junk_is_refused_and_nothing_moves(
+    personas: Any, client: Browser, picked: str
+) -> None:
+    own = open_pathway(personas, "Eigen", due_in=2)
+    elsewhere = start_pathway(personas, register_client(personas, organisation=personas.brug, actor=personas.els),
+                              organisation=personas.brug, actor=personas.els)  # fmt: skip
+    client.force_login(personas.sofie)
+    value = str(elsewhere.pk) if picked == "other" else picked
+    response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected", "pathway": [own.pk, value]})
+    assert response.status_code == 400 and "geen beschikbare keuze" in response.content.decode()
+    assert TeamMember.objects.get(pathway=own, is_active=True).user == personas.sofie
+    assert not AuditEntry.objects.filter(action="pathways.caseload.handed_over").exists()
 
 
 def test_only_the_page_shown_is_recorded_as_read_and_the_count_covers_the_whole_caseload(
