@@ -122,17 +122,26 @@ class Action(TimeStampedModel):
     owner_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    # whether the action is still to be done (open or in progress), kept by the database from the status: a
+    # filter on it is a bare column in the SQL ("WHERE is_open"), which SQLite, unlike a bound status list, can
+    # match against the partial index below
+    is_open = models.GeneratedField(
+        expression=models.ExpressionWrapper(
+            models.Q(status__in=["open", "in_progress"]), output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("still to do"),
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["owner", "status", "due_on"]),
-            # a worker's open actions by due date (home page, menu, hand-over), read in order whatever the history
-            # (PostgreSQL; SQLite matches a partial index only against literals, and Django binds the statuses)
+            # a worker's open actions by due date (home page, menu, hand-over), read in order whatever the history,
+            # on PostgreSQL and SQLite alike (filter on is_open=True)
             models.Index(
-                fields=["owner", "due_on", "id"],
-                condition=models.Q(status__in=["open", "in_progress"]),
-                name="action_open_owner_due_idx",
+                fields=["owner", "due_on", "id"], condition=models.Q(is_open=True), name="action_open_owner_due_idx"
             ),
         ]
 

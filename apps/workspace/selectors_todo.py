@@ -75,9 +75,7 @@ def _referrals_to_answer(receiving: Iterable[int]) -> QuerySet[Referral]:
 
 
 def _overdue_actions(user: Any, today: dt.date) -> QuerySet[Action]:
-    return Action.objects.filter(
-        owner=user, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_on__lt=today
-    )
+    return Action.objects.filter(owner=user, is_open=True, due_on__lt=today)
 
 
 def _proposals(organisations: Iterable[int]) -> QuerySet[AllocationProposal]:
@@ -174,9 +172,7 @@ _referral_list = Prepared(
 )
 _action_list = Prepared(
     lambda user_id, until: (
-        Action.objects.filter(
-            owner=user_id, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS], due_on__lte=until
-        )
+        Action.objects.filter(owner=user_id, is_open=True, due_on__lte=until)
         .select_related("pathway__client")
         .order_by("due_on", "id")[: LIST_LIMIT + 1]
     )
