@@ -28,7 +28,9 @@ no solution in time, the greedy cover (most severe need first, best fit) is retu
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -126,6 +128,21 @@ def _value(needs: list[Need], i: int, f: float) -> int:
     return round(COVER * needs[i].weight) + ORDER * (len(needs) - i) + round(f)
 
 
+@functools.cache
+def lean_model_class() -> Any:
+    """``CpModel`` without the CamelCase aliases of its methods (``NewBoolVar`` for ``new_bool_var``, ...), which
+    OR-Tools sets on every instance for code written before PEP 8 names: a few hundred attributes, about half a
+    millisecond per model, on every recommendations page (issue 15, CPU per request). Padwijzer calls only the
+    PEP 8 names."""
+    from ortools.sat.python import cp_model
+
+    class LeanCpModel(cp_model.CpModel):
+        def _add_pre_pep8_methods(self) -> None:
+            return
+
+    return LeanCpModel
+
+
 def _solve(
     needs: list[Need],
     offers: list[Recommendation],
@@ -135,10 +152,10 @@ def _solve(
 ) -> tuple[dict[int, int] | None, bool]:
     from ortools.sat.python import cp_model  # imported when used: keeps the web process light
 
-    model = cp_model.CpModel()
     used = sorted({j for pairs in options.values() for j, _f in pairs})
     if not used:
         return {}, True
+    model = lean_model_class()()
     x = {j: model.new_bool_var(f"x{j}") for j in used}
     a: dict[tuple[int, int], cp_model.IntVar] = {}
     terms = []
