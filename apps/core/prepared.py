@@ -14,8 +14,9 @@ Rules for a builder (checked on first use, ``ImproperlyConfigured`` otherwise):
   length of each list; a list that leaves the query nothing to match, empty in an ``__in``, gives no rows and no
   query);
 - the SQL it gives has the same shape whatever those values are (no ``if`` on them) and each value reaches the
-  parameters as itself (not ``value + 1``), a date possibly moved by whole days (``today - window``: up to
-  ``DAY_OFFSETS`` days);
+  parameters as itself (not ``value + 1``), a date possibly moved by a fixed number of whole days (``today -
+  window``: up to ``DAY_OFFSETS`` days; not to the end of its week or month, which moves by a number that
+  depends on the day: pass such a date as an argument of its own);
 - no date or time from the clock inside it (``timezone.now()``, ``in_force()`` without a day): it would be
   frozen into the SQL; a date among the parameters that no argument gave is refused;
 - it returns model instances, ``values()`` dicts or ``values_list()`` tuples (``flat`` too); no
@@ -91,7 +92,7 @@ class _Shape:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            self.sql = None
+            self.sql, self.slots = None, []
             return
         slots: list[tuple[str, Any, int]] = []
         for value in params:
@@ -186,7 +187,23 @@ class Prepared(Generic[M]):
         return shape.run(values)
 
     def _compile(self, connection: Any, values: dict[str, Any]) -> _Shape:
-        """Build the queryset with a distinct stand-in for each argument and compile it."""
+        """Build the queryset with a distinct stand-in for each argument and compile it. With a date among the
+        arguments, twice more with the stand-in days a weekday and a month later: a builder that moves a date by
+        a number of days that depends on the date (to the end of its week or month) would otherwise keep the
+        move of the stand-in's weekday for every date, and is refused."""
+        shape = self._compiled(connection, values, shift=0)
+        flat = [v for value in values.values() for v in (value if isinstance(value, list | tuple) else [value])]
+        if any(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in flat):
+            for shift in (1, 40):
+                other = self._compiled(connection, values, shift=shift)
+                if (other.sql, other.slots) != (shape.sql, shape.slots):
+                    raise ImproperlyConfigured(
+                        "Prepared: a date argument reaches the SQL moved by a number of days that depends on the "
+                        "date (a weekday, a month's end); compute the moved date outside and pass it as an argument"
+                    )
+        return shape
+
+    def _compiled(self, connection: Any, values: dict[str, Any], *, shift: int) -> _Shape:
         counter, days = itertools.count(), itertools.count()
         stand_ins: dict[Any, tuple[str, int | None, int]] = {}
         arguments: dict[str, Any] = {}
@@ -196,7 +213,7 @@ class Prepared(Generic[M]):
             if isinstance(value, dt.datetime):
                 made: Any = _STAND_IN_TIME + dt.timedelta(minutes=n)
             elif isinstance(value, dt.date):
-                made = _STAND_IN_DAY + dt.timedelta(days=DAY_SPACING * next(days) + DAY_OFFSETS)
+                made = _STAND_IN_DAY + dt.timedelta(days=DAY_SPACING * next(days) + DAY_OFFSETS + shift)
                 for offset in range(-DAY_OFFSETS, DAY_OFFSETS + 1):  # the same day moved: a window's edge
                     stand_ins[_adapt(connection, made + dt.timedelta(days=offset))] = (*slot, offset)
             elif isinstance(value, int) and not isinstance(value, bool):

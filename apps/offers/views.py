@@ -30,7 +30,8 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     if not regions:
         raise Http404
     form = OfferSearchForm(request.GET or None, regions=regions)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid filter shows its error; the valid ones still apply
+    filters = getattr(form, "cleaned_data", {})
     region_ids = {r.pk for r in regions}
     page = Paginator(offers_search(region_ids=region_ids, filters=filters), 30).get_page(request.GET.get("page"))
     page.object_list = with_intervention_labels(page.object_list, regions=regions)

@@ -59,6 +59,10 @@ class PathwayIdsField(forms.TypedMultipleChoiceField):
     """Pathway ids (the table's check boxes) checked against ``allowed`` (a set of ids: the caseload, thousands
     for some workers) instead of a list of choices: the form never renders them, so none are built."""
 
+    default_error_messages = {  # noqa: RUF012 - Django's way of naming a field's messages
+        "invalid_choice": _("A ticked pathway is not (or no longer) in your caseload: reload the page and tick again.")
+    }
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.allowed: set[int] = set()
@@ -99,6 +103,6 @@ class HandOverForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("scope") == "selected" and not data.get("pathway"):
+        if data.get("scope") == "selected" and not data.get("pathway") and "pathway" not in self.errors:
             self.add_error("pathway", _("Tick at least one pathway in the table, or choose the whole caseload."))
         return data

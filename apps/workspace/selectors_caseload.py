@@ -82,17 +82,28 @@ def caseload_queryset(*, user: Any, today: dt.date) -> QuerySet[Pathway]:
     )
 
 
+def end_of_week(day: dt.date) -> dt.date:
+    """The Sunday of ``day``'s week (Monday to Sunday, as in Belgium)."""
+    return day + dt.timedelta(days=6 - day.weekday())
+
+
 def filter_caseload(
-    queryset: QuerySet[Pathway], *, today: dt.date, show: str = "", challenge_id: int | None = None
+    queryset: QuerySet[Pathway],
+    *,
+    today: dt.date,
+    show: str = "",
+    challenge_id: int | None = None,
+    week_end: dt.date | None = None,
 ) -> QuerySet[Pathway]:
-    """``show``: "overdue" (next action due before today), "week" (due from today to Sunday), "waiting" (a
-    referral awaits the partner's answer); ``challenge_id``: the client's latest screenings record an obstacle of
-    that regional challenge's obstacle lines. ``queryset`` comes from ``caseload_queryset`` (``next_due``)."""
+    """``show``: "overdue" (next action due before today), "week" (due from today to ``week_end``, default the
+    Sunday of today's week), "waiting" (a referral awaits the partner's answer); ``challenge_id``: the client's
+    latest screenings record an obstacle of that regional challenge's obstacle lines. ``queryset`` comes from
+    ``caseload_queryset`` (``next_due``)."""
     if show == "overdue":
         queryset = queryset.filter(next_due__lt=today)  # type: ignore[misc]
     elif show == "week":
-        end_of_week = today + dt.timedelta(days=6 - today.weekday())
-        queryset = queryset.filter(next_due__gte=today, next_due__lte=end_of_week)  # type: ignore[misc]
+        until = week_end or end_of_week(today)
+        queryset = queryset.filter(next_due__gte=today, next_due__lte=until)  # type: ignore[misc]
     elif show == "waiting":
         queryset = queryset.filter(_awaiting_answer())
     if challenge_id is not None:
@@ -135,11 +146,18 @@ class Caseload:
 def _light_caseload(show: str, sort: str) -> Prepared[tuple[int, int, int, int, int]]:
     """The caseload filtered by ``show`` and sorted by ``sort``, as tuples of what the access rule reads (id,
     organisation, client, client's organisation) and whether the next action is late (1 or 0), compiled once
-    per process, filter and sort (apps/core/prepared.py); a ``challenge_id`` argument adds that filter."""
+    per process, filter and sort (apps/core/prepared.py); a ``challenge_id`` argument adds that filter, and
+    "week" takes the week's end as ``week_end``."""
 
-    def build(user_id: int, today: dt.date, challenge_id: int | None = None) -> QuerySet[Any]:
+    def build(
+        user_id: int, today: dt.date, challenge_id: int | None = None, week_end: dt.date | None = None
+    ) -> QuerySet[Any]:
         queryset: Any = filter_caseload(
-            caseload_queryset(user=user_id, today=today), today=today, show=show, challenge_id=challenge_id
+            caseload_queryset(user=user_id, today=today),
+            today=today,
+            show=show,
+            challenge_id=challenge_id,
+            week_end=week_end,
         )
         if sort == "contact":
             queryset = queryset.alias(last_contact=_last_contact())
@@ -175,6 +193,8 @@ def caseload_index(
     is recorded (``caseload_rows`` records the rows it shows). Two queries, three when a seat needs a consent,
     whatever the size."""
     arguments: dict[str, Any] = {"user_id": user.pk, "today": today}
+    if show == "week":  # the week's end moves by a number of days that depends on the day: an argument of its own
+        arguments["week_end"] = end_of_week(today)
     if challenge_id is not None:
         arguments["challenge_id"] = challenge_id
     light = _light_caseload(show, sort if sort in SORTS else "due")(**arguments)

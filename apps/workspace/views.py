@@ -256,7 +256,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
                 )
                 % {"n": len(result.pathway_ids), "name": to_user.get_full_name() or to_user.username},
             )
-            return redirect("pathways:my_work")
+            return redirect(request.get_full_path())  # the same filters and sort (the form posts to this URL)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -270,6 +270,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "overdue": caseload.overdue,
             "query": query.urlencode(),
             "handover": handover,
+            # the rows ticked for a hand-over the page refused stay ticked (ids as the form read them)
+            "picked": {n for n in map(parse_id, request.POST.getlist("pathway")) if n is not None},
             "today": today,
         },
         status=400 if request.method == "POST" else status,

@@ -209,6 +209,22 @@ def test_a_date_moved_by_whole_days_inside_the_builder_follows_the_days_argument
     ]
 
 
+def test_a_date_moved_to_the_end_of_its_week_or_month_is_refused(personas):
+    """A move that depends on the day (to Sunday, to the month's end) would keep the stand-in day's move for every
+    day: the caseload's "this week" once kept Saturday's (one day) on a Wednesday."""
+
+    def week(day: dt.date) -> Any:
+        return Client.objects.filter(birth_date__lte=day + dt.timedelta(days=6 - day.weekday()))
+
+    def month(day: dt.date) -> Any:
+        next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return Client.objects.filter(birth_date__lt=next_month)
+
+    for build in (week, month):
+        with pytest.raises(ImproperlyConfigured, match="depends on the date"):
+            Prepared(build)(day=dt.date(2026, 12, 2))
+
+
 @pytest.fixture
 def three_clients(personas):
     return [

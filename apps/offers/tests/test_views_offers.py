@@ -156,3 +156,12 @@ def test_els_edits_her_offer_with_the_regions_choices_read_once_and_another_regi
     assert response.status_code != 302 and "geen beschikbare keuze" in response.content.decode()
     own.refresh_from_db()
     assert not own.municipalities.filter(pk=elsewhere.pk).exists()
+
+
+def test_an_invalid_filter_shows_its_error_and_the_valid_ones_still_apply(personas: Any, client: Browser) -> None:
+    make_offer(personas, personas.brug, personas.els)
+    client.force_login(personas.sofie)
+    gistel = personas.region.municipalities.get(code="gistel").pk
+    html = client.get(f"/aanbod/?obstacle=abc&municipality={gistel}").content.decode()
+    assert "Taalcafé" not in html  # the municipality still filters: the Taalcafé serves Oostende and Bredene
+    assert "geen beschikbare keuze" in html or "geldige keuze" in html

@@ -24,7 +24,7 @@ register = template.Library()
 
 _ROW = (
     '<tr{}><td><input class="form-check-input" type="checkbox" name="pathway" value="{}" form="handover" '
-    'id="pick-{}"><label class="visually-hidden" for="pick-{}">{}</label></td>\n'
+    'id="pick-{}"{}><label class="visually-hidden" for="pick-{}">{}</label></td>\n'
     '      <th scope="row" data-label="{}"><a href="{}">{}</a></th>\n'
     '      <td data-label="{}">{}</td>\n'
     '      <td data-label="{}">{}</td>\n'
@@ -51,15 +51,16 @@ def _days() -> Any:
 
 
 @register.simple_tag
-def caseload_rows(rows: Iterable[Any]) -> SafeString:
-    """The ``<tr>`` of each ``CaseloadRow`` (apps/workspace/selectors_caseload.py), in the user's language.
+def caseload_rows(rows: Iterable[Any], picked: Iterable[int] = ()) -> SafeString:
+    """The ``<tr>`` of each ``CaseloadRow`` (apps/workspace/selectors_caseload.py), in the user's language; the
+    rows whose pathway id is in ``picked`` ticked (a hand-over the page refused keeps its selection).
     Every value is escaped (``html.escape``, what Django's ``escape`` does for text that is not marked safe)."""
     client, stage, next_action, due = (escape(gettext(t)) for t in ("Client", "Stage", "Next action", "Due"))
     contact, referrals, waiting = (escape(gettext(t)) for t in ("Last contact", "Open referrals", "Waiting list"))
     overdue = ' <strong class="text-danger-emphasis">({})</strong>'.format(escape(gettext("overdue")))
     awaiting = ' <span class="badge text-bg-warning">{}</span>'.format(escape(gettext("awaiting answer")))
     none_yet, select, position = escape(gettext("none yet")), gettext("Select %(name)s"), gettext("position %(n)s")
-    day = _days()
+    day, picked = _days(), set(picked)
     html = []
     for row in rows:
         name = row.name
@@ -68,6 +69,7 @@ def caseload_rows(rows: Iterable[Any]) -> SafeString:
                 ' class="table-danger"' if row.overdue else "",
                 row.pathway_id,
                 row.pathway_id,
+                " checked" if row.pathway_id in picked else "",
                 row.pathway_id,
                 escape(select % {"name": name}),
                 client,

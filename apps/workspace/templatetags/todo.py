@@ -81,7 +81,8 @@ def todo_referrals(items: Iterable[tuple[Any, str]]) -> SafeString:
 def todo_actions(items: Iterable[Any], today: dt.date) -> SafeString:
     """The user's open actions due this week or before: late ones (due before ``today``) marked."""
     items = list(items)
-    day, overdue = _days(), f" <strong>({escape(gettext('overdue'))})</strong>"
+    late_text = escape(gettext("overdue"))
+    day, overdue = _days(), f" <strong>({late_text})</strong>"
     late = [bool(a.due_on and a.due_on < today) for a in items]
     rows = (
         f'<a href="{_url("pathways:detail", a.pathway_id)}">{_name(a.pathway.client)}</a>: {_text(a.description)}\n'
@@ -94,7 +95,8 @@ def todo_actions(items: Iterable[Any], today: dt.date) -> SafeString:
 @register.simple_tag
 def todo_proposals(items: Iterable[Any]) -> SafeString:
     """Place proposals of the allocation to confirm."""
-    link = f'<a href="{_url("matching:proposals")}">{escape(gettext("Confirm or decline"))}</a>'
+    confirm = escape(gettext("Confirm or decline"))
+    link = f'<a href="{_url("matching:proposals")}">{confirm}</a>'
     return _items(
         f"{_name(p.entry.client)} · {_text(p.offer.title)} ({_text(p.offer.organisation.name)}) · {link}" for p in items
     )

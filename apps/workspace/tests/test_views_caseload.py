@@ -20,6 +20,7 @@ from apps.pathways.models import Action, TeamMember, TeamRole
 from apps.pathways.services import action_add, contact_log_add, pathway_start, team_add
 from apps.pathways.services_handover import caseload_hand_over
 from apps.regions.models import Challenge
+from apps.workspace.selectors_caseload import caseload_index, caseload_queryset, filter_caseload
 from conftest import complete_screening, register_client
 from tests.factories import give_consent, start_pathway
 
@@ -169,6 +170,29 @@ def test_each_row_shows_the_stage_next_action_last_contact_referrals_and_waiting
     assert "Selecteer Mariam Rij" in html
 
 
+@pytest.mark.parametrize("weekday", range(7))
+def test_this_weeks_filter_reaches_sunday_whatever_the_day(personas: Any, weekday: int) -> None:
+    """Monday to Sunday: on each day of the week, "this week" holds the actions due from today to Sunday, as the
+    plain ORM query finds them (the compiled query once kept a Saturday's one-day week on every day)."""
+    monday = dt.date(2026, 11, 30)
+    today = monday + dt.timedelta(days=weekday)
+    for offset in range(-2, 10):
+        pathway = open_pathway(personas, f"Dag{offset}")
+        action_add(
+            pathway=pathway, actor=personas.sofie, description="Bellen", owner=personas.sofie,
+            owner_organisation=personas.lb, due_on=monday + dt.timedelta(days=offset),
+        )  # fmt: skip
+    shown = {e.pathway_id for e in caseload_index(user=personas.sofie, today=today, show="week").entries}
+    expected = set(
+        filter_caseload(caseload_queryset(user=personas.sofie, today=today), today=today, show="week").values_list(
+            "pk", flat=True
+        )
+    )
+    sunday = monday + dt.timedelta(days=6)
+    assert shown == expected
+    assert len(shown) == (sunday - today).days + 1
+
+
 def test_sofie_hands_her_caseload_to_yonas_in_one_audited_step(personas: Any, client: Browser) -> None:
     one = open_pathway(personas, "Een", due_in=2)
     two = open_pathway(personas, "Twee", due_in=3)
@@ -181,7 +205,8 @@ def test_sofie_hands_her_caseload_to_yonas_in_one_audited_step(personas: Any, cl
     assert Action.objects.get(pathway=one).owner == personas.yonas
     entry = AuditEntry.objects.get(action="pathways.caseload.handed_over")
     assert entry.changes["pathways"] == [one.pk] and entry.changes["actions"] == 1
-    client.post(URL, {"to_user": personas.yonas.pk, "scope": "all"})
+    response = client.post(URL + "?show=week&sort=name", {"to_user": personas.yonas.pk, "scope": "all"})
+    assert response.status_code == 302 and response.url == URL + "?show=week&sort=name"  # the same view again
     assert not TeamMember.objects.filter(user=personas.sofie, is_active=True).exists()
 
 
@@ -223,7 +248,10 @@ def test_a_hand_over_of_a_pathway_outside_the_caseload_or_junk_is_refused_and_no
     client.force_login(personas.sofie)
     value = str(elsewhere.pk) if picked == "other" else picked
     response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected", "pathway": [own.pk, value]})
-    assert response.status_code == 400 and "geen beschikbare keuze" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400 and "niet (meer) in je caseload" in html
+    assert "Vink minstens" not in html  # one error, the one that says what happened
+    assert f'id="pick-{own.pk}" checked>' in html  # the selection stays ticked
     assert TeamMember.objects.get(pathway=own, is_active=True).user == personas.sofie
     assert not AuditEntry.objects.filter(action="pathways.caseload.handed_over").exists()
 
