@@ -26,12 +26,13 @@ def _text(value: Any) -> str:
 
 
 @register.simple_tag
-def audit_items(entries: Iterable[Any]) -> SafeString:
+def audit_items(entries: Iterable[Any] | None) -> SafeString:
     """One ``<li>`` per ``AuditEntry`` (``actor`` selected): when (local time; ISO 8601 in ``datetime``), what
-    (``sentence``, in the active language) and who (the actor, or "system")."""
+    (``sentence``, in the active language) and who (the actor, or "system"); nothing for ``None`` (a timeline the
+    user may not see)."""
     system = escape(gettext("system"))
     lines = []
-    for entry in entries:
+    for entry in entries or ():
         when = timezone.localtime(entry.created_at)
         who = _text(entry.actor) if entry.actor else system
         lines.append(

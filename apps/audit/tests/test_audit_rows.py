@@ -41,3 +41,7 @@ def test_the_lines_are_the_html_the_template_loop_gave(language: str) -> None:
     assert squeezed(written) == squeezed(expected)
     assert "<script>" not in written and "&lt;anon&gt;" in written and "2026-12-01T00:15:07.123456+01:00" in written
     assert ("systeem" in written) == (language == "nl-be")
+
+
+def test_a_timeline_the_user_may_not_see_writes_nothing() -> None:
+    assert audit_items(None) == "" and audit_items([]) == ""
