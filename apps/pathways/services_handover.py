@@ -9,13 +9,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import Membership, Role
 from apps.accounts.permissions import is_coordinator_of_region, memberships_of
 from apps.audit.services import audit_log
 from apps.notifications.services import notify
-from apps.pathways.models import Action, Pathway, TeamMember
+from apps.pathways.models import Action, Pathway, TeamMember, TeamRole
 
 HANDOVER_ROLES = {Role.COUNSELLOR, Role.PEER_COMPANION, Role.PARTNER_WORKER}
 
@@ -50,20 +50,26 @@ def caseload_hand_over(
     """Pass ``from_user``'s seats on open pathways (for ``organisation``) and their open actions to ``to_user``.
 
     ``pathway_ids`` limits the hand-over to those pathways (``None``: the whole caseload). The colleague must be
-    an active case worker of the same organisation. A seat is taken over with the same role and task; when the
-    colleague already sits on that team, the leaving worker's seat is only closed. One audit entry
+    an active case worker of the same organisation, and a counsellor when a seat holds the direction (team role
+    counsellor). A seat is taken over with the same role and task; when the colleague already sits on that team,
+    the leaving worker's seat is closed, and the colleague's seat takes the direction over if it held it. One
+    audit entry
     (``pathways.caseload.handed_over``) lists what moved; the colleague is notified once.
 
-    Raises ``ValidationError`` (keyed ``to_user``) for an unsuitable colleague or (``__all__``) when the actor may
+    Raises ``ValidationError`` (keyed ``to_user``) for an unsuitable colleague (not a case worker there, or not a
+    counsellor for a seat with the direction) or (``__all__``) when the actor may
     not hand this caseload over (see ``may_hand_over``) or nothing is selected.
     """
     if not may_hand_over(actor=actor, from_user=from_user, organisation=organisation):
         raise ValidationError(_("You may not hand over this caseload."))
     if to_user.pk == from_user.pk:
         raise ValidationError({"to_user": [_("Choose a colleague other than the person leaving.")]})
-    if not Membership.objects.filter(
-        user=to_user, organisation=organisation, is_active=True, role__in=HANDOVER_ROLES
-    ).exists():
+    roles = set(
+        Membership.objects.filter(
+            user=to_user, organisation=organisation, is_active=True, role__in=HANDOVER_ROLES
+        ).values_list("role", flat=True)
+    )
+    if not roles:
         raise ValidationError({"to_user": [_("This person is not a case worker of %(org)s.") % {"org": organisation}]})
     seats = (
         TeamMember.objects.select_for_update()
@@ -76,18 +82,37 @@ def caseload_hand_over(
     seats_list = list(seats)
     if not seats_list:
         raise ValidationError(_("There is nothing to hand over."))
-    moved = [s.pathway_id for s in seats_list]
-    already = set(
-        TeamMember.objects.filter(user=to_user, is_active=True, pathway_id__in=moved).values_list(
-            "pathway_id", flat=True
+    directing = [s.pathway_id for s in seats_list if s.role == TeamRole.COUNSELLOR]
+    if directing and Role.COUNSELLOR not in roles:
+        # the direction of a pathway (addendum: the trajectbegeleider holds it) stays with a counsellor
+        raise ValidationError(
+            {
+                "to_user": [
+                    ngettext(
+                        "You hold the direction of one of these pathways: only a counsellor can take it over.",
+                        "You hold the direction of %(n)d of these pathways: only a counsellor can take them over.",
+                        len(directing),
+                    )
+                    % {"n": len(directing)}
+                ]
+            }
         )
-    )
+    moved = [s.pathway_id for s in seats_list]
+    already = {
+        seat.pathway_id: seat
+        for seat in TeamMember.objects.select_for_update().filter(user=to_user, is_active=True, pathway_id__in=moved)
+    }
     TeamMember.objects.filter(pk__in=[s.pk for s in seats_list]).update(is_active=False)
     TeamMember.objects.bulk_create(
         TeamMember(pathway_id=s.pathway_id, user=to_user, organisation=organisation, role=s.role, task=s.task)
         for s in seats_list
         if s.pathway_id not in already
     )
+    for pathway_id in directing:  # a colleague already on the team takes the direction over in their own seat
+        seat = already.get(pathway_id)
+        if seat is not None and seat.role != TeamRole.COUNSELLOR:
+            leaving = next(s for s in seats_list if s.pathway_id == pathway_id)
+            TeamMember.objects.filter(pk=seat.pk).update(role=TeamRole.COUNSELLOR, task=leaving.task or seat.task)
     actions = Action.objects.filter(
         owner=from_user, pathway_id__in=moved, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
     ).update(owner=to_user, owner_organisation=organisation)

@@ -12,6 +12,7 @@ from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.accounts.models import Role
 from apps.audit.models import AuditEntry
 from apps.consent.models import Consent
 from apps.consent.services import consent_withdraw
@@ -21,7 +22,7 @@ from apps.pathways.services import action_add, contact_log_add, pathway_start, t
 from apps.pathways.services_handover import caseload_hand_over
 from apps.regions.models import Challenge
 from apps.workspace.selectors_caseload import caseload_index, caseload_queryset, filter_caseload
-from conftest import complete_screening, register_client
+from conftest import complete_screening, make_user, register_client
 from tests.factories import give_consent, start_pathway
 
 URL = "/trajecten/mijn-werk/"
@@ -193,21 +194,40 @@ def test_this_weeks_filter_reaches_sunday_whatever_the_day(personas: Any, weekda
     assert len(shown) == (sunday - today).days + 1
 
 
-def test_sofie_hands_her_caseload_to_yonas_in_one_audited_step(personas: Any, client: Browser) -> None:
+def test_sofie_hands_her_caseload_to_lien_in_one_audited_step(personas: Any, client: Browser) -> None:
+    lien = make_user("lien", "Lien", [(personas.lb, Role.COUNSELLOR)])
     one = open_pathway(personas, "Een", due_in=2)
     two = open_pathway(personas, "Twee", due_in=3)
     client.force_login(personas.sofie)
-    response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected", "pathway": [one.pk]})
+    response = client.post(URL, {"to_user": lien.pk, "scope": "selected", "pathway": [one.pk]})
     assert response.status_code == 302
-    assert TeamMember.objects.filter(pathway=one, user=personas.yonas, is_active=True).exists()
+    assert TeamMember.objects.get(pathway=one, user=lien, is_active=True).role == TeamRole.COUNSELLOR
     assert not TeamMember.objects.filter(pathway=one, user=personas.sofie, is_active=True).exists()
     assert TeamMember.objects.filter(pathway=two, user=personas.sofie, is_active=True).exists()
-    assert Action.objects.get(pathway=one).owner == personas.yonas
+    assert Action.objects.get(pathway=one).owner == lien
     entry = AuditEntry.objects.get(action="pathways.caseload.handed_over")
     assert entry.changes["pathways"] == [one.pk] and entry.changes["actions"] == 1
-    response = client.post(URL + "?show=week&sort=name", {"to_user": personas.yonas.pk, "scope": "all"})
+    response = client.post(URL + "?show=week&sort=name", {"to_user": lien.pk, "scope": "all"})
     assert response.status_code == 302 and response["Location"] == URL + "?show=week&sort=name"  # the same view again
     assert not TeamMember.objects.filter(user=personas.sofie, is_active=True).exists()
+
+
+def test_the_direction_of_a_pathway_goes_only_to_a_counsellor(personas: Any, client: Browser) -> None:
+    """The counsellor holds a pathway's direction (trajectbegeleider): handed to a peer companion it would leave
+    the pathway without one who may change the plan or close it. Handed to a counsellor who already sits on the
+    team in another role, that seat takes the direction over."""
+    lien = make_user("lien", "Lien", [(personas.lb, Role.COUNSELLOR)])
+    pathway = busy_pathway(personas, "Regie", due_in=2, who="yonas")  # Yonas sits on the team as peer companion
+    client.force_login(personas.sofie)
+    response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "all"})
+    assert response.status_code == 400 and "alleen een trajectbegeleider" in response.content.decode()
+    assert TeamMember.objects.get(pathway=pathway, user=personas.sofie, is_active=True).role == TeamRole.COUNSELLOR
+    team_add(pathway=pathway, actor=personas.sofie, user=lien, organisation=personas.lb,
+             role=TeamRole.PEER_COMPANION, task="Meegaan naar afspraken")  # fmt: skip
+    caseload_hand_over(actor=personas.sofie, from_user=personas.sofie, to_user=lien, organisation=personas.lb)
+    seat = TeamMember.objects.get(pathway=pathway, user=lien, is_active=True)
+    assert seat.role == TeamRole.COUNSELLOR
+    assert not TeamMember.objects.filter(pathway=pathway, user=personas.sofie, is_active=True).exists()
 
 
 def test_a_hand_over_to_someone_outside_the_organisation_is_refused_and_nothing_moves(personas: Any) -> None:
@@ -221,10 +241,9 @@ def test_a_hand_over_to_someone_outside_the_organisation_is_refused_and_nothing_
             actor=personas.olaf, from_user=personas.sofie, to_user=personas.yonas, organisation=personas.lb
         )
     assert TeamMember.objects.get(pathway=pathway, is_active=True).user == personas.sofie
-    # the coordinator may hand over for a worker who left
-    result = caseload_hand_over(
-        actor=personas.wouter, from_user=personas.sofie, to_user=personas.yonas, organisation=personas.lb
-    )
+    # the coordinator may hand over for a worker who left, to another counsellor
+    lien = make_user("lien", "Lien", [(personas.lb, Role.COUNSELLOR)])
+    result = caseload_hand_over(actor=personas.wouter, from_user=personas.sofie, to_user=lien, organisation=personas.lb)
     assert result.pathway_ids == [pathway.pk]
 
 
