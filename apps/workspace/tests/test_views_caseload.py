@@ -18,10 +18,10 @@ from apps.consent.models import Consent
 from apps.consent.services import consent_withdraw
 from apps.offers.services import waiting_list_add
 from apps.pathways.models import Action, TeamMember, TeamRole
-from apps.pathways.services import action_add, contact_log_add, pathway_start, team_add
+from apps.pathways.services import action_add, action_set_status, contact_log_add, pathway_start, team_add
 from apps.pathways.services_handover import caseload_hand_over
 from apps.regions.models import Challenge
-from apps.workspace.selectors_caseload import caseload_index, caseload_queryset, filter_caseload
+from apps.workspace.selectors_caseload import caseload_index, caseload_queryset, caseload_rows, filter_caseload
 from conftest import complete_screening, make_user, register_client
 from tests.factories import give_consent, start_pathway
 
@@ -169,6 +169,34 @@ def test_each_row_shows_the_stage_next_action_last_contact_referrals_and_waiting
     assert f'<time datetime="{timezone.localdate().isoformat()}">' in row  # the last contact, today
     assert "positie 1" in row
     assert "Selecteer Mariam Rij" in html
+
+
+def test_the_caseload_sorts_by_the_earliest_open_dated_action_undated_and_done_ones_aside(personas: Any) -> None:
+    """next_due is the earliest due date among open or running actions: done and cancelled ones do not count,
+    undated ones give no date (the pathway goes last), as the row's next action shows it."""
+    today = timezone.localdate()
+    plans: dict[str, list[tuple[int | None, str]]] = {
+        "Vroeg": [(3, "open"), (-9, "done"), (None, "open")],
+        "Laat": [(None, "open"), (8, "in_progress"), (1, "cancelled")],
+        "Leeg": [(None, "open")],
+        "Niets": [],
+        "Midden": [(5, "in_progress"), (6, "open")],
+    }
+    for name, actions in plans.items():
+        pathway = open_pathway(personas, name)
+        for due_in, status in actions:
+            action = action_add(
+                pathway=pathway, actor=personas.sofie, description=f"{name} {due_in}", owner=personas.sofie,
+                owner_organisation=personas.lb, due_on=None if due_in is None else today + dt.timedelta(days=due_in),
+            )  # fmt: skip
+            if status != "open":
+                action_set_status(action=action, actor=personas.sofie, status=status)
+    caseload = caseload_index(user=personas.sofie, today=today, sort="due")
+    rows = caseload_rows(user=personas.sofie, today=today, entries=caseload.entries, organisation_ids=[personas.lb.pk])
+    assert [r.last_name for r in rows][:3] == ["Vroeg", "Midden", "Laat"]
+    assert {r.last_name for r in rows[3:]} == {"Leeg", "Niets"}
+    assert [r.next_due for r in rows][:3] == [today + dt.timedelta(days=d) for d in (3, 5, 8)]
+    assert all(r.next_due is None for r in rows[3:])
 
 
 @pytest.mark.parametrize("weekday", range(7))
