@@ -132,9 +132,7 @@ def _team_place_end(member: TeamMember, actor: Any, *, reason: str) -> TeamMembe
         .order_by("id")
         .first()
     )
-    open_actions = Action.objects.filter(
-        pathway=pathway, owner_id=member.user_id, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
-    )
+    open_actions = Action.objects.filter(pathway=pathway, owner_id=member.user_id, is_open=True)
     moved: list[int] = []
     if pathway.status != Pathway.Status.CLOSED:
         if heir is None and member.role == TeamRole.COUNSELLOR:
@@ -355,11 +353,7 @@ def closing_summary(*, pathway: Pathway) -> dict[str, Any]:
     actions, open referrals (through the reverse relation ``pathway.referrals``), the client's open waiting
     entries and the active team. Lists of model instances."""
     return {
-        "actions": list(
-            Action.objects.filter(
-                pathway=pathway, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
-            ).select_related("owner")
-        ),
+        "actions": list(Action.objects.filter(pathway=pathway, is_open=True).select_related("owner")),
         "referrals": list(
             pathway.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).select_related("offer", "offer__organisation")
         ),
@@ -403,11 +397,7 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
     closure.save()
     transition(pathway, Pathway.Status.CLOSED)
     pathway.save(update_fields=["status", "updated_at"])
-    cancelled = list(
-        Action.objects.filter(pathway=pathway, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]).values_list(
-            "pk", flat=True
-        )
-    )
+    cancelled = list(Action.objects.filter(pathway=pathway, is_open=True).values_list("pk", flat=True))
     Action.objects.filter(pk__in=cancelled).update(status=Action.Status.CANCELLED, updated_at=timezone.now())
     closed_entries = waiting_entries_close(client_id=pathway.client_id)
     audit_log(

@@ -53,12 +53,11 @@ def caseload_hand_over(
     an active case worker of the same organisation, and a counsellor when a seat holds the direction (team role
     counsellor). A seat is taken over with the same role and task; when the colleague already sits on that team,
     the leaving worker's seat is closed, and the colleague's seat takes the direction over if it held it. One
-    audit entry
-    (``pathways.caseload.handed_over``) lists what moved; the colleague is notified once.
+    audit entry (``pathways.caseload.handed_over``) lists what moved; the colleague is notified once.
 
     Raises ``ValidationError`` (keyed ``to_user``) for an unsuitable colleague (not a case worker there, or not a
-    counsellor for a seat with the direction) or (``__all__``) when the actor may
-    not hand this caseload over (see ``may_hand_over``) or nothing is selected.
+    counsellor for a seat with the direction) or (``__all__``) when the actor may not hand this caseload over
+    (see ``may_hand_over``) or nothing is selected.
     """
     if not may_hand_over(actor=actor, from_user=from_user, organisation=organisation):
         raise ValidationError(_("You may not hand over this caseload."))
@@ -113,9 +112,9 @@ def caseload_hand_over(
         if seat is not None and seat.role != TeamRole.COUNSELLOR:
             leaving = next(s for s in seats_list if s.pathway_id == pathway_id)
             TeamMember.objects.filter(pk=seat.pk).update(role=TeamRole.COUNSELLOR, task=leaving.task or seat.task)
-    actions = Action.objects.filter(
-        owner=from_user, pathway_id__in=moved, status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS]
-    ).update(owner=to_user, owner_organisation=organisation)
+    actions = Action.objects.filter(owner=from_user, pathway_id__in=moved, is_open=True).update(
+        owner=to_user, owner_organisation=organisation
+    )
     audit_log(
         actor=actor,
         action="pathways.caseload.handed_over",

@@ -36,7 +36,6 @@ from apps.pathways.permissions import PathwayFacts, Seat, granted_pathway_ids
 from apps.pathways.services_handover import HANDOVER_ROLES
 from apps.referrals.models import Referral
 
-OPEN_ACTION = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
 OPEN_REFERRAL = [Referral.Status.SENT, Referral.Status.WAITING, Referral.Status.ACCEPTED, Referral.Status.STARTED]
 AWAITING_ANSWER = [Referral.Status.SENT]
 FILTERS = ("overdue", "week", "waiting")
@@ -71,9 +70,7 @@ class CaseloadRow:
 
 
 def _open_actions() -> QuerySet[Action]:
-    return Action.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_ACTION).order_by(
-        F("due_on").asc(nulls_last=True), "id"
-    )
+    return Action.objects.filter(pathway=OuterRef("pk"), is_open=True).order_by(F("due_on").asc(nulls_last=True), "id")
 
 
 def _last_contact() -> Subquery:
@@ -87,7 +84,7 @@ def _awaiting_answer() -> Exists:
 
 def _next_due() -> Subquery:
     """The earliest due date among the pathway's open actions (``None`` when none is dated): ``MIN`` over the
-    open ones, what ``_open_actions()``'s first row gives, in one index probe per pathway."""
+    open ones, what ``_open_actions()``'s first row gives, without sorting them."""
     earliest = (
         Action.objects.filter(pathway=OuterRef("pk"), is_open=True)
         .order_by()
