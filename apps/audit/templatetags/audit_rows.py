@@ -15,14 +15,12 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from apps.core.html_rows import text
+
 register = template.Library()
-
-
-def _text(value: Any) -> str:
-    return str(value) if isinstance(value, SafeData) else escape(str(value))
 
 
 @register.simple_tag
@@ -34,9 +32,9 @@ def audit_items(entries: Iterable[Any] | None) -> SafeString:
     lines = []
     for entry in entries or ():
         when = timezone.localtime(entry.created_at)
-        who = _text(entry.actor) if entry.actor else system
+        who = text(entry.actor) if entry.actor else system
         lines.append(
             f'\n    <li><time datetime="{when.isoformat()}">{escape(date_format(when, "SHORT_DATETIME_FORMAT"))}</time>'
-            f" · {_text(entry.sentence)} · {who}</li>\n    "
+            f" · {text(entry.sentence)} · {who}</li>\n    "
         )
     return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped

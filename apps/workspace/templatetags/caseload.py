@@ -14,10 +14,11 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from apps.core.html_rows import day_formatter, time_tag
 from apps.core.templatetags.remembered_url import remembered_reverse
 
 register = template.Library()
@@ -36,20 +37,6 @@ _ROW = (
 )
 
 
-def _days() -> Any:
-    """A writer of ``<time>`` for a date, each day formatted once per call of the tag (25 rows share few days)."""
-    written: dict[Any, str] = {}
-
-    def day(value: Any) -> str:
-        if value not in written:
-            written[value] = '<time datetime="{}">{}</time>'.format(
-                value.isoformat(), escape(date_format(value, "SHORT_DATE_FORMAT"))
-            )
-        return written[value]
-
-    return day
-
-
 @register.simple_tag
 def caseload_rows(rows: Iterable[Any], picked: Iterable[int] = ()) -> SafeString:
     """The ``<tr>`` of each ``CaseloadRow`` (apps/workspace/selectors_caseload.py), in the user's language; the
@@ -60,7 +47,7 @@ def caseload_rows(rows: Iterable[Any], picked: Iterable[int] = ()) -> SafeString
     overdue = ' <strong class="text-danger-emphasis">({})</strong>'.format(escape(gettext("overdue")))
     awaiting = ' <span class="badge text-bg-warning">{}</span>'.format(escape(gettext("awaiting answer")))
     none_yet, select, position = escape(gettext("none yet")), gettext("Select %(name)s"), gettext("position %(n)s")
-    day, picked = _days(), set(picked)
+    day, picked = day_formatter(), set(picked)
     html = []
     for row in rows:
         name = row.name
@@ -80,9 +67,9 @@ def caseload_rows(rows: Iterable[Any], picked: Iterable[int] = ()) -> SafeString
                 next_action,
                 escape(row.next_action) if row.next_action else "–",
                 due,
-                day(row.next_due) + (overdue if row.overdue else "") if row.next_due else "–",
+                time_tag(day, row.next_due) + (overdue if row.overdue else "") if row.next_due else "–",
                 contact,
-                day(row.last_contact) if row.last_contact else none_yet,
+                time_tag(day, row.last_contact) if row.last_contact else none_yet,
                 referrals,
                 escape(localize(row.open_referrals)),
                 awaiting if row.awaiting_answer else "",

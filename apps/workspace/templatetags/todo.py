@@ -10,52 +10,23 @@ both languages, with hostile text); every value typed by a user is escaped (``ht
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html import escape
 from typing import Any
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from apps.core.templatetags.remembered_url import remembered_reverse
+from apps.core.html_rows import day_formatter, text, time_tag, url
 
 register = template.Library()
 
 _ITEM = '\n    <li class="list-group-item{}">{}</li>\n  '
 
 
-def _text(value: Any) -> str:
-    """``value`` as HTML: escaped unless already marked safe (as ``{{ value }}`` does)."""
-    return str(value) if isinstance(value, SafeData) else escape(str(value))
-
-
-def _url(name: str, *args: Any) -> str:
-    return escape(remembered_reverse(name, list(args), {}, None))
-
-
-def _days() -> Callable[[Any], str]:
-    """A formatter of ``SHORT_DATE_FORMAT`` (a date, or an aware datetime in the current time zone, as the
-    ``date`` filter shows it), each value formatted once per list."""
-    written: dict[Any, str] = {}
-
-    def day(value: Any) -> str:
-        if value not in written:
-            shown = timezone.localtime(value) if isinstance(value, dt.datetime) and timezone.is_aware(value) else value
-            written[value] = escape(date_format(shown, "SHORT_DATE_FORMAT"))
-        return written[value]
-
-    return day
-
-
-def _time(day: Callable[[Any], str], value: dt.date) -> str:
-    return f'<time datetime="{value.isoformat()}">{day(value)}</time>'
-
-
 def _name(client: Any) -> str:
-    return f"{_text(client.first_name)} {_text(client.last_name)}"
+    return f"{text(client.first_name)} {text(client.last_name)}"
 
 
 def _items(rows: Iterable[str], classes: Iterable[str] | None = None) -> SafeString:
@@ -68,10 +39,10 @@ def _items(rows: Iterable[str], classes: Iterable[str] | None = None) -> SafeStr
 @register.simple_tag
 def todo_referrals(items: Iterable[tuple[Any, str]]) -> SafeString:
     """Referrals to answer: ``(referral, the client's label for the receiver)`` pairs."""
-    day, label, sent = _days(), gettext("%(client)s for %(offer)s"), gettext("sent by %(org)s on %(day)s")
+    day, label, sent = day_formatter(), gettext("%(client)s for %(offer)s"), gettext("sent by %(org)s on %(day)s")
     return _items(
-        f'<a href="{_url("referrals:detail", r.pk)}">{label % {"client": _text(name), "offer": _text(r.offer.title)}}'
-        f'</a> · <span class="small">{sent % {"org": _text(r.pathway.organisation.name), "day": day(r.created_at)}}'
+        f'<a href="{url("referrals:detail", r.pk)}">{label % {"client": text(name), "offer": text(r.offer.title)}}'
+        f'</a> · <span class="small">{sent % {"org": text(r.pathway.organisation.name), "day": day(r.created_at)}}'
         "</span>"
         for r, name in items
     )
@@ -82,11 +53,11 @@ def todo_actions(items: Iterable[Any], today: dt.date) -> SafeString:
     """The user's open actions due this week or before: late ones (due before ``today``) marked."""
     items = list(items)
     late_text = escape(gettext("overdue"))
-    day, overdue = _days(), f" <strong>({late_text})</strong>"
+    day, overdue = day_formatter(), f" <strong>({late_text})</strong>"
     late = [bool(a.due_on and a.due_on < today) for a in items]
     rows = (
-        f'<a href="{_url("pathways:detail", a.pathway_id)}">{_name(a.pathway.client)}</a>: {_text(a.description)}\n'
-        "      " + (f"· {_time(day, a.due_on)}{overdue if is_late else ''}" if a.due_on else "")
+        f'<a href="{url("pathways:detail", a.pathway_id)}">{_name(a.pathway.client)}</a>: {text(a.description)}\n'
+        "      " + (f"· {time_tag(day, a.due_on)}{overdue if is_late else ''}" if a.due_on else "")
         for a, is_late in zip(items, late, strict=True)
     )
     return _items(rows, [" list-group-item-danger" if is_late else "" for is_late in late])
@@ -96,19 +67,19 @@ def todo_actions(items: Iterable[Any], today: dt.date) -> SafeString:
 def todo_proposals(items: Iterable[Any]) -> SafeString:
     """Place proposals of the allocation to confirm."""
     confirm = escape(gettext("Confirm or decline"))
-    link = f'<a href="{_url("matching:proposals")}">{confirm}</a>'
+    link = f'<a href="{url("matching:proposals")}">{confirm}</a>'
     return _items(
-        f"{_name(p.entry.client)} · {_text(p.offer.title)} ({_text(p.offer.organisation.name)}) · {link}" for p in items
+        f"{_name(p.entry.client)} · {text(p.offer.title)} ({text(p.offer.organisation.name)}) · {link}" for p in items
     )
 
 
 @register.simple_tag
 def todo_follow_ups(items: Iterable[Any]) -> SafeString:
     """Closures whose six-month follow-up is due."""
-    day, due = _days(), escape(gettext("due"))
+    day, due = day_formatter(), escape(gettext("due"))
     return _items(
-        f'<a href="{_url("pathways:follow_up", c.pathway_id)}">{_name(c.pathway.client)}</a> · {due} '
-        f"{_time(day, c.follow_up_due)}"
+        f'<a href="{url("pathways:follow_up", c.pathway_id)}">{_name(c.pathway.client)}</a> · {due} '
+        f"{time_tag(day, c.follow_up_due)}"
         for c in items
     )
 
@@ -117,7 +88,7 @@ def todo_follow_ups(items: Iterable[Any]) -> SafeString:
 def todo_esf(items: Iterable[Any]) -> SafeString:
     """ESF+ participations to complete, each saying what is missing (``esf_kind``: 1 entry data, 2 results on
     leaving, 3 the six-month follow-up)."""
-    day, entry = _days(), escape(gettext("entry data missing"))
+    day, entry = day_formatter(), escape(gettext("entry data missing"))
     results, follow_up = (
         gettext("results on leaving missing (left on %(day)s)"),
         gettext("six-month follow-up due since %(day)s"),
@@ -130,16 +101,16 @@ def todo_esf(items: Iterable[Any]) -> SafeString:
             return results % {"day": day(p.leaving_date)}
         return follow_up % {"day": day(p.follow_up_due)}
 
-    return _items(f'<a href="{_url("esf:record", p.pk)}">{_name(p.client)}</a> · {missing(p)}' for p in items)
+    return _items(f'<a href="{url("esf:record", p.pk)}">{_name(p.client)}</a> · {missing(p)}' for p in items)
 
 
 @register.simple_tag
 def todo_consents(items: Iterable[Any], today: dt.date) -> SafeString:
     """Consents ending soon (valid until) or ended before ``today`` (ended on)."""
-    day, ended, valid = _days(), escape(gettext("ended on")), escape(gettext("valid until"))
+    day, ended, valid = day_formatter(), escape(gettext("ended on")), escape(gettext("valid until"))
     return _items(
-        f'<a href="{_url("clients:detail", c.client_id)}">{_name(c.client)}</a> · '
-        f"{ended if c.valid_until < today else valid} {_time(day, c.valid_until)}"
+        f'<a href="{url("clients:detail", c.client_id)}">{_name(c.client)}</a> · '
+        f"{ended if c.valid_until < today else valid} {time_tag(day, c.valid_until)}"
         for c in items
     )
 
@@ -147,18 +118,18 @@ def todo_consents(items: Iterable[Any], today: dt.date) -> SafeString:
 @register.simple_tag
 def todo_conferences(items: Iterable[Any]) -> SafeString:
     """Case conferences held that wait for their decisions."""
-    day, text = _days(), gettext("Case conference of %(day)s")
+    day, title = day_formatter(), gettext("Case conference of %(day)s")
     return _items(
-        f'<a href="{_url("conferences:detail", c.pk)}">{text % {"day": day(c.scheduled_at)}}</a>' for c in items
+        f'<a href="{url("conferences:detail", c.pk)}">{title % {"day": day(c.scheduled_at)}}</a>' for c in items
     )
 
 
 @register.simple_tag
 def todo_escalations(items: Iterable[Any]) -> SafeString:
     """Referrals escalated for want of an answer."""
-    day, sent = _days(), escape(gettext("sent"))
+    day, sent = day_formatter(), escape(gettext("sent"))
     return _items(
-        f'<a href="{_url("referrals:detail", r.pk)}">{_text(r.offer.title)}</a> · {_text(r.offer.organisation.name)}'
+        f'<a href="{url("referrals:detail", r.pk)}">{text(r.offer.title)}</a> · {text(r.offer.organisation.name)}'
         f" · {sent} {day(r.created_at)}"
         for r in items
     )
