@@ -12,6 +12,15 @@ from apps.regions.models import InterventionType, Municipality, Obstacle, Target
 from apps.regions.selectors import region_rows
 
 
+def region_choices(field: Any, *, model: Any, regions: list[Any]) -> None:
+    """Point a model choice ``field`` at the rows of ``model`` in ``regions`` (Region rows): a submitted value is
+    checked against them (a query only when one is chosen); the choices shown are the rows kept per region
+    version (``region_rows``), not a query per render; the empty choice first when the field has one."""
+    field.queryset = model.objects.filter(region__in=regions)
+    rows = [(r.pk, field.label_from_instance(r)) for region in regions for r in region_rows(region=region, model=model)]
+    field.choices = rows if field.empty_label is None else [("", field.empty_label), *rows]
+
+
 class OfferForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
@@ -49,11 +58,7 @@ class OfferForm(forms.ModelForm):
             ("location_municipality", Municipality),
             ("target_groups", TargetGroup),
         ):
-            field: Any = self.fields[name]
-            field.queryset = model.objects.filter(region=region)  # what a submitted value is checked against
-            # the choices shown: the region's rows kept per region version, not a query per render
-            rows = [(row.pk, field.label_from_instance(row)) for row in region_rows(region=region, model=model)]
-            field.choices = rows if field.empty_label is None else [("", field.empty_label), *rows]
+            region_choices(self.fields[name], model=model, regions=[region])
         self.fields["municipalities"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
@@ -76,13 +81,4 @@ class OfferSearchForm(forms.Form):
             ("intervention_type", InterventionType),
             ("municipality", Municipality),
         ):
-            field: Any = self.fields[name]
-            # what a submitted value is checked against (a query only when one is chosen)
-            field.queryset = model.objects.filter(region__in=regions)
-            # the choices shown: the regions' rows kept per region version (region_rows), not a query per render
-            rows = [
-                (r.pk, field.label_from_instance(r))
-                for region in regions
-                for r in region_rows(region=region, model=model)
-            ]
-            field.choices = [("", field.empty_label), *rows]
+            region_choices(self.fields[name], model=model, regions=regions)

@@ -24,16 +24,17 @@ def offer_organisations_for_user(user: Any) -> list[Organisation]:
     return sorted(result, key=lambda o: o.name)
 
 
-def region_ids_for_catalogue(user: Any) -> set[int]:
-    """Ids of the regions whose social map the user reads: those of the user's organisations."""
-    return {m.organisation.region_id for m in memberships_of(user)}
-
-
 def regions_for_catalogue(user: Any) -> list[Any]:
-    """The Region rows of ``region_ids_for_catalogue`` (as loaded with the memberships: no query), by id."""
+    """The regions whose social map the user reads, those of the user's organisations: Region rows as loaded with
+    the memberships (no query), by id."""
     return sorted(
         {m.organisation.region_id: m.organisation.region for m in memberships_of(user)}.values(), key=lambda r: r.pk
     )
+
+
+def region_ids_for_catalogue(user: Any) -> set[int]:
+    """The ids of ``regions_for_catalogue``."""
+    return {region.pk for region in regions_for_catalogue(user)}
 
 
 def get_offer_for_user(user: Any, pk: int) -> Offer:
