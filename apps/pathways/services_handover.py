@@ -53,7 +53,8 @@ def caseload_hand_over(
     an active case worker of the same organisation, and a counsellor when a seat holds the direction (team role
     counsellor). A seat is taken over with the same role and task; when the colleague already sits on that team,
     the leaving worker's seat is closed, and the colleague's seat takes the direction over if it held it. One
-    audit entry (``pathways.caseload.handed_over``) lists what moved; the colleague is notified once.
+    audit entry (``pathways.caseload.handed_over``) lists what moved, the open actions reassigned and the pathways
+    whose direction went to the colleague's own seat; the colleague is notified once.
 
     Raises ``ValidationError`` (keyed ``to_user``) for an unsuitable colleague (not a case worker there, or not a
     counsellor for a seat with the direction) or (``__all__``) when the actor may not hand this caseload over
@@ -107,11 +108,14 @@ def caseload_hand_over(
         for s in seats_list
         if s.pathway_id not in already
     )
-    for pathway_id in directing:  # a colleague already on the team takes the direction over in their own seat
+    leaving = {s.pathway_id: s for s in seats_list}
+    took_direction = []  # pathways where the colleague's own seat took the direction over
+    for pathway_id in directing:
         seat = already.get(pathway_id)
         if seat is not None and seat.role != TeamRole.COUNSELLOR:
-            leaving = next(s for s in seats_list if s.pathway_id == pathway_id)
-            TeamMember.objects.filter(pk=seat.pk).update(role=TeamRole.COUNSELLOR, task=leaving.task or seat.task)
+            task = leaving[pathway_id].task or seat.task
+            TeamMember.objects.filter(pk=seat.pk).update(role=TeamRole.COUNSELLOR, task=task)
+            took_direction.append(pathway_id)
     actions = Action.objects.filter(owner=from_user, pathway_id__in=moved, is_open=True).update(
         owner=to_user, owner_organisation=organisation
     )
@@ -119,7 +123,13 @@ def caseload_hand_over(
         actor=actor,
         action="pathways.caseload.handed_over",
         obj=organisation,
-        changes={"from": from_user.pk, "to": to_user.pk, "pathways": moved, "actions": actions},
+        changes={
+            "from": from_user.pk,
+            "to": to_user.pk,
+            "pathways": moved,
+            "actions": actions,
+            "direction_in_own_seat": took_direction,
+        },
     )
     notify(
         users=[to_user],

@@ -255,6 +255,8 @@ def test_the_direction_of_a_pathway_goes_only_to_a_counsellor(personas: Any, cli
     caseload_hand_over(actor=personas.sofie, from_user=personas.sofie, to_user=lien, organisation=personas.lb)
     seat = TeamMember.objects.get(pathway=pathway, user=lien, is_active=True)
     assert seat.role == TeamRole.COUNSELLOR
+    entry = AuditEntry.objects.filter(action="pathways.caseload.handed_over").latest("sequence")
+    assert entry.changes["direction_in_own_seat"] == [pathway.pk]
     assert not TeamMember.objects.filter(pathway=pathway, user=personas.sofie, is_active=True).exists()
 
 
