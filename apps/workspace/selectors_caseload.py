@@ -220,9 +220,10 @@ def caseload_index(
     if challenge_id is not None:
         arguments["challenge_id"] = challenge_id
     light = _light_caseload(show, sort if sort in SORTS else "due")(**arguments)
+    user_id = user.pk  # read once: request.user is a lazy object
     seats: dict[int, list[Seat]] = {}
-    for pathway_id, organisation_id in _seats_of(user_id=user.pk):
-        seats.setdefault(pathway_id, []).append(Seat(user.pk, organisation_id, True))
+    for pathway_id, organisation_id in _seats_of(user_id=user_id):
+        seats.setdefault(pathway_id, []).append(Seat(user_id, organisation_id, True))
     granted, organisations = granted_pathway_ids(
         user, (PathwayFacts(pk, org, client, client_org) for pk, org, client, client_org, _late in light), seats=seats
     )
