@@ -99,6 +99,7 @@ def personas(oostende: Any, westhoek: Any, django_db_setup: Any) -> SimpleNamesp
         ine=make_user("ine", "Ine", [(vdab, Role.JURY_MEMBER)]),
         glenn=make_user("glenn", "Glenn", [(vdab, Role.ADMINISTRATOR)]),
         olaf=make_user("olaf", "Olaf", [(kompas, Role.PARTNER_WORKER)]),
+        karim=make_user("karim", "Karim", [(kompas, Role.COUNSELLOR)]),  # holds the direction of Kompas' pathways
         nadia=make_user("nadia", "Nadia", [(westhoek_org, Role.COORDINATOR)]),
     )
 

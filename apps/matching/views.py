@@ -27,6 +27,7 @@ from apps.matching.services import (
 )
 from apps.offers.models import WaitingListEntry
 from apps.offers.services import waiting_list_add
+from apps.pathways.permissions import may_start_pathway
 
 
 @login_required
@@ -49,6 +50,7 @@ def client_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
             "ranked": ranked[:20],
             "package": package,
             "open_pathway_id": open_pathway_id,
+            "may_start_pathway": may_start_pathway(request.user, client.organisation_id),
         },
     )
 

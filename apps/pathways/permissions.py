@@ -289,3 +289,10 @@ def get_pathway_for_contributing(user: Any, pk: int) -> PathwayAccess:
     if not access.can_contribute:
         raise Http404
     return access
+
+
+def may_start_pathway(user: Any, organisation_id: int) -> bool:
+    """Whether ``user`` may start a pathway for ``organisation_id``: an active counsellor of it, who then holds
+    the direction (addendum: the trajectbegeleider; ``apps.pathways.services.pathway_start`` refuses anyone
+    else). Reads the request's memberships (no query)."""
+    return any(m.organisation_id == organisation_id and m.role == Role.COUNSELLOR for m in memberships_of(user))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.models import Role
 from apps.audit.services import audit_log
 from apps.consent.models import DataCategory, Purpose
 from apps.consent.selectors import covered_categories
@@ -43,10 +44,19 @@ class PlanConflict(EditConflict):
 
 @transaction.atomic
 def pathway_start(*, client: Any, actor: Any, organisation: Any, started_on: dt.date | None = None) -> Pathway:
-    """Start a pathway with the actor as counsellor. One open pathway per client: checked here and guaranteed
-    by the partial unique constraint ``uniq_open_pathway_per_client`` when two start at once (issue 10)."""
+    """Start a pathway of ``client`` for ``organisation`` with the actor in the counsellor's seat (the
+    direction), from ``started_on`` (default today). Returns the new pathway.
+
+    Raises ``ValidationError`` when the actor is not an active counsellor of ``organisation`` (addendum: the
+    trajectbegeleider holds the direction; the same rule as ``team_add`` and the hand-over), the dates disagree,
+    or the client already has an open pathway: checked here and guaranteed by the partial unique constraint
+    ``uniq_open_pathway_per_client`` when two start at once (issue 10)."""
     from django.db import IntegrityError
 
+    if not actor.memberships.filter(organisation=organisation, role=Role.COUNSELLOR, is_active=True).exists():
+        raise ValidationError(
+            _("Only a counsellor of %(org)s can start a pathway: they hold its direction.") % {"org": organisation.name}
+        )
     started_on = started_on or timezone.localdate()
     check_dates({Event.PATHWAY_START: Dated("started_on", started_on), Event.BIRTH: Dated(None, client.birth_date)})
     duplicate = ValidationError(_("This client already has an open pathway."))
@@ -86,11 +96,25 @@ def pathway_pause(*, pathway: Pathway, actor: Any) -> Pathway:
 
 @transaction.atomic
 def team_add(*, pathway: Pathway, actor: Any, user: Any, organisation: Any, role: str, task: str = "") -> TeamMember:
+    """Give ``user`` a place on the case team of ``pathway`` for ``organisation`` with team ``role`` (a
+    ``TeamRole`` value) and ``task`` (at most 200 characters). Returns the new ``TeamMember``.
+
+    Raises ``ValidationError`` (on ``user`` or ``role``) when the pathway is closed, the organisation is
+    outside the partnership, the person does not work for it (an active membership), is already on the team,
+    another organisation has no recorded consent to see the client's identity for guidance, or the seat is
+    the counsellor's (the direction: addendum, the trajectbegeleider holds it) and the person is not a
+    counsellor of that organisation: the same rule as the caseload hand-over (services_handover).
+    """
     require_open(pathway)
     if organisation.region_id != pathway.organisation.region_id:
         raise ValidationError({"user": [_("Only people of the partnership can join the team.")]})
-    if not user.memberships.filter(organisation=organisation, is_active=True).exists():
+    roles = set(user.memberships.filter(organisation=organisation, is_active=True).values_list("role", flat=True))
+    if not roles:
         raise ValidationError({"user": [_("This person does not work for that organisation.")]})
+    if role == TeamRole.COUNSELLOR and Role.COUNSELLOR not in roles:
+        raise ValidationError(
+            {"role": [_("Only a counsellor of %(org)s can hold the direction.") % {"org": organisation.name}]}
+        )
     if pathway.team.filter(user=user, is_active=True).exists():
         raise ValidationError({"user": [_("This person is already on the team.")]})
     if organisation.pk != pathway.organisation_id:

@@ -38,7 +38,7 @@ from apps.employers.selectors import closure_outcome
 from apps.esf.services_closing import close_pathway, reopen_pathway
 from apps.pathways.forms import ClosureForm
 from apps.pathways.models import Outcome
-from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user
+from apps.pathways.permissions import get_pathway_for_editing, get_pathway_for_user, may_start_pathway
 from apps.pathways.services import closing_summary, consent_withdraw_with_team
 from apps.pathways.services_handover import HANDOVER_ROLES, caseload_hand_over
 from apps.referrals.models import Referral
@@ -73,6 +73,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_user(request.user, pk)
     context = client_file(access=access, user=request.user, timeline_cursor=request.GET.get("tijdlijn"))
     context["keep_timeline"] = keep_params(request.GET, "tijdlijn")
+    context["may_start_pathway"] = may_start_pathway(request.user, access.client.organisation_id)
     return render(request, "workspace/client_detail.html", context)
 
 

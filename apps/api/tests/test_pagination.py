@@ -101,7 +101,7 @@ def test_the_pathways_list_pages_by_keyset_over_the_pathways_she_may_open(person
 
     mine = [start_pathway(personas, register_client(personas, first_name=f"Klant{i}")) for i in range(5)]
     elsewhere = register_client(personas, organisation=personas.kompas, actor=personas.olaf, first_name="Vreemd")
-    start_pathway(personas, elsewhere, actor=personas.olaf, organisation=personas.kompas)
+    start_pathway(personas, elsewhere, actor=personas.karim, organisation=personas.kompas)
     http = api(personas.sofie)
     seen, url, costs = [], "/api/v1/pathways/?page_size=2", []
     while url:

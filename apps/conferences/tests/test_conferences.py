@@ -85,7 +85,7 @@ def test_bulk_access_agrees_with_get_pathway_for_user(personas: Any) -> None:
     shared = start(personas, 1)
     share_with(personas, shared, personas.els, personas.brug)
     on_team_without_consent = start(personas, 2)
-    kompas = start(personas, 3, organisation=personas.kompas, actor=personas.olaf)
+    kompas = start(personas, 3, organisation=personas.kompas, actor=personas.karim)
     pathways = list(Pathway.objects.select_related("client", "organisation").prefetch_related("team"))
     assert {own, shared, on_team_without_consent, kompas} == set(pathways)
     for user in vars(personas).values():
@@ -105,7 +105,7 @@ def test_bulk_access_agrees_with_get_pathway_for_user(personas: Any) -> None:
 
 def test_a_counsellor_schedules_and_the_participants_are_notified(personas: Any, client: Browser) -> None:
     mine = start(personas, 0)
-    kompas = start(personas, 1, organisation=personas.kompas, actor=personas.olaf)
+    kompas = start(personas, 1, organisation=personas.kompas, actor=personas.karim)
     client.force_login(personas.sofie)
     form = client.get("/casusoverleg/nieuw/").content.decode()
     assert "Mariam Tesfaye" in form and "Ahmed" not in form  # only pathways she can open

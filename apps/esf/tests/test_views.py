@@ -104,7 +104,7 @@ def test_the_drill_down_lists_the_participants_behind_a_count_and_logs_the_read(
 @pytest.mark.django_db
 def test_sensitive_counts_of_other_organisations_are_counted_but_not_listed(client: Any, personas: Any) -> None:
     participant(
-        personas, born=dt.date(1980, 1, 1), organisation=personas.brug, actor=personas.els,
+        personas, born=dt.date(1980, 1, 1), organisation=personas.kompas, actor=personas.karim,
         labour_status="inactive", disability="yes", disability_source="register",
     )  # fmt: skip
     client.force_login(personas.wouter)

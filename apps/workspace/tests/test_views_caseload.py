@@ -292,8 +292,8 @@ def test_a_hand_over_of_a_pathway_outside_the_caseload_or_junk_is_refused_and_no
     personas: Any, client: Browser, picked: str
 ) -> None:
     own = open_pathway(personas, "Eigen", due_in=2)
-    elsewhere = start_pathway(personas, register_client(personas, organisation=personas.brug, actor=personas.els),
-                              organisation=personas.brug, actor=personas.els)  # fmt: skip
+    elsewhere = start_pathway(personas, register_client(personas, organisation=personas.kompas, actor=personas.karim),
+                              organisation=personas.kompas, actor=personas.karim)  # fmt: skip
     client.force_login(personas.sofie)
     value = str(elsewhere.pk) if picked == "other" else picked
     response = client.post(URL, {"to_user": personas.yonas.pk, "scope": "selected", "pathway": [own.pk, value]})
