@@ -194,6 +194,24 @@ DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 
+def postgresql_binding(engine: str) -> dict[str, object]:
+    """The ``OPTIONS`` that make PostgreSQL bind parameters and prepare statements, for the database ``engine``.
+
+    With ``engine`` PostgreSQL and PG_SERVER_SIDE_BINDING not false: psycopg's server-side binding, and each
+    statement prepared on a connection once it ran PG_PREPARE_THRESHOLD times there (default 5; 0: at once), so
+    PostgreSQL parses and plans the pages' recurring queries once per connection instead of once per request
+    (about a third of its CPU per page under bench/load.py: bench/README.md, "Prepared statements"). Otherwise
+    ``{}``: Django's default (client-side binding, nothing prepared), which a pooler in transaction mode needs
+    (docs/deploy.md). Raises ImproperlyConfigured on a malformed value.
+    """
+    if engine != "django.db.backends.postgresql" or not envbool("PG_SERVER_SIDE_BINDING", True):
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": envint("PG_PREPARE_THRESHOLD", 5, minimum=0)}
+
+
+DATABASES["default"].setdefault("OPTIONS", {}).update(postgresql_binding(DATABASES["default"]["ENGINE"]))
+
+
 def cache_from_url(url: str) -> dict[str, object]:
     """The ``CACHES["default"]`` of a CACHE_URL.
 

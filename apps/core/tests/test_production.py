@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
 from apps.core.checks import static_manifest_check
-from padwijzer.settings import cache_from_url
+from padwijzer.settings import cache_from_url, postgresql_binding
 
 PRODUCTION_STATIC = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -66,6 +66,39 @@ def test_an_unknown_cache_url_stops_the_start() -> None:
 def test_database_connections_are_kept_and_checked(settings: Any) -> None:
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 60
+
+
+POSTGRESQL = "django.db.backends.postgresql"
+
+
+def test_postgresql_prepares_statements_unless_told_not_to(monkeypatch: Any) -> None:
+    monkeypatch.delenv("PG_SERVER_SIDE_BINDING", raising=False)
+    monkeypatch.delenv("PG_PREPARE_THRESHOLD", raising=False)
+    assert postgresql_binding(POSTGRESQL) == {"server_side_binding": True, "prepare_threshold": 5}
+    assert postgresql_binding("django.db.backends.sqlite3") == {}
+    monkeypatch.setenv("PG_PREPARE_THRESHOLD", "0")
+    assert postgresql_binding(POSTGRESQL)["prepare_threshold"] == 0
+    monkeypatch.setenv("PG_SERVER_SIDE_BINDING", "false")  # behind a pooler in transaction mode
+    assert postgresql_binding(POSTGRESQL) == {}
+    monkeypatch.setenv("PG_SERVER_SIDE_BINDING", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="PG_SERVER_SIDE_BINDING"):
+        postgresql_binding(POSTGRESQL)
+
+
+@pytest.mark.django_db
+def test_on_postgresql_a_recurring_query_is_prepared_on_its_connection(personas: Any) -> None:
+    from django.db import connection
+
+    from apps.clients.models import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(6):  # PG_PREPARE_THRESHOLD (5) runs, then prepared
+        list(Client.objects.filter(organisation_id=personas.lb.pk).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "clients_client"' in sql and "$1" in sql for sql in prepared), prepared
 
 
 @pytest.mark.django_db

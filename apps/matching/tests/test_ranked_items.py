@@ -10,10 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Engine
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
-from apps.matching.templatetags.recommendations import ranked_items
+from apps.matching.templatetags.recommendations import ranked_items, whole
 
 # the template loop the tag replaced (recommendations.html before it), the reference
 REFERENCE = (Path(__file__).parent / "ranked_items_reference.html").read_text(encoding="utf-8")
@@ -54,3 +57,13 @@ def test_the_offers_are_the_html_the_template_loop_gave(language, open_pathway_i
     assert squeezed(written) == items(expected)
     assert "<script>" not in written and "&lt;script&gt;" in written
     assert ("bron=aanbeveling" in written) == bool(open_pathway_id)
+
+
+@given(st.integers(min_value=0, max_value=20_000).map(lambda n: round(n / 100, 2)))  # round(score, 2)
+def test_a_score_is_rounded_as_floatformat_rounds_it(score: float) -> None:
+    assert whole(score) == floatformat(score, 0)
+
+
+@pytest.mark.parametrize("score", [0.0, 0.5, 2.5, 40.5, 87.46, 99.5, 100.0])
+def test_halves_round_up_as_on_the_template(score: float) -> None:
+    assert whole(score) == floatformat(score, 0)
