@@ -103,7 +103,8 @@ def team_add(*, pathway: Pathway, actor: Any, user: Any, organisation: Any, role
     outside the partnership, the person does not work for it (an active membership), is already on the team,
     another organisation has no recorded consent to see the client's identity for guidance, or the seat is
     the counsellor's (the direction: addendum, the trajectbegeleider holds it) and the person is not a
-    counsellor of that organisation: the same rule as the caseload hand-over (services_handover).
+    counsellor of the organisation that holds the pathway, joining for it: the same rule as the caseload
+    hand-over (services_handover, within one organisation) and ``pathway_start``.
     """
     require_open(pathway)
     if organisation.region_id != pathway.organisation.region_id:
@@ -111,9 +112,10 @@ def team_add(*, pathway: Pathway, actor: Any, user: Any, organisation: Any, role
     roles = set(user.memberships.filter(organisation=organisation, is_active=True).values_list("role", flat=True))
     if not roles:
         raise ValidationError({"user": [_("This person does not work for that organisation.")]})
-    if role == TeamRole.COUNSELLOR and Role.COUNSELLOR not in roles:
+    if role == TeamRole.COUNSELLOR and (organisation.pk != pathway.organisation_id or Role.COUNSELLOR not in roles):
+        # the direction stays with the organisation that holds the pathway ("regie: ..." on its page)
         raise ValidationError(
-            {"role": [_("Only a counsellor of %(org)s can hold the direction.") % {"org": organisation.name}]}
+            {"role": [_("Only a counsellor of %(org)s can hold the direction.") % {"org": pathway.organisation.name}]}
         )
     if pathway.team.filter(user=user, is_active=True).exists():
         raise ValidationError({"user": [_("This person is already on the team.")]})

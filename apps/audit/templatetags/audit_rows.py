@@ -14,11 +14,10 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from apps.core.html_rows import text
+from apps.core.html_rows import day_formatter, text
 
 register = template.Library()
 
@@ -29,12 +28,13 @@ def audit_items(entries: Iterable[Any] | None) -> SafeString:
     (``sentence``, in the active language) and who (the actor, or "system"); nothing for ``None`` (a timeline the
     user may not see)."""
     system = escape(gettext("system"))
+    moment = day_formatter("SHORT_DATETIME_FORMAT")
     lines = []
     for entry in entries or ():
         when = timezone.localtime(entry.created_at)
         who = text(entry.actor) if entry.actor else system
         lines.append(
-            f'\n    <li><time datetime="{when.isoformat()}">{escape(date_format(when, "SHORT_DATETIME_FORMAT"))}</time>'
+            f'\n    <li><time datetime="{when.isoformat()}">{moment(when)}</time>'
             f" · {text(entry.sentence)} · {who}</li>\n    "
         )
     return mark_safe("".join(lines))  # noqa: S308 - every value above is escaped

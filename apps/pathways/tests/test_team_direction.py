@@ -15,6 +15,7 @@ from apps.audit.models import AuditEntry
 from apps.pathways.models import Pathway, TeamMember, TeamRole
 from apps.pathways.services import team_add
 from apps.pathways.tests.test_pathways import started
+from tests.factories import give_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,22 @@ def test_a_counsellor_membership_elsewhere_does_not_count_for_this_organisation(
         )
 
 
+def test_a_counsellor_of_another_organisation_cannot_take_the_direction(personas: Any) -> None:
+    pathway = started(personas)  # held by Lokaal bestuur Oostende
+    give_consent(personas, pathway.client, to=personas.kompas)
+    with pytest.raises(ValidationError) as refused:
+        team_add(
+            pathway=pathway, actor=personas.sofie, user=personas.karim, organisation=personas.kompas, role="counsellor"
+        )
+    assert refused.value.message_dict["role"] == [
+        "Alleen een trajectbegeleider van Lokaal bestuur Oostende kan de regie houden."
+    ]
+    karim = team_add(
+        pathway=pathway, actor=personas.sofie, user=personas.karim, organisation=personas.kompas, role="partner_worker"
+    )
+    assert karim.role == TeamRole.PARTNER_WORKER  # on the team, without the direction
+
+
 def test_a_counsellor_membership_that_ended_does_not_count(personas: Any) -> None:
     pathway = started(personas)
     Membership.objects.create(user=personas.yonas, organisation=personas.lb, role=Role.COUNSELLOR, is_active=False)
@@ -96,8 +113,9 @@ def test_only_a_counsellor_of_the_organisation_is_offered_and_allowed_to_start_a
         assert start not in html
     assert "Een trajectbegeleider van de organisatie houdt de regie en start het traject." in html
     response = client.post(f"/trajecten/start/{mariam.pk}/", follow=True)
-    assert "Alleen een trajectbegeleider van Lokaal bestuur Oostende kan een traject starten" in (
-        response.content.decode()
+    assert (  # an error is announced at once (role="alert"), not politely
+        'role="alert">Alleen een trajectbegeleider van Lokaal bestuur Oostende kan een traject starten'
+        in response.content.decode()
     )
     assert not Pathway.objects.filter(client=mariam).exists()
     client.force_login(personas.sofie)
