@@ -23,6 +23,7 @@ from apps.consent.models import DataCategory
 from apps.consent.selectors import consents_shown_in_one_query
 from apps.core.aggregates import JSONRows, rows_of
 from apps.core.counted import counted, counted_key
+from apps.core.expressions import SqlConstant
 from apps.core.keyset import FORWARD, KeysetPage, decode_cursor, keyset_page
 from apps.core.prepared import Prepared
 from apps.groups.models import GroupActivity, GroupSession
@@ -183,8 +184,9 @@ def client_file(*, access: ClientAccess, user: Any, timeline_cursor: str | None 
         kinds = []
         for object_type, pks in ids.items():
             if pks:
+                # the constant in the SQL itself: the partial index's predicate, visible to a prepared statement
                 kind = entries.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks]).exclude(
-                    action="clients.client.viewed"
+                    action=SqlConstant("clients.client.viewed")
                 )
                 if bound is not None:  # older entries going forward, newer going back
                     after = TupleLessThan if direction == FORWARD else TupleGreaterThan

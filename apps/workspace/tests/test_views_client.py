@@ -4,6 +4,7 @@ in a fixed number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -97,3 +98,25 @@ def test_the_timeline_of_a_client_file_reads_its_objects_index_not_the_whole_log
     assert "audit_object_timeline_idx" in plan and "created_at" not in plan.split("Sort Key")[0], plan
     assert "Index Scan Backward" not in plan, plan
     assert "client.registered" in html or "Geregistreerd" in html or hulpvrager.first_name in html
+    # Prepared on its connection (settings.postgresql_binding), PostgreSQL may switch to a generic plan, which sees
+    # parameters instead of values: the partial index's predicate must stand in the SQL itself (SqlConstant)
+    caught: list[tuple[str, Any]] = []
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        caught.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        client.get(f"/hulpvragers/{hulpvrager.pk}/")
+    sql, params = next((sql, params) for sql, params in caught if "audit_auditentry" in sql and "ORDER BY" in sql)
+    numbered = iter(range(1, len(params) + 1))
+    prepared = re.sub(r"%s|%%", lambda m: f"${next(numbered)}" if m.group() == "%s" else "%", sql)
+    values = connection.ops.compose_sql(", ".join(["%s"] * len(params)), list(params))
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE timeline_probe AS {prepared}")
+        cursor.execute(f"EXPLAIN EXECUTE timeline_probe({values})")
+        generic = "\n".join(line for (line,) in cursor.fetchall())
+        cursor.execute("DEALLOCATE timeline_probe")
+        cursor.execute("RESET plan_cache_mode")
+    assert "$1" in generic and "audit_object_timeline_idx" in generic, generic
