@@ -111,7 +111,9 @@ def test_the_timeline_of_a_client_file_reads_its_objects_index_not_the_whole_log
     sql, params = next((sql, params) for sql, params in caught if "audit_auditentry" in sql and "ORDER BY" in sql)
     numbered = iter(range(1, len(params) + 1))
     prepared = re.sub(r"%s|%%", lambda m: f"${next(numbered)}" if m.group() == "%s" else "%", sql)
-    values = connection.ops.compose_sql(", ".join(["%s"] * len(params)), list(params))
+    values = connection.ops.compose_sql(  # type: ignore[attr-defined]  # PostgreSQL's operations
+        ", ".join(["%s"] * len(params)), list(params)
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute(f"PREPARE timeline_probe AS {prepared}")
