@@ -6,3 +6,8 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+// A form sent back with errors: its error summary takes the focus, so a screen reader and the keyboard start there.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
+});

@@ -124,3 +124,14 @@ def test_only_a_counsellor_of_the_organisation_is_offered_and_allowed_to_start_a
     client.post(f"/trajecten/start/{mariam.pk}/")
     seat = TeamMember.objects.get(pathway__client=mariam)
     assert (seat.user, seat.role) == (personas.sofie, TeamRole.COUNSELLOR)
+
+
+def test_each_remove_button_on_the_team_page_names_its_member(personas: Any, client: Browser) -> None:
+    pathway = started(personas)
+    team_add(
+        pathway=pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb, role="peer_companion"
+    )
+    client.force_login(personas.sofie)
+    html = client.get(f"/trajecten/{pathway.pk}/team/").content.decode()
+    labels = [f'aria-label="{user} uit het team halen"' for user in (personas.sofie, personas.yonas)]
+    assert all(label in html for label in labels), html

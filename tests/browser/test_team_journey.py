@@ -1,0 +1,50 @@
+"""The case team in a real browser, on a 360 px phone: Sofie (counsellor, who holds the direction of Mariam's
+pathway) tries to give Yonas (peer companion) the counsellor's seat. The form comes back with the reason at the role,
+the error summary takes the focus (a screen reader starts there), nothing is saved; with his own role he joins, and
+each remove button names its member. The page passes axe (WCAG 2.1 A/AA) and fits the phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from apps.accounts.models import Membership
+from apps.pathways.models import TeamMember
+from tests.browser.conftest import check_accessibility, log_in
+from tests.factories import complete_screening, register_client, start_pathway
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGE_MS = 60_000  # a navigation on a busy machine (see test_privacy_journey)
+
+
+def test_sofie_cannot_hand_yonas_the_direction_but_can_add_him_as_peer_companion(
+    phone_page: Page, live_server: Any, personas: Any
+) -> None:
+    mariam = register_client(personas)
+    complete_screening(mariam, personas.sofie, obstacles=[])
+    pathway = start_pathway(personas, mariam)
+    yonas_at_lb = Membership.objects.get(user=personas.yonas, organisation=personas.lb)
+    phone_page.set_default_navigation_timeout(PAGE_MS)
+    log_in(phone_page, live_server, personas.sofie)
+    phone_page.goto(f"{live_server.url}/trajecten/{pathway.pk}/team/")
+
+    phone_page.locator("#id_membership").select_option(str(yonas_at_lb.pk))
+    phone_page.get_by_label("Trajectbegeleider (houdt de regie)").check()
+    phone_page.get_by_role("button", name="Bewaren").click()
+    summary = phone_page.locator("#form-errors")
+    expect(summary).to_be_focused(timeout=PAGE_MS)
+    expect(phone_page.locator("#id_role-error")).to_have_text(
+        "Alleen een trajectbegeleider van Lokaal bestuur Oostende kan de regie houden."
+    )
+    assert not TeamMember.objects.filter(pathway=pathway, user=personas.yonas).exists()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    check_accessibility(phone_page)
+
+    phone_page.get_by_label("Ervaringsdeskundige trajectgezel").check()
+    phone_page.get_by_role("button", name="Bewaren").click()
+    expect(phone_page.get_by_role("button", name=f"{personas.yonas} uit het team halen")).to_be_visible(timeout=PAGE_MS)
+    expect(phone_page.get_by_role("button", name=f"{personas.sofie} uit het team halen")).to_be_visible()
+    assert TeamMember.objects.get(pathway=pathway, user=personas.yonas).role == "peer_companion"
