@@ -150,12 +150,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_editing(request.user, pk)
     pathway = access.pathway
+    team = list(pathway.team.filter(is_active=True).select_related("user", "organisation"))
     memberships = list(
         Membership.objects.filter(
             organisation__region_id=pathway.organisation.region_id,
             is_active=True,
             role__in=["counsellor", "peer_companion", "partner_worker"],
         )
+        .exclude(user_id__in=[m.user_id for m in team])  # who is on the team already is not offered again
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__last_name")
     )
@@ -205,7 +207,6 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The team is updated."))
             return redirect("pathways:team", pk=pk)
-    team = pathway.team.filter(is_active=True).select_related("user", "organisation")
     return render(request, "pathways/team_form.html", {"pathway": pathway, "form": form, "team": team})
 
 

@@ -135,3 +135,17 @@ def test_each_remove_button_on_the_team_page_names_its_member(personas: Any, cli
     html = client.get(f"/trajecten/{pathway.pk}/team/").content.decode()
     labels = [f'aria-label="{user} uit het team halen"' for user in (personas.sofie, personas.yonas)]
     assert all(label in html for label in labels), html
+
+
+def test_the_team_page_offers_only_people_not_on_the_team_yet(personas: Any, client: Browser) -> None:
+    pathway = started(personas)
+    client.force_login(personas.sofie)
+    offered = dict(client.get(f"/trajecten/{pathway.pk}/team/").context["form"].fields["membership"].choices)
+    sofie_at_lb = Membership.objects.get(user=personas.sofie, organisation=personas.lb)
+    yonas_at_lb = Membership.objects.get(user=personas.yonas, organisation=personas.lb)
+    assert str(sofie_at_lb.pk) not in offered and str(yonas_at_lb.pk) in offered
+    team_add(
+        pathway=pathway, actor=personas.sofie, user=personas.yonas, organisation=personas.lb, role="peer_companion"
+    )
+    offered = dict(client.get(f"/trajecten/{pathway.pk}/team/").context["form"].fields["membership"].choices)
+    assert str(yonas_at_lb.pk) not in offered
