@@ -23,7 +23,7 @@ from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Role
-from apps.accounts.permissions import memberships_of
+from apps.accounts.permissions import memberships_of, organisation_ids_of
 from apps.audit import reads
 from apps.clients.permissions import CASE_ROLES, FULL_ROLES, opened_in_rows, opened_seals, opened_seals_rows, peer_view
 from apps.consent.models import DataCategory, Purpose
@@ -295,4 +295,4 @@ def may_start_pathway(user: Any, organisation_id: int) -> bool:
     """Whether ``user`` may start a pathway for ``organisation_id``: an active counsellor of it, who then holds
     the direction (addendum: the trajectbegeleider; ``apps.pathways.services.pathway_start`` refuses anyone
     else). Reads the request's memberships (no query)."""
-    return any(m.organisation_id == organisation_id and m.role == Role.COUNSELLOR for m in memberships_of(user))
+    return organisation_id in organisation_ids_of(user, Role.COUNSELLOR)
