@@ -15,9 +15,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.keyset import KeysetPage
+from apps.core.prepared import Prepared
 
 pytestmark = pytest.mark.django_db
 SIZE = 3  # the page size every test sets
+
+
+def shrink(monkeypatch: Any, module: Any, name: str) -> None:
+    """Set the page size ``name`` of ``module`` to SIZE for this test, with the module's prepared queries compiled
+    afresh (a LIMIT of the size stands in their SQL) and the shapes of the real size restored afterwards."""
+    monkeypatch.setattr(module, name, SIZE)
+    for value in vars(module).values():
+        if isinstance(value, Prepared):
+            monkeypatch.setattr(value, "shapes", {})
 
 
 def proves_paging(
@@ -61,7 +71,7 @@ def test_sofie_pages_through_her_conferences_coming_up_and_past(
     from apps.conferences import views
     from apps.conferences.models import CaseConference
 
-    monkeypatch.setattr(views, "CONFERENCES_PER_PAGE", SIZE)
+    shrink(monkeypatch, views, "CONFERENCES_PER_PAGE")
     now = timezone.now()
 
     def make(n: int, sign: int) -> list[int]:
@@ -92,7 +102,7 @@ def test_wouter_pages_through_open_and_resolved_signals(
     from apps.conferences import views
     from apps.conferences.models import SystemSignal
 
-    monkeypatch.setattr(views, "SIGNALS_PER_PAGE", SIZE)
+    shrink(monkeypatch, views, "SIGNALS_PER_PAGE")
 
     def make(n: int, resolved: bool) -> list[int]:
         made = [
@@ -127,7 +137,7 @@ def test_wouter_pages_through_every_allocation_run_of_his_region(
     from apps.matching import views
     from apps.matching.models import AllocationRun
 
-    monkeypatch.setattr(views, "RUNS_PER_PAGE", SIZE)
+    shrink(monkeypatch, views, "RUNS_PER_PAGE")
 
     def make(n: int) -> list[int]:
         made = [
@@ -150,8 +160,8 @@ def test_els_pages_through_her_group_activities_and_an_activitys_sessions(
     from apps.groups.models import GroupActivity, GroupSession
     from apps.groups.tests.test_groups import make_offer
 
-    monkeypatch.setattr(services, "ACTIVITIES_PER_PAGE", SIZE)
-    monkeypatch.setattr(services, "SESSIONS_PER_PAGE", SIZE)
+    shrink(monkeypatch, services, "ACTIVITIES_PER_PAGE")
+    shrink(monkeypatch, services, "SESSIONS_PER_PAGE")
     offer = make_offer(personas, personas.brug, personas.els)
 
     def activities(n: int, prefix: str = "A") -> list[int]:
@@ -190,7 +200,7 @@ def test_sofie_pages_through_the_regions_opportunities(
     from apps.employers import selectors
     from apps.employers.tests.conftest import make_employer, make_opportunity
 
-    monkeypatch.setattr(selectors, "OPPORTUNITIES_PER_PAGE", SIZE)
+    shrink(monkeypatch, selectors, "OPPORTUNITIES_PER_PAGE")
     employer = make_employer(personas)
 
     def make(n: int, prefix: str = "Z") -> list[int]:
@@ -223,7 +233,7 @@ def test_wouter_pages_through_placements_and_the_still_working_figure(
         opportunity=make_opportunity(personas, make_employer(personas)),
     )
 
-    monkeypatch.setattr(selectors, "PLACEMENTS_PER_PAGE", SIZE)
+    shrink(monkeypatch, selectors, "PLACEMENTS_PER_PAGE")
 
     def make(n: int, status: str = "withdrawn", end_on: dt.date | None = None) -> list[int]:
         made = [
@@ -262,7 +272,7 @@ def test_wouter_pages_through_the_open_pathways_behind_a_municipality_figure(
     from apps.workspace import selectors_dashboard
     from tests.factories import register_client
 
-    monkeypatch.setattr(selectors_dashboard, "LIST_PAGE_SIZE", SIZE)
+    shrink(monkeypatch, selectors_dashboard, "LIST_PAGE_SIZE")
     bredene = personas.region.municipalities.get(code="bredene")
     counter = iter(range(1000))
 
@@ -294,8 +304,8 @@ def test_wouter_pages_through_every_merge_and_every_pair_marked_as_different_peo
     from apps.workspace import views
     from tests.factories import register_client
 
-    monkeypatch.setattr(views, "MERGES_PER_PAGE", SIZE)
-    monkeypatch.setattr(selectors, "DISMISSED_PER_PAGE", SIZE)
+    shrink(monkeypatch, views, "MERGES_PER_PAGE")
+    shrink(monkeypatch, selectors, "DISMISSED_PER_PAGE")
     counter = iter(range(1000))
 
     def person() -> Any:
@@ -343,7 +353,7 @@ def test_wouter_pages_through_the_participants_behind_a_count(
     from apps.esf.models import Participation
     from apps.esf.tests.factories import participant
 
-    monkeypatch.setattr(selectors, "PARTICIPANTS_PER_PAGE", SIZE)
+    shrink(monkeypatch, selectors, "PARTICIPANTS_PER_PAGE")
 
     def make(n: int) -> None:
         for i in range(n):
@@ -434,7 +444,7 @@ def test_sofies_to_do_says_when_more_conferences_wait_for_decisions_and_links_to
     from apps.conferences.models import CaseConference
     from apps.workspace import selectors_todo
 
-    monkeypatch.setattr(selectors_todo, "LIST_LIMIT", SIZE)
+    shrink(monkeypatch, selectors_todo, "LIST_LIMIT")
     for i in range(SIZE + 1):
         CaseConference.objects.create(
             region=personas.region, organised_by=personas.sofie, scheduled_at=timezone.now() - dt.timedelta(days=i + 1)
@@ -459,7 +469,7 @@ def test_sofie_pages_through_the_whole_history_of_a_file(
     from apps.workspace import selectors
     from tests.factories import register_client
 
-    monkeypatch.setattr(selectors, "TIMELINE_LENGTH", SIZE)
+    shrink(monkeypatch, selectors, "TIMELINE_LENGTH")
     mariam = register_client(personas)
 
     def make(n: int) -> None:
@@ -494,8 +504,8 @@ def test_sofie_pages_through_a_pathways_contacts_and_plan_history(
     from apps.pathways.services import pathway_start
     from tests.factories import register_client
 
-    monkeypatch.setattr(selectors, "CONTACTS", SIZE)
-    monkeypatch.setattr(selectors, "HISTORY", SIZE)
+    shrink(monkeypatch, selectors, "CONTACTS")
+    shrink(monkeypatch, selectors, "HISTORY")
     pathway = pathway_start(client=register_client(personas), actor=personas.sofie, organisation=personas.lb)
     day = dt.date(2026, 2, 1)
 
@@ -542,8 +552,8 @@ def test_els_pages_through_an_employers_activities_and_opportunities(
     from apps.employers.models import EngagementActivity
     from apps.employers.tests.conftest import make_employer, make_opportunity
 
-    monkeypatch.setattr(views, "EMPLOYER_ACTIVITIES_PER_PAGE", SIZE)
-    monkeypatch.setattr(views, "EMPLOYER_OPPORTUNITIES_PER_PAGE", SIZE)
+    shrink(monkeypatch, views, "EMPLOYER_ACTIVITIES_PER_PAGE")
+    shrink(monkeypatch, views, "EMPLOYER_OPPORTUNITIES_PER_PAGE")
     employer = make_employer(personas)
     day = dt.date(2026, 2, 1)
 
@@ -580,7 +590,7 @@ def test_els_sees_more_than_the_preview_of_referrals_to_answer_in_the_heading_it
     from apps.referrals.tests.conftest import open_pathway
     from apps.workspace import selectors_todo
 
-    monkeypatch.setattr(selectors_todo, "LIST_LIMIT", SIZE)
+    shrink(monkeypatch, selectors_todo, "LIST_LIMIT")
     offer = make_offer(personas, personas.brug, personas.els)
     names = ["Jonas", "Mira", "Sam", "Lotte"]
     for i, name in enumerate(names[: SIZE + 1]):

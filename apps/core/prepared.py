@@ -10,13 +10,14 @@ and the database's converters), with the same compiler's column map.
 
 Rules for a builder (checked on first use, ``ImproperlyConfigured`` otherwise):
 
-- it takes keyword arguments only: ints (ids), dates, aware datetimes, or lists of ints (one SQL is kept per
-  length of each list; a list that leaves the query nothing to match, empty in an ``__in``, gives no rows and no
-  query);
+- it takes keyword arguments only: ints (ids), strings (a text column compared as it is: ``object_id``),
+  dates, aware datetimes, or lists of these (one SQL is kept per length of each list; a list that leaves the query
+  nothing to match, empty in an ``__in``, gives no rows and no query, and in one part of a ``union`` drops that
+  part);
 - the SQL it gives has the same shape whatever those values are (no ``if`` on them) and each value reaches the
-  parameters as itself (not ``value + 1``), a date possibly moved by a fixed number of whole days (``today -
-  window``: up to ``DAY_OFFSETS`` days; not to the end of its week or month, which moves by a number that
-  depends on the day: pass such a date as an argument of its own);
+  parameters as itself (not ``value + 1``, not a string inside ``%...%`` of ``contains``), a date possibly
+  moved by a fixed number of whole days (``today - window``: up to ``DAY_OFFSETS`` days; not to the end of its
+  week or month, which moves by a number that depends on the day: pass such a date as an argument of its own);
 - no date or time from the clock inside it (``timezone.now()``, ``in_force()`` without a day): it would be
   frozen into the SQL; a date among the parameters that no argument gave is refused;
 - it returns model instances, ``values()`` dicts or ``values_list()`` tuples (``flat`` too); no
@@ -52,6 +53,7 @@ _STAND_IN_DAY = dt.date(1111, 1, 1)  # stand-in days: one every DAY_SPACING days
 DAY_SPACING = 20_000
 DAY_OFFSETS = 3_660  # a date argument may reach the SQL moved by up to this many days (a window: today - 28)
 _STAND_IN_TIME = dt.datetime(1111, 1, 1, tzinfo=dt.UTC)
+_STAND_IN_TEXT = "\x1fprepared-stand-in-{}\x1f"  # no text of the code or of a user holds these control characters
 
 
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -218,8 +220,12 @@ class Prepared(Generic[M]):
                     stand_ins[_adapt(connection, made + dt.timedelta(days=offset))] = (*slot, offset)
             elif isinstance(value, int) and not isinstance(value, bool):
                 made = _STAND_IN_INT - n
+            elif isinstance(value, str):
+                made = _STAND_IN_TEXT.format(n)
             else:
-                raise ImproperlyConfigured(f"Prepared: argument {slot[0]} is not an int, a date or a datetime")
+                raise ImproperlyConfigured(
+                    f"Prepared: argument {slot[0]} is not an int, a string, a date or a datetime"
+                )
             stand_ins[_adapt(connection, made)] = (*slot, 0)
             return made
 

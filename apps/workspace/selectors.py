@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -131,6 +131,43 @@ def _organisations_with_counts(region_ids: list[int]) -> tuple[list[Organisation
 _open_pathway = Prepared(lambda client_id: Pathway.objects.filter(client_id=client_id).exclude(status="closed")[:1])
 
 
+def _timeline(objects: dict[str, list[str]], cursor: str | None, *, salt: str) -> QuerySet[AuditEntry]:
+    """The client file's history: the entries of ``objects`` (object type -> ids as text) but the records of reads,
+    from the cursor's boundary on when there is one (junk: ``Http404``), unsorted (``keyset_page`` sorts).
+
+    Each kind of object is read from the partial index audit_object_timeline_idx, as one IN over a UNION ALL (at
+    most 3 parts; the records of reads, the bulk of the log, are not in that index). With one OR over the objects,
+    or an OR of one IN per kind, PostgreSQL walked the whole log backwards by created_at looking for the newest
+    matches (0.5-0.9 s at 3 million entries, bench/audit_timeline.py)."""
+    entries = AuditEntry.objects.all()
+    direction, bound = FORWARD, None
+    if cursor:
+        direction, bound = decode_cursor(cursor, queryset=entries, names=TIMELINE_KEY, salt=salt)
+    kinds = []
+    for object_type, pks in objects.items():
+        if pks:
+            # the constant in the SQL itself: the partial index's predicate, visible to a prepared statement
+            kind = entries.filter(object_type=object_type, object_id__in=pks).exclude(
+                action=SqlConstant("clients.client.viewed")
+            )
+            if bound is not None:  # older entries going forward, newer going back
+                after = TupleLessThan if direction == FORWARD else TupleGreaterThan
+                kind = kind.filter(after(Tuple(F("created_at"), F("id")), tuple(bound)))
+            kinds.append(kind.order_by().values("pk"))
+    return entries.filter(pk__in=kinds[0].union(*kinds[1:], all=True)).select_related("actor")
+
+
+# the timeline's first page (the one nearly every opening shows), compiled once per number of screenings and
+# consents (apps/core/prepared.py): building it with the ORM cost more CPU than the rest of the file's queries
+_first_timeline = Prepared(
+    lambda clients, screenings, consents: _timeline(
+        {"clients.client": clients, "assessment.screening": screenings, "consent.consent": consents},
+        None,
+        salt="",
+    ).order_by("-created_at", "-id")[: TIMELINE_LENGTH + 1]
+)
+
+
 def client_file(*, access: ClientAccess, user: Any, timeline_cursor: str | None = None) -> dict[str, Any]:
     """Everything the client file shows, in a fixed number of queries (6 at most: screenings, their scores and
     obstacles, consents and their organisations, the timeline, the open pathway; region data kept in the
@@ -175,29 +212,20 @@ def client_file(*, access: ClientAccess, user: Any, timeline_cursor: str | None 
     # by created_at looking for the newest matches (0.5-0.9 s at 3 million entries, bench/audit_timeline.py).
     timeline: KeysetPage | None = None
     if access.owner:  # the history of the file is the registering organisation's
-        entries = AuditEntry.objects.all()
-        direction, bound = FORWARD, None
-        if timeline_cursor:
-            direction, bound = decode_cursor(
-                timeline_cursor, queryset=entries, names=TIMELINE_KEY, salt=f"timeline-{client.pk}"
-            )
-        kinds = []
-        for object_type, pks in ids.items():
-            if pks:
-                # the constant in the SQL itself: the partial index's predicate, visible to a prepared statement
-                kind = entries.filter(object_type=object_type, object_id__in=[str(pk) for pk in pks]).exclude(
-                    action=SqlConstant("clients.client.viewed")
-                )
-                if bound is not None:  # older entries going forward, newer going back
-                    after = TupleLessThan if direction == FORWARD else TupleGreaterThan
-                    kind = kind.filter(after(Tuple(F("created_at"), F("id")), tuple(bound)))
-                kinds.append(kind.order_by().values("pk"))
+        objects = {kind: [str(pk) for pk in pks] for kind, pks in ids.items()}
+        salt = f"timeline-{client.pk}"
         timeline = keyset_page(
-            entries.filter(pk__in=kinds[0].union(*kinds[1:], all=True)).select_related("actor"),
+            # the first page comes from the prepared query: no queryset to build for it
+            _timeline(objects, timeline_cursor, salt=salt) if timeline_cursor else AuditEntry.objects.all(),
             ordering=("-created_at", "-id"),
             cursor=timeline_cursor,
             size=TIMELINE_LENGTH,
-            salt=f"timeline-{client.pk}",
+            salt=salt,
+            first_rows=lambda: _first_timeline(
+                clients=objects["clients.client"],
+                screenings=objects["assessment.screening"],
+                consents=objects["consent.consent"],
+            ),
         )
     baseline_levels, latest_levels = levels(baseline), levels(latest)
     national_number = (

@@ -139,12 +139,34 @@ def test_a_builder_whose_argument_does_not_reach_the_sql_as_itself_is_refused(pe
         Prepared(lambda user_id: User.objects.filter(pk=user_id).prefetch_related("memberships"))(
             user_id=personas.sofie.pk
         )
-    with pytest.raises(ImproperlyConfigured):
-        Prepared(lambda name: User.objects.filter(username=name))(name="sofie")
+    with pytest.raises(ImproperlyConfigured):  # the text reaches the SQL inside %...%
+        Prepared(lambda name: User.objects.filter(username__contains=name))(name="sofie")
+    with pytest.raises(ImproperlyConfigured):  # neither a number, a text nor a day
+        Prepared(lambda ratio: User.objects.filter(pk__gt=ratio))(ratio=1.5)
     with pytest.raises(ImproperlyConfigured):  # the clock's today would be frozen into the SQL
         Prepared(lambda user_id: User.objects.filter(pk=user_id, date_joined__lt=timezone.now()))(
             user_id=personas.sofie.pk
         )
+
+
+def test_texts_and_lists_of_texts_in_a_union_give_what_the_orm_gives_and_an_empty_one_drops_its_part(personas):
+    def build(names, emails):
+        by_name = User.objects.filter(username__in=names).values("pk")
+        by_email = User.objects.filter(email__in=emails).values("pk")
+        return User.objects.filter(pk__in=by_name.union(by_email, all=True)).order_by("username")
+
+    prepared = Prepared(build)
+    users = list(User.objects.order_by("username")[:3])
+    for names, emails in [
+        ([users[0].username], [users[1].email, users[2].email]),
+        ([users[2].username], []),
+        (["nobody", users[1].username], [users[0].email]),
+        (["nobody"], ["'; DROP TABLE accounts_user; --"]),
+    ]:
+        assert prepared(names=names, emails=emails) == list(build(names, emails))
+    one = Prepared(lambda name: User.objects.filter(username=name))
+    assert one(name=personas.sofie.username) == [personas.sofie]
+    assert one(name="sofie' OR '1'='1") == []
 
 
 def test_a_team_with_its_pathway_client_and_closure_comes_back_as_the_orm_gives_it(personas):
