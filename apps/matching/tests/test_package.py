@@ -7,11 +7,14 @@ health problems (level 2) and a small network (level 3); the social map is built
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from apps.matching.package import build_package, explain_line
+from apps.matching.package import OFFER_COST, _value, build_package, explain_line, fit, usable
 from apps.matching.recommend import ClientProfile, Need, OfferProfile, Recommendation
 from apps.matching.travel import Place
 
@@ -165,3 +168,55 @@ def test_the_package_model_skips_or_tools_per_instance_camel_case_aliases() -> N
     model.maximize(x)
     solver = cp_model.CpSolver()
     assert solver.solve(model) == cp_model.OPTIMAL and solver.value(x) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(  # offers: which needs each meets (by obstacle), its quality, distance and places
+        st.tuples(
+            st.sets(st.sampled_from([HOUSING, DEBTS, MENTAL, NETWORK]), min_size=1, max_size=3),
+            st.floats(min_value=-20, max_value=40, allow_nan=False),
+            st.sampled_from([5.0, 30.0, 70.0]),
+            st.integers(min_value=0, max_value=2),
+        ),
+        min_size=1,
+        max_size=7,
+    ),
+    st.integers(min_value=1, max_value=4),
+)
+def test_the_package_is_as_good_as_the_best_subset_of_offers_found_by_trying_them_all(offers, room) -> None:
+    """Whatever CP-SAT's settings, the package is optimal: no subset of at most ``room`` usable offers, each need
+    taking its best offer in the subset, is worth more (the model in package.py's docstring)."""
+    kinds = {HOUSING: HOUSING_SUPPORT, DEBTS: DEBT_HELP, MENTAL: PSY_HELP, NETWORK: LEISURE}
+    ranked = [
+        _rec(
+            _offer(
+                i + 1, f"Aanbod {i + 1}", obstacles, {kinds[o] for o in obstacles}, free_places=places, waiting_weeks=20
+            ),
+            minutes,
+            quality,
+        )
+        for i, (obstacles, quality, minutes, places) in enumerate(offers)
+    ]
+    needs = list(MARLIES.needs)
+
+    def worth(chosen: dict[int, Recommendation | None]) -> int:
+        used = {r.offer.id for r in chosen.values() if r is not None}
+        total = sum(
+            _value(needs, i, f) for i, r in chosen.items() if r is not None and (f := fit(needs[i], r)) is not None
+        )
+        return total - OFFER_COST * len(used)
+
+    package = build_package(MARLIES, ranked, max_offers=room)
+    assert package.optimal
+    got = worth({i: line.recommendation for i, line in enumerate(package.lines)})
+    candidates = [r for r in ranked if usable(MARLIES, r)]
+    best = 0
+    for size in range(1, room + 1):
+        for subset in itertools.combinations(candidates, size):
+            chosen: dict[int, Recommendation | None] = {}
+            for i, need in enumerate(needs):
+                fits = [(f, r) for r in subset if (f := fit(need, r)) is not None]
+                chosen[i] = max(fits, key=lambda pair: _value(needs, i, pair[0]))[1] if fits else None
+            best = max(best, worth(chosen))
+    assert got == best
