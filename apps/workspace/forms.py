@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -45,8 +47,8 @@ class CaseloadFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["challenge"]
         assert isinstance(field, forms.ModelChoiceField)
-        # what a submitted value is checked against (a query only when a challenge is chosen)
-        field.queryset = Challenge.objects.filter(region__in=regions)
+        if self.is_bound:  # what a submitted value is checked against (a query only when a challenge is chosen)
+            field.queryset = Challenge.objects.filter(region__in=regions)
         # the choices shown: the regions' challenges kept per region version (region_rows), not a query per render
         shown = sorted(
             (c for region in regions for c in region_rows(region=region, model=Challenge)),
@@ -84,18 +86,25 @@ class HandOverForm(forms.Form):
     )
     pathway = PathwayIdsField(label=_("Pathways"), required=False, coerce=int)
 
-    def __init__(self, *args: Any, colleagues: Any, pathway_ids: list[int], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        colleagues: Callable[[], QuerySet[Any]],
+        choices: list[tuple[int, str, str, str]],
+        pathway_ids: list[int],
+        **kwargs: Any,
+    ) -> None:
+        """``colleagues``: gives the queryset a submitted colleague is checked against (built only when the form is
+        sent); ``choices``: the same colleagues as ``(pk, first_name, last_name, username)`` rows, shown."""
         super().__init__(*args, **kwargs)
         to_user = self.fields["to_user"]
         assert isinstance(to_user, forms.ModelChoiceField)
-        to_user.queryset = colleagues  # what a submitted value is checked against
-        # the choices shown, as plain values in one query (not a model per colleague through a database cursor)
+        if self.is_bound:
+            to_user.queryset = colleagues()  # what a submitted value is checked against
+        # the choices shown, as plain values (not a model per colleague through a database cursor)
         to_user.choices = [
             ("", to_user.empty_label),
-            *(
-                (pk, f"{first} {last}".strip() or username)
-                for pk, first, last, username in colleagues.values_list("pk", "first_name", "last_name", "username")
-            ),
+            *((pk, f"{first} {last}".strip() or username) for pk, first, last, username in choices),
         ]
         pathway = self.fields["pathway"]
         assert isinstance(pathway, PathwayIdsField)

@@ -349,3 +349,24 @@ def hand_over_candidates(*, organisation_ids: set[int]) -> Q:
         memberships__role__in=HANDOVER_ROLES,
         is_active=True,
     )
+
+
+def hand_over_colleagues(*, organisation_ids: set[int], user_id: int) -> QuerySet[Any]:
+    """The colleagues of ``organisation_ids`` who can take a caseload over, but the user ``user_id``, by name:
+    what the hand-over form checks a submitted colleague against."""
+    from apps.accounts.models import User
+
+    return (
+        User.objects.filter(hand_over_candidates(organisation_ids=organisation_ids))
+        .exclude(pk=user_id)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+# the hand-over form's choices, compiled once (apps/core/prepared.py): ``(pk, first_name, last_name, username)``
+hand_over_choices = Prepared(
+    lambda organisation_ids, user_id: hand_over_colleagues(
+        organisation_ids=organisation_ids, user_id=user_id
+    ).values_list("pk", "first_name", "last_name", "username")
+)

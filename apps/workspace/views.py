@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import Role
 from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.audit.reads import note_list
 from apps.clients.forms import DistinctPairForm, MergeForm
@@ -45,7 +45,12 @@ from apps.referrals.models import Referral
 from apps.workspace.exports_subject_access import subject_access_export
 from apps.workspace.forms import CaseloadFilterForm, HandOverForm
 from apps.workspace.selectors import client_file, home_for_user, pathway_file
-from apps.workspace.selectors_caseload import caseload_index, caseload_rows, hand_over_candidates
+from apps.workspace.selectors_caseload import (
+    caseload_index,
+    caseload_rows,
+    hand_over_choices,
+    hand_over_colleagues,
+)
 from apps.workspace.selectors_dashboard import (
     LISTS,
     NOT_RECORDED,
@@ -224,15 +229,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     # only the page's rows are built (and recorded as read): the caseload's size costs ids, not rows
     rows = caseload_rows(user=request.user, today=today, entries=list(page), organisation_ids=caseload.organisation_ids)
-    colleagues = (
-        User.objects.filter(hand_over_candidates(organisation_ids=set(worker_orgs)))
-        .exclude(pk=request.user.pk or 0)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
+    organisation_ids, user_id = sorted(worker_orgs), request.user.pk or 0
     handover = HandOverForm(
         request.POST if request.method == "POST" else None,
-        colleagues=colleagues,
+        colleagues=lambda: hand_over_colleagues(organisation_ids=set(organisation_ids), user_id=user_id),
+        choices=hand_over_choices(organisation_ids=organisation_ids, user_id=user_id),
         pathway_ids=[e.pathway_id for e in entries],
     )
     if request.method == "POST" and handover.is_valid():
