@@ -44,6 +44,21 @@ def test_after_collectstatic_pages_use_hashed_names_and_the_check_is_quiet(
     assert static_manifest_check() == []
 
 
+def test_a_static_address_is_worked_out_once_and_kept_for_the_process(settings: Any, tmp_path: Path) -> None:
+    from apps.core.storage import StaticStorage
+
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "staticfiles.json").write_text(
+        '{"paths": {"css/padwijzer.css": "css/padwijzer.0123456789ab.css"}, "version": "1.1"}', encoding="utf-8"
+    )
+    storage = StaticStorage()
+    assert storage.url("css/padwijzer.css") == "/static/css/padwijzer.0123456789ab.css"
+    storage.hashed_files["css/padwijzer.css"] = "css/padwijzer.ffffffffffff.css"  # what it would read now
+    assert storage.url("css/padwijzer.css") == "/static/css/padwijzer.0123456789ab.css"  # kept
+    assert storage.url("css/padwijzer.css", force=True) == "/static/css/padwijzer.ffffffffffff.css"
+    assert storage.url("js/missing.js") == "/static/js/missing.js"
+
+
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
