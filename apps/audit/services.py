@@ -8,6 +8,7 @@ held until the caller's transaction ends. See docs/decisions/0010-audit-trail.md
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -130,7 +131,8 @@ def audit_head() -> tuple[int, str]:
 
 def audit_log_refs(*, actor: Any, action: str, refs: Iterable[tuple[str, str, dict[str, Any]]]) -> list[AuditEntry]:
     """Record one entry per (object type, object id, changes) with one lock: for the record of reads, which
-    knows clients by id only (apps/audit/reads.py). Same rules as ``audit_log``."""
+    knows clients by id only (apps/audit/reads.py), on nearly every page. Same rules as ``audit_log``; the
+    entries are written with one plain INSERT (``_insert``) and come back without their ``pk``."""
     built = []
     for object_type, object_id, changes in refs:
         entry = _entry(actor=actor, action=action, obj=None, changes=changes)
@@ -138,5 +140,28 @@ def audit_log_refs(*, actor: Any, action: str, refs: Iterable[tuple[str, str, di
         built.append(entry)
     with transaction.atomic(savepoint=False):  # the caller's transaction when there is one
         _chain(built)
-        AuditEntry.objects.bulk_create(built, batch_size=500)
+        for start in range(0, len(built), 500):
+            _insert(built[start : start + 500])
     return built
+
+
+_FIELDS = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _insert_sql(vendor: str, rows: int) -> str:
+    """``INSERT INTO audit_auditentry (fields) VALUES (%s, ...), ...`` for ``rows`` rows: table and column names
+    from the model, quoted by the database's rules; values always as parameters."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _FIELDS)
+    row = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
+    return f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) VALUES " + ", ".join([row] * rows)  # noqa: S608
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    """Insert chained ``entries`` in one statement without reading anything back: what ``bulk_create`` does,
+    without building an insert query through the ORM (about 0.2 ms of CPU per page that shows a client) and
+    without ``RETURNING id``. Each value is prepared by its field (``get_db_prep_save``: the JSON, the time)."""
+    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for entry in entries for f in _FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor, len(entries)), params)

@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 
 from apps.audit.models import GENESIS_HASH, AppendOnlyError, AuditEntry
-from apps.audit.services import audit_head, audit_log, audit_log_many, audit_verify
+from apps.audit.services import audit_head, audit_log, audit_log_many, audit_log_refs, audit_verify
 from conftest import register_client
 from tests.factories import race
 
@@ -156,4 +156,24 @@ def test_writers_at_the_same_moment_never_fork_the_chain(personas: Any) -> None:
     results = race(**{f"writer{n}": (lambda n=n: write(n)) for n in range(4)})
     assert set(results.values()) == {"ok"}, results
     assert AuditEntry.objects.count() == before + 20
+    assert audit_verify() == []
+
+
+def test_the_record_of_reads_written_in_one_statement_reads_back_as_written_and_keeps_the_chain(personas: Any) -> None:
+    """audit_log_refs writes with a plain INSERT (services._insert): every field, the JSON of the changes (text a
+    user might have typed, accents) and the time to the microsecond read back as hashed, on SQLite and
+    PostgreSQL, between entries written by the ORM."""
+    audit_log(actor=personas.sofie, action="clients.client.updated", obj=personas.lb, changes={"phone": 1})
+    changes = {"page": "clients:detail", "organisations": [1, 2], "purpose": "guidance", "note": "Zoë's 'x' ; --"}
+    written = audit_log_refs(
+        actor=personas.sofie,
+        action="clients.client.viewed",
+        refs=[("clients.client", "7", changes), ("clients.client", "8", {**changes, "organisations": []})],
+    )
+    audit_log(actor=None, action="clients.client.updated", obj=personas.lb, changes={"phone": 2})
+    stored = list(AuditEntry.objects.filter(sequence__in=[e.sequence for e in written]).order_by("sequence"))
+    assert [(e.object_id, e.changes, e.created_at, e.actor_id, e.hash) for e in stored] == [
+        (e.object_id, e.changes, e.created_at, e.actor_id, e.hash) for e in written
+    ]
+    assert all(e.compute_hash() == e.hash for e in stored)
     assert audit_verify() == []
