@@ -133,3 +133,20 @@ def todo_escalations(items: Iterable[Any]) -> SafeString:
         f" · {sent} {day(r.created_at)}"
         for r in items
     )
+
+
+@register.simple_tag
+def partnership_rows(organisations: Iterable[Any]) -> SafeString:
+    """The coordinator's table of the partnership: one ``<tr>`` per organisation (name, kind, ``n_members``,
+    ``n_clients``: the annotations of ``partnership_overview``), the kind's label looked up once per kind."""
+    kinds: dict[str, str] = {}
+    rows = []
+    for org in organisations:
+        kind = kinds.get(org.kind)
+        if kind is None:
+            kind = kinds[org.kind] = text(org.get_kind_display())
+        rows.append(
+            f'<tr><td>{text(org.name)}</td><td>{kind}</td><td class="text-end">{text(org.n_members)}</td>'
+            f'<td class="text-end">{text(org.n_clients)}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped by text()

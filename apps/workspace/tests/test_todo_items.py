@@ -57,6 +57,12 @@ def participation(kind: int) -> Participation:
     return row
 
 
+def member(name: str, kind: str, members: int, clients: int) -> Organisation:
+    row = Organisation(name=name, kind=kind)
+    row.n_members, row.n_clients = members, clients  # type: ignore[attr-defined]  # partnership_overview's
+    return row
+
+
 CASES: dict[str, tuple[Any, list[Any], Any]] = {
     "referrals": (
         todo.todo_referrals,
@@ -86,6 +92,8 @@ CASES: dict[str, tuple[Any, list[Any], Any]] = {
     ),
     "conferences": (todo.todo_conferences, [CaseConference(pk=2, scheduled_at=at(30))], None),
     "escalations": (todo.todo_escalations, [Referral(pk=5, offer=offer(), created_at=at(1))], None),
+    "partnership": (todo.partnership_rows, [member(NASTY, "vdab", 12, 1234),
+                    member("OCMW Gistel", "local_government", 3, 0), member("De <Brug>", "partner", 0, 7)], None),
 }  # fmt: skip
 
 
