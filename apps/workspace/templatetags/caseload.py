@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -22,6 +23,13 @@ from apps.core.html_rows import day_formatter, time_tag
 from apps.core.templatetags.remembered_url import remembered_reverse
 
 register = template.Library()
+
+
+def _count(n: int) -> str:
+    """A whole number as ``{{ n }}`` shows it: ``localize`` only groups thousands when the settings ask for it
+    (Padwijzer's do not), which ``str`` gives without going through the number formatter per cell."""
+    return localize(n) if settings.USE_THOUSAND_SEPARATOR else str(n)
+
 
 _ROW = (
     '<tr{}><td><input class="form-check-input" type="checkbox" name="pathway" value="{}" form="handover" '
@@ -71,10 +79,10 @@ def caseload_rows(rows: Iterable[Any], picked: Iterable[int] = ()) -> SafeString
                 contact,
                 time_tag(day, row.last_contact) if row.last_contact else none_yet,
                 referrals,
-                escape(localize(row.open_referrals)),
+                escape(_count(row.open_referrals)),
                 awaiting if row.awaiting_answer else "",
                 waiting,
-                escape(position % {"n": localize(row.waiting_position)}) if row.waiting_position else "–",
+                escape(position % {"n": _count(row.waiting_position)}) if row.waiting_position else "–",
             )
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
