@@ -124,6 +124,13 @@ class ObstaclesForm(forms.Form):
         self.obstacle_list = obstacles
         self.fields["obstacles"].choices = [(str(o.pk), o.label) for o in obstacles]  # type: ignore[attr-defined]
 
+    @property
+    def error_targets(self) -> dict[str, str]:
+        """The error summary links the obstacles to the first checkbox the step shows (its template renders
+        them with ids of its own, grouped by life domain)."""
+        groups = self.groups()
+        return {"obstacles": f"obstacle-{groups[0][1][0][0].pk}" if groups else ""}
+
     def groups(self) -> list[tuple[str, list[Any]]]:
         chosen = set(self["obstacles"].value() or [])
         groups: dict[str, list[Any]] = {}

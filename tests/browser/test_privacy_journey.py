@@ -66,7 +66,8 @@ def test_yonas_must_give_a_reason_before_he_sees_mariams_health_data(
     phone_page.get_by_label("Gezondheid en psychisch welzijn").check()
     phone_page.get_by_label("Waarom heb je deze gegevens nodig?").fill("zo")
     phone_page.get_by_role("button", name="Openen met deze reden").click()
-    expect(phone_page.get_by_text("minstens 10 tekens")).to_be_visible(timeout=PAGE_MS)
+    expect(phone_page.locator("#id_reason-error")).to_contain_text("minstens 10 tekens", timeout=PAGE_MS)
+    expect(phone_page.locator("#form-errors").get_by_role("link")).to_contain_text("minstens 10 tekens")
     check_accessibility(phone_page)
 
     phone_page.get_by_label("Gezondheid en psychisch welzijn").check()

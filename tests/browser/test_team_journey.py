@@ -1,7 +1,8 @@
 """The case team in a real browser, on a 360 px phone: Sofie (counsellor, who holds the direction of Mariam's
 pathway) tries to give Yonas (peer companion) the counsellor's seat. The form comes back with the reason at the role,
-the error summary takes the focus (a screen reader starts there), nothing is saved; with his own role he joins, and
-each remove button names its member. The page passes axe (WCAG 2.1 A/AA) and fits the phone."""
+the error summary takes the focus (a screen reader starts there) and its line is a link that puts her on the role;
+nothing is saved; with his own role he joins, and each remove button names its member. The page passes axe (WCAG 2.1
+A/AA) and fits the phone."""
 
 from __future__ import annotations
 
@@ -39,6 +40,14 @@ def test_sofie_cannot_hand_yonas_the_direction_but_can_add_him_as_peer_companion
     expect(phone_page.locator("#id_role-error")).to_have_text(
         "Alleen een trajectbegeleider van Lokaal bestuur Oostende kan de regie houden."
     )
+    # the summary's line is a link to the role: from the summary, Tab reaches it and Enter puts her on the role
+    phone_page.keyboard.press("Tab")
+    link = summary.get_by_role("link", name="Rol in het team: Alleen een trajectbegeleider", exact=False)
+    expect(link).to_be_focused()
+    assert link.get_attribute("href") == "#id_role_0"
+    phone_page.keyboard.press("Enter")
+    expect(phone_page.locator("#id_role_0")).to_be_focused()
+    expect(phone_page.locator("legend", has_text="Rol in het team")).to_be_in_viewport()
     assert not TeamMember.objects.filter(pathway=pathway, user=personas.yonas).exists()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     check_accessibility(phone_page)

@@ -1,4 +1,5 @@
-"""Accessible Bootstrap rendering of form fields: labels, fieldsets for choices, errors tied to inputs."""
+"""Accessible Bootstrap rendering of form fields: labels, fieldsets for choices, errors tied to inputs, and the
+error summary above a form sent back with errors (``error_summary``: each field's error links to its input)."""
 
 from __future__ import annotations
 
@@ -47,10 +48,64 @@ def field(bound: Any, hint: str = "", descriptions: dict[Any, str] | None = None
         "describedby": " ".join(describedby),
         "choices": [
             (index, value, label, (descriptions or {}).get(value, ""))
-            for index, (value, label) in enumerate(bound.field.choices if choice_list else [])
-            if value != ""
+            for index, value, label in (_choices(bound) if choice_list else [])
         ],
     }
+
+
+def _is_choice_list(bound: Any) -> bool:
+    return isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+def _choices(bound: Any) -> list[tuple[int, Any, str]]:
+    """The (index, value, label) of the inputs ``field`` renders for a radio or checkbox list: the empty choice
+    is left out, but counted in the index (the index is part of each input's id, see ``choice_input``)."""
+    return [(index, value, label) for index, (value, label) in enumerate(bound.field.choices) if value != ""]
+
+
+def input_id(bound: Any) -> str:
+    """The id of the element the error summary links to for ``bound``: the input ``field`` renders, or the
+    first input of a radio or checkbox list; "" when there is none to reach (a hidden field, a form without
+    ids, a list without choices). A form that renders a field its own way names that element in
+    ``error_targets`` (a dict: field name -> id)."""
+    targets = getattr(bound.form, "error_targets", None) or {}
+    if bound.name in targets:
+        return str(targets[bound.name] or "")
+    if bound.is_hidden or not bound.auto_id:
+        return ""
+    if _is_choice_list(bound):
+        first = next(iter(_choices(bound)), None)
+        return f"{bound.auto_id}_{first[0]}" if first else ""
+    return str(bound.id_for_label or "")
+
+
+def _summary_lines(form: Any, number: int | None = None) -> list[dict[str, Any]]:
+    lines: list[dict[str, Any]] = [
+        {"message": message, "label": "", "target": "", "number": number} for message in form.non_field_errors()
+    ]
+    for bound in form:  # in the order of the form, as the fields appear on the page
+        for message in bound.errors:
+            lines.append({"message": message, "label": bound.label, "target": input_id(bound), "number": number})
+    return lines
+
+
+@register.simple_tag
+def error_summary(form: Any, formset: Any = None) -> list[dict[str, Any]]:
+    """The lines of the error summary (``includes/form_errors.html``) of ``form`` and, when given, the forms of
+    ``formset``: the errors that belong to no field first, then each field's errors in the order of the form.
+    Each line: ``message``, the field's ``label`` and ``target``, the id of the input the line links to ("" for
+    a line without a field or an input to reach: shown as plain text); ``number``: the position (from 1) of
+    the formset's form it belongs to, else None. The template escapes every part (a message may quote what
+    the user typed)."""
+    lines: list[dict[str, Any]] = []
+    if isinstance(form, forms.BaseForm) and form.errors:
+        lines += _summary_lines(form)
+    if isinstance(formset, forms.BaseFormSet) and formset.is_bound and formset.total_error_count():
+        lines += [{"message": m, "label": "", "target": "", "number": None} for m in formset.non_form_errors()]
+        for index, item in enumerate(formset.forms, start=1):
+            if item.errors:
+                lines += _summary_lines(item, index)
+    return lines
 
 
 @register.simple_tag
