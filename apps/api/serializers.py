@@ -347,7 +347,8 @@ class OrganisationIdField(serializers.PrimaryKeyRelatedField):
 
 
 class ConsentWriteSerializer(serializers.Serializer):
-    """Input for recording a consent; the organisations must belong to the client's region."""
+    """Input for recording a consent; the organisations must belong to the client's region, its own excepted (it holds
+    the file already: refused by the service)."""
 
     # at least one of each (the service refuses a consent without them; the schema says so: minItems 1)
     organisations = OrganisationIdField(

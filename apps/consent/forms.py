@@ -57,12 +57,16 @@ class ConsentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, region: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: Any, registering_organisation_id: int, **kwargs: Any) -> None:
+        """``region``: the client's partnership, whose organisations are offered; ``registering_organisation_id``:
+        the client's own organisation, left out (it holds the file; ``consent_record`` refuses it too)."""
         kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            region=region, is_active=True
-        ).order_by("kind", "name")
+        self.fields["organisations"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.filter(region=region, is_active=True)
+            .exclude(pk=registering_organisation_id)
+            .order_by("kind", "name")
+        )
 
 
 class SignedFormUploadForm(forms.Form):

@@ -101,6 +101,10 @@ def _consent_record(
 ) -> Consent:
     """Record a consent the client gave (or refused) to ``organisations`` for ``categories`` x ``purposes``.
 
+    ``organisations``: the organisations of the client's partnership it lets see the data, never the client's
+    own (the registering organisation holds the file anyway: consent to share with it means nothing and would
+    read as if it were needed), except in a consent for a recipient outside the partnership
+    (``external_recipient``, an employer), where it names the organisation that passes the data on.
     ``valid_until``: optional last day it is in force (inclusive); ``signed_form``: a PDF, JPEG or PNG scan
     (checked by content, at most ``CONSENT_FORM_MAX_BYTES``), stored in private storage. Raises
     ValidationError per field; nothing is saved then (the file neither)."""
@@ -110,6 +114,11 @@ def _consent_record(
         errors["organisations"] = [_("Choose at least one organisation.")]
     elif any(o.region_id != client.organisation.region_id for o in organisations):
         errors["organisations"] = [_("Choose only organisations of the client's partnership.")]
+    elif not external_recipient.strip() and any(o.pk == client.organisation_id for o in organisations):
+        errors["organisations"] = [
+            _("%(org)s registered this client and holds the file already: choose only other organisations.")
+            % {"org": client.organisation.name}
+        ]
     if not categories or not set(categories) <= set(DataCategory.values):
         errors["categories"] = [_("Choose at least one data category.")]
     if not purposes or not set(purposes) <= set(Purpose.values):

@@ -22,7 +22,12 @@ from apps.core.forms import form_errors
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_client_for_editing(request.user, pk)
     client = access.client
-    form = ConsentForm(request.POST or None, request.FILES or None, region=client.organisation.region)
+    form = ConsentForm(
+        request.POST or None,
+        request.FILES or None,
+        region=client.organisation.region,
+        registering_organisation_id=client.organisation_id,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             consent_record(
@@ -50,11 +55,14 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def consent_printable(request: HttpRequest, pk: int) -> HttpResponse:
-    """A consent form in easy Dutch, to print and sign."""
+    """A consent form in easy Dutch, to print and sign: the organisations of the partnership but the client's own
+    (it holds the file already)."""
     access = get_client_for_editing(request.user, pk)
     client = access.client
-    organisations = Organisation.objects.filter(region_id=client.organisation.region_id, is_active=True).order_by(
-        "kind", "name"
+    organisations = (
+        Organisation.objects.filter(region_id=client.organisation.region_id, is_active=True)
+        .exclude(pk=client.organisation_id)
+        .order_by("kind", "name")
     )
     return render(
         request,

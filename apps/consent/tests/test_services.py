@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.audit.models import AuditEntry
 from apps.consent.models import Consent
@@ -96,3 +96,51 @@ def test_an_organisation_of_another_partnership_cannot_be_given_consent(personas
     with pytest.raises(ValidationError) as refused:
         give_consent(personas, mariam, to=personas.westhoek_org)
     assert "organisations" in refused.value.message_dict
+
+
+def test_sofie_cannot_record_consent_to_share_with_her_own_organisation_which_holds_the_file(personas: Any) -> None:
+    mariam = register_client(personas)  # registered by Lokaal bestuur Oostende
+    for organisations in ([personas.lb], [personas.brug, personas.lb]):
+        with pytest.raises(ValidationError) as refused:
+            consent_record(
+                client=mariam,
+                organisations=organisations,
+                categories=["identity"],
+                purposes=["guidance"],
+                method="written",
+                given_on=dt.date(2026, 2, 1),
+                actor=personas.sofie,
+                actor_organisation=personas.lb,
+            )
+        assert refused.value.message_dict == {
+            "organisations": [
+                "Lokaal bestuur Oostende registreerde deze hulpvrager en heeft het dossier al: "
+                "kies enkel andere organisaties."
+            ]
+        }
+    assert not Consent.objects.exists() and not AuditEntry.objects.filter(action="consent.consent.given").exists()
+
+
+def test_the_refusal_of_the_own_organisation_reads_in_english_too(personas: Any) -> None:
+    mariam = register_client(personas)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        give_consent(personas, mariam, to=personas.lb)
+    assert refused.value.message_dict["organisations"] == [
+        "Lokaal bestuur Oostende registered this client and holds the file already: choose only other organisations."
+    ]
+
+
+def test_a_consent_for_an_employer_may_name_the_own_organisation_that_passes_the_data_on(personas: Any) -> None:
+    mariam = register_client(personas)
+    consent = consent_record(
+        client=mariam,
+        organisations=[personas.lb],
+        categories=["identity", "work_education"],
+        purposes=["employer_mediation"],
+        method="written",
+        given_on=dt.date(2026, 2, 1),
+        actor=personas.sofie,
+        actor_organisation=personas.lb,
+        external_recipient="Bakkerij Zeewind",
+    )
+    assert list(consent.organisations.all()) == [personas.lb] and consent.external_recipient == "Bakkerij Zeewind"
