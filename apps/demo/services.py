@@ -49,7 +49,7 @@ from apps.partnership import services_candidacies, services_decisions, services_
 from apps.partnership.models import Candidacy, Criterion
 from apps.partnership.services_candidacies import candidacy_search_key
 from apps.pathways.models import Action, ContactLog, Pathway, TeamMember, TeamRole
-from apps.pathways.services import follow_up_record
+from apps.pathways.services import follow_up_record, next_due_refresh
 from apps.referrals import services as referrals
 from apps.referrals.models import Referral
 from apps.regions.models import (
@@ -195,6 +195,7 @@ def _demo_pathways(clients: list[Client], counsellor: User, rng: random.Random, 
         for p in pathways
         for text in ("Afspraak bij het OCMW", "Samen naar het taalcafé")
     )
+    next_due_refresh(pathway_ids=[p.pk for p in pathways])
     ContactLog.objects.bulk_create(
         ContactLog(
             pathway_id=p.pk,

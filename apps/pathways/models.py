@@ -36,6 +36,10 @@ class Pathway(TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INTAKE)
     client_words = models.TextField(_("What I want (in the client's own words)"), blank=True)
     plan_version = models.PositiveIntegerField(default=1)
+    # the earliest due date among the open actions (None: none is dated), what "My work" sorts and counts overdue
+    # by: kept by apps.pathways.services.next_due_refresh in the transaction of every write to actions, so the
+    # caseload reads a column instead of a MIN over the actions of each of its pathways
+    next_due_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_on", "-id"]

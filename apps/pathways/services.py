@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import F, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -290,6 +291,22 @@ def _goals_snapshot(pathway: Pathway) -> list[dict[str, Any]]:
     ]
 
 
+def next_due_refresh(*, pathway_ids: Iterable[int]) -> None:
+    """Set ``Pathway.next_due_on`` of ``pathway_ids`` to the earliest due date of their open actions (None when no
+    open action is dated), in one UPDATE. Every service that adds actions or changes their status calls it in its
+    own transaction (``action_add``, ``action_set_status``, ``pathway_close``; the demo's bulk writes too)."""
+    earliest = (
+        Action.objects.filter(pathway=OuterRef("pk"), is_open=True)
+        .order_by()
+        .values("pathway")
+        .annotate(earliest=Min("due_on"))
+        .values("earliest")
+    )
+    Pathway.objects.filter(pk__in=list(pathway_ids)).update(
+        next_due_on=Subquery(earliest, output_field=models.DateField())
+    )
+
+
 @transaction.atomic
 def action_add(
     *,
@@ -313,7 +330,8 @@ def action_add(
         due_on=due_on,
     )
     Pathway.objects.filter(pk=pathway.pk).update(plan_version=F("plan_version") + 1)
-    pathway.refresh_from_db(fields=["plan_version"])
+    next_due_refresh(pathway_ids=[pathway.pk])
+    pathway.refresh_from_db(fields=["plan_version", "next_due_on"])
     PlanChange.objects.create(
         pathway=pathway,
         version=pathway.plan_version,
@@ -339,6 +357,7 @@ def action_set_status(*, action: Action, actor: Any, status: str) -> Action:
     before = transition(action, status)
     action.save(update_fields=["status", "updated_at"])
     Pathway.objects.filter(pk=action.pathway_id).update(plan_version=F("plan_version") + 1)
+    next_due_refresh(pathway_ids=[action.pathway_id])
     version = Pathway.objects.values_list("plan_version", flat=True).get(pk=action.pathway_id)
     PlanChange.objects.create(
         pathway_id=action.pathway_id,
@@ -425,6 +444,8 @@ def pathway_close(*, pathway: Pathway, actor: Any, closed_on: dt.date, outcome: 
     pathway.save(update_fields=["status", "updated_at"])
     cancelled = list(Action.objects.filter(pathway=pathway, is_open=True).values_list("pk", flat=True))
     Action.objects.filter(pk__in=cancelled).update(status=Action.Status.CANCELLED, updated_at=timezone.now())
+    next_due_refresh(pathway_ids=[pathway.pk])
+    pathway.next_due_on = None
     closed_entries = waiting_entries_close(client_id=pathway.client_id)
     audit_log(
         actor=actor,

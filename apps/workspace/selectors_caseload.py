@@ -13,11 +13,9 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    DateField,
     Exists,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -82,26 +80,14 @@ def _awaiting_answer() -> Exists:
     return Exists(Referral.objects.filter(pathway=OuterRef("pk"), status__in=AWAITING_ANSWER))
 
 
-def _next_due() -> Subquery:
-    """The earliest due date among the pathway's open actions (``None`` when none is dated): ``MIN`` over the
-    open ones, what ``_open_actions()``'s first row gives, without sorting them."""
-    earliest = (
-        Action.objects.filter(pathway=OuterRef("pk"), is_open=True)
-        .order_by()
-        .values("pathway")
-        .annotate(earliest=Min("due_on"))
-        .values("earliest")
-    )
-    return Subquery(earliest, output_field=DateField())
-
-
 def caseload_queryset(*, user: Any, today: dt.date) -> QuerySet[Pathway]:
-    """Open pathways where ``user`` holds an active seat on the case team, annotated with ``next_due`` (earliest
-    due date among open actions, undated last): what the index sorts and counts as overdue by. The other columns
-    of a row are read by ``caseload_rows`` for the page shown only. The pathways are found from the user's seats
-    (``id IN``: the size of the user's caseload, not of every open pathway of the partnership)."""
+    """Open pathways where ``user`` holds an active seat on the case team, with ``next_due`` (earliest due date
+    among open actions, undated last: the column ``next_due_on`` that the action services keep): what the index
+    sorts and counts as overdue by. The other columns of a row are read by ``caseload_rows`` for the page shown
+    only. The pathways are found from the user's seats (``id IN``: the size of the user's caseload, not of every
+    open pathway of the partnership)."""
     seats = TeamMember.objects.filter(user=user, is_active=True).values("pathway_id")
-    return Pathway.objects.filter(pk__in=seats).exclude(status=Pathway.Status.CLOSED).annotate(next_due=_next_due())
+    return Pathway.objects.filter(pk__in=seats).exclude(status=Pathway.Status.CLOSED).alias(next_due=F("next_due_on"))
 
 
 def end_of_week(day: dt.date) -> dt.date:

@@ -38,8 +38,8 @@ from apps.matching.services import allocation_start, proposal_confirm
 from apps.matching.services_allocation import allocation_execute
 from apps.offers.models import Offer, WaitingListEntry
 from apps.offers.services import offer_create, waiting_list_add
-from apps.pathways.models import Pathway
-from apps.pathways.services import pathway_reopen, pathway_start
+from apps.pathways.models import Action, Pathway
+from apps.pathways.services import action_add, action_set_status, pathway_reopen, pathway_start
 from apps.referrals.models import Referral
 from apps.referrals.services import pathway_close_with_referrals, referral_accept, referral_send
 from apps.regions.models import InterventionType, Obstacle
@@ -169,6 +169,27 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
                     pathway=pathway, actor=p.sofie, closed_on=dt.date(2026, 6, 1), outcome="other"
                 )
 
+        @rule(i=st.integers(0, 7), due=st.one_of(st.none(), st.integers(-30, 30)))
+        def plan_action(self, i: int, due: int | None) -> None:
+            pathway = self.open_pathway(i)
+            if pathway is not None:
+                with contextlib.suppress(*REFUSALS):
+                    action_add(
+                        pathway=pathway,
+                        actor=p.sofie,
+                        description="Afspraak maken",
+                        owner=p.sofie,
+                        owner_organisation=p.lb,
+                        due_on=None if due is None else dt.date(2026, 3, 1) + dt.timedelta(days=due),
+                    )
+
+        @rule(k=st.integers(0, 20), status=st.sampled_from(Action.Status.values))
+        def set_action_status(self, k: int, status: str) -> None:
+            actions = list(Action.objects.filter(pathway__client_id__in=self.clients).order_by("pk"))
+            if actions:
+                with contextlib.suppress(*REFUSALS):
+                    action_set_status(action=actions[k % len(actions)], actor=p.sofie, status=status)
+
         @rule(i=st.integers(0, 7))
         def reopen(self, i: int) -> None:
             client = self.client(i)
@@ -207,6 +228,12 @@ def case_machine(personas: Any, offers: list[Offer]) -> type[RuleBasedStateMachi
                 held=Count("referrals", filter=Q(referrals__status__in=Referral.PLACE_STATUSES))
             ):
                 assert offer.occupancy == offer.held, (offer.title, offer.occupancy, offer.held)
+
+        @invariant()
+        def next_due_is_the_earliest_open_action(self) -> None:
+            for pathway in Pathway.objects.filter(client_id__in=self.clients):
+                dated = [a.due_on for a in pathway.actions.filter(is_open=True) if a.due_on is not None]
+                assert pathway.next_due_on == (min(dated) if dated else None), (pathway.pk, pathway.status)
 
         @invariant()
         def one_open_pathway_per_client(self) -> None:
