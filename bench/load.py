@@ -12,8 +12,11 @@
 4. phase "bare": every connection requests the bare view for ``--duration`` seconds;
    phase "mixed": every connection loops over SCRIPT (counsellor my work, client file, pathway,
    recommendations; coordinator home) for ``--duration`` seconds;
-5. prints requests/s, p50/p95/p99 latency and errors per phase and per page, the ratio of the two
-   rates, and writes bench/results/load-latest.json.
+   with ``--each``, then one phase per page of SCRIPT (every connection requests only that page), so each
+   page's rate is measured against the bare rate of the same run: "every page within 5x the session-and-user
+   baseline" (issue 15) read under load, on the production server;
+5. prints requests/s, p50/p95/p99 latency and errors per phase and per page, the ratio of the bare rate
+   to the mixed rate (and to each page's with ``--each``), and writes bench/results/load-latest.json.
 
 The client runs in this process (one thread and one http.client connection per connection), on the
 same machine as the server: the figures are a lower bound of what the server alone can do.
@@ -323,6 +326,9 @@ def main() -> None:
         help="gunicorn workers (WEB_WORKERS, default 2 x CPUs)",
     )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (WEB_THREADS, default 1)")
+    parser.add_argument(
+        "--each", action="store_true", help="after the mixed phase, one phase of --duration seconds per page"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "load-latest.json")
     parser.add_argument("--resolve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -402,6 +408,11 @@ def main() -> None:
         bare = phase_result(*run_phase(sessions, [("bare", "counsellor", BARE_PATH)], args.duration))
         log(f"phase mixed: {args.duration:.0f} s")
         mixed = phase_result(*run_phase(sessions, script, args.duration))
+        each: dict[str, dict[str, Any]] = {}
+        if args.each:
+            for step in script:
+                log(f"phase {step[0]}: {args.duration:.0f} s")
+                each[step[0]] = phase_result(*run_phase(sessions, [step], args.duration))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -422,6 +433,13 @@ def main() -> None:
             print(row("  " + label, mixed["pages"][label]))
     ratio = bare["all"]["rps"] / mixed["all"]["rps"] if mixed["all"]["rps"] else float("nan")
     print(f"\nbare / mixed rate: {ratio:.1f} (one mixed request costs about {ratio:.1f} bare requests)")
+    ratios = {}
+    if each:
+        print(f"\none page at a time\n{header} {'bare/page':>9}")
+        for label, result_of in each.items():
+            rps = result_of["all"]["rps"]
+            ratios[label] = bare["all"]["rps"] / rps if rps else float("nan")
+            print(f"{row(label, result_of['all'])} {ratios[label]:9.1f}")
     result = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -436,6 +454,8 @@ def main() -> None:
         "bare": bare,
         "mixed": mixed,
         "ratio_bare_over_mixed_rps": ratio,
+        "each": each,
+        "ratio_bare_over_page_rps": ratios,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2))
