@@ -47,12 +47,16 @@ _offers_count_and_change = Prepared(
 )
 
 
-def _offers_version(region_id: int) -> tuple[Any, str]:
-    """(active offers of the region, a key holding their number and latest change): 1 query."""
-    qs = Offer.objects.filter(organisation__region_id=region_id, is_active=True)
+def _offers_version(region_id: int) -> str:
+    """A key holding the number of the region's active offers and their latest change: 1 query."""
     n, changed_at = next(iter(_offers_count_and_change(region_id=region_id)), (0, None))  # no offers: no group
     changed = changed_at.timestamp() if changed_at else 0
-    return qs, f"pw:offer-profiles:{region_id}:{n}:{changed:.6f}"
+    return f"pw:offer-profiles:{region_id}:{n}:{changed:.6f}"
+
+
+def _active_offers(region_id: int) -> QuerySet[Offer]:
+    """The region's active offers, what the profiles are read from (built only when the cache misses)."""
+    return Offer.objects.filter(organisation__region_id=region_id, is_active=True)
 
 
 def offer_profiles(*, region_id: int) -> list[OfferProfile]:
@@ -61,10 +65,10 @@ def offer_profiles(*, region_id: int) -> list[OfferProfile]:
     The cache key holds the number of offers and their latest change: every write goes through
     apps.offers.services, which saves the offer (and so its ``updated_at``) with its links.
     """
-    qs, key = _offers_version(region_id)
+    key = _offers_version(region_id)
     profiles = cache.get(key)
     if profiles is None:
-        profiles = _load_offer_profiles(qs)
+        profiles = _load_offer_profiles(_active_offers(region_id))
         cache.set(key, profiles, timeout=3600)
     return profiles
 
@@ -76,13 +80,13 @@ def offer_index(*, region_id: int) -> OfferIndex:
     latest change), so a recommendation neither unpickles the profiles nor rebuilds the index:
     1 query when the offers did not change. One index per region is kept.
     """
-    qs, key = _offers_version(region_id)
+    key = _offers_version(region_id)
     cached = _INDEXES.get(region_id)
     if cached is not None and cached[0] == key:
         return cached[1]
     profiles = cache.get(key)
     if profiles is None:
-        profiles = _load_offer_profiles(qs)
+        profiles = _load_offer_profiles(_active_offers(region_id))
         cache.set(key, profiles, timeout=3600)
     index = index_offers(profiles)
     _INDEXES[region_id] = (key, index)
