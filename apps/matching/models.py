@@ -100,6 +100,11 @@ class AllocationProposal(models.Model):
     class Meta:
         ordering = ["run", "id"]
         constraints = [models.UniqueConstraint(fields=["run", "entry"], name="uniq_proposal_entry")]
+        indexes = [
+            # the proposals still to confirm, read on every page of a counsellor (the menu's count, the home
+            # page's list) however many runs were confirmed, declined or expired before (issue 15)
+            models.Index(fields=["id"], condition=models.Q(status="proposed"), name="proposal_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"proposal #{self.pk}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
@@ -27,11 +27,13 @@ from apps.accounts.permissions import coordinated_region_ids, memberships_of
 from apps.clients.permissions import FULL_ROLES
 from apps.conferences.models import CaseConference
 from apps.consent.selectors import consents_to_renew
+from apps.core.expressions import SqlConstant
 from apps.core.prepared import Prepared
 from apps.esf.models import Participation
 from apps.esf.selectors import missing_entry_q
 from apps.matching.models import AllocationProposal
 from apps.notifications.models import Notification
+from apps.offers.models import WaitingListEntry
 from apps.pathways.models import Action, Closure
 from apps.referrals.models import Referral
 from apps.referrals.permissions import RECEIVING_ROLES, client_label_for_receiver
@@ -79,8 +81,12 @@ def _overdue_actions(user: Any, today: dt.date) -> QuerySet[Action]:
 
 
 def _proposals(organisations: Iterable[int]) -> QuerySet[AllocationProposal]:
-    return AllocationProposal.objects.filter(
-        entry__client__organisation_id__in=list(organisations), status=AllocationProposal.Status.PROPOSED
+    """Proposals still to confirm for clients of ``organisations``: read from the partial index
+    ``proposal_open_idx`` (its constant written into the SQL: a prepared statement's generic plan must see
+    it), each checked against its client's organisation, instead of walking every client of the organisations."""
+    of_mine = WaitingListEntry.objects.filter(pk=OuterRef("entry_id"), client__organisation_id__in=list(organisations))
+    return AllocationProposal.objects.filter(status=SqlConstant(AllocationProposal.Status.PROPOSED)).filter(
+        Exists(of_mine)
     )
 
 
