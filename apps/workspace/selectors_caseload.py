@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from apps.accounts.models import User
 from apps.assessment.models import Screening, ScreeningObstacle
 from apps.audit import reads
 from apps.core.prepared import Prepared
@@ -229,7 +230,7 @@ def _rows_built(ids: list[int]) -> QuerySet[Any]:
         Pathway.objects.filter(pk__in=ids)
         .annotate(
             next_action=Subquery(_open_actions().values("description")[:1]),
-            next_due=Subquery(_open_actions().values("due_on")[:1]),
+            next_due=F("next_due_on"),  # kept by the action services (next_due_refresh)
             last_contact=_last_contact(),
             open_referrals=Coalesce(Subquery(referrals, output_field=IntegerField()), Value(0)),
             awaiting_answer=_awaiting_answer(),
@@ -340,8 +341,6 @@ def hand_over_candidates(*, organisation_ids: set[int]) -> Q:
 def hand_over_colleagues(*, organisation_ids: set[int], user_id: int) -> QuerySet[Any]:
     """The colleagues of ``organisation_ids`` who can take a caseload over, but the user ``user_id``, by name:
     what the hand-over form checks a submitted colleague against."""
-    from apps.accounts.models import User
-
     return (
         User.objects.filter(hand_over_candidates(organisation_ids=organisation_ids))
         .exclude(pk=user_id)
